@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                 build kmod/pmhs.ko (for KVER) and userspace/pmhs-ctl
+#   make KVER=<release>  build the module for an installed linux-headers-<release>
+#   make check           build everything and run the selftests in QEMU on 6.1 and 6.12
+#   make demo            show pmhs at work in the VM
+#   make deps            install the Debian packages all of this needs
+#   make style           checkpatch over kmod/ and include/
+#   make sparse          sparse (C=2) over the module, for both kernels
+#   make install         install pmhs-ctl, its man page and completion
+
+VERSION := $(shell cat VERSION)
+TOP := $(CURDIR)
+PYTHON ?= /usr/bin/python3
+
+# KDIR: the running kernel's build dir if it has one, else the newest
+# installed Debian headers.
+ifeq ($(origin KVER),undefined)
+  KVER := $(shell r=$$(uname -r); if [ -d /lib/modules/$$r/build ]; then echo $$r; else \
+	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sed 's|/usr/src/linux-headers-||' | sort -V | tail -n 1; fi)
+endif
+KDIR ?= /lib/modules/$(KVER)/build
+
+# The kernels `make check` tests on.
+CHECK_KERNELS ?= 6.1 6.12
+
+KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
+KSRC_DIR := $(TOP)/build/linux-source-6.1
+
+.PHONY: all module userspace selftests vm-modules check check-quick demo deps \
+	style sparse gen gen-check kselftest-headers install clean
+
+all: module userspace
+
+module:
+	@[ -d "$(KDIR)" ] || { echo "no kernel build dir $(KDIR): install linux-headers-$(KVER) (make deps)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+userspace:
+	$(MAKE) -C userspace VERSION=$(VERSION)
+
+# One out-of-tree build per kernel, in build/<release>/, for the VM tests:
+# a tree of symlinks keeps the objects of one kernel away from another's.
+vm-modules:
+	@set -e; for s in $(CHECK_KERNELS); do \
+		k=$$(selftests/vm/kver $$s); \
+		$(MAKE) --no-print-directory kmod-tree KVER=$$k; \
+	done
+
+kmod-tree:
+	@set -e; d=$(TOP)/build/$(KVER); mkdir -p $$d/kmod; \
+	ln -sfn $(TOP)/include $$d/include; ln -sfn $(TOP)/VERSION $$d/VERSION; \
+	ln -sfn $(TOP)/Kbuild $$d/Kbuild; \
+	for f in $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
+	find $$d/kmod -xtype l -delete; \
+	$(MAKE) -C /lib/modules/$(KVER)/build M=$$d W=1 modules 2>&1 | tee $$d/build.log; \
+	[ $${PIPESTATUS[0]} -eq 0 ]; \
+	if grep -E 'warning:|error:' $$d/build.log; then echo "module build for $(KVER) has warnings" >&2; exit 1; fi
+.PHONY: kmod-tree
+SHELL := /bin/bash
+
+# kselftest headers and checkpatch come from Debian's linux-source-6.1 at
+# build time; they are never committed.
+kselftest-headers: $(KSRC_DIR)/.stamp
+$(KSRC_DIR)/.stamp:
+	@[ -r $(KSRC_TAR) ] || { echo "$(KSRC_TAR) missing: apt-get install linux-source-6.1 (make deps)" >&2; exit 1; }
+	mkdir -p $(TOP)/build
+	tar -C $(TOP)/build -xJf $(KSRC_TAR) --wildcards \
+		'linux-source-6.1/tools/testing/selftests/kselftest*.h' \
+		'linux-source-6.1/scripts/checkpatch.pl' \
+		'linux-source-6.1/scripts/spelling.txt' \
+		'linux-source-6.1/scripts/const_structs.checkpatch'
+	touch $@
+
+selftests: kselftest-headers userspace
+	$(MAKE) -C selftests KSFT_DIR=$(KSRC_DIR)/tools/testing/selftests VERSION=$(VERSION)
+
+gen:
+	$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml $(TOP)
+
+# The UAPI header and the kernel policies must match the YAML spec.
+gen-check:
+	@rm -rf build/gen && mkdir -p build/gen
+	@$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml build/gen
+	@for f in include/uapi/linux/pmhs.h kmod/nl_gen.h kmod/nl_gen.c; do \
+		diff -u $$f build/gen/$$f || { echo "$$f is stale: run 'make gen'" >&2; exit 1; }; \
+	done
+
+style: kselftest-headers
+	$(KSRC_DIR)/scripts/checkpatch.pl --no-tree --strict --terse --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
+		-f kmod/*.c kmod/*.h include/uapi/linux/pmhs.h
+
+sparse:
+	@command -v sparse >/dev/null || { echo "sparse missing (make deps)" >&2; exit 1; }
+	@set -e; for s in $(CHECK_KERNELS); do \
+		k=$$(selftests/vm/kver $$s); d=$(TOP)/build/sparse-$$k; \
+		mkdir -p $$d/kmod; ln -sfn $(TOP)/include $$d/include; ln -sfn $(TOP)/VERSION $$d/VERSION; \
+		ln -sfn $(TOP)/Kbuild $$d/Kbuild; \
+		for f in $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
+		find $$d/kmod -xtype l -delete; \
+		$(MAKE) -C /lib/modules/$$k/build M=$$d C=2 modules 2>&1 | tee $$d/sparse.log >/dev/null; \
+		if grep -E '^/.*(warning|error):' $$d/sparse.log; then echo "sparse: $$k not clean" >&2; exit 1; fi; \
+		echo "sparse: $$k clean"; \
+	done
+
+deps:
+	@tools/deps
+
+check: deps
+	@tools/check
+
+demo: deps all vm-modules
+	@tools/demo
+
+install: userspace
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(or $(PREFIX),/usr)
+
+clean:
+	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(TOP) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests clean
+	rm -rf build

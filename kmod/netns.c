@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state. Objects are created in the namespace of the
+ * netlink socket that asked for them and die with it.
+ */
+#include <linux/netdevice.h>
+#include <net/netns/generic.h>
+
+#include "compat.h"
+#include "netns.h"
+#include <uapi/linux/pmhs.h>
+
+static unsigned int pmhs_net_id __read_mostly;
+
+struct pmhs_net *pmhs_net(const struct net *net)
+{
+	return net_generic(net, pmhs_net_id);
+}
+
+static int __net_init pmhs_net_init(struct net *net)
+{
+	struct pmhs_net *pn = pmhs_net(net);
+
+	pn->net = net;
+	mutex_init(&pn->lock);
+	pn->session_timeout = PMHS_SESSION_TIMEOUT_DEFAULT;
+	pn->allow_rsa1024 = false;
+	return 0;
+}
+
+static void __net_exit pmhs_net_exit(struct net *net)
+{
+	struct pmhs_net *pn = pmhs_net(net);
+
+	mutex_destroy(&pn->lock);
+}
+
+static struct pernet_operations pmhs_net_ops = {
+	.init = pmhs_net_init,
+	.exit = pmhs_net_exit,
+	.id = &pmhs_net_id,
+	.size = sizeof(struct pmhs_net),
+};
+
+int __init pmhs_netns_init(void)
+{
+	return register_pernet_subsys(&pmhs_net_ops);
+}
+
+void pmhs_netns_uninit(void)
+{
+	unregister_pernet_subsys(&pmhs_net_ops);
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <linux/pmhs.h>
+
+#include "nl.h"
+#include "pmhs-ctl.h"
+
+struct config_reply {
+	unsigned int timeout;
+	int allow_rsa1024;
+};
+
+static int config_cb(struct nlattr **tb, void *arg)
+{
+	struct config_reply *c = arg;
+
+	if (tb[PMHS_A_CONFIG_SESSION_TIMEOUT])
+		c->timeout = nla_get_u32(tb[PMHS_A_CONFIG_SESSION_TIMEOUT]);
+	if (tb[PMHS_A_CONFIG_ALLOW_RSA1024])
+		c->allow_rsa1024 = nla_get_u8(tb[PMHS_A_CONFIG_ALLOW_RSA1024]);
+	return 0;
+}
+
+static int usage(int ret)
+{
+	fprintf(ret ? stderr : stdout,
+		"Usage: %s config [show]\n"
+		"       %s config set [session-timeout SECONDS] [allow-rsa1024 yes|no]\n",
+		prog, prog);
+	return ret;
+}
+
+static int parse_u32(const char *s, unsigned long max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || !*s || *end || v > max)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int config_set(struct pmhs_nl *nl, int argc, char *argv[])
+{
+	struct nl_msg *msg = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
+	unsigned int v;
+	int ret;
+
+	if (!msg)
+		return PMHS_EXIT_FAIL;
+	if (argc < 2) {
+		nlmsg_free(msg);
+		return usage(PMHS_EXIT_USAGE);
+	}
+	for (int i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc) {
+			fprintf(stderr, "%s: config set: '%s' needs a value\n", prog, argv[i]);
+			goto usage;
+		}
+		if (!strcmp(argv[i], "session-timeout")) {
+			if (parse_u32(argv[i + 1], PMHS_SESSION_TIMEOUT_MAX, &v) || !v) {
+				fprintf(stderr, "%s: session-timeout must be 1..%d seconds, not '%s'\n",
+					prog, PMHS_SESSION_TIMEOUT_MAX, argv[i + 1]);
+				goto usage;
+			}
+			nla_put_u32(msg, PMHS_A_CONFIG_SESSION_TIMEOUT, v);
+		} else if (!strcmp(argv[i], "allow-rsa1024")) {
+			if (strcmp(argv[i + 1], "yes") && strcmp(argv[i + 1], "no")) {
+				fprintf(stderr, "%s: allow-rsa1024 takes yes or no, not '%s'\n",
+					prog, argv[i + 1]);
+				goto usage;
+			}
+			nla_put_u8(msg, PMHS_A_CONFIG_ALLOW_RSA1024, !strcmp(argv[i + 1], "yes"));
+		} else {
+			fprintf(stderr, "%s: config set: unknown setting '%s'\n", prog, argv[i]);
+			goto usage;
+		}
+	}
+	ret = pmhs_nl_call(nl, msg, 0, NULL, NULL);
+	return ret ? pmhs_nl_report(nl, "set-config", ret) : PMHS_EXIT_OK;
+usage:
+	nlmsg_free(msg);
+	return PMHS_EXIT_USAGE;
+}
+
+static int config_show(struct pmhs_nl *nl)
+{
+	struct config_reply c = { 0 };
+	struct nl_msg *msg = pmhs_nl_msg(nl, PMHS_CMD_GET_CONFIG, 0);
+	int ret;
+
+	if (!msg)
+		return PMHS_EXIT_FAIL;
+	ret = pmhs_nl_call(nl, msg, PMHS_A_CONFIG_MAX, config_cb, &c);
+	if (ret)
+		return pmhs_nl_report(nl, "get-config", ret);
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "session_timeout", json_object_new_int((int)c.timeout));
+		json_object_object_add(o, "allow_rsa1024", json_object_new_boolean(c.allow_rsa1024));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		printf("session-timeout %u\n", c.timeout);
+		printf("allow-rsa1024 %s\n", c.allow_rsa1024 ? "yes" : "no");
+	}
+	return PMHS_EXIT_OK;
+}
+
+int config_main(int argc, char *argv[])
+{
+	struct pmhs_nl *nl;
+	int ret;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return usage(PMHS_EXIT_OK);
+	if (argc > 1 && strcmp(argv[1], "show") && strcmp(argv[1], "set"))
+		return usage(PMHS_EXIT_USAGE);
+	nl = pmhs_nl_open(&ret);
+	if (!nl)
+		return ret;
+	if (argc > 1 && !strcmp(argv[1], "set"))
+		ret = config_set(nl, argc - 2, argv + 2);
+	else
+		ret = config_show(nl);
+	pmhs_nl_close(nl);
+	return ret;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMHS_NL_H
+#define PMHS_NL_H
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+struct pmhs_nl;
+
+/* Called once per reply message with its attributes parsed. */
+typedef int (*pmhs_nl_cb)(struct nlattr **tb, void *arg);
+
+/* Connect and resolve the family; prints why on failure. */
+struct pmhs_nl *pmhs_nl_open(int *exit_code);
+void pmhs_nl_close(struct pmhs_nl *nl);
+
+struct nl_msg *pmhs_nl_msg(struct pmhs_nl *nl, unsigned char cmd, int flags);
+
+/*
+ * Send @msg (consumed), feed every reply to @cb and wait for the ack.
+ * Returns 0 or a negative errno; the kernel's extack text, if any, is
+ * then in pmhs_nl_extack().
+ */
+int pmhs_nl_call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
+		 pmhs_nl_cb cb, void *arg);
+const char *pmhs_nl_extack(const struct pmhs_nl *nl);
+
+/* Print "prog: what: reason (kernel: extack)" and map to an exit code. */
+int pmhs_nl_report(const struct pmhs_nl *nl, const char *what, int err);
+
+#endif

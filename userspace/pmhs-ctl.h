@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PMHS_CTL_H
+#define PMHS_CTL_H
+
+#include <stdbool.h>
+
+/* Exit codes, documented in pmhs-ctl(8). Scripts rely on them. */
+enum {
+	PMHS_EXIT_OK = 0,
+	PMHS_EXIT_FAIL = 1,		/* anything not listed below */
+	PMHS_EXIT_USAGE = 2,		/* bad command line */
+	PMHS_EXIT_NOTFOUND = 3,		/* no such identity, session, file */
+	PMHS_EXIT_VERIFY = 4,		/* a peer's message failed to verify */
+	PMHS_EXIT_PERM = 5,		/* not allowed (CAP_NET_ADMIN, file modes) */
+	PMHS_EXIT_NOMODULE = 6,		/* pmhs.ko is not loaded or installed */
+};
+
+extern const char *prog;
+extern bool json_output;
+
+int version_main(int argc, char *argv[]);
+int config_main(int argc, char *argv[]);
+
+#endif
