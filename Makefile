@@ -7,7 +7,7 @@
 #   make deps            install the Debian packages all of this needs
 #   make style           checkpatch over kmod/ and include/
 #   make sparse          sparse (C=2) over the module, for both kernels
-#   make install         install pmhs-ctl, its man page and completion
+#   make install         install pmhs.ko (for KVER), pmhs-ctl, its man page and completion
 
 VERSION := $(shell cat VERSION)
 TOP := $(CURDIR)
@@ -23,6 +23,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 # The kernels `make check` tests on.
 CHECK_KERNELS ?= 6.1 6.12
+
+# Module sources (not kbuild's generated *.mod.c).
+KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 
 KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_DIR := $(TOP)/build/linux-source-6.1
@@ -51,8 +54,8 @@ kmod-tree:
 	@set -e; d=$(TOP)/build/$(KVER); mkdir -p $$d/kmod; \
 	ln -sfn $(TOP)/include $$d/include; ln -sfn $(TOP)/VERSION $$d/VERSION; \
 	ln -sfn $(TOP)/Kbuild $$d/Kbuild; \
-	for f in $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
-	find $$d/kmod -xtype l -delete; \
+	for f in $(addprefix $(TOP)/,$(KMOD_SRCS)) $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
+	find $$d/kmod -xtype l -delete; rm -f $$d/kmod/*.mod.c; \
 	$(MAKE) -C /lib/modules/$(KVER)/build M=$$d W=1 modules 2>&1 | tee $$d/build.log; \
 	[ $${PIPESTATUS[0]} -eq 0 ]; \
 	if grep -E 'warning:|error:' $$d/build.log; then echo "module build for $(KVER) has warnings" >&2; exit 1; fi
@@ -86,10 +89,12 @@ gen-check:
 		diff -u $$f build/gen/$$f || { echo "$$f is stale: run 'make gen'" >&2; exit 1; }; \
 	done
 
+# compat.h is the one file allowed to test LINUX_VERSION_CODE.
+CHECKPATCH = $(KSRC_DIR)/scripts/checkpatch.pl --no-tree --strict --terse --show-types \
+	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES
 style: kselftest-headers
-	$(KSRC_DIR)/scripts/checkpatch.pl --no-tree --strict --terse --show-types \
-		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES \
-		-f kmod/*.c kmod/*.h include/uapi/linux/pmhs.h
+	$(CHECKPATCH) -f $(filter-out kmod/compat.h,$(KMOD_SRCS)) include/uapi/linux/pmhs.h
+	$(CHECKPATCH) --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
 
 sparse:
 	@command -v sparse >/dev/null || { echo "sparse missing (make deps)" >&2; exit 1; }
@@ -97,8 +102,8 @@ sparse:
 		k=$$(selftests/vm/kver $$s); d=$(TOP)/build/sparse-$$k; \
 		mkdir -p $$d/kmod; ln -sfn $(TOP)/include $$d/include; ln -sfn $(TOP)/VERSION $$d/VERSION; \
 		ln -sfn $(TOP)/Kbuild $$d/Kbuild; \
-		for f in $(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
-		find $$d/kmod -xtype l -delete; \
+		for f in $(addprefix $(TOP)/,$(KMOD_SRCS)) $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
+		find $$d/kmod -xtype l -delete; rm -f $$d/kmod/*.mod.c; \
 		$(MAKE) -C /lib/modules/$$k/build M=$$d C=2 modules 2>&1 | tee $$d/sparse.log >/dev/null; \
 		if grep -E '^/.*(warning|error):' $$d/sparse.log; then echo "sparse: $$k not clean" >&2; exit 1; fi; \
 		echo "sparse: $$k clean"; \
@@ -113,7 +118,10 @@ check: deps
 demo: deps all vm-modules
 	@tools/demo
 
-install: userspace
+# The module goes to /lib/modules/$(KVER)/updates, the tool to /usr/sbin.
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(or $(PREFIX),/usr)
 
 clean:

@@ -11,7 +11,7 @@
  */
 struct pmhs_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;	/* serialises writers of the fields below */
 	u32 session_timeout;	/* seconds */
 	bool allow_rsa1024;
 };

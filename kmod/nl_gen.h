@@ -9,7 +9,6 @@
 #include <net/genetlink.h>
 #include <uapi/linux/pmhs.h>
 
-
 /* Ops table */
 int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info);

@@ -208,7 +208,8 @@ def gen_kernel(spec):
         c("};")
         c("")
 
-    h("")
+    if nested:
+        h("")
     h("/* Ops table */")
     c("/* Ops table for pmhs */")
     c(f"const struct genl_ops {lp}_nl_ops[{len(spec.ops)}] = {{")

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The first link of the chain: the family resolves, version and config come
+ * back, state changes need CAP_NET_ADMIN, policy rejections carry extack
+ * text, and the module unloads and reloads while the tool is idle.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/pmhs.h>
+
+#include "kselftest_harness.h"
+#include "pmhs_test.h"
+
+FIXTURE(nl) {
+	struct pmhs_nl *nl;
+	struct pt_reply r;
+};
+
+FIXTURE_SETUP(nl)
+{
+	self->nl = pt_open();
+	ASSERT_NE(NULL, self->nl);
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	pmhs_nl_close(self->nl);
+}
+
+TEST(family_resolves)
+{
+	ASSERT_TRUE(pt_family_present());
+}
+
+TEST_F(nl, version_and_status)
+{
+	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_GET_VERSION, 0);
+
+	ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_VERSION_MAX, &self->r));
+	ASSERT_EQ(1, self->r.count);
+	ASSERT_NE(NULL, self->r.tb[PMHS_A_VERSION_MODULE_VERSION]);
+	EXPECT_STREQ(PMHS_CTL_VERSION,
+		     nla_get_string(self->r.tb[PMHS_A_VERSION_MODULE_VERSION]));
+	ASSERT_NE(NULL, self->r.tb[PMHS_A_VERSION_PROTO_VERSION]);
+	EXPECT_EQ(PMHS_PROTO_VERSION, nla_get_u32(self->r.tb[PMHS_A_VERSION_PROTO_VERSION]));
+	ASSERT_NE(NULL, self->r.tb[PMHS_A_VERSION_MODES]);
+	EXPECT_NE(0, nla_get_u32(self->r.tb[PMHS_A_VERSION_MODES]) & PMHS_MODE_FLAGS_PASSWORD);
+	EXPECT_NE(0, nla_get_u32(self->r.tb[PMHS_A_VERSION_MODES]) & PMHS_MODE_FLAGS_RSA_MUTUAL);
+}
+
+TEST_F(nl, config_roundtrip)
+{
+	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+
+	nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 42);
+	ASSERT_EQ(0, pt_call(self->nl, m, 0, &self->r));
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_GET_CONFIG, 0);
+	ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_CONFIG_MAX, &self->r));
+	ASSERT_NE(NULL, self->r.tb[PMHS_A_CONFIG_SESSION_TIMEOUT]);
+	EXPECT_EQ(42, nla_get_u32(self->r.tb[PMHS_A_CONFIG_SESSION_TIMEOUT]));
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, PMHS_SESSION_TIMEOUT_DEFAULT);
+	ASSERT_EQ(0, pt_call(self->nl, m, 0, &self->r));
+}
+
+TEST_F(nl, config_rejections_explain)
+{
+	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+
+	/* Nothing to set. */
+	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "at least one"));
+	/* Out of the policy's range. */
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, PMHS_SESSION_TIMEOUT_MAX + 1);
+	EXPECT_EQ(-ERANGE, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+	/* Wrong type (u8 where u32 is expected). */
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	nla_put_u8(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 5);
+	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+	/* An attribute the op does not take. */
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	nla_put_u32(m, PMHS_A_CONFIG_ALLOW_RSA1024 + 1, 5);
+	EXPECT_NE(0, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+}
+
+TEST(unprivileged_is_refused)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct pmhs_nl *nl;
+		struct pt_reply r;
+		struct nl_msg *m;
+
+		if (pt_drop_privs())
+			_exit(10);
+		nl = pt_open();
+		if (!nl)
+			_exit(11);
+		/* Reading is allowed ... */
+		m = pmhs_nl_msg(nl, PMHS_CMD_GET_VERSION, 0);
+		if (pt_call(nl, m, PMHS_A_VERSION_MAX, &r))
+			_exit(12);
+		m = pmhs_nl_msg(nl, PMHS_CMD_GET_CONFIG, 0);
+		if (pt_call(nl, m, PMHS_A_CONFIG_MAX, &r))
+			_exit(13);
+		/* ... changing state is not. */
+		m = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
+		nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 7);
+		if (pt_call(nl, m, 0, &r) != -EPERM)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+}
+
+TEST(tool_reports_versions)
+{
+	ASSERT_EQ(0, pt_sh("pmhs-ctl version > /tmp/pmhs-version.out"));
+	ASSERT_EQ(0, pt_sh("grep -qx 'pmhs-ctl %s' /tmp/pmhs-version.out", PMHS_CTL_VERSION));
+	ASSERT_EQ(0, pt_sh("grep -q '^pmhs.ko  %s ' /tmp/pmhs-version.out", PMHS_CTL_VERSION));
+	ASSERT_EQ(0, pt_sh("pmhs-ctl -j version | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"module\"] == \"%s\"'",
+			   PMHS_CTL_VERSION));
+}
+
+/* The module goes away and comes back with the tool idle. */
+TEST(unload_idle_and_reload)
+{
+	const char *ko = getenv("PMHS_KO");
+
+	ASSERT_NE(NULL, ko);
+	ASSERT_EQ(0, pt_sh("rmmod pmhs"));
+	ASSERT_FALSE(pt_family_present());
+	/* The tool explains a missing module with its own exit code. */
+	ASSERT_EQ(6, pt_sh("pmhs-ctl version >/dev/null 2>/tmp/pmhs-nomod.err"));
+	ASSERT_EQ(0, pt_sh("grep -q 'not loaded' /tmp/pmhs-nomod.err"));
+	ASSERT_EQ(0, pt_sh("insmod %s", ko));
+	ASSERT_TRUE(pt_family_present());
+}
+
+TEST_HARNESS_MAIN
