@@ -2,14 +2,24 @@
 /*
  * Generic netlink front end: parse, check, call into the objects, reply.
  * Policies and the ops table are generated from docs/netlink/pmhs.yaml
- * into nl_gen.c; every rejection here carries an extack message.
+ * into nl_gen.c; every rejection here carries an extack message. Secret
+ * attributes (private keys, passwords) are wiped in the request once read.
  */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "compat.h"
+#include "hybrid.h"
+#include "identity.h"
+#include "keyring.h"
 #include "netlink.h"
 #include "netns.h"
 #include "nl_gen.h"
+#include "rsa.h"
+#include "session.h"
 
 #define PMHS_MODES (PMHS_MODE_FLAGS_PASSWORD | PMHS_MODE_FLAGS_RSA_MUTUAL | \
 		    PMHS_MODE_FLAGS_RSA_HALF_SEND | \
@@ -17,11 +27,12 @@
 
 static struct genl_family pmhs_nl_family;
 
-static struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, void **hdr)
+static struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
+					 void **hdr)
 {
 	struct sk_buff *msg;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put_reply(msg, info, &pmhs_nl_family, 0,
@@ -33,12 +44,27 @@ static struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, void **hdr)
 	return msg;
 }
 
+static bool pmhs_nl_require(struct genl_info *info, int attr, const char *msg)
+{
+	if (info->attrs[attr])
+		return true;
+	NL_SET_ERR_MSG(info->extack, msg);
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
+	return false;
+}
+
+static void pmhs_nl_wipe(struct nlattr *attr)
+{
+	if (attr)
+		memzero_explicit(nla_data(attr), nla_len(attr));
+}
+
 int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = pmhs_nl_reply_new(info, &hdr);
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_string(msg, PMHS_A_VERSION_MODULE_VERSION, PMHS_VERSION) ||
@@ -57,13 +83,17 @@ int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = pmhs_nl_reply_new(info, &hdr);
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_u32(msg, PMHS_A_CONFIG_SESSION_TIMEOUT,
 			READ_ONCE(pn->session_timeout)) ||
 	    nla_put_u8(msg, PMHS_A_CONFIG_ALLOW_RSA1024,
-		       READ_ONCE(pn->allow_rsa1024))) {
+		       READ_ONCE(pn->allow_rsa1024)) ||
+	    nla_put_u32(msg, PMHS_A_CONFIG_IDENTITIES,
+			READ_ONCE(pn->n_identities)) ||
+	    nla_put_u32(msg, PMHS_A_CONFIG_SESSIONS,
+			atomic_read(&pn->n_sessions))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -91,6 +121,802 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* Identities */
+
+static int pmhs_nl_put_identity(struct sk_buff *msg, struct pmhs_identity *id,
+				bool pubkey)
+{
+	struct pmhs_rsa_pub *pub = pmhs_rsa_priv_pub(id->key);
+	size_t len;
+	u8 *der;
+	int ret;
+
+	if (nla_put_string(msg, PMHS_A_IDENTITY_NAME, id->name) ||
+	    nla_put_u32(msg, PMHS_A_IDENTITY_BITS, pmhs_rsa_bits(pub)) ||
+	    nla_put(msg, PMHS_A_IDENTITY_FINGERPRINT, sizeof(id->fingerprint),
+		    id->fingerprint))
+		return -EMSGSIZE;
+	if (!pubkey)
+		return 0;
+	ret = pmhs_rsa_pub_to_spki(pub, &der, &len);
+	if (ret)
+		return ret;
+	ret = nla_put(msg, PMHS_A_IDENTITY_PUBKEY, len, der);
+	kfree(der);
+	return ret;
+}
+
+int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct nlattr *der = info->attrs[PMHS_A_IDENTITY_KEY_DER];
+	struct pmhs_identity *id;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing") ||
+	    !pmhs_nl_require(info, PMHS_A_IDENTITY_KEY_DER, "private key (PKCS#1 DER) missing")) {
+		ret = -EINVAL;
+		goto out_wipe;
+	}
+	ret = pmhs_identity_add(pn, nla_data(info->attrs[PMHS_A_IDENTITY_NAME]),
+				nla_data(der), nla_len(der), &id, info->extack);
+	if (ret)
+		goto out_wipe;
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	ret = pmhs_nl_put_identity(msg, id, false);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out_put;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out_put:
+	pmhs_identity_put(id);
+out_wipe:
+	pmhs_nl_wipe(der);
+	return ret;
+}
+
+int pmhs_nl_identity_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_identity *id;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing"))
+		return -EINVAL;
+	id = pmhs_identity_find(pn, nla_data(info->attrs[PMHS_A_IDENTITY_NAME]));
+	if (!id) {
+		NL_SET_ERR_MSG(info->extack, "no such identity");
+		return -ENOENT;
+	}
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pmhs_nl_put_identity(msg, id, true);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	pmhs_identity_put(id);
+	return ret;
+}
+
+int pmhs_nl_identity_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pmhs_net *pn = pmhs_net(sock_net(skb->sk));
+	struct pmhs_identity *id;
+	long idx = 0, start = cb->args[0];
+	int ret = 0;
+	void *hdr;
+
+	mutex_lock(&pn->lock);
+	list_for_each_entry(id, &pn->identities, node) {
+		if (idx++ < start)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &pmhs_nl_family,
+				  NLM_F_MULTI, PMHS_CMD_IDENTITY_GET);
+		if (!hdr) {
+			idx--;
+			break;
+		}
+		ret = pmhs_nl_put_identity(skb, id, true);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			idx--;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&pn->lock);
+	cb->args[0] = idx;
+	/* A full skb ends this round; the dump goes on in the next. */
+	if (ret == -EMSGSIZE)
+		ret = 0;
+	return ret ? ret : skb->len;
+}
+
+int pmhs_nl_identity_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+
+	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing"))
+		return -EINVAL;
+	if (pmhs_identity_del(pn, nla_data(info->attrs[PMHS_A_IDENTITY_NAME]))) {
+		NL_SET_ERR_MSG(info->extack, "no such identity");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Sessions */
+
+/* Where to publish; @set says whether the request said anything about it. */
+static int pmhs_nl_parse_publish(struct genl_info *info,
+				 struct pmhs_publish *pub, bool *set)
+{
+	struct nlattr **a = info->attrs;
+
+	*set = a[PMHS_A_SESSION_KEYRING] || a[PMHS_A_SESSION_KEY_TYPE] ||
+	       a[PMHS_A_SESSION_DESCRIPTION] || a[PMHS_A_SESSION_MODULE_KEYRING];
+	memset(pub, 0, sizeof(*pub));
+	pub->keyring = KEY_SPEC_SESSION_KEYRING;
+	if (a[PMHS_A_SESSION_KEYRING])
+		pub->keyring = nla_get_s32(a[PMHS_A_SESSION_KEYRING]);
+	if (a[PMHS_A_SESSION_KEY_TYPE])
+		pub->logon = nla_get_u32(a[PMHS_A_SESSION_KEY_TYPE]) ==
+			     PMHS_KEY_TYPE_LOGON;
+	if (a[PMHS_A_SESSION_DESCRIPTION])
+		nla_strscpy(pub->desc, a[PMHS_A_SESSION_DESCRIPTION],
+			    sizeof(pub->desc));
+	pub->module = nla_get_flag(a[PMHS_A_SESSION_MODULE_KEYRING]);
+	if (pub->module && a[PMHS_A_SESSION_KEYRING]) {
+		NL_SET_ERR_MSG(info->extack, "give either keyring or module-keyring, not both");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int pmhs_nl_session_params(struct genl_info *info,
+				  struct pmhs_session_params *p)
+{
+	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **a = info->attrs;
+	const char *why = NULL;
+	bool unused;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_SESSION_MODE, "handshake mode missing"))
+		return -EINVAL;
+	p->mode = nla_get_u32(a[PMHS_A_SESSION_MODE]);
+	p->oaep = a[PMHS_A_SESSION_OAEP_HASH] &&
+		  nla_get_u32(a[PMHS_A_SESSION_OAEP_HASH]) == PMHS_OAEP_HASH_SHA256 ?
+		  PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
+	p->iterations = a[PMHS_A_SESSION_ITERATIONS] ?
+			nla_get_u32(a[PMHS_A_SESSION_ITERATIONS]) :
+			PMHS_ITERATIONS_DEFAULT;
+	p->hsub_len = a[PMHS_A_SESSION_HSUB_LEN] ?
+		      nla_get_u32(a[PMHS_A_SESSION_HSUB_LEN]) : PMHS_HSUB_LEN_MIN;
+	ret = pmhs_nl_parse_publish(info, &p->publish, &unused);
+	if (ret)
+		return ret;
+
+	if (p->mode == PMHS_MODE_PASSWORD) {
+		if (a[PMHS_A_SESSION_IDENTITY] || a[PMHS_A_SESSION_PEER_PUBKEY]) {
+			NL_SET_ERR_MSG(extack, "password mode takes no identity or peer key");
+			return -EINVAL;
+		}
+		if (a[PMHS_A_SESSION_IV]) {
+			p->iv_fixed = true;
+			nla_memcpy(p->iv, a[PMHS_A_SESSION_IV], sizeof(p->iv));
+		}
+		if (!!a[PMHS_A_SESSION_PASSWORD] == !!a[PMHS_A_SESSION_PASSWORD_KEY]) {
+			NL_SET_ERR_MSG(extack, "password mode needs exactly one of password, password-key");
+			return -EINVAL;
+		}
+		if (a[PMHS_A_SESSION_PASSWORD]) {
+			p->pw = kmemdup(nla_data(a[PMHS_A_SESSION_PASSWORD]),
+					nla_len(a[PMHS_A_SESSION_PASSWORD]),
+					GFP_KERNEL);
+			if (!p->pw)
+				return -ENOMEM;
+			p->pwlen = nla_len(a[PMHS_A_SESSION_PASSWORD]);
+			return 0;
+		}
+		return pmhs_keyring_read_password(nla_get_s32(a[PMHS_A_SESSION_PASSWORD_KEY]),
+						  &p->pw, &p->pwlen, extack);
+	}
+
+	if (a[PMHS_A_SESSION_PASSWORD] || a[PMHS_A_SESSION_PASSWORD_KEY] ||
+	    a[PMHS_A_SESSION_IV]) {
+		NL_SET_ERR_MSG(extack, "RSA modes take no password or IV");
+		return -EINVAL;
+	}
+	if (!pmhs_nl_require(info, PMHS_A_SESSION_IDENTITY, "RSA modes need our identity") ||
+	    !pmhs_nl_require(info, PMHS_A_SESSION_PEER_PUBKEY, "RSA modes need the peer's public key"))
+		return -EINVAL;
+	p->ident = pmhs_identity_find(pn, nla_data(a[PMHS_A_SESSION_IDENTITY]));
+	if (!p->ident) {
+		NL_SET_ERR_MSG_ATTR(extack, a[PMHS_A_SESSION_IDENTITY], "no such identity");
+		return -ENOENT;
+	}
+	ret = pmhs_rsa_pub_from_spki(nla_data(a[PMHS_A_SESSION_PEER_PUBKEY]),
+				     nla_len(a[PMHS_A_SESSION_PEER_PUBKEY]),
+				     &p->peer, &why);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(extack, a[PMHS_A_SESSION_PEER_PUBKEY],
+				    why ? why : "cannot parse the peer's public key");
+		return ret;
+	}
+	if (pmhs_rsa_bits(p->peer) < 2048 && !READ_ONCE(pn->allow_rsa1024)) {
+		NL_SET_ERR_MSG(extack,
+			       "peer key under 2048 bits is legacy: enable with config allow-rsa1024");
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_session_params p = {};
+	key_serial_t serial = 0;
+	size_t msglen = 0;
+	struct sk_buff *msg;
+	u8 *out = NULL;
+	void *hdr;
+	u32 id;
+	int ret;
+
+	ret = pmhs_nl_session_params(info, &p);
+	pmhs_nl_wipe(info->attrs[PMHS_A_SESSION_PASSWORD]);
+	if (ret)
+		goto out;
+	ret = pmhs_session_new(genl_info_net(info), info->snd_portid, &p, &id,
+			       &out, &msglen, &serial, info->extack);
+	if (ret)
+		goto out;
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE + msglen, &hdr);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out_del;
+	}
+	if (nla_put_u32(msg, PMHS_A_SESSION_ID, id) ||
+	    (out && nla_put(msg, PMHS_A_SESSION_MESSAGE, msglen, out)) ||
+	    (serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, serial))) {
+		nlmsg_free(msg);
+		ret = -EMSGSIZE;
+		goto out_del;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+	goto out;
+out_del:
+	pmhs_session_del(genl_info_net(info), info->snd_portid, id, NULL);
+out:
+	kfree_sensitive(out);
+	pmhs_session_params_clear(&p);
+	return ret;
+}
+
+int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *m = info->attrs[PMHS_A_SESSION_MESSAGE];
+	struct pmhs_publish pub;
+	key_serial_t serial = 0;
+	struct sk_buff *msg;
+	bool set;
+	void *hdr;
+	u32 id;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing") ||
+	    !pmhs_nl_require(info, PMHS_A_SESSION_MESSAGE, "peer message missing"))
+		return -EINVAL;
+	ret = pmhs_nl_parse_publish(info, &pub, &set);
+	if (ret)
+		return ret;
+	id = nla_get_u32(info->attrs[PMHS_A_SESSION_ID]);
+	ret = pmhs_session_recv(genl_info_net(info), info->snd_portid, id,
+				nla_data(m), nla_len(m), set ? &pub : NULL,
+				&serial, info->extack);
+	if (ret)
+		return ret;
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, PMHS_A_SESSION_ID, id) ||
+	    nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, serial)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int pmhs_nl_put_session(struct sk_buff *msg, struct pmhs_session *s)
+{
+	long left = (long)s->expires - (long)jiffies;
+	u8 fp[32];
+	int ret = 0;
+
+	mutex_lock(&s->lock);
+	if (nla_put_u32(msg, PMHS_A_SESSION_ID, s->id) ||
+	    nla_put_u32(msg, PMHS_A_SESSION_MODE, s->mode) ||
+	    nla_put_u32(msg, PMHS_A_SESSION_STATE, s->state) ||
+	    nla_put_u32(msg, PMHS_A_SESSION_EXPIRES,
+			left > 0 ? DIV_ROUND_UP(left, HZ) : 0) ||
+	    (s->ident && nla_put_string(msg, PMHS_A_SESSION_IDENTITY, s->ident->name)) ||
+	    (s->serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, s->serial)))
+		ret = -EMSGSIZE;
+	if (!ret && s->peer && !pmhs_rsa_fingerprint(s->peer, fp) &&
+	    nla_put(msg, PMHS_A_SESSION_PEER_FINGERPRINT, sizeof(fp), fp))
+		ret = -EMSGSIZE;
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+int pmhs_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_session *s;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
+		return -EINVAL;
+	s = pmhs_session_get(genl_info_net(info), info->snd_portid,
+			     nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
+			     info->extack);
+	if (!s)
+		return -ENOENT;
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pmhs_nl_put_session(msg, s);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = genlmsg_reply(msg, info);
+out:
+	pmhs_session_put(s);
+	return ret;
+}
+
+int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u32 portid = NETLINK_CB(cb->skb).portid;
+	unsigned long pos = cb->args[0];
+	struct pmhs_session *s;
+	void *hdr;
+
+	while ((s = pmhs_session_next(sock_net(skb->sk), portid, &pos))) {
+		hdr = genlmsg_put(skb, portid, cb->nlh->nlmsg_seq,
+				  &pmhs_nl_family, NLM_F_MULTI,
+				  PMHS_CMD_SESSION_GET);
+		if (!hdr || pmhs_nl_put_session(skb, s)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			pmhs_session_put(s);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		pmhs_session_put(s);
+		pos++;
+	}
+	cb->args[0] = pos;
+	return skb->len;
+}
+
+int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
+		return -EINVAL;
+	return pmhs_session_del(genl_info_net(info), info->snd_portid,
+				nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
+				info->extack);
+}
+
+/* Hybrid encryption, through the caller's file descriptors */
+
+static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
+			   struct netlink_ext_ack *extack)
+{
+	size_t cap = SZ_64K, len = 0;
+	struct file *file;
+	loff_t pos = 0;
+	u8 *buf, *bigger;
+	ssize_t n;
+	int ret = 0;
+
+	file = fget(fd);
+	if (!file) {
+		NL_SET_ERR_MSG(extack, "in-fd is not an open file descriptor");
+		return -EBADF;
+	}
+	if (!(file->f_mode & FMODE_READ)) {
+		NL_SET_ERR_MSG(extack, "in-fd is not open for reading");
+		ret = -EBADF;
+		goto out_put;
+	}
+	buf = kvmalloc(cap, GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	for (;;) {
+		if (len == cap) {
+			if (cap >= PMHS_HYBRID_MAX) {
+				NL_SET_ERR_MSG(extack, "input larger than 64 MiB");
+				ret = -EFBIG;
+				break;
+			}
+			bigger = kvmalloc(cap * 2, GFP_KERNEL);
+			if (!bigger) {
+				ret = -ENOMEM;
+				break;
+			}
+			memcpy(bigger, buf, len);
+			kvfree_sensitive(buf, cap);
+			buf = bigger;
+			cap *= 2;
+		}
+		n = kernel_read(file, buf + len, cap - len, &pos);
+		if (n < 0) {
+			NL_SET_ERR_MSG(extack, "cannot read in-fd");
+			ret = n;
+			break;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	if (ret) {
+		kvfree_sensitive(buf, cap);
+	} else {
+		*out = buf;
+		*outlen = len;
+	}
+out_put:
+	fput(file);
+	return ret;
+}
+
+static int pmhs_nl_write_fd(int fd, const u8 *buf, size_t len,
+			    struct netlink_ext_ack *extack)
+{
+	struct file *file;
+	loff_t pos = 0;
+	size_t done = 0;
+	ssize_t n;
+	int ret = 0;
+
+	file = fget(fd);
+	if (!file) {
+		NL_SET_ERR_MSG(extack, "out-fd is not an open file descriptor");
+		return -EBADF;
+	}
+	if (!(file->f_mode & FMODE_WRITE)) {
+		NL_SET_ERR_MSG(extack, "out-fd is not open for writing");
+		ret = -EBADF;
+		goto out;
+	}
+	while (done < len) {
+		n = kernel_write(file, buf + done, len - done, &pos);
+		if (n <= 0) {
+			NL_SET_ERR_MSG(extack, "cannot write out-fd");
+			ret = n ? n : -EIO;
+			break;
+		}
+		done += n;
+	}
+out:
+	fput(file);
+	return ret;
+}
+
+static int pmhs_nl_reply_length(struct genl_info *info, size_t len)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u64_64bit(msg, PMHS_A_HYBRID_LENGTH, len, 0)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static enum pmhs_hash pmhs_nl_hybrid_hash(struct genl_info *info)
+{
+	struct nlattr *h = info->attrs[PMHS_A_HYBRID_OAEP_HASH];
+
+	return h && nla_get_u32(h) == PMHS_OAEP_HASH_SHA256 ?
+	       PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
+}
+
+int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *spki = info->attrs[PMHS_A_HYBRID_PEER_PUBKEY];
+	struct pmhs_rsa_pub *pub = NULL;
+	u8 *in = NULL, *out = NULL;
+	size_t inlen = 0, outlen = 0;
+	const char *why = NULL;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_HYBRID_PEER_PUBKEY, "public key to encrypt to missing") ||
+	    !pmhs_nl_require(info, PMHS_A_HYBRID_IN_FD, "in-fd missing") ||
+	    !pmhs_nl_require(info, PMHS_A_HYBRID_OUT_FD, "out-fd missing"))
+		return -EINVAL;
+	ret = pmhs_rsa_pub_from_spki(nla_data(spki), nla_len(spki), &pub, &why);
+	if (ret) {
+		NL_SET_ERR_MSG_ATTR(info->extack, spki,
+				    why ? why : "cannot parse the public key");
+		return ret;
+	}
+	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+			      &in, &inlen, info->extack);
+	if (ret)
+		goto out;
+	ret = pmhs_hybrid_encrypt(pub, pmhs_nl_hybrid_hash(info), in, inlen,
+				  &out, &outlen);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, "hybrid encryption failed");
+		goto out;
+	}
+	ret = pmhs_nl_write_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+			       out, outlen, info->extack);
+	if (!ret)
+		ret = pmhs_nl_reply_length(info, outlen);
+out:
+	kvfree_sensitive(in, inlen);
+	kvfree(out);
+	pmhs_rsa_pub_put(pub);
+	return ret;
+}
+
+int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_identity *id;
+	size_t inlen = 0, outlen = 0;
+	u8 *in = NULL, *out = NULL;
+	const char *why = NULL;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_HYBRID_IDENTITY, "identity to decrypt with missing") ||
+	    !pmhs_nl_require(info, PMHS_A_HYBRID_IN_FD, "in-fd missing") ||
+	    !pmhs_nl_require(info, PMHS_A_HYBRID_OUT_FD, "out-fd missing"))
+		return -EINVAL;
+	id = pmhs_identity_find(pn, nla_data(info->attrs[PMHS_A_HYBRID_IDENTITY]));
+	if (!id) {
+		NL_SET_ERR_MSG(info->extack, "no such identity");
+		return -ENOENT;
+	}
+	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+			      &in, &inlen, info->extack);
+	if (ret)
+		goto out;
+	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in, inlen,
+				  &out, &outlen, &why);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, why ? why : "hybrid decryption failed");
+		goto out;
+	}
+	ret = pmhs_nl_write_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+			       out, outlen, info->extack);
+	if (!ret)
+		ret = pmhs_nl_reply_length(info, outlen);
+out:
+	kvfree(in);
+	kvfree_sensitive(out, outlen);
+	pmhs_identity_put(id);
+	return ret;
+}
+
+/* Single-shot RSA operations, the reference's public low-level API */
+
+static int pmhs_nl_rsa_pub(struct genl_info *info, struct pmhs_rsa_pub **pub)
+{
+	struct nlattr *a = info->attrs[PMHS_A_RSA_PUBKEY];
+	const char *why = NULL;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_RSA_PUBKEY, "public key missing"))
+		return -EINVAL;
+	ret = pmhs_rsa_pub_from_spki(nla_data(a), nla_len(a), pub, &why);
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    why ? why : "cannot parse the public key");
+	return ret;
+}
+
+static struct pmhs_identity *pmhs_nl_rsa_ident(struct genl_info *info)
+{
+	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_identity *id;
+
+	if (!pmhs_nl_require(info, PMHS_A_RSA_IDENTITY, "identity missing"))
+		return ERR_PTR(-EINVAL);
+	id = pmhs_identity_find(pn, nla_data(info->attrs[PMHS_A_RSA_IDENTITY]));
+	if (!id) {
+		NL_SET_ERR_MSG(info->extack, "no such identity");
+		return ERR_PTR(-ENOENT);
+	}
+	return id;
+}
+
+static enum pmhs_hash pmhs_nl_rsa_hash(struct genl_info *info)
+{
+	struct nlattr *h = info->attrs[PMHS_A_RSA_OAEP_HASH];
+
+	return h && nla_get_u32(h) == PMHS_OAEP_HASH_SHA256 ?
+	       PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
+}
+
+static int pmhs_nl_reply_bytes(struct genl_info *info, int attr, const u8 *p,
+			       size_t len)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE + len, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put(msg, attr, len, p)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
+	struct pmhs_rsa_pub *pub;
+	u8 *ct;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "plaintext missing"))
+		return -EINVAL;
+	ret = pmhs_nl_rsa_pub(info, &pub);
+	if (ret)
+		return ret;
+	ct = kmalloc(pmhs_rsa_size(pub), GFP_KERNEL);
+	if (!ct) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pmhs_rsa_oaep_encrypt(pub, pmhs_nl_rsa_hash(info), nla_data(data),
+				    nla_len(data), ct);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "plaintext too long for this key and hash");
+	else
+		ret = pmhs_nl_reply_bytes(info, PMHS_A_RSA_DATA, ct,
+					  pmhs_rsa_size(pub));
+	kfree(ct);
+out:
+	pmhs_nl_wipe(data);
+	pmhs_rsa_pub_put(pub);
+	return ret;
+}
+
+int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
+	struct pmhs_identity *id;
+	u8 pt[PMHS_RSA_MAX_BYTES];
+	size_t ptlen = 0;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "ciphertext missing"))
+		return -EINVAL;
+	id = pmhs_nl_rsa_ident(info);
+	if (IS_ERR(id))
+		return PTR_ERR(id);
+	ret = pmhs_rsa_oaep_decrypt(id->key, pmhs_nl_rsa_hash(info),
+				    nla_data(data), nla_len(data), pt,
+				    sizeof(pt), &ptlen);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "decryption failed");
+	else
+		ret = pmhs_nl_reply_bytes(info, PMHS_A_RSA_DATA, pt, ptlen);
+	memzero_explicit(pt, sizeof(pt));
+	pmhs_identity_put(id);
+	return ret;
+}
+
+int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
+	struct pmhs_identity *id;
+	size_t len;
+	u8 *sig;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "message to sign missing"))
+		return -EINVAL;
+	id = pmhs_nl_rsa_ident(info);
+	if (IS_ERR(id))
+		return PTR_ERR(id);
+	len = pmhs_rsa_size(pmhs_rsa_priv_pub(id->key));
+	sig = kmalloc(len, GFP_KERNEL);
+	if (!sig) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pmhs_rsa_pss_sign(id->key, nla_data(data), nla_len(data), sig);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "signing failed");
+	else
+		ret = pmhs_nl_reply_bytes(info, PMHS_A_RSA_SIGNATURE, sig, len);
+	kfree(sig);
+out:
+	pmhs_identity_put(id);
+	return ret;
+}
+
+int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
+	struct nlattr *sig = info->attrs[PMHS_A_RSA_SIGNATURE];
+	struct pmhs_rsa_pub *pub;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "signed message missing") ||
+	    !pmhs_nl_require(info, PMHS_A_RSA_SIGNATURE, "signature missing"))
+		return -EINVAL;
+	ret = pmhs_nl_rsa_pub(info, &pub);
+	if (ret)
+		return ret;
+	ret = pmhs_rsa_pss_verify(pub, nla_data(data), nla_len(data),
+				  nla_data(sig), nla_len(sig));
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack, "signature does not verify");
+		ret = -EKEYREJECTED;
+	}
+	pmhs_rsa_pub_put(pub);
+	return ret;
+}
+
+/* A closing socket takes its sessions with it. */
+static int pmhs_nl_notify(struct notifier_block *nb, unsigned long state,
+			  void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
+		pmhs_session_release_portid(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pmhs_nl_notifier = {
+	.notifier_call = pmhs_nl_notify,
+};
+
 static struct genl_family pmhs_nl_family __ro_after_init = {
 	.name		= PMHS_FAMILY_NAME,
 	.version	= PMHS_FAMILY_VERSION,
@@ -104,10 +930,19 @@ static struct genl_family pmhs_nl_family __ro_after_init = {
 
 int __init pmhs_netlink_init(void)
 {
-	return genl_register_family(&pmhs_nl_family);
+	int ret;
+
+	ret = netlink_register_notifier(&pmhs_nl_notifier);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&pmhs_nl_family);
+	if (ret)
+		netlink_unregister_notifier(&pmhs_nl_notifier);
+	return ret;
 }
 
 void pmhs_netlink_uninit(void)
 {
 	genl_unregister_family(&pmhs_nl_family);
+	netlink_unregister_notifier(&pmhs_nl_notifier);
 }

@@ -7,7 +7,9 @@
 #include <net/netns/generic.h>
 
 #include "compat.h"
+#include "identity.h"
 #include "netns.h"
+#include "session.h"
 #include <uapi/linux/pmhs.h>
 
 static unsigned int pmhs_net_id __read_mostly;
@@ -23,6 +25,8 @@ static int __net_init pmhs_net_init(struct net *net)
 
 	pn->net = net;
 	mutex_init(&pn->lock);
+	INIT_LIST_HEAD(&pn->identities);
+	atomic_set(&pn->n_sessions, 0);
 	pn->session_timeout = PMHS_SESSION_TIMEOUT_DEFAULT;
 	pn->allow_rsa1024 = false;
 	return 0;
@@ -32,6 +36,9 @@ static void __net_exit pmhs_net_exit(struct net *net)
 {
 	struct pmhs_net *pn = pmhs_net(net);
 
+	/* No socket of this namespace is left, so nothing races with us. */
+	pmhs_session_flush_net(net);
+	pmhs_identity_flush(pn);
 	mutex_destroy(&pn->lock);
 }
 

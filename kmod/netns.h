@@ -2,17 +2,29 @@
 #ifndef _PMHS_NETNS_H
 #define _PMHS_NETNS_H
 
+#include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <net/net_namespace.h>
 
+#define PMHS_MAX_IDENTITIES	1024
+#define PMHS_MAX_SESSIONS	65536
+
 /*
- * Everything pmhs holds lives in one network namespace. @lock serialises
- * configuration changes; readers of single fields use READ_ONCE().
+ * Everything pmhs holds lives in one network namespace.
+ *
+ * Locking: @lock protects @identities and serialises writers of the
+ * settings; readers of a single setting use READ_ONCE(). It is never held
+ * across cryptography. Sessions live in a global xarray (session.c) and
+ * are only counted here.
  */
 struct pmhs_net {
 	struct net *net;
-	struct mutex lock;	/* serialises writers of the fields below */
-	u32 session_timeout;	/* seconds */
+	struct mutex lock;		/* see above */
+	struct list_head identities;	/* struct pmhs_identity.node */
+	unsigned int n_identities;
+	atomic_t n_sessions;
+	u32 session_timeout;		/* seconds */
 	bool allow_rsa1024;
 };
 

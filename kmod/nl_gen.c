@@ -5,14 +5,115 @@
 
 #include "nl_gen.h"
 
+static const struct netlink_range_validation pmhs_a_session_iterations_range = {
+	.min	= PMHS_ITERATIONS_MIN,
+	.max	= PMHS_ITERATIONS_MAX,
+};
+
 /* PMHS_CMD_SET_CONFIG - do */
 static const struct nla_policy pmhs_set_config_nl_policy[PMHS_A_CONFIG_ALLOW_RSA1024 + 1] = {
 	[PMHS_A_CONFIG_SESSION_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PMHS_SESSION_TIMEOUT_MAX),
 	[PMHS_A_CONFIG_ALLOW_RSA1024] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
+/* PMHS_CMD_IDENTITY_NEW - do */
+static const struct nla_policy pmhs_identity_new_nl_policy[PMHS_A_IDENTITY_KEY_DER + 1] = {
+	[PMHS_A_IDENTITY_NAME] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
+	[PMHS_A_IDENTITY_KEY_DER] = NLA_POLICY_RANGE(NLA_BINARY, 64, PMHS_KEY_DER_MAX),
+};
+
+/* PMHS_CMD_IDENTITY_GET - do */
+static const struct nla_policy pmhs_identity_get_nl_policy[PMHS_A_IDENTITY_NAME + 1] = {
+	[PMHS_A_IDENTITY_NAME] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
+};
+
+/* PMHS_CMD_IDENTITY_DEL - do */
+static const struct nla_policy pmhs_identity_del_nl_policy[PMHS_A_IDENTITY_NAME + 1] = {
+	[PMHS_A_IDENTITY_NAME] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
+};
+
+/* PMHS_CMD_SESSION_NEW - do */
+static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_IV + 1] = {
+	[PMHS_A_SESSION_MODE] = NLA_POLICY_MAX(NLA_U32, 3),
+	[PMHS_A_SESSION_IDENTITY] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
+	[PMHS_A_SESSION_PEER_PUBKEY] = NLA_POLICY_RANGE(NLA_BINARY, 32, PMHS_KEY_DER_MAX),
+	[PMHS_A_SESSION_PASSWORD] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_PASSWORD_MAX),
+	[PMHS_A_SESSION_PASSWORD_KEY] = { .type = NLA_S32, },
+	[PMHS_A_SESSION_OAEP_HASH] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_SESSION_ITERATIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &pmhs_a_session_iterations_range),
+	[PMHS_A_SESSION_HSUB_LEN] = NLA_POLICY_RANGE(NLA_U32, PMHS_HSUB_LEN_MIN, PMHS_HSUB_LEN_MAX),
+	[PMHS_A_SESSION_KEYRING] = { .type = NLA_S32, },
+	[PMHS_A_SESSION_KEY_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_SESSION_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = PMHS_DESC_MAX, },
+	[PMHS_A_SESSION_MODULE_KEYRING] = { .type = NLA_FLAG, },
+	[PMHS_A_SESSION_IV] = NLA_POLICY_EXACT_LEN(8),
+};
+
+/* PMHS_CMD_SESSION_RECV - do */
+static const struct nla_policy pmhs_session_recv_nl_policy[PMHS_A_SESSION_MODULE_KEYRING + 1] = {
+	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PMHS_A_SESSION_MESSAGE] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_MESSAGE_MAX),
+	[PMHS_A_SESSION_KEYRING] = { .type = NLA_S32, },
+	[PMHS_A_SESSION_KEY_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_SESSION_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = PMHS_DESC_MAX, },
+	[PMHS_A_SESSION_MODULE_KEYRING] = { .type = NLA_FLAG, },
+};
+
+/* PMHS_CMD_SESSION_GET - do */
+static const struct nla_policy pmhs_session_get_nl_policy[PMHS_A_SESSION_ID + 1] = {
+	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* PMHS_CMD_SESSION_DEL - do */
+static const struct nla_policy pmhs_session_del_nl_policy[PMHS_A_SESSION_ID + 1] = {
+	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* PMHS_CMD_HYBRID_ENCRYPT - do */
+static const struct nla_policy pmhs_hybrid_encrypt_nl_policy[PMHS_A_HYBRID_OAEP_HASH + 1] = {
+	[PMHS_A_HYBRID_PEER_PUBKEY] = NLA_POLICY_RANGE(NLA_BINARY, 32, PMHS_KEY_DER_MAX),
+	[PMHS_A_HYBRID_IN_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[PMHS_A_HYBRID_OUT_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[PMHS_A_HYBRID_OAEP_HASH] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+/* PMHS_CMD_HYBRID_DECRYPT - do */
+static const struct nla_policy pmhs_hybrid_decrypt_nl_policy[PMHS_A_HYBRID_OAEP_HASH + 1] = {
+	[PMHS_A_HYBRID_IDENTITY] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
+	[PMHS_A_HYBRID_IN_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[PMHS_A_HYBRID_OUT_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[PMHS_A_HYBRID_OAEP_HASH] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+/* PMHS_CMD_RSA_ENCRYPT - do */
+static const struct nla_policy pmhs_rsa_encrypt_nl_policy[PMHS_A_RSA_OAEP_HASH + 1] = {
+	[PMHS_A_RSA_PUBKEY] = NLA_POLICY_RANGE(NLA_BINARY, 32, PMHS_KEY_DER_MAX),
+	[PMHS_A_RSA_DATA] = { .type = NLA_BINARY, .len = PMHS_DATA_MAX, },
+	[PMHS_A_RSA_OAEP_HASH] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+/* PMHS_CMD_RSA_DECRYPT - do */
+static const struct nla_policy pmhs_rsa_decrypt_nl_policy[PMHS_A_RSA_OAEP_HASH + 1] = {
+	[PMHS_A_RSA_IDENTITY] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
+	[PMHS_A_RSA_DATA] = { .type = NLA_BINARY, .len = PMHS_DATA_MAX, },
+	[PMHS_A_RSA_OAEP_HASH] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+/* PMHS_CMD_RSA_SIGN - do */
+static const struct nla_policy pmhs_rsa_sign_nl_policy[PMHS_A_RSA_DATA + 1] = {
+	[PMHS_A_RSA_IDENTITY] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
+	[PMHS_A_RSA_DATA] = { .type = NLA_BINARY, .len = PMHS_DATA_MAX, },
+};
+
+/* PMHS_CMD_RSA_VERIFY - do */
+static const struct nla_policy pmhs_rsa_verify_nl_policy[PMHS_A_RSA_SIGNATURE + 1] = {
+	[PMHS_A_RSA_PUBKEY] = NLA_POLICY_RANGE(NLA_BINARY, 32, PMHS_KEY_DER_MAX),
+	[PMHS_A_RSA_DATA] = { .type = NLA_BINARY, .len = PMHS_DATA_MAX, },
+	[PMHS_A_RSA_SIGNATURE] = NLA_POLICY_RANGE(NLA_BINARY, 1, 512),
+};
+
 /* Ops table for pmhs */
-const struct genl_ops pmhs_nl_ops[3] = {
+const struct genl_ops pmhs_nl_ops[16] = {
 	{
 		.cmd		= PMHS_CMD_GET_VERSION,
 		.doit		= pmhs_nl_get_version_doit,
@@ -27,5 +128,93 @@ const struct genl_ops pmhs_nl_ops[3] = {
 		.policy		= pmhs_set_config_nl_policy,
 		.maxattr	= PMHS_A_CONFIG_ALLOW_RSA1024,
 		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_IDENTITY_NEW,
+		.doit		= pmhs_nl_identity_new_doit,
+		.policy		= pmhs_identity_new_nl_policy,
+		.maxattr	= PMHS_A_IDENTITY_KEY_DER,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_IDENTITY_GET,
+		.doit		= pmhs_nl_identity_get_doit,
+		.dumpit		= pmhs_nl_identity_get_dumpit,
+		.policy		= pmhs_identity_get_nl_policy,
+		.maxattr	= PMHS_A_IDENTITY_NAME,
+	},
+	{
+		.cmd		= PMHS_CMD_IDENTITY_DEL,
+		.doit		= pmhs_nl_identity_del_doit,
+		.policy		= pmhs_identity_del_nl_policy,
+		.maxattr	= PMHS_A_IDENTITY_NAME,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_SESSION_NEW,
+		.doit		= pmhs_nl_session_new_doit,
+		.policy		= pmhs_session_new_nl_policy,
+		.maxattr	= PMHS_A_SESSION_IV,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_SESSION_RECV,
+		.doit		= pmhs_nl_session_recv_doit,
+		.policy		= pmhs_session_recv_nl_policy,
+		.maxattr	= PMHS_A_SESSION_MODULE_KEYRING,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_SESSION_GET,
+		.doit		= pmhs_nl_session_get_doit,
+		.dumpit		= pmhs_nl_session_get_dumpit,
+		.policy		= pmhs_session_get_nl_policy,
+		.maxattr	= PMHS_A_SESSION_ID,
+	},
+	{
+		.cmd		= PMHS_CMD_SESSION_DEL,
+		.doit		= pmhs_nl_session_del_doit,
+		.policy		= pmhs_session_del_nl_policy,
+		.maxattr	= PMHS_A_SESSION_ID,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_HYBRID_ENCRYPT,
+		.doit		= pmhs_nl_hybrid_encrypt_doit,
+		.policy		= pmhs_hybrid_encrypt_nl_policy,
+		.maxattr	= PMHS_A_HYBRID_OAEP_HASH,
+	},
+	{
+		.cmd		= PMHS_CMD_HYBRID_DECRYPT,
+		.doit		= pmhs_nl_hybrid_decrypt_doit,
+		.policy		= pmhs_hybrid_decrypt_nl_policy,
+		.maxattr	= PMHS_A_HYBRID_OAEP_HASH,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_RSA_ENCRYPT,
+		.doit		= pmhs_nl_rsa_encrypt_doit,
+		.policy		= pmhs_rsa_encrypt_nl_policy,
+		.maxattr	= PMHS_A_RSA_OAEP_HASH,
+	},
+	{
+		.cmd		= PMHS_CMD_RSA_DECRYPT,
+		.doit		= pmhs_nl_rsa_decrypt_doit,
+		.policy		= pmhs_rsa_decrypt_nl_policy,
+		.maxattr	= PMHS_A_RSA_OAEP_HASH,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_RSA_SIGN,
+		.doit		= pmhs_nl_rsa_sign_doit,
+		.policy		= pmhs_rsa_sign_nl_policy,
+		.maxattr	= PMHS_A_RSA_DATA,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_RSA_VERIFY,
+		.doit		= pmhs_nl_rsa_verify_doit,
+		.policy		= pmhs_rsa_verify_nl_policy,
+		.maxattr	= PMHS_A_RSA_SIGNATURE,
 	},
 };

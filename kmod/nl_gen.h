@@ -13,7 +13,22 @@
 int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_identity_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_identity_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pmhs_nl_identity_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops pmhs_nl_ops[3];
+extern const struct genl_ops pmhs_nl_ops[16];
 
 #endif /* _PMHS_NL_GEN_H */

@@ -47,6 +47,9 @@ class Spec:
             return f"{self.prefix}_{c_upper(v)}"
         return str(v)
 
+    def const_val(self, v):
+        return self.consts[v] if isinstance(v, str) else v
+
     def attr_enum(self, aset, attr):
         return f"{self.prefix}_A_{c_upper(aset)}_{c_upper(attr)}"
 
@@ -115,11 +118,25 @@ NLA_INT = {"u8": "NLA_U8", "u16": "NLA_U16", "u32": "NLA_U32", "u64": "NLA_U64",
            "s32": "NLA_S32", "s64": "NLA_S64"}
 
 
+def range_name(spec, aset, a):
+    return f"{c_lower(spec.name)}_a_{c_lower(aset)}_{c_lower(a['name'])}_range"
+
+
+def needs_full_range(spec, a):
+    """struct nla_policy keeps min/max in s16: wider bounds need a
+    struct netlink_range_validation."""
+    chk = a.get("checks", {})
+    return a["type"] in NLA_INT and any(
+        k in chk and not -32768 <= spec.const_val(chk[k]) <= 32767 for k in ("min", "max"))
+
+
 def policy_entry(spec, aset, a):
     t = a["type"]
     chk = a.get("checks", {})
     if t in NLA_INT:
         nt = NLA_INT[t]
+        if needs_full_range(spec, a):
+            return f"NLA_POLICY_FULL_RANGE({nt}, &{range_name(spec, aset, a)})"
         if "min" in chk and "max" in chk:
             return f"NLA_POLICY_RANGE({nt}, {spec.const_ref(chk['min'])}, {spec.const_ref(chk['max'])})"
         if "max" in chk:
@@ -137,7 +154,12 @@ def policy_entry(spec, aset, a):
         if "exact-len" in chk:
             return f"NLA_POLICY_EXACT_LEN({spec.const_ref(chk['exact-len'])})"
         lo = spec.const_ref(chk.get("min-len", 0))
+        if "max-len" in chk and "min-len" not in chk:
+            # .len is a u16; the range form keeps bounds in s16.
+            return f"{{ .type = NLA_BINARY, .len = {spec.const_ref(chk['max-len'])}, }}"
         if "max-len" in chk:
+            if spec.const_val(chk["max-len"]) > 32767:
+                sys.exit(f"nlspec-gen: {aset}.{a['name']}: min-len with max-len > 32767 unsupported")
             return f"NLA_POLICY_RANGE(NLA_BINARY, {lo}, {spec.const_ref(chk['max-len'])})"
         if "min-len" in chk:
             return f"NLA_POLICY_MIN_LEN({lo})"
@@ -192,6 +214,20 @@ def gen_kernel(spec):
         c("};")
         c("")
         h(f"extern const struct nla_policy {lp}_{c_lower(name)}_nl_policy[{spec.attr_max(name)} + 1];")
+
+    emitted = set()
+    for op in spec.ops:
+        aset = op.get("attribute-set")
+        for n in op_request(op):
+            a = next(x for x in spec.sets[aset]["attributes"] if x["name"] == n)
+            if needs_full_range(spec, a) and (aset, n) not in emitted:
+                emitted.add((aset, n))
+                chk = a["checks"]
+                c(f"static const struct netlink_range_validation {range_name(spec, aset, a)} = {{")
+                c(f"\t.min\t= {spec.const_ref(chk.get('min', 0))},")
+                c(f"\t.max\t= {spec.const_ref(chk['max'])},")
+                c("};")
+                c("")
 
     for op in spec.ops:
         req = op_request(op)

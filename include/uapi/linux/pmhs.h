@@ -21,6 +21,74 @@ enum pmhs_mode_flags {
 	PMHS_MODE_FLAGS_HYBRID = 16,
 };
 
+/* Handshake mode of a session. */
+enum pmhs_mode {
+	PMHS_MODE_PASSWORD = 0,
+	PMHS_MODE_RSA_MUTUAL = 1,
+	PMHS_MODE_RSA_HALF_SEND = 2,
+	PMHS_MODE_RSA_HALF_RECEIVE = 3,
+
+	/* private: */
+	__PMHS_MODE_MAX,
+};
+
+/* Hash for RSA-OAEP and its MGF1. SHA-1 is what poorman_handshake uses. */
+enum pmhs_oaep_hash {
+	PMHS_OAEP_HASH_SHA1 = 0,
+	PMHS_OAEP_HASH_SHA256 = 1,
+
+	/* private: */
+	__PMHS_OAEP_HASH_MAX,
+};
+
+/* Key type of a published secret. A logon key is never readable from userspace. */
+enum pmhs_key_type {
+	PMHS_KEY_TYPE_USER = 0,
+	PMHS_KEY_TYPE_LOGON = 1,
+
+	/* private: */
+	__PMHS_KEY_TYPE_MAX,
+};
+
+/* Life of a session; a session is single-use. */
+enum pmhs_state {
+	PMHS_STATE_WAITING = 0,
+	PMHS_STATE_DONE = 1,
+	PMHS_STATE_FAILED = 2,
+
+	/* private: */
+	__PMHS_STATE_MAX,
+};
+
+/* Longest identity name in bytes, not counting the terminating NUL. */
+#define PMHS_NAME_MAX	32
+
+/* Longest PKCS#1 private key or SPKI public key DER accepted. */
+#define PMHS_KEY_DER_MAX	4096
+
+#define PMHS_PASSWORD_MAX	1024
+
+/* Longest handshake message (signature and ciphertext of 4096-bit keys fit). */
+#define PMHS_MESSAGE_MAX	16384
+
+/* Largest data for the single-shot RSA operations. */
+#define PMHS_DATA_MAX	65000
+
+#define PMHS_DESC_MAX	256
+
+#define PMHS_HSUB_LEN_MIN	48
+
+#define PMHS_HSUB_LEN_MAX	80
+
+#define PMHS_ITERATIONS_MIN	1000
+
+#define PMHS_ITERATIONS_MAX	10000000
+
+#define PMHS_ITERATIONS_DEFAULT	100000
+
+/* Largest hybrid plaintext or ciphertext (64 MiB), passed through file descriptors. */
+#define PMHS_HYBRID_MAX	67108864
+
 #define PMHS_SESSION_TIMEOUT_MAX	3600
 
 #define PMHS_SESSION_TIMEOUT_DEFAULT	60
@@ -37,15 +105,89 @@ enum {
 enum {
 	PMHS_A_CONFIG_SESSION_TIMEOUT = 1,
 	PMHS_A_CONFIG_ALLOW_RSA1024 = 2,
+	PMHS_A_CONFIG_IDENTITIES = 3,
+	PMHS_A_CONFIG_SESSIONS = 4,
 
 	__PMHS_A_CONFIG_MAX,
 	PMHS_A_CONFIG_MAX = (__PMHS_A_CONFIG_MAX - 1)
 };
 
 enum {
+	PMHS_A_IDENTITY_NAME = 1,
+	PMHS_A_IDENTITY_KEY_DER = 2,
+	PMHS_A_IDENTITY_PUBKEY = 3,
+	PMHS_A_IDENTITY_FINGERPRINT = 4,
+	PMHS_A_IDENTITY_BITS = 5,
+
+	__PMHS_A_IDENTITY_MAX,
+	PMHS_A_IDENTITY_MAX = (__PMHS_A_IDENTITY_MAX - 1)
+};
+
+enum {
+	PMHS_A_SESSION_ID = 1,
+	PMHS_A_SESSION_MODE = 2,
+	PMHS_A_SESSION_IDENTITY = 3,
+	PMHS_A_SESSION_PEER_PUBKEY = 4,
+	PMHS_A_SESSION_PASSWORD = 5,
+	PMHS_A_SESSION_PASSWORD_KEY = 6,
+	PMHS_A_SESSION_OAEP_HASH = 7,
+	PMHS_A_SESSION_ITERATIONS = 8,
+	PMHS_A_SESSION_HSUB_LEN = 9,
+	PMHS_A_SESSION_MESSAGE = 10,
+	PMHS_A_SESSION_KEYRING = 11,
+	PMHS_A_SESSION_KEY_TYPE = 12,
+	PMHS_A_SESSION_DESCRIPTION = 13,
+	PMHS_A_SESSION_MODULE_KEYRING = 14,
+	PMHS_A_SESSION_KEY_SERIAL = 15,
+	PMHS_A_SESSION_STATE = 16,
+	PMHS_A_SESSION_PEER_FINGERPRINT = 17,
+	PMHS_A_SESSION_EXPIRES = 18,
+	PMHS_A_SESSION_IV = 19,
+
+	__PMHS_A_SESSION_MAX,
+	PMHS_A_SESSION_MAX = (__PMHS_A_SESSION_MAX - 1)
+};
+
+enum {
+	PMHS_A_HYBRID_IDENTITY = 1,
+	PMHS_A_HYBRID_PEER_PUBKEY = 2,
+	PMHS_A_HYBRID_IN_FD = 3,
+	PMHS_A_HYBRID_OUT_FD = 4,
+	PMHS_A_HYBRID_OAEP_HASH = 5,
+	PMHS_A_HYBRID_LENGTH = 6,
+
+	__PMHS_A_HYBRID_MAX,
+	PMHS_A_HYBRID_MAX = (__PMHS_A_HYBRID_MAX - 1)
+};
+
+enum {
+	PMHS_A_RSA_IDENTITY = 1,
+	PMHS_A_RSA_PUBKEY = 2,
+	PMHS_A_RSA_DATA = 3,
+	PMHS_A_RSA_SIGNATURE = 4,
+	PMHS_A_RSA_OAEP_HASH = 5,
+
+	__PMHS_A_RSA_MAX,
+	PMHS_A_RSA_MAX = (__PMHS_A_RSA_MAX - 1)
+};
+
+enum {
 	PMHS_CMD_GET_VERSION = 1,
 	PMHS_CMD_GET_CONFIG = 2,
 	PMHS_CMD_SET_CONFIG = 3,
+	PMHS_CMD_IDENTITY_NEW = 4,
+	PMHS_CMD_IDENTITY_GET = 5,
+	PMHS_CMD_IDENTITY_DEL = 6,
+	PMHS_CMD_SESSION_NEW = 7,
+	PMHS_CMD_SESSION_RECV = 8,
+	PMHS_CMD_SESSION_GET = 9,
+	PMHS_CMD_SESSION_DEL = 10,
+	PMHS_CMD_HYBRID_ENCRYPT = 11,
+	PMHS_CMD_HYBRID_DECRYPT = 12,
+	PMHS_CMD_RSA_ENCRYPT = 13,
+	PMHS_CMD_RSA_DECRYPT = 14,
+	PMHS_CMD_RSA_SIGN = 15,
+	PMHS_CMD_RSA_VERIFY = 16,
 
 	__PMHS_CMD_MAX,
 	PMHS_CMD_MAX = (__PMHS_CMD_MAX - 1)

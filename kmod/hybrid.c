@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hybrid encryption in poorman_handshake's format:
+ *   u16be rsa_len || RSA-OAEP(aes_key) || nonce16 || tag16 || AES-256-GCM(pt)
+ * with no AAD. GCM with a 16-byte nonce is gcm16.c's job.
+ */
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "gcm16.h"
+#include "hybrid.h"
+
+int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
+			const u8 *in, size_t len, u8 **out, size_t *outlen)
+{
+	size_t rsa_len = pmhs_rsa_size(pub);
+	size_t hdr = 2 + rsa_len + PMHS_HYBRID_NONCE_LEN + PMHS_HYBRID_TAG_LEN;
+	u8 key[PMHS_HYBRID_KEY_LEN];
+	u8 *buf, *nonce, *tag;
+	int ret;
+
+	buf = kvmalloc(hdr + len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	nonce = buf + 2 + rsa_len;
+	tag = nonce + PMHS_HYBRID_NONCE_LEN;
+	put_unaligned_be16(rsa_len, buf);
+	get_random_bytes(key, sizeof(key));
+	get_random_bytes(nonce, PMHS_HYBRID_NONCE_LEN);
+	ret = pmhs_rsa_oaep_encrypt(pub, h, key, sizeof(key), buf + 2);
+	if (!ret)
+		ret = pmhs_gcm_encrypt(key, sizeof(key), nonce,
+				       PMHS_HYBRID_NONCE_LEN, NULL, 0, in, len,
+				       buf + hdr, tag);
+	memzero_explicit(key, sizeof(key));
+	if (ret) {
+		kvfree(buf);
+		return ret;
+	}
+	*out = buf;
+	*outlen = hdr + len;
+	return 0;
+}
+
+int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
+			const u8 *in, size_t len, u8 **out, size_t *outlen,
+			const char **why)
+{
+	size_t rsa_len, hdr, klen = 0;
+	u8 key[PMHS_RSA_MAX_BYTES];
+	const u8 *nonce, *tag;
+	u8 *pt;
+	int ret;
+
+	if (len < 2) {
+		*why = "hybrid message too short";
+		return -EBADMSG;
+	}
+	rsa_len = get_unaligned_be16(in);
+	hdr = 2 + rsa_len + PMHS_HYBRID_NONCE_LEN + PMHS_HYBRID_TAG_LEN;
+	if (len < hdr) {
+		*why = "hybrid message shorter than its header (rsa_len, nonce, tag)";
+		return -EBADMSG;
+	}
+	if (rsa_len != pmhs_rsa_size(pmhs_rsa_priv_pub(priv))) {
+		*why = "hybrid message is not for this key (rsa_len differs from our modulus)";
+		return -EBADMSG;
+	}
+	nonce = in + 2 + rsa_len;
+	tag = nonce + PMHS_HYBRID_NONCE_LEN;
+	ret = pmhs_rsa_oaep_decrypt(priv, h, in + 2, rsa_len, key, sizeof(key),
+				    &klen);
+	if (ret || klen != PMHS_HYBRID_KEY_LEN) {
+		*why = "cannot decrypt the AES key: not for our key, or corrupted";
+		ret = -EBADMSG;
+		goto out;
+	}
+	pt = kvmalloc(len - hdr + 1, GFP_KERNEL);
+	if (!pt) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pmhs_gcm_decrypt(key, PMHS_HYBRID_KEY_LEN, nonce,
+			       PMHS_HYBRID_NONCE_LEN, NULL, 0, in + hdr,
+			       len - hdr, tag, pt);
+	if (ret) {
+		*why = "GCM tag does not verify: tampered or wrong key";
+		kvfree(pt);
+		ret = -EBADMSG;
+		goto out;
+	}
+	*out = pt;
+	*outlen = len - hdr;
+out:
+	memzero_explicit(key, sizeof(key));
+	return ret;
+}

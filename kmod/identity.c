@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Identities: named RSA private keys, per network namespace. Only the
+ * public half ever leaves the kernel.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "identity.h"
+#include "rsa.h"
+
+static void pmhs_identity_free(struct pmhs_identity *id)
+{
+	pmhs_rsa_priv_free(id->key);
+	kfree_sensitive(id);
+}
+
+void pmhs_identity_put(struct pmhs_identity *id)
+{
+	if (id && refcount_dec_and_test(&id->ref))
+		pmhs_identity_free(id);
+}
+
+/* Caller holds pn->lock. */
+static struct pmhs_identity *pmhs_identity_lookup(struct pmhs_net *pn,
+						  const char *name)
+{
+	struct pmhs_identity *id;
+
+	list_for_each_entry(id, &pn->identities, node)
+		if (!strcmp(id->name, name))
+			return id;
+	return NULL;
+}
+
+int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
+		      size_t len, struct pmhs_identity **out,
+		      struct netlink_ext_ack *extack)
+{
+	struct pmhs_identity *id;
+	const char *why = NULL;
+	unsigned int bits;
+	int ret;
+
+	if (!name[0]) {
+		NL_SET_ERR_MSG(extack, "identity name must not be empty");
+		return -EINVAL;
+	}
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return -ENOMEM;
+	refcount_set(&id->ref, 1);
+	strscpy(id->name, name, sizeof(id->name));
+
+	/* Parse outside the lock: it is the slow part. */
+	ret = pmhs_rsa_priv_from_pkcs1(der, len, &id->key, &why);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, why ? why : "cannot parse the private key");
+		goto err_free;
+	}
+	bits = pmhs_rsa_bits(pmhs_rsa_priv_pub(id->key));
+	if (bits < 2048 && !READ_ONCE(pn->allow_rsa1024)) {
+		NL_SET_ERR_MSG(extack,
+			       "RSA keys under 2048 bits are legacy: enable with config allow-rsa1024");
+		ret = -EKEYREJECTED;
+		goto err_free;
+	}
+	ret = pmhs_rsa_fingerprint(pmhs_rsa_priv_pub(id->key), id->fingerprint);
+	if (ret)
+		goto err_free;
+
+	mutex_lock(&pn->lock);
+	if (pmhs_identity_lookup(pn, name)) {
+		NL_SET_ERR_MSG(extack, "an identity with this name exists");
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	if (pn->n_identities >= PMHS_MAX_IDENTITIES) {
+		NL_SET_ERR_MSG(extack, "too many identities in this namespace");
+		ret = -ENOSPC;
+		goto err_unlock;
+	}
+	list_add_tail(&id->node, &pn->identities);
+	pn->n_identities++;
+	refcount_inc(&id->ref);
+	mutex_unlock(&pn->lock);
+	*out = id;
+	return 0;
+
+err_unlock:
+	mutex_unlock(&pn->lock);
+err_free:
+	pmhs_identity_free(id);
+	return ret;
+}
+
+struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name)
+{
+	struct pmhs_identity *id;
+
+	mutex_lock(&pn->lock);
+	id = pmhs_identity_lookup(pn, name);
+	if (id)
+		refcount_inc(&id->ref);
+	mutex_unlock(&pn->lock);
+	return id;
+}
+
+int pmhs_identity_del(struct pmhs_net *pn, const char *name)
+{
+	struct pmhs_identity *id;
+
+	mutex_lock(&pn->lock);
+	id = pmhs_identity_lookup(pn, name);
+	if (id) {
+		list_del(&id->node);
+		pn->n_identities--;
+	}
+	mutex_unlock(&pn->lock);
+	if (!id)
+		return -ENOENT;
+	pmhs_identity_put(id);
+	return 0;
+}
+
+void pmhs_identity_flush(struct pmhs_net *pn)
+{
+	struct pmhs_identity *id, *tmp;
+	LIST_HEAD(dead);
+
+	mutex_lock(&pn->lock);
+	list_splice_init(&pn->identities, &dead);
+	pn->n_identities = 0;
+	mutex_unlock(&pn->lock);
+	list_for_each_entry_safe(id, tmp, &dead, node) {
+		list_del(&id->node);
+		pmhs_identity_put(id);
+	}
+}

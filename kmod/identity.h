@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PMHS_IDENTITY_H
+#define _PMHS_IDENTITY_H
+
+#include <linux/netlink.h>
+#include <linux/refcount.h>
+#include <uapi/linux/pmhs.h>
+
+#include "netns.h"
+
+/*
+ * A named RSA private key. Refcounted: the namespace's list holds one
+ * reference, each session using it another. The key is wiped when the
+ * last reference goes.
+ */
+struct pmhs_identity {
+	refcount_t ref;
+	struct list_head node;		/* in pmhs_net.identities */
+	char name[PMHS_NAME_MAX + 1];
+	struct pmhs_rsa_priv *key;
+	u8 fingerprint[32];
+};
+
+int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
+		      size_t len, struct pmhs_identity **out,
+		      struct netlink_ext_ack *extack);
+struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name);
+int pmhs_identity_del(struct pmhs_net *pn, const char *name);
+void pmhs_identity_put(struct pmhs_identity *id);
+void pmhs_identity_flush(struct pmhs_net *pn);
+
+#endif /* _PMHS_IDENTITY_H */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PMHS_KEYRING_H
+#define _PMHS_KEYRING_H
+
+#include <linux/key.h>
+#include <linux/netlink.h>
+
+/* Where and how a derived secret is published. */
+struct pmhs_publish {
+	key_serial_t keyring;	/* serial or special id, for the caller */
+	bool module;		/* into the module's .pmhs keyring instead */
+	bool logon;		/* logon (never readable) instead of user */
+	char desc[257];		/* empty: "pmhs:<session id>" */
+};
+
+/* Would publishing succeed? Checked before a peer's message is consumed. */
+int pmhs_keyring_check(const struct pmhs_publish *pub, u32 session_id,
+		       struct netlink_ext_ack *extack);
+int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
+			 const u8 *secret, size_t len, key_serial_t *serial,
+			 struct netlink_ext_ack *extack);
+int pmhs_keyring_read_password(key_serial_t serial, u8 **pw, size_t *len,
+			       struct netlink_ext_ack *extack);
+
+int pmhs_keyring_init(void);
+void pmhs_keyring_uninit(void);
+
+#endif /* _PMHS_KEYRING_H */

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sessions: one handshake each, single-use, owned by the netlink socket
+ * that created it. This is the only file that knows about their locking,
+ * expiry and ownership; the mode files do the cryptography.
+ *
+ * Sessions live in one global xarray so that ids (and so the default key
+ * descriptions "pmhs:<id>") are unique across namespaces, and so that
+ * lookups take no global lock: xa_load() under RCU plus
+ * refcount_inc_not_zero(). Whoever removes a session from the xarray
+ * (xa_cmpxchg() decides who) drops the table's reference.
+ */
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "compat.h"
+#include "identity.h"
+#include "netns.h"
+#include "session.h"
+
+static DEFINE_XARRAY_ALLOC1(pmhs_sessions);
+static u32 pmhs_session_next_id;
+static void pmhs_session_gc(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pmhs_gc_work, pmhs_session_gc);
+
+static const struct pmhs_mode_ops *const pmhs_modes[] = {
+	[PMHS_MODE_PASSWORD] = &pmhs_password_ops,
+	[PMHS_MODE_RSA_MUTUAL] = &pmhs_rsa_mutual_ops,
+	[PMHS_MODE_RSA_HALF_SEND] = &pmhs_rsa_half_send_ops,
+	[PMHS_MODE_RSA_HALF_RECEIVE] = &pmhs_rsa_half_receive_ops,
+};
+
+static void pmhs_session_free_rcu(struct rcu_head *rcu)
+{
+	kfree_sensitive(container_of(rcu, struct pmhs_session, rcu));
+}
+
+void pmhs_session_put(struct pmhs_session *s)
+{
+	if (!s || !refcount_dec_and_test(&s->ref))
+		return;
+	/* Process context: the teardown may sleep; only the memory waits. */
+	pmhs_identity_put(s->ident);
+	if (s->peer)
+		pmhs_rsa_pub_put(s->peer);
+	kfree_sensitive(s->pw);
+	memzero_explicit(s->own, sizeof(s->own));
+	memzero_explicit(s->iv, sizeof(s->iv));
+	mutex_destroy(&s->lock);
+	call_rcu(&s->rcu, pmhs_session_free_rcu);
+}
+
+void pmhs_session_params_clear(struct pmhs_session_params *p)
+{
+	pmhs_identity_put(p->ident);
+	p->ident = NULL;
+	if (p->peer)
+		pmhs_rsa_pub_put(p->peer);
+	p->peer = NULL;
+	kfree_sensitive(p->pw);
+	p->pw = NULL;
+}
+
+/* Drop the table's reference, once, whoever calls first. */
+static void pmhs_session_unlink(struct pmhs_session *s)
+{
+	if (xa_cmpxchg(&pmhs_sessions, s->id, s, NULL, GFP_KERNEL) != s)
+		return;
+	atomic_dec(&pmhs_net(s->net)->n_sessions);
+	pmhs_session_put(s);
+}
+
+static bool pmhs_session_expired(const struct pmhs_session *s)
+{
+	return time_after_eq(jiffies, s->expires);
+}
+
+/* A referenced, live session of this socket, or NULL. */
+static struct pmhs_session *pmhs_session_lookup(struct net *net, u32 portid,
+						u32 id, bool *expired)
+{
+	struct pmhs_session *s;
+
+	*expired = false;
+	rcu_read_lock();
+	s = xa_load(&pmhs_sessions, id);
+	if (s && !refcount_inc_not_zero(&s->ref))
+		s = NULL;
+	rcu_read_unlock();
+	if (!s)
+		return NULL;
+	/* Another socket's or namespace's session does not exist for us. */
+	if (!net_eq(s->net, net) || s->portid != portid) {
+		pmhs_session_put(s);
+		return NULL;
+	}
+	if (pmhs_session_expired(s)) {
+		*expired = true;
+		pmhs_session_unlink(s);
+		pmhs_session_put(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
+				      struct netlink_ext_ack *extack)
+{
+	struct pmhs_session *s;
+	bool expired;
+
+	s = pmhs_session_lookup(net, portid, id, &expired);
+	if (!s)
+		NL_SET_ERR_MSG(extack, expired ? "session expired" :
+			       "no such session for this socket");
+	return s;
+}
+
+struct pmhs_session *pmhs_session_next(struct net *net, u32 portid,
+				       unsigned long *pos)
+{
+	struct pmhs_session *s;
+
+	rcu_read_lock();
+	xa_for_each_start(&pmhs_sessions, *pos, s, *pos) {
+		if (net_eq(s->net, net) && s->portid == portid &&
+		    refcount_inc_not_zero(&s->ref)) {
+			rcu_read_unlock();
+			return s;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+static int pmhs_session_publish(struct pmhs_session *s, const u8 *secret,
+				struct netlink_ext_ack *extack)
+{
+	return pmhs_keyring_publish(&s->publish, s->id, secret,
+				    PMHS_SECRET_LEN, &s->serial, extack);
+}
+
+int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
+		     u32 *id, u8 **msg, size_t *msglen, key_serial_t *serial,
+		     struct netlink_ext_ack *extack)
+{
+	struct pmhs_net *pn = pmhs_net(net);
+	struct pmhs_session *s;
+	int ret;
+
+	if (atomic_inc_return(&pn->n_sessions) > PMHS_MAX_SESSIONS) {
+		atomic_dec(&pn->n_sessions);
+		NL_SET_ERR_MSG(extack, "too many sessions in this namespace");
+		return -ENOSPC;
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		ret = -ENOMEM;
+		goto err_count;
+	}
+	refcount_set(&s->ref, 1);
+	mutex_init(&s->lock);
+	s->portid = portid;
+	s->net = net;
+	s->mode = p->mode;
+	s->ops = pmhs_modes[p->mode];
+	s->state = PMHS_STATE_WAITING;
+	s->expires = jiffies + READ_ONCE(pn->session_timeout) * HZ;
+	s->publish = p->publish;
+	s->oaep = p->oaep;
+	s->iterations = p->iterations;
+	s->hsub_len = p->hsub_len;
+	s->iv_fixed = p->iv_fixed;
+	memcpy(s->iv, p->iv, sizeof(s->iv));
+	/* Take over what the caller gathered. */
+	s->ident = p->ident;
+	s->peer = p->peer;
+	s->pw = p->pw;
+	s->pwlen = p->pwlen;
+	p->ident = NULL;
+	p->peer = NULL;
+	p->pw = NULL;
+
+	/* Reserve the id (lookups see nothing yet): descriptions need it. */
+	ret = xa_alloc_cyclic(&pmhs_sessions, &s->id, NULL, xa_limit_31b,
+			      &pmhs_session_next_id, GFP_KERNEL);
+	if (ret < 0) {
+		NL_SET_ERR_MSG(extack, "out of session ids");
+		goto err_put;
+	}
+	if (s->ops->done_on_start) {
+		ret = pmhs_keyring_check(&s->publish, s->id, extack);
+		if (ret)
+			goto err_id;
+	}
+	ret = s->ops->start(s, msg, msglen, extack);
+	if (ret)
+		goto err_id;
+	if (s->ops->done_on_start) {
+		ret = pmhs_session_publish(s, s->own, extack);
+		if (ret)
+			goto err_msg;
+		s->state = PMHS_STATE_DONE;
+		*serial = s->serial;
+	}
+	/* Complete: now others may find it. */
+	xa_store(&pmhs_sessions, s->id, s, GFP_KERNEL);
+	*id = s->id;
+	queue_delayed_work(system_wq, &pmhs_gc_work, HZ);
+	return 0;
+
+err_msg:
+	kfree(*msg);
+	*msg = NULL;
+err_id:
+	xa_erase(&pmhs_sessions, s->id);
+err_put:
+	pmhs_session_put(s);
+err_count:
+	atomic_dec(&pn->n_sessions);
+	return ret;
+}
+
+int pmhs_session_recv(struct net *net, u32 portid, u32 id, const u8 *msg,
+		      size_t len, const struct pmhs_publish *publish,
+		      key_serial_t *serial, struct netlink_ext_ack *extack)
+{
+	u8 secret[PMHS_SECRET_LEN];
+	struct pmhs_session *s;
+	int ret;
+
+	s = pmhs_session_get(net, portid, id, extack);
+	if (!s)
+		return -ENOENT;
+	mutex_lock(&s->lock);
+	if (s->state != PMHS_STATE_WAITING || !s->ops->finish) {
+		NL_SET_ERR_MSG(extack, s->state == PMHS_STATE_FAILED ?
+			       "session failed earlier; start a new one" :
+			       "session already finished; sessions are single-use");
+		ret = -EALREADY;
+		goto out_unlock;
+	}
+	if (publish)
+		s->publish = *publish;
+	/* Refuse a bad destination before the peer's message is consumed. */
+	ret = pmhs_keyring_check(&s->publish, s->id, extack);
+	if (ret)
+		goto out_unlock;
+	ret = s->ops->finish(s, msg, len, secret, extack);
+	if (!ret)
+		ret = pmhs_session_publish(s, secret, extack);
+	memzero_explicit(secret, sizeof(secret));
+	if (ret) {
+		/* Never fall back to our own contribution: fail for good. */
+		s->state = PMHS_STATE_FAILED;
+		memzero_explicit(s->own, sizeof(s->own));
+		goto out_unlock;
+	}
+	s->state = PMHS_STATE_DONE;
+	*serial = s->serial;
+out_unlock:
+	mutex_unlock(&s->lock);
+	pmhs_session_put(s);
+	return ret;
+}
+
+int pmhs_session_del(struct net *net, u32 portid, u32 id,
+		     struct netlink_ext_ack *extack)
+{
+	struct pmhs_session *s = pmhs_session_get(net, portid, id, extack);
+
+	if (!s)
+		return -ENOENT;
+	pmhs_session_unlink(s);
+	pmhs_session_put(s);
+	return 0;
+}
+
+/* Remove every session matching; NULL net matches all. */
+static void pmhs_session_remove_if(struct net *net, bool by_portid, u32 portid,
+				   bool expired_only)
+{
+	struct pmhs_session *s;
+	unsigned long idx;
+
+	rcu_read_lock();
+	xa_for_each(&pmhs_sessions, idx, s) {
+		if (net && !net_eq(s->net, net))
+			continue;
+		if (by_portid && s->portid != portid)
+			continue;
+		if (expired_only && !pmhs_session_expired(s))
+			continue;
+		/* Our reference keeps it alive across the unlink. */
+		if (!refcount_inc_not_zero(&s->ref))
+			continue;
+		rcu_read_unlock();
+		pmhs_session_unlink(s);
+		pmhs_session_put(s);
+		rcu_read_lock();
+	}
+	rcu_read_unlock();
+}
+
+void pmhs_session_release_portid(struct net *net, u32 portid)
+{
+	pmhs_session_remove_if(net, true, portid, false);
+}
+
+void pmhs_session_flush_net(struct net *net)
+{
+	pmhs_session_remove_if(net, false, 0, false);
+}
+
+static void pmhs_session_gc(struct work_struct *work)
+{
+	pmhs_session_remove_if(NULL, false, 0, true);
+	if (!xa_empty(&pmhs_sessions))
+		queue_delayed_work(system_wq, &pmhs_gc_work, HZ);
+}
+
+int __init pmhs_session_init(void)
+{
+	return 0;
+}
+
+void pmhs_session_uninit(void)
+{
+	cancel_delayed_work_sync(&pmhs_gc_work);
+	pmhs_session_remove_if(NULL, false, 0, false);
+	/* pmhs_session_free_rcu() is module text. */
+	rcu_barrier();
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PMHS_SESSION_H
+#define _PMHS_SESSION_H
+
+#include <linux/key.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <net/net_namespace.h>
+#include <uapi/linux/pmhs.h>
+
+#include "keyring.h"
+#include "rsa.h"
+
+#define PMHS_SECRET_LEN		32
+#define PMHS_IV_LEN		8
+
+struct pmhs_identity;
+struct pmhs_session;
+
+/*
+ * What a handshake mode does; session.c drives it and owns locking,
+ * lifetime and ownership. The mode files only do cryptography.
+ */
+struct pmhs_mode_ops {
+	/* Our outgoing message (kmalloc'd into *out), or none. */
+	int (*start)(struct pmhs_session *s, u8 **out, size_t *outlen,
+		     struct netlink_ext_ack *extack);
+	/* Check the peer's message and derive the secret. */
+	int (*finish)(struct pmhs_session *s, const u8 *msg, size_t len,
+		      u8 secret[PMHS_SECRET_LEN], struct netlink_ext_ack *extack);
+	/* The secret is known once started (rsa-half-send). */
+	bool done_on_start;
+};
+
+extern const struct pmhs_mode_ops pmhs_password_ops;
+extern const struct pmhs_mode_ops pmhs_rsa_mutual_ops;
+extern const struct pmhs_mode_ops pmhs_rsa_half_send_ops;
+extern const struct pmhs_mode_ops pmhs_rsa_half_receive_ops;
+
+/*
+ * One handshake. Refcounted: the global session table holds one
+ * reference, every operation in flight another; memory is freed an RCU
+ * grace period after the last put so lookups can run under RCU.
+ * @lock serialises the steps of this handshake and guards @state.
+ */
+struct pmhs_session {
+	refcount_t ref;
+	struct rcu_head rcu;
+	struct mutex lock;		/* see above */
+	u32 id;
+	u32 portid;			/* owning netlink socket */
+	struct net *net;
+	unsigned long expires;		/* jiffies */
+	enum pmhs_mode mode;
+	enum pmhs_state state;
+	const struct pmhs_mode_ops *ops;
+	key_serial_t serial;		/* of the published secret, once done */
+	struct pmhs_publish publish;
+	/* RSA modes */
+	struct pmhs_identity *ident;
+	struct pmhs_rsa_pub *peer;
+	enum pmhs_hash oaep;
+	u8 own[PMHS_SECRET_LEN];	/* our contribution */
+	/* password mode */
+	u8 *pw;
+	size_t pwlen;
+	u32 iterations;
+	u32 hsub_len;
+	bool iv_fixed;			/* @iv given by the caller */
+	u8 iv[PMHS_IV_LEN];
+};
+
+/* Everything session-new needs; ownership of the pointers moves in. */
+struct pmhs_session_params {
+	enum pmhs_mode mode;
+	struct pmhs_identity *ident;
+	struct pmhs_rsa_pub *peer;
+	enum pmhs_hash oaep;
+	u8 *pw;
+	size_t pwlen;
+	u32 iterations;
+	u32 hsub_len;
+	bool iv_fixed;
+	u8 iv[PMHS_IV_LEN];
+	struct pmhs_publish publish;
+};
+
+int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
+		     u32 *id, u8 **msg, size_t *msglen, key_serial_t *serial,
+		     struct netlink_ext_ack *extack);
+int pmhs_session_recv(struct net *net, u32 portid, u32 id, const u8 *msg,
+		      size_t len, const struct pmhs_publish *publish,
+		      key_serial_t *serial, struct netlink_ext_ack *extack);
+int pmhs_session_del(struct net *net, u32 portid, u32 id,
+		     struct netlink_ext_ack *extack);
+struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
+				      struct netlink_ext_ack *extack);
+/* Next session of (net, portid) with id >= *pos, referenced; NULL at the end. */
+struct pmhs_session *pmhs_session_next(struct net *net, u32 portid,
+				       unsigned long *pos);
+void pmhs_session_put(struct pmhs_session *s);
+void pmhs_session_params_clear(struct pmhs_session_params *p);
+
+void pmhs_session_release_portid(struct net *net, u32 portid);
+void pmhs_session_flush_net(struct net *net);
+
+int pmhs_session_init(void);
+void pmhs_session_uninit(void);
+
+#endif /* _PMHS_SESSION_H */

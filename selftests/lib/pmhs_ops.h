@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Netlink requests the handshake tests make over and over. */
+#ifndef PMHS_OPS_H
+#define PMHS_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+#include <linux/pmhs.h>
+
+#include "pmhs_test.h"
+
+/* Import vector key @name as an identity of the same name. */
+int po_identity_vec(struct pmhs_nl *nl, struct json_object *root, const char *name,
+		    struct pt_reply *r);
+int po_identity_del(struct pmhs_nl *nl, const char *name);
+int po_config(struct pmhs_nl *nl, int timeout, int legacy);
+/* Counts from get-config; -1 on error. */
+int po_count(struct pmhs_nl *nl, int attr);
+
+struct po_session {
+	uint32_t mode;
+	const char *identity;		/* RSA */
+	const uint8_t *peer;		/* RSA: SPKI DER */
+	size_t peerlen;
+	const char *password;		/* password */
+	int32_t password_key;
+	const uint8_t *iv;		/* 8 bytes or NULL */
+	uint32_t hsub_len;		/* 0: default */
+	uint32_t key_type;		/* PMHS_KEY_TYPE_* */
+	int32_t keyring;		/* 0: default */
+	bool module_keyring;
+	const char *desc;
+	int oaep;			/* -1: default */
+};
+
+/* session-new; on success *id, and the message in r->tb. */
+int po_session_new(struct pmhs_nl *nl, const struct po_session *p, uint32_t *id,
+		   struct pt_reply *r);
+int po_session_recv(struct pmhs_nl *nl, uint32_t id, const uint8_t *msg, size_t len,
+		    struct pt_reply *r);
+/* key serial from a reply, 0 if none */
+int32_t po_serial(const struct pt_reply *r);
+
+#endif

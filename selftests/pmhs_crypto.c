@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Identities and the single-shot operations through the real module:
+ * import/get/dump/delete, key-size policy, every OAEP, PSS and hybrid
+ * vector of poorman-v1.json, 1 MiB hybrid both ways, and agreement with
+ * OpenSSL in both directions.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "kselftest_harness.h"
+#include "pmhs_ops.h"
+#include "pmhs_test.h"
+#include "pmhs_vec.h"
+
+static const char *const keys[] = { "alice", "bob", "carol", "dave", "erin" };
+
+FIXTURE(c) {
+	struct pmhs_nl *nl;
+	struct json_object *root;
+	struct pt_reply r;
+};
+
+FIXTURE_SETUP(c)
+{
+	self->nl = pt_open();
+	ASSERT_NE(NULL, self->nl);
+	self->root = vec_load("poorman-v1.json");
+	ASSERT_NE(NULL, self->root);
+	ASSERT_EQ(0, po_config(self->nl, 60, 1));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ASSERT_EQ(0, po_identity_vec(self->nl, self->root, keys[i], &self->r));
+}
+
+FIXTURE_TEARDOWN(c)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		po_identity_del(self->nl, keys[i]);
+	po_config(self->nl, 60, 0);
+	json_object_put(self->root);
+	pmhs_nl_close(self->nl);
+}
+
+TEST_F(c, identity_get_returns_public_half_only)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_GET, 0);
+		uint8_t *pub, fp[32];
+		long plen = vec_key_pub_der(self->root, keys[i], &pub);
+		char path[64];
+
+		nla_put_string(m, PMHS_A_IDENTITY_NAME, keys[i]);
+		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r));
+		ASSERT_NE(NULL, self->r.tb[PMHS_A_IDENTITY_PUBKEY]);
+		EXPECT_EQ(plen, nla_len(self->r.tb[PMHS_A_IDENTITY_PUBKEY]));
+		EXPECT_EQ(0, memcmp(pub, nla_data(self->r.tb[PMHS_A_IDENTITY_PUBKEY]), plen));
+		SHA256(pub, plen, fp);
+		ASSERT_NE(NULL, self->r.tb[PMHS_A_IDENTITY_FINGERPRINT]);
+		EXPECT_EQ(0, memcmp(fp, nla_data(self->r.tb[PMHS_A_IDENTITY_FINGERPRINT]), 32));
+		snprintf(path, sizeof(path), "keys.%s.bits", keys[i]);
+		EXPECT_EQ(json_object_get_int(vec_get(self->root, path)),
+			  (int)nla_get_u32(self->r.tb[PMHS_A_IDENTITY_BITS]));
+		/* Never the private key. */
+		EXPECT_EQ(NULL, self->r.tb[PMHS_A_IDENTITY_KEY_DER]);
+		free(pub);
+	}
+}
+
+static int dump_count;
+static int dump_cb(struct nlattr **tb, void *arg)
+{
+	if (tb[PMHS_A_IDENTITY_NAME] && tb[PMHS_A_IDENTITY_PUBKEY] && !tb[PMHS_A_IDENTITY_KEY_DER])
+		dump_count++;
+	return 0;
+}
+
+TEST_F(c, identity_dump_del_and_errors)
+{
+	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_GET, NLM_F_DUMP);
+	uint8_t junk[100];
+
+	dump_count = 0;
+	ASSERT_EQ(0, pmhs_nl_call(self->nl, m, PMHS_A_IDENTITY_MAX, dump_cb, NULL));
+	EXPECT_EQ(5, dump_count);
+	EXPECT_EQ(5, po_count(self->nl, PMHS_A_CONFIG_IDENTITIES));
+
+	/* Duplicate name. */
+	EXPECT_EQ(-EEXIST, po_identity_vec(self->nl, self->root, "alice", &self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+	/* Garbage DER. */
+	memset(junk, 0x30, sizeof(junk));
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+	nla_put_string(m, PMHS_A_IDENTITY_NAME, "junk");
+	nla_put(m, PMHS_A_IDENTITY_KEY_DER, sizeof(junk), junk);
+	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_NE(0, self->r.extack[0]);
+	/* Missing key. */
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+	nla_put_string(m, PMHS_A_IDENTITY_NAME, "nokey");
+	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "missing"));
+	/* Delete, then it is gone. */
+	EXPECT_EQ(0, po_identity_del(self->nl, "carol"));
+	EXPECT_EQ(-ENOENT, po_identity_del(self->nl, "carol"));
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_GET, 0);
+	nla_put_string(m, PMHS_A_IDENTITY_NAME, "carol");
+	EXPECT_EQ(-ENOENT, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_EQ(4, po_count(self->nl, PMHS_A_CONFIG_IDENTITIES));
+}
+
+TEST_F(c, rsa1024_is_legacy)
+{
+	ASSERT_EQ(0, po_identity_del(self->nl, "erin"));
+	ASSERT_EQ(0, po_config(self->nl, 0, 0));
+	EXPECT_EQ(-EKEYREJECTED, po_identity_vec(self->nl, self->root, "erin", &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "legacy"));
+	ASSERT_EQ(0, po_config(self->nl, 0, 1));
+	EXPECT_EQ(0, po_identity_vec(self->nl, self->root, "erin", &self->r));
+}
+
+TEST_F(c, oaep_sha1_vectors)
+{
+	struct json_object *v = vec_get(self->root, "oaep_sha1");
+	size_t n = json_object_array_length(v);
+
+	ASSERT_EQ(6, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *cv = json_object_array_get_idx(v, i);
+		struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
+		uint8_t *ct, *pt;
+		long clen = vec_unhex(vec_str(cv, "ciphertext"), &ct);
+		long plen = vec_unhex(vec_str(cv, "plaintext"), &pt);
+
+		nla_put_string(m, PMHS_A_RSA_IDENTITY, vec_str(cv, "key"));
+		nla_put(m, PMHS_A_RSA_DATA, clen, ct);
+		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
+			TH_LOG("vector %zu: %s", i, self->r.extack);
+		}
+		ASSERT_NE(NULL, self->r.tb[PMHS_A_RSA_DATA]);
+		EXPECT_EQ(plen, nla_len(self->r.tb[PMHS_A_RSA_DATA]));
+		EXPECT_EQ(0, memcmp(pt, nla_data(self->r.tb[PMHS_A_RSA_DATA]), plen));
+		/* One bit off: a single, uninformative error. */
+		ct[clen / 2] ^= 1;
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
+		nla_put_string(m, PMHS_A_RSA_IDENTITY, vec_str(cv, "key"));
+		nla_put(m, PMHS_A_RSA_DATA, clen, ct);
+		EXPECT_EQ(-EBADMSG, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
+		free(ct);
+		free(pt);
+	}
+}
+
+TEST_F(c, pss_sha256_vectors)
+{
+	struct json_object *v = vec_get(self->root, "pss_sha256");
+	size_t n = json_object_array_length(v);
+
+	ASSERT_EQ(7, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *cv = json_object_array_get_idx(v, i);
+		struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_VERIFY, 0);
+		bool valid = json_object_get_boolean(vec_get(cv, "valid"));
+		uint8_t *msg, *sig, *pub;
+		long mlen = vec_unhex(vec_str(cv, "message"), &msg);
+		long slen = vec_unhex(vec_str(cv, "signature"), &sig);
+		long plen = vec_key_pub_der(self->root, vec_str(cv, "key"), &pub);
+
+		nla_put(m, PMHS_A_RSA_PUBKEY, plen, pub);
+		nla_put(m, PMHS_A_RSA_DATA, mlen, msg);
+		nla_put(m, PMHS_A_RSA_SIGNATURE, slen, sig);
+		EXPECT_EQ(valid ? 0 : -EKEYREJECTED,
+			  pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
+			TH_LOG("vector %zu (%s): %s", i, valid ? "valid" : "invalid",
+			       self->r.extack);
+		}
+		free(msg);
+		free(sig);
+		free(pub);
+	}
+}
+
+/* Kernel signs and encrypts; OpenSSL verifies and decrypts; and back. */
+TEST_F(c, agrees_with_openssl)
+{
+	static const uint8_t text[] = "pmhs agrees with OpenSSL";
+	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_SIGN, 0);
+	uint8_t *der, *pub, sig[512], ct[512], out[512];
+	const uint8_t *p;
+	long dlen = vec_key_priv_der(self->root, "carol", &der);
+	long plen = vec_key_pub_der(self->root, "carol", &pub);
+	EVP_PKEY *k;
+	EVP_PKEY_CTX *ctx;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	size_t len;
+
+	p = der;
+	k = d2i_PrivateKey(EVP_PKEY_RSA, NULL, &p, dlen);
+	ASSERT_NE(NULL, k);
+	nla_put_string(m, PMHS_A_RSA_IDENTITY, "carol");
+	nla_put(m, PMHS_A_RSA_DATA, sizeof(text), text);
+	ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
+	ASSERT_EQ(384, nla_len(self->r.tb[PMHS_A_RSA_SIGNATURE]));
+	memcpy(sig, nla_data(self->r.tb[PMHS_A_RSA_SIGNATURE]), 384);
+	ASSERT_EQ(1, EVP_DigestVerifyInit(md, &ctx, EVP_sha256(), NULL, k));
+	EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING);
+	EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32);
+	EXPECT_EQ(1, EVP_DigestVerify(md, sig, 384, text, sizeof(text)));
+
+	/* Kernel encrypts (SHA-256 OAEP too), OpenSSL decrypts. */
+	for (int h = 0; h < 2; h++) {
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_ENCRYPT, 0);
+		nla_put(m, PMHS_A_RSA_PUBKEY, plen, pub);
+		nla_put(m, PMHS_A_RSA_DATA, sizeof(text), text);
+		nla_put_u32(m, PMHS_A_RSA_OAEP_HASH, h);
+		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
+		memcpy(ct, nla_data(self->r.tb[PMHS_A_RSA_DATA]), 384);
+		ctx = EVP_PKEY_CTX_new(k, NULL);
+		EVP_PKEY_decrypt_init(ctx);
+		EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING);
+		EVP_PKEY_CTX_set_rsa_oaep_md(ctx, h ? EVP_sha256() : EVP_sha1());
+		EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, h ? EVP_sha256() : EVP_sha1());
+		len = sizeof(out);
+		EXPECT_EQ(1, EVP_PKEY_decrypt(ctx, out, &len, ct, 384));
+		EXPECT_EQ(sizeof(text), len);
+		EXPECT_EQ(0, memcmp(out, text, sizeof(text)));
+
+		/* OpenSSL encrypts, kernel decrypts. */
+		EVP_PKEY_encrypt_init(ctx);
+		EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING);
+		EVP_PKEY_CTX_set_rsa_oaep_md(ctx, h ? EVP_sha256() : EVP_sha1());
+		EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, h ? EVP_sha256() : EVP_sha1());
+		len = sizeof(ct);
+		ASSERT_EQ(1, EVP_PKEY_encrypt(ctx, ct, &len, text, sizeof(text)));
+		EVP_PKEY_CTX_free(ctx);
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
+		nla_put_string(m, PMHS_A_RSA_IDENTITY, "carol");
+		nla_put(m, PMHS_A_RSA_DATA, len, ct);
+		nla_put_u32(m, PMHS_A_RSA_OAEP_HASH, h);
+		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
+		EXPECT_EQ(0, memcmp(text, nla_data(self->r.tb[PMHS_A_RSA_DATA]), sizeof(text)));
+	}
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(k);
+	free(der);
+	free(pub);
+}
+
+/* Run hybrid-(en|de)crypt from memfd @in into a new memfd; returns errno. */
+static int hybrid(struct pmhs_nl *nl, int cmd, const char *ident, const uint8_t *pub,
+		  size_t plen, const uint8_t *in, size_t inlen, uint8_t **out,
+		  size_t *outlen, struct pt_reply *r)
+{
+	int ifd = memfd_create("in", 0), ofd = memfd_create("out", 0), ret;
+	struct nl_msg *m = pmhs_nl_msg(nl, cmd, 0);
+	off_t size;
+
+	if (write(ifd, in, inlen) != (ssize_t)inlen)
+		return -EIO;
+	if (ident)
+		nla_put_string(m, PMHS_A_HYBRID_IDENTITY, ident);
+	if (pub)
+		nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
+	ret = pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
+	size = lseek(ofd, 0, SEEK_END);
+	*outlen = size;
+	*out = malloc(size + 1);
+	if (pread(ofd, *out, size, 0) != size)
+		ret = ret ? ret : -EIO;
+	if (!ret && (!r->tb[PMHS_A_HYBRID_LENGTH] ||
+		     nla_get_u64(r->tb[PMHS_A_HYBRID_LENGTH]) != (uint64_t)size))
+		ret = -EPROTO;
+	close(ifd);
+	close(ofd);
+	return ret;
+}
+
+TEST_F(c, hybrid_vectors)
+{
+	struct json_object *v = vec_get(self->root, "hybrid.valid");
+	size_t n = json_object_array_length(v), outlen;
+	uint8_t *out;
+
+	ASSERT_EQ(6, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *cv = json_object_array_get_idx(v, i);
+		uint8_t *ct, *pt;
+		long clen = vec_unhex(vec_str(cv, "ciphertext"), &ct);
+		long plen = vec_unhex(vec_str(cv, "plaintext"), &pt);
+
+		ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, vec_str(cv, "key"),
+				    NULL, 0, ct, clen, &out, &outlen, &self->r)) {
+			TH_LOG("vector %zu: %s", i, self->r.extack);
+		}
+		EXPECT_EQ(plen, outlen);
+		EXPECT_EQ(0, memcmp(pt, out, plen));
+		free(out);
+		free(ct);
+		free(pt);
+	}
+	v = vec_get(self->root, "hybrid.invalid");
+	n = json_object_array_length(v);
+	ASSERT_EQ(5, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *cv = json_object_array_get_idx(v, i);
+		uint8_t *ct;
+		long clen = vec_unhex(vec_str(cv, "ciphertext"), &ct);
+
+		EXPECT_EQ(-EBADMSG, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT,
+					   vec_str(cv, "key"), NULL, 0, ct, clen,
+					   &out, &outlen, &self->r)) {
+			TH_LOG("'%s'", vec_str(cv, "why"));
+		}
+		TH_LOG("%s: %s", vec_str(cv, "why"), self->r.extack);
+		EXPECT_NE(0, self->r.extack[0]);
+		/* Nothing of an unverified plaintext comes out. */
+		EXPECT_EQ(0, outlen);
+		free(out);
+		free(ct);
+	}
+}
+
+TEST_F(c, hybrid_1mib_roundtrip_and_openssl)
+{
+	size_t len = 1 << 20, clen, plen;
+	uint8_t *pt = malloc(len), *ct, *back, *pub, key[64], tag[16], *ossl;
+	long publen = vec_key_pub_der(self->root, "dave", &pub);
+	EVP_CIPHER_CTX *cx;
+	int outl;
+	long klen;
+
+	for (size_t i = 0; i < len; i++)
+		pt[i] = (uint8_t)(i * 131 + 7);
+	ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_ENCRYPT, NULL, pub, publen,
+			    pt, len, &ct, &clen, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(2 + 512 + 16 + 16 + len, clen);
+	ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, "dave", NULL, 0,
+			    ct, clen, &back, &plen, &self->r));
+	ASSERT_EQ(len, plen);
+	EXPECT_EQ(0, memcmp(pt, back, len));
+
+	/* OpenSSL reads the kernel's ciphertext: GCM with a 16-byte nonce. */
+	klen = -1;
+	{
+		uint8_t *der;
+		const uint8_t *p;
+		long dlen = vec_key_priv_der(self->root, "dave", &der);
+		EVP_PKEY *k;
+		EVP_PKEY_CTX *ctx;
+		size_t kl = sizeof(key);
+
+		p = der;
+		k = d2i_PrivateKey(EVP_PKEY_RSA, NULL, &p, dlen);
+		ctx = EVP_PKEY_CTX_new(k, NULL);
+		EVP_PKEY_decrypt_init(ctx);
+		EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING);
+		if (EVP_PKEY_decrypt(ctx, key, &kl, ct + 2, 512) == 1)
+			klen = kl;
+		EVP_PKEY_CTX_free(ctx);
+		EVP_PKEY_free(k);
+		free(der);
+	}
+	ASSERT_EQ(32, klen);
+	memcpy(tag, ct + 2 + 512 + 16, 16);
+	ossl = malloc(len);
+	cx = EVP_CIPHER_CTX_new();
+	EVP_DecryptInit_ex(cx, EVP_aes_256_gcm(), NULL, NULL, NULL);
+	EVP_CIPHER_CTX_ctrl(cx, EVP_CTRL_GCM_SET_IVLEN, 16, NULL);
+	EVP_DecryptInit_ex(cx, NULL, NULL, key, ct + 2 + 512);
+	ASSERT_EQ(1, EVP_DecryptUpdate(cx, ossl, &outl, ct + 2 + 512 + 32, len));
+	EVP_CIPHER_CTX_ctrl(cx, EVP_CTRL_GCM_SET_TAG, 16, tag);
+	EXPECT_EQ(1, EVP_DecryptFinal_ex(cx, ossl + outl, &outl));
+	EXPECT_EQ(0, memcmp(ossl, pt, len));
+	EVP_CIPHER_CTX_free(cx);
+	free(ossl);
+	free(pt);
+	free(ct);
+	free(back);
+	free(pub);
+}
+
+TEST_F(c, hybrid_bad_fds)
+{
+	size_t outlen;
+	uint8_t *out, *pub;
+	long plen = vec_key_pub_der(self->root, "alice", &pub);
+	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
+	int wo = open("/dev/null", O_WRONLY);
+
+	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, 999);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, 1);
+	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "in-fd"));
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
+	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, wo);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, wo);
+	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "reading"));
+	/* Unknown identity. */
+	EXPECT_EQ(-ENOENT, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, "nobody", NULL, 0,
+				  (const uint8_t *)"x", 1, &out, &outlen, &self->r));
+	free(out);
+	close(wo);
+	free(pub);
+}
+
+TEST_F(c, unprivileged_cannot_use_private_keys)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct pmhs_nl *nl;
+		struct pt_reply r;
+		struct nl_msg *m;
+
+		if (pt_drop_privs())
+			_exit(10);
+		nl = pt_open();
+		m = pmhs_nl_msg(nl, PMHS_CMD_RSA_SIGN, 0);
+		nla_put_string(m, PMHS_A_RSA_IDENTITY, "alice");
+		nla_put(m, PMHS_A_RSA_DATA, 1, "x");
+		if (pt_call(nl, m, 0, &r) != -EPERM)
+			_exit(11);
+		m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_DEL, 0);
+		nla_put_string(m, PMHS_A_IDENTITY_NAME, "alice");
+		if (pt_call(nl, m, 0, &r) != -EPERM)
+			_exit(12);
+		m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_NEW, 0);
+		nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+		nla_put(m, PMHS_A_SESSION_PASSWORD, 4, "abcd");
+		if (pt_call(nl, m, 0, &r) != -EPERM)
+			_exit(13);
+		/* Public-key operations and reads are fine. */
+		m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_GET, 0);
+		nla_put_string(m, PMHS_A_IDENTITY_NAME, "alice");
+		if (pt_call(nl, m, PMHS_A_IDENTITY_MAX, &r))
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+}
+
+TEST_HARNESS_MAIN

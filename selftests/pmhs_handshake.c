@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Handshakes through the real module: every password, half and mutual
+ * vector of poorman-v1.json (made by the reference Python package), the
+ * safety fixes (reflection, no fallback, single use), lifetime (expiry,
+ * socket close, unload) and module-to-module runs across namespaces with
+ * mixed key sizes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <keyutils.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "kselftest_harness.h"
+#include "pmhs_ops.h"
+#include "pmhs_test.h"
+#include "pmhs_vec.h"
+
+static const char *const keys[] = { "alice", "bob", "carol", "dave", "erin" };
+
+FIXTURE(vec) {
+	struct pmhs_nl *nl;
+	struct json_object *root;
+	struct pt_reply r;
+};
+
+FIXTURE_SETUP(vec)
+{
+	self->nl = pt_open();
+	ASSERT_NE(NULL, self->nl);
+	self->root = vec_load("poorman-v1.json");
+	ASSERT_NE(NULL, self->root);
+	/* erin is 1024 bits: legacy, so allow it for the vectors. */
+	ASSERT_EQ(0, po_config(self->nl, 60, 1));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ASSERT_EQ(0, po_identity_vec(self->nl, self->root, keys[i], &self->r));
+}
+
+FIXTURE_TEARDOWN(vec)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		po_identity_del(self->nl, keys[i]);
+	po_config(self->nl, 60, 0);
+	json_object_put(self->root);
+	pmhs_nl_close(self->nl);
+}
+
+/* A key with this description must not exist in the session keyring. */
+static bool no_key(uint32_t id)
+{
+	char desc[32];
+
+	snprintf(desc, sizeof(desc), "pmhs:%u", id);
+	return keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", desc, 0) < 0 &&
+	       keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0) < 0;
+}
+
+static bool secret_is(int32_t serial, const char *hex)
+{
+	uint8_t buf[64];
+	char got[129];
+	long n = vec_key_read(serial, buf, sizeof(buf));
+
+	if (n != 32)
+		return false;
+	vec_hex(buf, 32, got);
+	return !strcmp(got, hex);
+}
+
+TEST_F(vec, password_valid_vectors)
+{
+	struct json_object *v = vec_get(self->root, "password.valid");
+	size_t n = json_object_array_length(v);
+
+	ASSERT_EQ(5, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(v, i);
+		const char *hsub_a = vec_str(c, "hsub_a"), *hsub_b = vec_str(c, "hsub_b");
+		struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1 };
+		struct nlattr *msg;
+		uint8_t *iv;
+		uint32_t id;
+
+		ASSERT_EQ(8, vec_unhex(vec_str(c, "iv_a"), &iv));
+		p.password = vec_str(c, "password");
+		p.iv = iv;
+		p.hsub_len = json_object_get_int(vec_get(c, "hsub_len"));
+		ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r)) {
+			TH_LOG("vector %zu: %s", i, self->r.extack);
+		}
+		msg = self->r.tb[PMHS_A_SESSION_MESSAGE];
+		ASSERT_NE(NULL, msg);
+		/* Our hsub is the reference's, byte for byte. */
+		ASSERT_EQ(strlen(hsub_a), nla_len(msg));
+		ASSERT_EQ(0, memcmp(hsub_a, nla_data(msg), nla_len(msg)));
+		ASSERT_EQ(0, po_session_recv(self->nl, id, (const uint8_t *)hsub_b,
+					     strlen(hsub_b), &self->r)) {
+			TH_LOG("vector %zu: %s", i, self->r.extack);
+		}
+		ASSERT_TRUE(secret_is(po_serial(&self->r), vec_str(c, "secret"))) {
+			TH_LOG("vector %zu: wrong secret", i);
+		}
+		free(iv);
+	}
+}
+
+TEST_F(vec, password_invalid_vectors)
+{
+	struct json_object *v = vec_get(self->root, "password.invalid");
+	size_t n = json_object_array_length(v);
+
+	ASSERT_EQ(5, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(v, i);
+		const char *why = vec_str(c, "why"), *hsub = vec_str(c, "hsub");
+		struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1 };
+		bool auth = strstr(why, "wrong password") || strstr(why, "flipped");
+		uint32_t id;
+
+		p.password = vec_str(c, "password");
+		ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+		EXPECT_EQ(auth ? -EKEYREJECTED : -EBADMSG,
+			  po_session_recv(self->nl, id, (const uint8_t *)hsub,
+					  strlen(hsub), &self->r)) {
+			TH_LOG("'%s' gave %d", why, self->r.err);
+		}
+		EXPECT_NE(0, self->r.extack[0]);
+		TH_LOG("%s: %s", why, self->r.extack);
+		EXPECT_TRUE(no_key(id));
+		/* The session failed for good: the right hsub no longer works. */
+		EXPECT_EQ(-EALREADY, po_session_recv(self->nl, id, (const uint8_t *)hsub,
+						     strlen(hsub), &self->r));
+	}
+}
+
+TEST_F(vec, password_reflection_refused)
+{
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+				.password = "Super Secret Pass Phrase" };
+	uint8_t own[80];
+	size_t len;
+	uint32_t id;
+
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+	len = nla_len(self->r.tb[PMHS_A_SESSION_MESSAGE]);
+	memcpy(own, nla_data(self->r.tb[PMHS_A_SESSION_MESSAGE]), len);
+	ASSERT_EQ(-EBADMSG, po_session_recv(self->nl, id, own, len, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "own IV"));
+	EXPECT_TRUE(no_key(id));
+}
+
+/* half-receive of @shake from @sender by @receiver; returns errno. */
+static int half_receive(struct __test_metadata *_metadata, struct pmhs_nl *nl,
+			struct json_object *root, const char *sender,
+			const char *receiver, const uint8_t *msg, size_t len,
+			struct pt_reply *r, uint32_t *id)
+{
+	struct po_session p = { .mode = PMHS_MODE_RSA_HALF_RECEIVE, .oaep = -1 };
+	uint8_t *pub;
+	long plen = vec_key_pub_der(root, sender, &pub);
+	int ret;
+
+	if (plen < 0)
+		return -100;
+	p.identity = receiver;
+	p.peer = pub;
+	p.peerlen = plen;
+	ret = po_session_new(nl, &p, id, r);
+	free(pub);
+	if (ret)
+		return ret;
+	if (r->tb[PMHS_A_SESSION_MESSAGE])
+		return -101;	/* a receiver sends nothing */
+	return po_session_recv(nl, *id, msg, len, r);
+}
+
+TEST_F(vec, half_valid_vectors)
+{
+	struct json_object *v = vec_get(self->root, "half.valid");
+	size_t n = json_object_array_length(v);
+
+	ASSERT_EQ(5, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(v, i);
+		uint8_t *msg;
+		long len = vec_unhex(vec_str(c, "shake"), &msg);
+		uint32_t id;
+
+		ASSERT_LT(0, len);
+		ASSERT_EQ(0, half_receive(_metadata, self->nl, self->root,
+					  vec_str(c, "sender"), vec_str(c, "receiver"),
+					  msg, len, &self->r, &id)) {
+			TH_LOG("%s -> %s: %s", vec_str(c, "sender"),
+			       vec_str(c, "receiver"), self->r.extack);
+		}
+		EXPECT_TRUE(secret_is(po_serial(&self->r), vec_str(c, "secret")));
+		free(msg);
+	}
+}
+
+TEST_F(vec, half_invalid_vectors)
+{
+	struct json_object *v = vec_get(self->root, "half.invalid");
+	size_t n = json_object_array_length(v), tested = 0;
+
+	ASSERT_EQ(8, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(v, i);
+		const char *why = vec_str(c, "why");
+		uint8_t *msg = NULL;
+		long len = vec_unhex(vec_str(c, "shake"), &msg);
+		uint32_t id = 0;
+		int ret;
+
+		/* Not hex at all: pmhs-ctl refuses those (tool tests). */
+		if (len < 0) {
+			EXPECT_TRUE(strstr(why, "hex") != NULL) {
+				TH_LOG("vector '%s' does not decode", why);
+			}
+			continue;
+		}
+		ret = half_receive(_metadata, self->nl, self->root,
+				   vec_str(c, "sender"), vec_str(c, "receiver"),
+				   msg, len, &self->r, &id);
+		tested++;
+		TH_LOG("%s: %d %s", why, ret, self->r.extack);
+		if (strstr(why, "empty"))
+			EXPECT_EQ(-EINVAL, ret);
+		else if (strstr(why, "flipped"))
+			EXPECT_EQ(-EKEYREJECTED, ret);
+		else
+			EXPECT_TRUE(ret == -EBADMSG || ret == -EKEYREJECTED);
+		EXPECT_NE(0, self->r.extack[0]);
+		if (id)
+			EXPECT_TRUE(no_key(id));
+		free(msg);
+	}
+	EXPECT_EQ(6, tested);
+}
+
+/* OAEP-SHA1 decrypt @ct with vector key @name, in userspace, as a check. */
+static long ossl_decrypt(struct json_object *root, const char *name,
+			 const uint8_t *ct, size_t len, uint8_t *out)
+{
+	const uint8_t *p;
+	uint8_t *der;
+	long n = vec_key_priv_der(root, name, &der);
+	EVP_PKEY_CTX *ctx;
+	EVP_PKEY *k;
+	size_t outlen = 512;
+
+	p = der;
+	k = d2i_PrivateKey(EVP_PKEY_RSA, NULL, &p, n);
+	free(der);
+	ctx = EVP_PKEY_CTX_new(k, NULL);
+	if (EVP_PKEY_decrypt_init(ctx) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) <= 0 ||
+	    EVP_PKEY_decrypt(ctx, out, &outlen, ct, len) <= 0)
+		outlen = (size_t)-1;
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	return (long)outlen;
+}
+
+TEST_F(vec, mutual_valid_vectors)
+{
+	struct json_object *v = vec_get(self->root, "mutual.valid");
+	size_t n = json_object_array_length(v);
+
+	ASSERT_EQ(2, n);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(v, i);
+		const char *a = vec_str(c, "a"), *b = vec_str(c, "b");
+		struct po_session p = { .mode = PMHS_MODE_RSA_MUTUAL, .oaep = -1 };
+		uint8_t *sa, *sb, *pub, own[64], got[64], *ca, *cb;
+		long la = vec_unhex(vec_str(c, "shake_a"), &sa);
+		long lb = vec_unhex(vec_str(c, "shake_b"), &sb);
+		long plen;
+		char hex[129];
+		uint32_t id;
+		struct nlattr *msg;
+
+		/* Each side's contribution, exactly, from the other's message. */
+		ASSERT_EQ(0, half_receive(_metadata, self->nl, self->root, a, b, sa, la,
+					  &self->r, &id));
+		EXPECT_TRUE(secret_is(po_serial(&self->r), vec_str(c, "contribution_a")));
+		ASSERT_EQ(0, half_receive(_metadata, self->nl, self->root, b, a, sb, lb,
+					  &self->r, &id));
+		EXPECT_TRUE(secret_is(po_serial(&self->r), vec_str(c, "contribution_b")));
+		ASSERT_EQ(32, vec_unhex(vec_str(c, "contribution_a"), &ca));
+		ASSERT_EQ(32, vec_unhex(vec_str(c, "contribution_b"), &cb));
+		for (int j = 0; j < 32; j++)
+			own[j] = ca[j] ^ cb[j];
+		vec_hex(own, 32, hex);
+		EXPECT_STREQ(vec_str(c, "secret"), hex);
+
+		/* A mutual session as a, finished by b's vector message. */
+		plen = vec_key_pub_der(self->root, b, &pub);
+		p.identity = a;
+		p.peer = pub;
+		p.peerlen = plen;
+		ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+		msg = self->r.tb[PMHS_A_SESSION_MESSAGE];
+		ASSERT_NE(NULL, msg);
+		ASSERT_EQ(512, nla_len(msg));
+		/* Our contribution, as b would see it. */
+		ASSERT_EQ(32, ossl_decrypt(self->root, b, (uint8_t *)nla_data(msg) + 256,
+					   256, own));
+		ASSERT_EQ(0, po_session_recv(self->nl, id, sb, lb, &self->r)) {
+			TH_LOG("%s", self->r.extack);
+		}
+		ASSERT_EQ(32, vec_key_read(po_serial(&self->r), got, sizeof(got)));
+		for (int j = 0; j < 32; j++)
+			own[j] ^= cb[j];
+		EXPECT_EQ(0, memcmp(own, got, 32));
+		free(pub);
+		free(sa);
+		free(sb);
+		free(ca);
+		free(cb);
+	}
+}
+
+TEST_F(vec, replay_on_finished_session_refused)
+{
+	struct json_object *c = vec_get(self->root, "half.valid.0");
+	uint8_t *msg;
+	long len = vec_unhex(vec_str(c, "shake"), &msg);
+	uint32_t id;
+
+	ASSERT_EQ(0, half_receive(_metadata, self->nl, self->root, vec_str(c, "sender"),
+				  vec_str(c, "receiver"), msg, len, &self->r, &id));
+	EXPECT_EQ(-EALREADY, po_session_recv(self->nl, id, msg, len, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "single-use"));
+	free(msg);
+}
+
+TEST_F(vec, logon_and_module_keyring)
+{
+	struct json_object *c = vec_get(self->root, "half.valid.0");
+	struct po_session p = { .mode = PMHS_MODE_RSA_HALF_RECEIVE, .oaep = -1,
+				.key_type = PMHS_KEY_TYPE_LOGON };
+	uint8_t *msg, *pub, buf[64];
+	long len = vec_unhex(vec_str(c, "shake"), &msg);
+	long plen = vec_key_pub_der(self->root, vec_str(c, "sender"), &pub);
+	int32_t serial;
+	uint32_t id;
+
+	p.identity = vec_str(c, "receiver");
+	p.peer = pub;
+	p.peerlen = plen;
+	/* A logon key in our session keyring: exists, cannot be read. */
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+	ASSERT_EQ(0, po_session_recv(self->nl, id, msg, len, &self->r));
+	serial = po_serial(&self->r);
+	ASSERT_LT(0, serial);
+	EXPECT_EQ(-EOPNOTSUPP, vec_key_read(serial, buf, sizeof(buf)));
+	/* The module's own keyring, with a custom description. */
+	p.key_type = 0;
+	p.module_keyring = true;
+	p.desc = "pmhs-test:module";
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+	ASSERT_EQ(0, po_session_recv(self->nl, id, msg, len, &self->r));
+	serial = po_serial(&self->r);
+	ASSERT_LT(0, serial);
+	EXPECT_GT(0, vec_key_read(serial, buf, sizeof(buf)));
+	/* A logon description without a prefix is refused up front. */
+	p.module_keyring = false;
+	p.key_type = PMHS_KEY_TYPE_LOGON;
+	p.desc = "noprefix";
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+	EXPECT_EQ(-EINVAL, po_session_recv(self->nl, id, msg, len, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "prefix"));
+	free(msg);
+	free(pub);
+}
+
+TEST_F(vec, password_from_keyring_key)
+{
+	struct json_object *c = vec_get(self->root, "password.valid.1");
+	const char *pw = vec_str(c, "password"), *hsub_b = vec_str(c, "hsub_b");
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1 };
+	uint8_t *iv;
+	uint32_t id;
+	key_serial_t k;
+
+	k = add_key("user", "pmhs-test:pw", pw, strlen(pw), KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, k);
+	ASSERT_EQ(8, vec_unhex(vec_str(c, "iv_a"), &iv));
+	p.password_key = k;
+	p.iv = iv;
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, po_session_recv(self->nl, id, (const uint8_t *)hsub_b,
+				     strlen(hsub_b), &self->r));
+	EXPECT_TRUE(secret_is(po_serial(&self->r), vec_str(c, "secret")));
+	keyctl_unlink(k, KEY_SPEC_SESSION_KEYRING);
+	free(iv);
+}
+
+/* Both ends in the kernel, in two namespaces, every mode, mixed sizes. */
+TEST_F(vec, module_to_module_across_netns)
+{
+	int here = open("/proc/self/ns/net", O_RDONLY);
+	struct pmhs_nl *peer;
+	struct pt_reply r2;
+	uint8_t *carol, *dave, ma[1024], mb[1024], sa[64], sb[64];
+	long lc = vec_key_pub_der(self->root, "carol", &carol);
+	long ld = vec_key_pub_der(self->root, "dave", &dave);
+	size_t na, nb;
+	uint32_t ia, ib;
+
+	ASSERT_LE(0, here);
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	peer = pt_open();
+	ASSERT_NE(NULL, peer);
+	ASSERT_EQ(0, setns(here, CLONE_NEWNET));
+	/* The new namespace has none of our identities. */
+	ASSERT_EQ(0, po_count(peer, PMHS_A_CONFIG_IDENTITIES));
+	ASSERT_EQ(0, po_identity_vec(peer, self->root, "dave", &r2));
+
+	for (int mode = PMHS_MODE_PASSWORD; mode <= PMHS_MODE_RSA_HALF_SEND; mode++) {
+		struct po_session a = { .mode = mode, .oaep = -1 }, b = a;
+
+		if (mode == PMHS_MODE_PASSWORD) {
+			a.password = b.password = "correct horse battery staple";
+		} else {
+			a.identity = "carol";	/* 3072 bits, here */
+			a.peer = dave;
+			a.peerlen = ld;
+			b.identity = "dave";	/* 4096 bits, there */
+			b.peer = carol;
+			b.peerlen = lc;
+		}
+		if (mode == PMHS_MODE_RSA_HALF_SEND)
+			b.mode = PMHS_MODE_RSA_HALF_RECEIVE;
+		ASSERT_EQ(0, po_session_new(self->nl, &a, &ia, &self->r)) {
+			TH_LOG("mode %d: %s", mode, self->r.extack);
+		}
+		na = nla_len(self->r.tb[PMHS_A_SESSION_MESSAGE]);
+		memcpy(ma, nla_data(self->r.tb[PMHS_A_SESSION_MESSAGE]), na);
+		ASSERT_EQ(0, po_session_new(peer, &b, &ib, &r2));
+		if (mode == PMHS_MODE_RSA_HALF_SEND) {
+			/* The sender is done at once; the receiver finishes. */
+			ASSERT_LT(0, po_serial(&self->r));
+			ASSERT_EQ(32, vec_key_read(po_serial(&self->r), sa, sizeof(sa)));
+			ASSERT_EQ(384 + 512, na);
+		} else {
+			nb = nla_len(r2.tb[PMHS_A_SESSION_MESSAGE]);
+			memcpy(mb, nla_data(r2.tb[PMHS_A_SESSION_MESSAGE]), nb);
+			ASSERT_EQ(0, po_session_recv(self->nl, ia, mb, nb, &self->r)) {
+				TH_LOG("mode %d: %s", mode, self->r.extack);
+			}
+			ASSERT_EQ(32, vec_key_read(po_serial(&self->r), sa, sizeof(sa)));
+		}
+		ASSERT_EQ(0, po_session_recv(peer, ib, ma, na, &r2)) {
+			TH_LOG("mode %d: %s", mode, r2.extack);
+		}
+		ASSERT_EQ(32, vec_key_read(po_serial(&r2), sb, sizeof(sb)));
+		EXPECT_EQ(0, memcmp(sa, sb, 32)) {
+			TH_LOG("mode %d: secrets differ", mode);
+		}
+	}
+	pmhs_nl_close(peer);
+	close(here);
+	free(carol);
+	free(dave);
+}
+
+TEST(expired_session_is_gone)
+{
+	struct pmhs_nl *nl = pt_open();
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+				.password = "correct horse battery staple" };
+	struct pt_reply r;
+	int before;
+	uint32_t id;
+
+	ASSERT_NE(NULL, nl);
+	ASSERT_EQ(0, po_config(nl, 1, -1));
+	before = po_count(nl, PMHS_A_CONFIG_SESSIONS);
+	ASSERT_EQ(0, po_session_new(nl, &p, &id, &r));
+	EXPECT_EQ(before + 1, po_count(nl, PMHS_A_CONFIG_SESSIONS));
+	sleep(3);
+	/* The collector freed it, whether or not anyone asked. */
+	EXPECT_EQ(before, po_count(nl, PMHS_A_CONFIG_SESSIONS));
+	EXPECT_EQ(-ENOENT, po_session_recv(nl, id, (const uint8_t *)"00", 2, &r));
+	EXPECT_NE(0, r.extack[0]);
+	po_config(nl, 60, -1);
+	pmhs_nl_close(nl);
+}
+
+TEST(socket_close_frees_sessions)
+{
+	struct pmhs_nl *nl = pt_open(), *other = pt_open();
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+				.password = "correct horse battery staple" };
+	struct pt_reply r;
+	uint32_t id[3];
+	int before;
+
+	ASSERT_NE(NULL, nl);
+	ASSERT_NE(NULL, other);
+	before = po_count(nl, PMHS_A_CONFIG_SESSIONS);
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, po_session_new(other, &p, &id[i], &r));
+	EXPECT_EQ(before + 3, po_count(nl, PMHS_A_CONFIG_SESSIONS));
+	/* Another socket cannot drive them, even knowing the id. */
+	EXPECT_EQ(-ENOENT, po_session_recv(nl, id[0], (const uint8_t *)"00", 2, &r));
+	pmhs_nl_close(other);
+	EXPECT_EQ(before, po_count(nl, PMHS_A_CONFIG_SESSIONS));
+	pmhs_nl_close(nl);
+}
+
+TEST(unload_with_live_objects)
+{
+	struct pmhs_nl *nl = pt_open();
+	struct json_object *root = vec_load("poorman-v1.json");
+	struct po_session p = { .mode = PMHS_MODE_RSA_MUTUAL, .oaep = -1,
+				.identity = "alice" };
+	const char *ko = getenv("PMHS_KO");
+	struct pt_reply r;
+	uint8_t *pub;
+	uint32_t id;
+
+	ASSERT_NE(NULL, ko);
+	ASSERT_NE(NULL, nl);
+	p.peerlen = vec_key_pub_der(root, "bob", &pub);
+	p.peer = pub;
+	ASSERT_EQ(0, po_identity_vec(nl, root, "alice", &r));
+	ASSERT_EQ(0, po_session_new(nl, &p, &id, &r));
+	/* The tool still holds its socket and session. */
+	ASSERT_EQ(0, pt_sh("rmmod pmhs"));
+	ASSERT_FALSE(pt_family_present());
+	ASSERT_EQ(0, pt_sh("insmod %s", ko));
+	pmhs_nl_close(nl);
+	nl = pt_open();
+	ASSERT_NE(NULL, nl);
+	EXPECT_EQ(0, po_count(nl, PMHS_A_CONFIG_SESSIONS));
+	EXPECT_EQ(0, po_count(nl, PMHS_A_CONFIG_IDENTITIES));
+	pmhs_nl_close(nl);
+	json_object_put(root);
+	free(pub);
+}
+
+TEST_HARNESS_MAIN
