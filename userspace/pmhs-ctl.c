@@ -21,6 +21,7 @@ static const struct {
 	{ "genkey", genkey_main, "Generate an RSA identity key file (mode 0600)" },
 	{ "pubkey", pubkey_main, "Print the public key of a key file as SPKI PEM" },
 	{ "fingerprint", fingerprint_main, "Print the SHA-256 fingerprint of a key" },
+	{ "pin", pin_main, "List, add, remove and check pinned peer keys" },
 };
 
 static void show_usage(FILE *f)

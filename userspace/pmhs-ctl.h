@@ -23,5 +23,6 @@ int config_main(int argc, char *argv[]);
 int genkey_main(int argc, char *argv[]);
 int pubkey_main(int argc, char *argv[]);
 int fingerprint_main(int argc, char *argv[]);
+int pin_main(int argc, char *argv[]);
 
 #endif
