@@ -22,6 +22,7 @@ static const struct {
 	{ "pubkey", pubkey_main, "Print the public key of a key file as SPKI PEM" },
 	{ "fingerprint", fingerprint_main, "Print the SHA-256 fingerprint of a key" },
 	{ "pin", pin_main, "List, add, remove and check pinned peer keys" },
+	{ "password-check", password_check_main, "Estimate the strength of a password" },
 };
 
 static void show_usage(FILE *f)
@@ -29,7 +30,7 @@ static void show_usage(FILE *f)
 	fprintf(f, "Usage: %s [-j|--json] <cmd> [<args>]\n\n", prog);
 	fprintf(f, "Available subcommands:\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); ++i)
-		fprintf(f, "  %-14s %s\n", subcommands[i].name, subcommands[i].description);
+		fprintf(f, "  %-16s %s\n", subcommands[i].name, subcommands[i].description);
 	fprintf(f, "\nRun '%s <cmd> --help' for the options of one subcommand.\n", prog);
 }
 

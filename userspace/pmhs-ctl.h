@@ -24,5 +24,6 @@ int genkey_main(int argc, char *argv[]);
 int pubkey_main(int argc, char *argv[]);
 int fingerprint_main(int argc, char *argv[]);
 int pin_main(int argc, char *argv[]);
+int password_check_main(int argc, char *argv[]);
 
 #endif
