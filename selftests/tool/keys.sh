@@ -143,4 +143,10 @@ ok $(rc_is $EXIT_FAIL && [ ! -e enc1.pem.bak ]; echo $?) "an encrypted key is ne
 run genkey --no-regenerate x.pem
 ok $(rc_is $EXIT_USAGE; echo $?) "--no-regenerate without --ensure is a usage error"
 
+# --- every new subcommand has --help, and the top-level usage lists it
+for sub in genkey pubkey fingerprint pin password-check; do
+	run $sub --help
+	ok $(rc_is 0 && out_has "Usage:" && "$CTL" --help | grep -q "^  $sub "; echo $?) "$sub --help, listed in pmhs-ctl --help"
+done
+
 finish
