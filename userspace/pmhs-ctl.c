@@ -18,6 +18,11 @@ static const struct {
 } subcommands[] = {
 	{ "version", version_main, "Show the versions of pmhs-ctl and of the pmhs module" },
 	{ "config", config_main, "Show or change this network namespace's pmhs settings" },
+	{ "genkey", genkey_main, "Generate an RSA identity key file (mode 0600)" },
+	{ "pubkey", pubkey_main, "Print the public key of a key file as SPKI PEM" },
+	{ "fingerprint", fingerprint_main, "Print the SHA-256 fingerprint of a key" },
+	{ "pin", pin_main, "List, add, remove and check pinned peer keys" },
+	{ "password-check", password_check_main, "Estimate the strength of a password" },
 };
 
 static void show_usage(FILE *f)
@@ -25,7 +30,7 @@ static void show_usage(FILE *f)
 	fprintf(f, "Usage: %s [-j|--json] <cmd> [<args>]\n\n", prog);
 	fprintf(f, "Available subcommands:\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); ++i)
-		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].description);
+		fprintf(f, "  %-16s %s\n", subcommands[i].name, subcommands[i].description);
 	fprintf(f, "\nRun '%s <cmd> --help' for the options of one subcommand.\n", prog);
 }
 

@@ -20,5 +20,10 @@ extern bool json_output;
 
 int version_main(int argc, char *argv[]);
 int config_main(int argc, char *argv[]);
+int genkey_main(int argc, char *argv[]);
+int pubkey_main(int argc, char *argv[]);
+int fingerprint_main(int argc, char *argv[]);
+int pin_main(int argc, char *argv[]);
+int password_check_main(int argc, char *argv[]);
 
 #endif
