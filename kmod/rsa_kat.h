@@ -1372,7 +1372,7 @@ static const struct pmhs_kat_oaep pmhs_kat_oaeps[] = {
 		.expect = 0,
 	},
 	{
-		.name = "wycheproof tc11 (Longest valid message size)",
+		.name = "wycheproof SHA256 tc11 (Longest valid message size)",
 		.key = kat_wycheproof_priv,
 		.key_len = sizeof(kat_wycheproof_priv),
 		.hash = PMHS_HASH_SHA256,
@@ -1383,7 +1383,7 @@ static const struct pmhs_kat_oaep pmhs_kat_oaeps[] = {
 		.expect = 0,
 	},
 	{
-		.name = "wycheproof tc13 (last byte of l_hash modified)",
+		.name = "wycheproof SHA256 tc13 (last byte of l_hash modified)",
 		.key = kat_wycheproof_priv,
 		.key_len = sizeof(kat_wycheproof_priv),
 		.hash = PMHS_HASH_SHA256,
@@ -1392,7 +1392,7 @@ static const struct pmhs_kat_oaep pmhs_kat_oaeps[] = {
 		.expect = -EBADMSG,
 	},
 	{
-		.name = "wycheproof tc23 (First byte is 1)",
+		.name = "wycheproof SHA256 tc23 (First byte is 1)",
 		.key = kat_wycheproof_priv,
 		.key_len = sizeof(kat_wycheproof_priv),
 		.hash = PMHS_HASH_SHA256,
@@ -1401,7 +1401,7 @@ static const struct pmhs_kat_oaep pmhs_kat_oaeps[] = {
 		.expect = -EBADMSG,
 	},
 	{
-		.name = "wycheproof tc28 (ciphertext not reduced)",
+		.name = "wycheproof SHA256 tc28 (ciphertext not reduced)",
 		.key = kat_wycheproof_priv,
 		.key_len = sizeof(kat_wycheproof_priv),
 		.hash = PMHS_HASH_SHA256,
@@ -1410,7 +1410,7 @@ static const struct pmhs_kat_oaep pmhs_kat_oaeps[] = {
 		.expect = -EBADMSG,
 	},
 	{
-		.name = "wycheproof tc30 (prepended bytes to ciphertext)",
+		.name = "wycheproof SHA256 tc30 (prepended bytes to ciphertext)",
 		.key = kat_wycheproof_priv,
 		.key_len = sizeof(kat_wycheproof_priv),
 		.hash = PMHS_HASH_SHA256,

@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Generate kmod/rsa_kat.h, the RSA known-answer tests run at module load.
 
-    tools/gen-rsa-kat.py [TOP] > kmod/rsa_kat.h
+    tools/gen-rsa-kat.py [--full] [TOP] > kmod/rsa_kat.h
+
+--full emits every usable vector instead of the load-time selection
+(all poorman OAEP/PSS, all Wycheproof OAEP SHA-1/SHA-256 and PSS
+2048/3072/4096 cases): a one-off, slow check, never committed.
 
 Reads selftests/vectors/poorman-v1.json and the Wycheproof OAEP-SHA256
 file; PEM and PKCS#8 are turned into the DER the kernel parsers take.
@@ -14,7 +18,9 @@ import json
 import os
 import sys
 
-TOP = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
+ARGS = [a for a in sys.argv[1:] if a != "--full"]
+FULL = len(ARGS) != len(sys.argv) - 1
+TOP = ARGS[0] if ARGS else os.path.join(os.path.dirname(__file__), "..")
 VEC = os.path.join(TOP, "selftests", "vectors")
 
 
@@ -109,7 +115,7 @@ def main():
 
     # Private keys (PKCS#1 DER) whose private operations are tested.
     priv = {}
-    for k in ("alice", "carol"):
+    for k in ("alice", "carol", "dave", "erin") if FULL else ("alice", "carol"):
         d = pem_der(keys[k]["private_pem_pkcs1"])
         assert d[0] == 0x30
         priv[k] = blob("key", "kat_%s_priv" % k, d)
@@ -120,15 +126,37 @@ def main():
 
     # Public keys: SPKI as the reference package exports them.
     spki_names = ["alice", "carol", "dave", "erin"]
+    assert not FULL or "wycheproof" in priv
     for k in spki_names:
         d = pem_der(keys[k]["public_pem"])
         spkis.append(entry(name=cstr(k), **blob("der", "kat_%s_spki" % k, d),
                            fpr=arr("kat_%s_fpr" % k, hashlib.sha256(d).digest())))
 
+    if FULL:
+        for f in ("rsa_pss_2048_sha256_mgf1_32_test.json",
+                  "rsa_pss_3072_sha256_mgf1_32_test.json",
+                  "rsa_pss_4096_sha256_mgf1_32_test.json"):
+            g = json.load(open(os.path.join(VEC, "wycheproof", f)))["testGroups"]
+            assert len(g) == 1 and int(g[0]["sLen"]) == 32
+            k = "wycheproof_pss_%s" % g[0]["keySize"]
+            d = bytes.fromhex(g[0]["publicKeyDer"])
+            spki_names.append(k)
+            spkis.append(entry(name=cstr(k), **blob("der", "kat_%s_spki" % k, d),
+                               fpr=arr("kat_%s_fpr" % k, hashlib.sha256(d).digest())))
+            for t in g[0]["tests"]:
+                assert t["result"] in ("valid", "invalid")
+                pss.append(entry(name=cstr("%s tc%d" % (k, t["tcId"])),
+                                 spki=len(spki_names) - 1,
+                                 **blob("msg", "kat_%s_%d_msg" % (k, t["tcId"]), bytes.fromhex(t["msg"])),
+                                 **blob("sig", "kat_%s_%d_sig" % (k, t["tcId"]), bytes.fromhex(t["sig"])),
+                                 expect="0" if t["result"] == "valid" else "-EKEYREJECTED"))
+
     # OAEP-SHA1 from the reference package: the longest 2048 message and 3072.
     picks = [x for x in pm["oaep_sha1"] if x["key"] == "alice"]
     picks = [max(picks, key=lambda x: len(x["plaintext"]))]
     picks += [x for x in pm["oaep_sha1"] if x["key"] == "carol"][:1]
+    if FULL:
+        picks = pm["oaep_sha1"]
     for i, x in enumerate(picks):
         oaep.append(entry(name=cstr("poorman %s sha1" % x["key"]), **priv[x["key"]],
                           hash="PMHS_HASH_SHA1",
@@ -139,12 +167,18 @@ def main():
     # Wycheproof OAEP-SHA256: the longest valid message, and failures that
     # reach the padding check (lHash, first byte) or stop before it.
     tests = {t["tcId"]: t for t in grp["tests"]}
-    for tc in (11, 13, 23, 28, 30):
-        t = tests[tc]
-        assert t["label"] == ""
-        ok = t["result"] == "valid"
-        f = dict(name=cstr("wycheproof tc%d (%s)" % (tc, t["comment"] or "valid")),
-                 **priv["wycheproof"], hash="PMHS_HASH_SHA256",
+    sel = [(tc, tests[tc], "SHA256", priv["wycheproof"]) for tc in (11, 13, 23, 28, 30)]
+    if FULL:
+        sel = [(t["tcId"], t, "SHA256", priv["wycheproof"]) for t in grp["tests"]]
+        g1 = json.load(open(os.path.join(VEC, "wycheproof", "rsa_oaep_2048_sha1_mgf1sha1_test.json")))
+        g1 = g1["testGroups"][0]
+        p1 = blob("key", "kat_wycheproof_sha1_priv", pkcs8_to_pkcs1(bytes.fromhex(g1["privateKeyPkcs8"])))
+        sel += [(1000 + t["tcId"], t, "SHA1", p1) for t in g1["tests"]]
+    for tc, t, hname, pk in sel:
+        # pmhs only does the empty label: a labelled ciphertext must fail
+        ok = t["result"] == "valid" and t["label"] == ""
+        f = dict(name=cstr("wycheproof %s tc%d (%s)" % (hname, tc % 1000, t["comment"] or "valid")),
+                 **pk, hash="PMHS_HASH_" + hname,
                  **blob("ct", "kat_wycheproof_%d_ct" % tc, bytes.fromhex(t["ct"])))
         if ok:
             f.update(blob("pt", "kat_wycheproof_%d_pt" % tc, bytes.fromhex(t["msg"])))
@@ -155,7 +189,7 @@ def main():
     # (public operations only: 1024, 2048, 4096), plus the invalid ones.
     seen = set()
     for i, x in enumerate(pm["pss_sha256"]):
-        if x["valid"] and (x["key"] in seen or x["key"] == "carol"):
+        if not FULL and x["valid"] and (x["key"] in seen or x["key"] == "carol"):
             continue
         seen.add(x["key"])
         pss.append(entry(name=cstr("poorman %s #%d" % (x["key"], i)),
