@@ -8,6 +8,7 @@
 
 struct pmhs_kat_spki {
 	const char *name;
+	unsigned int bits;
 	const u8 *der;
 	size_t der_len;
 	const u8 *fpr;
@@ -1324,24 +1325,28 @@ static const u8 kat_bad_spki_13[] = {
 static const struct pmhs_kat_spki pmhs_kat_spkis[] = {
 	{
 		.name = "alice",
+		.bits = 2048,
 		.der = kat_alice_spki,
 		.der_len = sizeof(kat_alice_spki),
 		.fpr = kat_alice_fpr,
 	},
 	{
 		.name = "carol",
+		.bits = 3072,
 		.der = kat_carol_spki,
 		.der_len = sizeof(kat_carol_spki),
 		.fpr = kat_carol_fpr,
 	},
 	{
 		.name = "dave",
+		.bits = 4096,
 		.der = kat_dave_spki,
 		.der_len = sizeof(kat_dave_spki),
 		.fpr = kat_dave_fpr,
 	},
 	{
 		.name = "erin",
+		.bits = 1024,
 		.der = kat_erin_spki,
 		.der_len = sizeof(kat_erin_spki),
 		.fpr = kat_erin_fpr,

@@ -129,7 +129,8 @@ def main():
     assert not FULL or "wycheproof" in priv
     for k in spki_names:
         d = pem_der(keys[k]["public_pem"])
-        spkis.append(entry(name=cstr(k), **blob("der", "kat_%s_spki" % k, d),
+        spkis.append(entry(name=cstr(k), bits=keys[k]["bits"],
+                           **blob("der", "kat_%s_spki" % k, d),
                            fpr=arr("kat_%s_fpr" % k, hashlib.sha256(d).digest())))
 
     if FULL:
@@ -141,7 +142,8 @@ def main():
             k = "wycheproof_pss_%s" % g[0]["keySize"]
             d = bytes.fromhex(g[0]["publicKeyDer"])
             spki_names.append(k)
-            spkis.append(entry(name=cstr(k), **blob("der", "kat_%s_spki" % k, d),
+            spkis.append(entry(name=cstr(k), bits=int(g[0]["keySize"]),
+                               **blob("der", "kat_%s_spki" % k, d),
                                fpr=arr("kat_%s_fpr" % k, hashlib.sha256(d).digest())))
             for t in g[0]["tests"]:
                 assert t["result"] in ("valid", "invalid")
@@ -236,6 +238,7 @@ def main():
 
 struct pmhs_kat_spki {
 	const char *name;
+	unsigned int bits;
 	const u8 *der;
 	size_t der_len;
 	const u8 *fpr;
