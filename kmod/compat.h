@@ -68,4 +68,79 @@ static inline key_ref_t pmhs_key_create(key_ref_t keyring, const char *type,
 	NL_SET_ERR_MSG(extack, plain)
 #endif
 
+/*
+ * MPI arithmetic: 6.1 returns void (allocation failures go unnoticed,
+ * which is one reason rsa.c checks every CRT result with e); by 6.12 it
+ * returns 0 or -ENOMEM. pmhs_mpi_*() always return int.
+ */
+#include <linux/mpi.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define PMHS_MPI_INT(call) (call)
+#else
+#define PMHS_MPI_INT(call) ({ call; 0; })
+#endif
+
+static inline int pmhs_mpi_add(MPI w, MPI u, MPI v)
+{
+	return PMHS_MPI_INT(mpi_add(w, u, v));
+}
+
+static inline int pmhs_mpi_mul(MPI w, MPI u, MPI v)
+{
+	return PMHS_MPI_INT(mpi_mul(w, u, v));
+}
+
+static inline int pmhs_mpi_mulm(MPI w, MPI u, MPI v, MPI m)
+{
+	return PMHS_MPI_INT(mpi_mulm(w, u, v, m));
+}
+
+static inline int pmhs_mpi_subm(MPI w, MPI u, MPI v, MPI m)
+{
+	return PMHS_MPI_INT(mpi_subm(w, u, v, m));
+}
+
+/*
+ * Raw RSA public operation on virtual addresses (src and dst must not
+ * be on the stack or vmalloc'd on 6.1: they go into scatterlists).
+ * 6.5+ has crypto_akcipher_sync_encrypt(); 6.1 only the request API.
+ * The "rsa" akcipher left-pads dst with zeros up to dlen.
+ */
+#include <crypto/akcipher.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static inline int pmhs_akcipher_encrypt(struct crypto_akcipher *tfm,
+					const void *src, unsigned int slen,
+					void *dst, unsigned int dlen)
+{
+	return crypto_akcipher_sync_encrypt(tfm, src, slen, dst, dlen);
+}
+#else
+#include <linux/scatterlist.h>
+
+static inline int pmhs_akcipher_encrypt(struct crypto_akcipher *tfm,
+					const void *src, unsigned int slen,
+					void *dst, unsigned int dlen)
+{
+	struct scatterlist sg_src, sg_dst;
+	struct akcipher_request *req;
+	DECLARE_CRYPTO_WAIT(wait);
+	int ret;
+
+	req = akcipher_request_alloc(tfm, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	sg_init_one(&sg_src, src, slen);
+	sg_init_one(&sg_dst, dst, dlen);
+	akcipher_request_set_crypt(req, &sg_src, &sg_dst, slen, dlen);
+	akcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP |
+				      CRYPTO_TFM_REQ_MAY_BACKLOG,
+				      crypto_req_done, &wait);
+	ret = crypto_wait_req(crypto_akcipher_encrypt(req), &wait);
+	akcipher_request_free(req);
+	return ret;
+}
+#endif
+
 #endif /* _PMHS_COMPAT_H */

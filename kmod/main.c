@@ -8,15 +8,23 @@
 #include "compat.h"
 #include "netlink.h"
 #include "netns.h"
+#include "rsa.h"
 #include <uapi/linux/pmhs.h>
 
 static int __init pmhs_mod_init(void)
 {
 	int ret;
 
+	ret = pmhs_rsa_init();
+	if (ret)
+		return ret;
+	/* no RSA without passing known answers */
+	ret = pmhs_rsa_selftest();
+	if (ret)
+		goto err_rsa;
 	ret = pmhs_netns_init();
 	if (ret)
-		goto err_netns;
+		goto err_rsa;
 	ret = pmhs_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -26,7 +34,8 @@ static int __init pmhs_mod_init(void)
 
 err_netlink:
 	pmhs_netns_uninit();
-err_netns:
+err_rsa:
+	pmhs_rsa_uninit();
 	return ret;
 }
 
@@ -34,6 +43,7 @@ static void __exit pmhs_mod_exit(void)
 {
 	pmhs_netlink_uninit();
 	pmhs_netns_uninit();
+	pmhs_rsa_uninit();
 }
 
 module_init(pmhs_mod_init);
