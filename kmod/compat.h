@@ -13,4 +13,11 @@
 #error "pmhs needs Linux 6.1 or newer"
 #endif
 
+/* get_unaligned_be32() and friends moved to linux/unaligned.h in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #endif /* _PMHS_COMPAT_H */

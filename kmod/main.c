@@ -6,6 +6,8 @@
 #include <net/genetlink.h>
 
 #include "compat.h"
+#include "gcm16.h"
+#include "kdf.h"
 #include "netlink.h"
 #include "netns.h"
 #include <uapi/linux/pmhs.h>
@@ -14,9 +16,21 @@ static int __init pmhs_mod_init(void)
 {
 	int ret;
 
+	ret = pmhs_kdf_init();
+	if (ret)
+		return ret;
+	ret = pmhs_gcm_init();
+	if (ret)
+		goto err_kdf_uninit;
+	/* Never serve handshakes with crypto that gives wrong answers. */
+	ret = pmhs_kdf_selftest() ?: pmhs_gcm_selftest();
+	if (ret) {
+		pr_err("crypto self-tests failed (%d), not loading\n", ret);
+		goto err_gcm_uninit;
+	}
 	ret = pmhs_netns_init();
 	if (ret)
-		goto err_netns;
+		goto err_gcm_uninit;
 	ret = pmhs_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -26,7 +40,10 @@ static int __init pmhs_mod_init(void)
 
 err_netlink:
 	pmhs_netns_uninit();
-err_netns:
+err_gcm_uninit:
+	pmhs_gcm_uninit();
+err_kdf_uninit:
+	pmhs_kdf_uninit();
 	return ret;
 }
 
@@ -34,6 +51,8 @@ static void __exit pmhs_mod_exit(void)
 {
 	pmhs_netlink_uninit();
 	pmhs_netns_uninit();
+	pmhs_gcm_uninit();
+	pmhs_kdf_uninit();
 }
 
 module_init(pmhs_mod_init);
