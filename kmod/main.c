@@ -6,25 +6,43 @@
 #include <net/genetlink.h>
 
 #include "compat.h"
+#include "gcm16.h"
+#include "kdf.h"
+#include "keyring.h"
 #include "netlink.h"
 #include "netns.h"
 #include "rsa.h"
+#include "session.h"
 #include <uapi/linux/pmhs.h>
 
 static int __init pmhs_mod_init(void)
 {
 	int ret;
 
+	ret = pmhs_kdf_init();
+	if (ret)
+		goto err_kdf;
+	ret = pmhs_gcm_init();
+	if (ret)
+		goto err_gcm;
 	ret = pmhs_rsa_init();
 	if (ret)
-		return ret;
-	/* no RSA without passing known answers */
-	ret = pmhs_rsa_selftest();
-	if (ret)
 		goto err_rsa;
+	/* Never serve handshakes with crypto that gives wrong answers. */
+	ret = pmhs_kdf_selftest() ?: pmhs_gcm_selftest() ?: pmhs_rsa_selftest();
+	if (ret) {
+		pr_err("crypto self-tests failed (%d), not loading\n", ret);
+		goto err_selftest;
+	}
+	ret = pmhs_keyring_init();
+	if (ret)
+		goto err_keyring;
+	ret = pmhs_session_init();
+	if (ret)
+		goto err_session;
 	ret = pmhs_netns_init();
 	if (ret)
-		goto err_rsa;
+		goto err_netns;
 	ret = pmhs_netlink_init();
 	if (ret)
 		goto err_netlink;
@@ -34,16 +52,31 @@ static int __init pmhs_mod_init(void)
 
 err_netlink:
 	pmhs_netns_uninit();
-err_rsa:
+err_netns:
+	pmhs_session_uninit();
+err_session:
+	pmhs_keyring_uninit();
+err_keyring:
+err_selftest:
 	pmhs_rsa_uninit();
+err_rsa:
+	pmhs_gcm_uninit();
+err_gcm:
+	pmhs_kdf_uninit();
+err_kdf:
 	return ret;
 }
 
 static void __exit pmhs_mod_exit(void)
 {
+	/* No new requests, then no sessions, then no namespaces' objects. */
 	pmhs_netlink_uninit();
+	pmhs_session_uninit();
 	pmhs_netns_uninit();
+	pmhs_keyring_uninit();
 	pmhs_rsa_uninit();
+	pmhs_gcm_uninit();
+	pmhs_kdf_uninit();
 }
 
 module_init(pmhs_mod_init);
