@@ -8,6 +8,7 @@
 
 #include "compat.h"
 #include "identity.h"
+#include "netlink.h"
 #include "rsa.h"
 
 static void pmhs_identity_free(struct pmhs_identity *id)
@@ -56,7 +57,7 @@ int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
 	/* Parse outside the lock: it is the slow part. */
 	ret = pmhs_rsa_priv_from_pkcs1(der, len, &id->key, &why);
 	if (ret) {
-		NL_SET_ERR_MSG(extack, why ? why : "cannot parse the private key");
+		pmhs_extack(extack, NULL, why ? why : "cannot parse the private key");
 		goto err_free;
 	}
 	bits = pmhs_rsa_bits(pmhs_rsa_priv_pub(id->key));

@@ -6,6 +6,7 @@
  */
 #include <keys/user-type.h>
 #include <linux/cred.h>
+#include <linux/key-type.h>
 #include <linux/key.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -53,9 +54,10 @@ static key_ref_t pmhs_keyring_target(const struct pmhs_publish *pub,
 	keyring = lookup_user_key(pub->keyring, PMHS_KEY_LOOKUP_CREATE,
 				  KEY_NEED_WRITE);
 	if (IS_ERR(keyring)) {
-		NL_SET_ERR_MSG(extack, PTR_ERR(keyring) == -EACCES ?
-			       "no write permission on the target keyring" :
-			       "cannot find the target keyring");
+		if (PTR_ERR(keyring) == -EACCES)
+			NL_SET_ERR_MSG(extack, "no write permission on the target keyring");
+		else
+			NL_SET_ERR_MSG(extack, "cannot find the target keyring");
 		return keyring;
 	}
 	if (key_ref_to_ptr(keyring)->type != &key_type_keyring) {

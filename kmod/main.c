@@ -36,7 +36,7 @@ static int __init pmhs_mod_init(void)
 	}
 	ret = pmhs_keyring_init();
 	if (ret)
-		goto err_keyring;
+		goto err_selftest;
 	ret = pmhs_session_init();
 	if (ret)
 		goto err_session;
@@ -56,7 +56,6 @@ err_netns:
 	pmhs_session_uninit();
 err_session:
 	pmhs_keyring_uninit();
-err_keyring:
 err_selftest:
 	pmhs_rsa_uninit();
 err_rsa:

@@ -8,8 +8,10 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/keyctl.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "compat.h"
 #include "hybrid.h"
@@ -48,7 +50,7 @@ static bool pmhs_nl_require(struct genl_info *info, int attr, const char *msg)
 {
 	if (info->attrs[attr])
 		return true;
-	NL_SET_ERR_MSG(info->extack, msg);
+	pmhs_extack(info->extack, NULL, msg);
 	NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
 	return false;
 }
@@ -359,8 +361,8 @@ static int pmhs_nl_session_params(struct genl_info *info,
 				     nla_len(a[PMHS_A_SESSION_PEER_PUBKEY]),
 				     &p->peer, &why);
 	if (ret) {
-		NL_SET_ERR_MSG_ATTR(extack, a[PMHS_A_SESSION_PEER_PUBKEY],
-				    why ? why : "cannot parse the peer's public key");
+		pmhs_extack(extack, a[PMHS_A_SESSION_PEER_PUBKEY],
+			    why ? why : "cannot parse the peer's public key");
 		return ret;
 	}
 	if (pmhs_rsa_bits(p->peer) < 2048 && !READ_ONCE(pn->allow_rsa1024)) {
@@ -672,8 +674,8 @@ int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	ret = pmhs_rsa_pub_from_spki(nla_data(spki), nla_len(spki), &pub, &why);
 	if (ret) {
-		NL_SET_ERR_MSG_ATTR(info->extack, spki,
-				    why ? why : "cannot parse the public key");
+		pmhs_extack(info->extack, spki,
+			    why ? why : "cannot parse the public key");
 		return ret;
 	}
 	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
@@ -722,7 +724,7 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in, inlen,
 				  &out, &outlen, &why);
 	if (ret) {
-		NL_SET_ERR_MSG(info->extack, why ? why : "hybrid decryption failed");
+		pmhs_extack(info->extack, NULL, why ? why : "hybrid decryption failed");
 		goto out;
 	}
 	ret = pmhs_nl_write_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
@@ -748,8 +750,8 @@ static int pmhs_nl_rsa_pub(struct genl_info *info, struct pmhs_rsa_pub **pub)
 		return -EINVAL;
 	ret = pmhs_rsa_pub_from_spki(nla_data(a), nla_len(a), pub, &why);
 	if (ret)
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    why ? why : "cannot parse the public key");
+		pmhs_extack(info->extack, a,
+			    why ? why : "cannot parse the public key");
 	return ret;
 }
 

@@ -2,6 +2,22 @@
 #ifndef _PMHS_NETLINK_H
 #define _PMHS_NETLINK_H
 
+#include <linux/netlink.h>
+
+/*
+ * NL_SET_ERR_MSG() wants a string literal; the reasons the crypto code
+ * gives back are static strings chosen at run time.
+ */
+static inline void pmhs_extack(struct netlink_ext_ack *extack,
+			       const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	if (attr)
+		extack->bad_attr = attr;
+}
+
 int pmhs_netlink_init(void);
 void pmhs_netlink_uninit(void);
 

@@ -5,7 +5,7 @@
 
 #include "nl_gen.h"
 
-static const struct netlink_range_validation pmhs_a_session_iterations_range = {
+static struct netlink_range_validation pmhs_a_session_iterations_range = {
 	.min	= PMHS_ITERATIONS_MIN,
 	.max	= PMHS_ITERATIONS_MAX,
 };

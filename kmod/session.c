@@ -113,8 +113,9 @@ struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
 
 	s = pmhs_session_lookup(net, portid, id, &expired);
 	if (!s)
-		NL_SET_ERR_MSG(extack, expired ? "session expired" :
-			       "no such session for this socket");
+		NL_SET_ERR_MSG(extack, "no such session for this socket");
+	if (!s && expired)
+		NL_SET_ERR_MSG(extack, "session expired");
 	return s;
 }
 
@@ -236,9 +237,10 @@ int pmhs_session_recv(struct net *net, u32 portid, u32 id, const u8 *msg,
 		return -ENOENT;
 	mutex_lock(&s->lock);
 	if (s->state != PMHS_STATE_WAITING || !s->ops->finish) {
-		NL_SET_ERR_MSG(extack, s->state == PMHS_STATE_FAILED ?
-			       "session failed earlier; start a new one" :
-			       "session already finished; sessions are single-use");
+		if (s->state == PMHS_STATE_FAILED)
+			NL_SET_ERR_MSG(extack, "session failed earlier; start a new one");
+		else
+			NL_SET_ERR_MSG(extack, "session already finished; sessions are single-use");
 		ret = -EALREADY;
 		goto out_unlock;
 	}

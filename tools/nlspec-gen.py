@@ -223,7 +223,8 @@ def gen_kernel(spec):
             if needs_full_range(spec, a) and (aset, n) not in emitted:
                 emitted.add((aset, n))
                 chk = a["checks"]
-                c(f"static const struct netlink_range_validation {range_name(spec, aset, a)} = {{")
+                # Not const: 6.1's struct nla_policy points to a mutable one.
+                c(f"static struct netlink_range_validation {range_name(spec, aset, a)} = {{")
                 c(f"\t.min\t= {spec.const_ref(chk.get('min', 0))},")
                 c(f"\t.max\t= {spec.const_ref(chk['max'])},")
                 c("};")
