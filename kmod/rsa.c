@@ -1029,7 +1029,8 @@ static int pmhs_kat_fail(const char *what, const char *name, int ret)
 	else
 		pr_err("RSA self-test failed: %s %s: wrong result\n", what,
 		       name);
-	return ret ?: -EINVAL;
+	/* keep insmod's message sane: -EKEYREJECTED would read oddly */
+	return ret == -ENOMEM || ret == -EIO ? ret : -EINVAL;
 }
 
 static int pmhs_kat_spki(struct pmhs_rsa_pub **pubs)
