@@ -337,7 +337,7 @@ TEST_F(c, hybrid_vectors)
 TEST_F(c, hybrid_1mib_roundtrip_and_openssl)
 {
 	size_t len = 1 << 20, clen, plen;
-	uint8_t *pt = malloc(len), *ct, *back, *pub, key[64], tag[16], *ossl;
+	uint8_t *pt = malloc(len), *ct, *back, *pub, key[512], tag[16], *ossl;
 	long publen = vec_key_pub_der(self->root, "dave", &pub);
 	EVP_CIPHER_CTX *cx;
 	int outl;
