@@ -114,7 +114,8 @@ static int pmhs_gcm_setup(struct pmhs_gcm *g, struct shash_desc *desc,
 
 	/*
 	 * Keyed per message: sharing transforms would need a lock around
-	 * setkey. Masking CRYPTO_ALG_ASYNC gives a synchronous one.
+	 * setkey. A sync skcipher (async ones masked out) lets the request
+	 * live on the stack.
 	 */
 	g->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
 	if (IS_ERR(g->ctr))
