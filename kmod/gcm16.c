@@ -20,6 +20,7 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -113,7 +114,8 @@ static int pmhs_gcm_setup(struct pmhs_gcm *g, struct shash_desc *desc,
 
 	/*
 	 * Keyed per message: sharing transforms would need a lock around
-	 * setkey. Masking CRYPTO_ALG_ASYNC gives a synchronous one.
+	 * setkey. A sync skcipher (async ones masked out) lets the request
+	 * live on the stack.
 	 */
 	g->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
 	if (IS_ERR(g->ctr))
@@ -190,6 +192,7 @@ static int pmhs_gcm_crypt(struct pmhs_gcm *g, const u8 *in, u8 *out,
 		/* Only the last piece may be a partial block. */
 		low += n / PMHS_GCM_BLOCK;
 		off += n;
+		cond_resched();
 	}
 	memzero_explicit(g->buf, PMHS_GCM_CHUNK);
 	memzero_explicit(ctr, sizeof(ctr));
@@ -208,6 +211,24 @@ static int pmhs_gcm_tag(struct pmhs_gcm *g, struct shash_desc *desc,
 	if (!ret)
 		crypto_xor(tag, g->ekj0, PMHS_GCM_TAG_SIZE);
 	return ret;
+}
+
+/* GHASH a long buffer in pieces: 64 MiB must not hog the CPU. */
+static int pmhs_ghash_long(struct shash_desc *desc, const u8 *p, size_t len)
+{
+	size_t n;
+	int ret;
+
+	while (len) {
+		n = min_t(size_t, len, PMHS_GCM_CHUNK);
+		ret = crypto_shash_update(desc, p, n);
+		if (ret)
+			return ret;
+		p += n;
+		len -= n;
+		cond_resched();
+	}
+	return 0;
 }
 
 static int pmhs_ghash_aad(struct shash_desc *desc, const u8 *aad,
@@ -250,7 +271,7 @@ int pmhs_gcm_decrypt(const u8 *key, unsigned int keylen, const u8 *iv,
 	/* shash takes virtual addresses: hash the ciphertext in place. */
 	ret = pmhs_gcm_setup(&g, desc, key, keylen, iv, ivlen) ?:
 	      pmhs_ghash_aad(desc, aad, aadlen) ?:
-	      crypto_shash_update(desc, in, len) ?:
+	      pmhs_ghash_long(desc, in, len) ?:
 	      pmhs_gcm_tag(&g, desc, aadlen, len, want);
 	/* No plaintext leaves before the tag is known good. */
 	if (!ret && crypto_memneq(want, tag, PMHS_GCM_TAG_SIZE))
