@@ -111,7 +111,8 @@ int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
 	if (IS_ERR(kr)) {
 		ret = PTR_ERR(kr);
 		if (ret == -EEXIST)
-			NL_SET_ERR_MSG(extack, "a key with this description is already in the keyring");
+			NL_SET_ERR_MSG(extack,
+				       "a key with this description is already in the keyring");
 		else if (ret == -EDQUOT)
 			NL_SET_ERR_MSG(extack, "key quota exceeded");
 		else

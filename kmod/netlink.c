@@ -328,7 +328,8 @@ static int pmhs_nl_session_params(struct genl_info *info,
 			nla_memcpy(p->iv, a[PMHS_A_SESSION_IV], sizeof(p->iv));
 		}
 		if (!!a[PMHS_A_SESSION_PASSWORD] == !!a[PMHS_A_SESSION_PASSWORD_KEY]) {
-			NL_SET_ERR_MSG(extack, "password mode needs exactly one of password, password-key");
+			NL_SET_ERR_MSG(extack,
+				       "password mode needs exactly one of password, password-key");
 			return -EINVAL;
 		}
 		if (a[PMHS_A_SESSION_PASSWORD]) {
@@ -350,7 +351,8 @@ static int pmhs_nl_session_params(struct genl_info *info,
 		return -EINVAL;
 	}
 	if (!pmhs_nl_require(info, PMHS_A_SESSION_IDENTITY, "RSA modes need our identity") ||
-	    !pmhs_nl_require(info, PMHS_A_SESSION_PEER_PUBKEY, "RSA modes need the peer's public key"))
+	    !pmhs_nl_require(info, PMHS_A_SESSION_PEER_PUBKEY,
+			     "RSA modes need the peer's public key"))
 		return -EINVAL;
 	p->ident = pmhs_identity_find(pn, nla_data(a[PMHS_A_SESSION_IDENTITY]));
 	if (!p->ident) {

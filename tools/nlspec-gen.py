@@ -241,7 +241,10 @@ def gen_kernel(spec):
         c(f"static const struct nla_policy {lp}_{c_lower(op['name'])}_nl_policy"
           f"[{spec.attr_enum(aset, last)} + 1] = {{")
         for n in sorted(req, key=lambda n: list(attrs).index(n)):
-            c(f"\t[{spec.attr_enum(aset, n)}] = {policy_entry(spec, aset, attrs[n])},")
+            line = f"\t[{spec.attr_enum(aset, n)}] = {policy_entry(spec, aset, attrs[n])},"
+            if len(line.expandtabs(8)) > 100:
+                line = f"\t[{spec.attr_enum(aset, n)}] =\n\t\t{policy_entry(spec, aset, attrs[n])},"
+            c(line)
         c("};")
         c("")
 
