@@ -75,14 +75,31 @@ $(KSRC_DIR)/.stamp:
 		'linux-source-6.1/scripts/const_structs.checkpatch'
 	touch $@
 
-selftests: kselftest-headers userspace
+# The kernel's ynl CLI and netlink schemas, to validate and drive our spec.
+KSRC12_TAR ?= /usr/src/linux-source-6.12.tar.xz
+KSRC12_DIR := $(TOP)/build/linux-source-6.12
+ynl: $(KSRC12_DIR)/.stamp
+$(KSRC12_DIR)/.stamp:
+	@[ -r $(KSRC12_TAR) ] || { echo "$(KSRC12_TAR) missing: apt-get install linux-source-6.12 (make deps)" >&2; exit 1; }
+	mkdir -p $(TOP)/build
+	tar -C $(TOP)/build -xJf $(KSRC12_TAR) --wildcards \
+		'linux-source-6.12/tools/net/ynl/*' \
+		'linux-source-6.12/Documentation/netlink/*.yaml'
+	touch $@
+.PHONY: ynl
+
+selftests: kselftest-headers userspace ynl
 	$(MAKE) -C selftests KSFT_DIR=$(KSRC_DIR)/tools/testing/selftests VERSION=$(VERSION)
 
 gen:
 	$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml $(TOP)
 
 # The UAPI header and the kernel policies must match the YAML spec.
-gen-check:
+gen-check: ynl
+	@$(PYTHON) -c 'import sys, yaml, jsonschema; \
+		spec = yaml.safe_load(open("docs/netlink/pmhs.yaml")); \
+		schema = yaml.safe_load(open("$(KSRC12_DIR)/Documentation/netlink/" + spec["protocol"] + ".yaml")); \
+		jsonschema.validate(spec, schema)' || { echo "docs/netlink/pmhs.yaml does not validate against the kernel's netlink schema" >&2; exit 1; }
 	@rm -rf build/gen && mkdir -p build/gen
 	@$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml build/gen
 	@for f in include/uapi/linux/pmhs.h kmod/nl_gen.h kmod/nl_gen.c; do \

@@ -29,7 +29,8 @@ static int __init pmhs_mod_init(void)
 	if (ret)
 		goto err_rsa;
 	/* Never serve handshakes with crypto that gives wrong answers. */
-	ret = pmhs_kdf_selftest() ?: pmhs_gcm_selftest() ?: pmhs_rsa_selftest();
+	ret = pmhs_kdf_selftest() ?: pmhs_gcm_selftest() ?: pmhs_rsa_selftest() ?:
+	      pmhs_password_selftest();
 	if (ret) {
 		pr_err("crypto self-tests failed (%d), not loading\n", ret);
 		goto err_selftest;

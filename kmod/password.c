@@ -112,6 +112,47 @@ out:
 	return ret;
 }
 
+/* hsub known answers from poorman-v1.json (password.valid 0, 3, 4). */
+#define PMHS_KAT_LONG "a much longer shared secret "
+static const struct {
+	const char *pw;
+	u8 iv[PMHS_IV_LEN];
+	const char *hsub;
+} pmhs_hsub_kat[] = {
+	{ "Super Secret Pass Phrase",
+	  { 0x0b, 0xdd, 0x84, 0xa9, 0x73, 0x26, 0x4e, 0x2d },
+	  "0bdd84a973264e2d624d9b2e416252d027b34f54b34be4fa" },
+	{ "x",
+	  { 0x99, 0x85, 0x94, 0xaa, 0x2d, 0x44, 0xe0, 0x3d },
+	  "998594aa2d44e03dddc1f215ec990edf70899a424fd5c8fd0bd24ab7c7331322" },
+	{ PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG
+	  PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG,
+	  { 0x7e, 0xb2, 0x72, 0xc6, 0x5a, 0xe8, 0xa4, 0x9e },
+	  "7eb272c65ae8a49e32dbf8efda2c4e8afa4b0833"
+	  "64946c389c7fe91e593660c5e0810e9ccf65b6d7" },
+};
+
+int pmhs_password_selftest(void)
+{
+	char out[PMHS_HSUB_HEX_MAX];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(pmhs_hsub_kat); i++) {
+		ret = pmhs_hsub(pmhs_hsub_kat[i].iv,
+				(const u8 *)pmhs_hsub_kat[i].pw,
+				strlen(pmhs_hsub_kat[i].pw), out);
+		if (ret)
+			return ret;
+		if (memcmp(out, pmhs_hsub_kat[i].hsub,
+			   strlen(pmhs_hsub_kat[i].hsub))) {
+			pr_err("self-test hsub %zu: wrong output\n", i);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
 const struct pmhs_mode_ops pmhs_password_ops = {
 	.start = pmhs_pw_start,
 	.finish = pmhs_pw_finish,
