@@ -30,9 +30,9 @@
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 static inline key_ref_t pmhs_key_create(key_ref_t keyring, const char *type,
 					const char *desc, const void *payload,
-					size_t plen)
+					size_t plen, key_perm_t perm)
 {
-	return key_create(keyring, type, desc, payload, plen, KEY_PERM_UNDEF,
+	return key_create(keyring, type, desc, payload, plen, perm,
 			  KEY_ALLOC_IN_QUOTA);
 }
 #else
@@ -41,7 +41,7 @@ static inline key_ref_t pmhs_key_create(key_ref_t keyring, const char *type,
 
 static inline key_ref_t pmhs_key_create(key_ref_t keyring, const char *type,
 					const char *desc, const void *payload,
-					size_t plen)
+					size_t plen, key_perm_t perm)
 {
 	struct key_type *ktype = strcmp(type, "logon") ? &key_type_user :
 							 &key_type_logon;
@@ -51,8 +51,8 @@ static inline key_ref_t pmhs_key_create(key_ref_t keyring, const char *type,
 		key_ref_put(found);
 		return ERR_PTR(-EEXIST);
 	}
-	return key_create_or_update(keyring, type, desc, payload, plen,
-				    KEY_PERM_UNDEF, KEY_ALLOC_IN_QUOTA);
+	return key_create_or_update(keyring, type, desc, payload, plen, perm,
+				    KEY_ALLOC_IN_QUOTA);
 }
 #endif
 

@@ -106,7 +106,11 @@ int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
 	keyring = pmhs_keyring_target(pub, extack);
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);
-	kr = pmhs_key_create(keyring, pmhs_key_type(pub), desc, secret, len);
+	/* The module keyring's keys must stay findable by their owner. */
+	kr = pmhs_key_create(keyring, pmhs_key_type(pub), desc, secret, len,
+			     pub->module ? KEY_POS_VIEW | KEY_POS_SEARCH |
+			     KEY_POS_LINK | KEY_POS_SETATTR | KEY_USR_VIEW |
+			     KEY_USR_SEARCH : KEY_PERM_UNDEF);
 	key_ref_put(keyring);
 	if (IS_ERR(kr)) {
 		ret = PTR_ERR(kr);
@@ -124,40 +128,70 @@ int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
 	return 0;
 }
 
-int pmhs_keyring_read_password(key_serial_t serial, u8 **pw, size_t *len,
-			       struct netlink_ext_ack *extack)
+/*
+ * Copy out a user or logon key's payload for use inside the kernel. The
+ * caller must be able to find the key (possession, or search permission,
+ * which the module keyring's keys grant their owner).
+ */
+static int pmhs_keyring_payload(key_serial_t serial, u8 **out, size_t *len,
+				struct netlink_ext_ack *extack)
 {
 	const struct user_key_payload *upayload;
 	struct key *key;
 	key_ref_t kr;
 	int ret = 0;
 
-	/* Possession or read permission, as for keyctl read. */
-	kr = lookup_user_key(serial, 0, KEY_NEED_READ);
+	kr = lookup_user_key(serial, 0, KEY_NEED_SEARCH);
 	if (IS_ERR(kr)) {
-		NL_SET_ERR_MSG(extack, "cannot read the password key");
+		NL_SET_ERR_MSG(extack, "cannot find the key, or no permission to use it");
 		return PTR_ERR(kr);
 	}
 	key = key_ref_to_ptr(kr);
 	if (key->type != &key_type_user && key->type != &key_type_logon) {
-		NL_SET_ERR_MSG(extack, "the password key must be of type user or logon");
+		NL_SET_ERR_MSG(extack, "the key must be of type user or logon");
 		ret = -EKEYREJECTED;
 		goto out_put;
 	}
 	down_read(&key->sem);
 	upayload = user_key_payload_locked(key);
 	if (!upayload || !upayload->datalen) {
-		NL_SET_ERR_MSG(extack, "the password key is empty or revoked");
+		NL_SET_ERR_MSG(extack, "the key is empty or revoked");
 		ret = -EKEYREVOKED;
 	} else {
-		*pw = kmemdup(upayload->data, upayload->datalen, GFP_KERNEL);
+		*out = kmemdup(upayload->data, upayload->datalen, GFP_KERNEL);
 		*len = upayload->datalen;
-		if (!*pw)
+		if (!*out)
 			ret = -ENOMEM;
 	}
 	up_read(&key->sem);
 out_put:
 	key_ref_put(kr);
+	return ret;
+}
+
+int pmhs_keyring_read_password(key_serial_t serial, u8 **pw, size_t *len,
+			       struct netlink_ext_ack *extack)
+{
+	return pmhs_keyring_payload(serial, pw, len, extack);
+}
+
+int pmhs_keyring_read_secret(key_serial_t serial, u8 secret[32],
+			     struct netlink_ext_ack *extack)
+{
+	size_t len = 0;
+	u8 *p = NULL;
+	int ret;
+
+	ret = pmhs_keyring_payload(serial, &p, &len, extack);
+	if (ret)
+		return ret;
+	if (len != 32) {
+		NL_SET_ERR_MSG(extack, "the key is not a 32-byte handshake secret");
+		ret = -EKEYREJECTED;
+	} else {
+		memcpy(secret, p, 32);
+	}
+	kfree_sensitive(p);
 	return ret;
 }
 

@@ -22,6 +22,9 @@ int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
 int pmhs_keyring_read_password(key_serial_t serial, u8 **pw, size_t *len,
 			       struct netlink_ext_ack *extack);
 
+int pmhs_keyring_read_secret(key_serial_t serial, u8 secret[32],
+			     struct netlink_ext_ack *extack);
+
 int pmhs_keyring_init(void);
 void pmhs_keyring_uninit(void);
 

@@ -17,6 +17,7 @@
 #include "hybrid.h"
 #include "identity.h"
 #include "keyring.h"
+#include "ktls.h"
 #include "netlink.h"
 #include "netns.h"
 #include "nl_gen.h"
@@ -903,6 +904,31 @@ int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EKEYREJECTED;
 	}
 	pmhs_rsa_pub_put(pub);
+	return ret;
+}
+
+/* kTLS from a handshake secret, inside the kernel */
+
+int pmhs_nl_ktls_install_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	u8 secret[32];
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_KTLS_FD, "socket fd missing") ||
+	    !pmhs_nl_require(info, PMHS_A_KTLS_KEY_SERIAL, "secret key serial missing") ||
+	    !pmhs_nl_require(info, PMHS_A_KTLS_ROLE, "role (initiator or responder) missing"))
+		return -EINVAL;
+	ret = pmhs_keyring_read_secret(nla_get_s32(a[PMHS_A_KTLS_KEY_SERIAL]),
+				       secret, info->extack);
+	if (ret)
+		return ret;
+	ret = pmhs_ktls_install(nla_get_s32(a[PMHS_A_KTLS_FD]), secret,
+				nla_get_u32(a[PMHS_A_KTLS_ROLE]) == PMHS_ROLE_INITIATOR,
+				a[PMHS_A_KTLS_CIPHER] &&
+				nla_get_u32(a[PMHS_A_KTLS_CIPHER]) == PMHS_TLS_CIPHER_AES_GCM_128,
+				info->extack);
+	memzero_explicit(secret, sizeof(secret));
 	return ret;
 }
 

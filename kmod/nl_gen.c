@@ -113,8 +113,16 @@ static const struct nla_policy pmhs_rsa_verify_nl_policy[PMHS_A_RSA_SIGNATURE + 
 	[PMHS_A_RSA_SIGNATURE] = NLA_POLICY_RANGE(NLA_BINARY, 1, 512),
 };
 
+/* PMHS_CMD_KTLS_INSTALL - do */
+static const struct nla_policy pmhs_ktls_install_nl_policy[PMHS_A_KTLS_CIPHER + 1] = {
+	[PMHS_A_KTLS_FD] = NLA_POLICY_MIN(NLA_S32, 0),
+	[PMHS_A_KTLS_KEY_SERIAL] = { .type = NLA_S32, },
+	[PMHS_A_KTLS_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_KTLS_CIPHER] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
 /* Ops table for pmhs */
-const struct genl_ops pmhs_nl_ops[16] = {
+const struct genl_ops pmhs_nl_ops[17] = {
 	{
 		.cmd		= PMHS_CMD_GET_VERSION,
 		.doit		= pmhs_nl_get_version_doit,
@@ -217,5 +225,12 @@ const struct genl_ops pmhs_nl_ops[16] = {
 		.doit		= pmhs_nl_rsa_verify_doit,
 		.policy		= pmhs_rsa_verify_nl_policy,
 		.maxattr	= PMHS_A_RSA_SIGNATURE,
+	},
+	{
+		.cmd		= PMHS_CMD_KTLS_INSTALL,
+		.doit		= pmhs_nl_ktls_install_doit,
+		.policy		= pmhs_ktls_install_nl_policy,
+		.maxattr	= PMHS_A_KTLS_CIPHER,
+		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -60,6 +60,24 @@ enum pmhs_state {
 	__PMHS_STATE_MAX,
 };
 
+/* Our side of a handshake, which picks the direction of each traffic key. */
+enum pmhs_role {
+	PMHS_ROLE_INITIATOR = 0,
+	PMHS_ROLE_RESPONDER = 1,
+
+	/* private: */
+	__PMHS_ROLE_MAX,
+};
+
+/* kTLS cipher suite (TLS 1.3 record layer). */
+enum pmhs_tls_cipher {
+	PMHS_TLS_CIPHER_AES_GCM_256 = 0,
+	PMHS_TLS_CIPHER_AES_GCM_128 = 1,
+
+	/* private: */
+	__PMHS_TLS_CIPHER_MAX,
+};
+
 /* Longest identity name in bytes, not counting the terminating NUL. */
 #define PMHS_NAME_MAX	32
 
@@ -172,6 +190,16 @@ enum {
 };
 
 enum {
+	PMHS_A_KTLS_FD = 1,
+	PMHS_A_KTLS_KEY_SERIAL = 2,
+	PMHS_A_KTLS_ROLE = 3,
+	PMHS_A_KTLS_CIPHER = 4,
+
+	__PMHS_A_KTLS_MAX,
+	PMHS_A_KTLS_MAX = (__PMHS_A_KTLS_MAX - 1)
+};
+
+enum {
 	PMHS_CMD_GET_VERSION = 1,
 	PMHS_CMD_GET_CONFIG = 2,
 	PMHS_CMD_SET_CONFIG = 3,
@@ -188,6 +216,7 @@ enum {
 	PMHS_CMD_RSA_DECRYPT = 14,
 	PMHS_CMD_RSA_SIGN = 15,
 	PMHS_CMD_RSA_VERIFY = 16,
+	PMHS_CMD_KTLS_INSTALL = 17,
 
 	__PMHS_CMD_MAX,
 	PMHS_CMD_MAX = (__PMHS_CMD_MAX - 1)
