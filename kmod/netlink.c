@@ -23,6 +23,7 @@
 #include "nl_gen.h"
 #include "rsa.h"
 #include "session.h"
+#include "xfrm.h"
 
 #define PMHS_MODES (PMHS_MODE_FLAGS_PASSWORD | PMHS_MODE_FLAGS_RSA_MUTUAL | \
 		    PMHS_MODE_FLAGS_RSA_HALF_SEND | \
@@ -930,6 +931,109 @@ int pmhs_nl_ktls_install_doit(struct sk_buff *skb, struct genl_info *info)
 				info->extack);
 	memzero_explicit(secret, sizeof(secret));
 	return ret;
+}
+
+/* IPsec ESP SAs keyed inside the kernel */
+
+/*
+ * Fill @p from the request. The SPIs not given are derived from the
+ * secret of key-serial, which is then required.
+ */
+static int pmhs_nl_ipsec_parse(struct genl_info *info, struct pmhs_ipsec *p,
+			       u8 secret[32], bool *have_secret)
+{
+	struct nlattr **a = info->attrs;
+	u32 i2r = 0, r2i = 0;
+	int ret;
+
+	*have_secret = false;
+	if (!pmhs_nl_require(info, PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing") ||
+	    !pmhs_nl_require(info, PMHS_A_IPSEC_LOCAL, "local IPv4 address missing") ||
+	    !pmhs_nl_require(info, PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing"))
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	p->initiator = nla_get_u32(a[PMHS_A_IPSEC_ROLE]) == PMHS_ROLE_INITIATOR;
+	p->local = nla_get_be32(a[PMHS_A_IPSEC_LOCAL]);
+	p->remote = nla_get_be32(a[PMHS_A_IPSEC_REMOTE]);
+	if (a[PMHS_A_IPSEC_REQID])
+		p->reqid = nla_get_u32(a[PMHS_A_IPSEC_REQID]);
+	ret = pmhs_ipsec_check_addrs(p, info->extack);
+	if (ret)
+		return ret;
+	if (a[PMHS_A_IPSEC_KEY_SERIAL]) {
+		ret = pmhs_keyring_read_secret(nla_get_s32(a[PMHS_A_IPSEC_KEY_SERIAL]),
+					       secret, info->extack);
+		if (ret)
+			return ret;
+		*have_secret = true;
+	}
+	if (!a[PMHS_A_IPSEC_SPI_I2R] || !a[PMHS_A_IPSEC_SPI_R2I]) {
+		if (!*have_secret) {
+			NL_SET_ERR_MSG(info->extack,
+				       "give key-serial, or both spi-i2r and spi-r2i");
+			NL_SET_ERR_ATTR_MISS(info->extack, NULL, PMHS_A_IPSEC_KEY_SERIAL);
+			return -EINVAL;
+		}
+		ret = pmhs_ipsec_spis(secret, &i2r, &r2i);
+		if (ret) {
+			NL_SET_ERR_MSG(info->extack, "cannot derive the SPIs");
+			return ret;
+		}
+	}
+	p->spi_i2r = a[PMHS_A_IPSEC_SPI_I2R] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_I2R]) : i2r;
+	p->spi_r2i = a[PMHS_A_IPSEC_SPI_R2I] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_R2I]) : r2i;
+	return 0;
+}
+
+int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_ipsec p;
+	struct sk_buff *msg;
+	bool have_secret;
+	u8 secret[32];
+	void *hdr;
+	int ret;
+
+	if (!pmhs_nl_require(info, PMHS_A_IPSEC_KEY_SERIAL, "secret key serial missing"))
+		return -EINVAL;
+	ret = pmhs_nl_ipsec_parse(info, &p, secret, &have_secret);
+	if (ret)
+		goto out;
+	msg = pmhs_nl_reply_new(info, nla_total_size(sizeof(u32)) * 2, &hdr);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (nla_put_u32(msg, PMHS_A_IPSEC_SPI_I2R, p.spi_i2r) ||
+	    nla_put_u32(msg, PMHS_A_IPSEC_SPI_R2I, p.spi_r2i)) {
+		nlmsg_free(msg);
+		ret = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	ret = pmhs_ipsec_up(genl_info_net(info), &p, secret, info->extack);
+	if (ret) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	ret = genlmsg_reply(msg, info);
+out:
+	memzero_explicit(secret, sizeof(secret));
+	return ret;
+}
+
+int pmhs_nl_ipsec_down_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_ipsec p;
+	bool have_secret;
+	u8 secret[32];
+	int ret;
+
+	ret = pmhs_nl_ipsec_parse(info, &p, secret, &have_secret);
+	memzero_explicit(secret, sizeof(secret));
+	if (ret)
+		return ret;
+	return pmhs_ipsec_down(genl_info_net(info), &p, info->extack);
 }
 
 /* A closing socket takes its sessions with it. */

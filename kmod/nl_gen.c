@@ -121,8 +121,29 @@ static const struct nla_policy pmhs_ktls_install_nl_policy[PMHS_A_KTLS_CIPHER + 
 	[PMHS_A_KTLS_CIPHER] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
+/* PMHS_CMD_IPSEC_UP - do */
+static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_REQID + 1] = {
+	[PMHS_A_IPSEC_KEY_SERIAL] = { .type = NLA_S32, },
+	[PMHS_A_IPSEC_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_IPSEC_LOCAL] = { .type = NLA_BE32, },
+	[PMHS_A_IPSEC_REMOTE] = { .type = NLA_BE32, },
+	[PMHS_A_IPSEC_SPI_I2R] = NLA_POLICY_MIN(NLA_U32, PMHS_SPI_MIN),
+	[PMHS_A_IPSEC_SPI_R2I] = NLA_POLICY_MIN(NLA_U32, PMHS_SPI_MIN),
+	[PMHS_A_IPSEC_REQID] = { .type = NLA_U32, },
+};
+
+/* PMHS_CMD_IPSEC_DOWN - do */
+static const struct nla_policy pmhs_ipsec_down_nl_policy[PMHS_A_IPSEC_SPI_R2I + 1] = {
+	[PMHS_A_IPSEC_KEY_SERIAL] = { .type = NLA_S32, },
+	[PMHS_A_IPSEC_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_IPSEC_LOCAL] = { .type = NLA_BE32, },
+	[PMHS_A_IPSEC_REMOTE] = { .type = NLA_BE32, },
+	[PMHS_A_IPSEC_SPI_I2R] = NLA_POLICY_MIN(NLA_U32, PMHS_SPI_MIN),
+	[PMHS_A_IPSEC_SPI_R2I] = NLA_POLICY_MIN(NLA_U32, PMHS_SPI_MIN),
+};
+
 /* Ops table for pmhs */
-const struct genl_ops pmhs_nl_ops[17] = {
+const struct genl_ops pmhs_nl_ops[19] = {
 	{
 		.cmd		= PMHS_CMD_GET_VERSION,
 		.doit		= pmhs_nl_get_version_doit,
@@ -231,6 +252,20 @@ const struct genl_ops pmhs_nl_ops[17] = {
 		.doit		= pmhs_nl_ktls_install_doit,
 		.policy		= pmhs_ktls_install_nl_policy,
 		.maxattr	= PMHS_A_KTLS_CIPHER,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_IPSEC_UP,
+		.doit		= pmhs_nl_ipsec_up_doit,
+		.policy		= pmhs_ipsec_up_nl_policy,
+		.maxattr	= PMHS_A_IPSEC_REQID,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_IPSEC_DOWN,
+		.doit		= pmhs_nl_ipsec_down_doit,
+		.policy		= pmhs_ipsec_down_nl_policy,
+		.maxattr	= PMHS_A_IPSEC_SPI_R2I,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -116,6 +116,7 @@ def gen_uapi(spec):
 
 NLA_INT = {"u8": "NLA_U8", "u16": "NLA_U16", "u32": "NLA_U32", "u64": "NLA_U64",
            "s32": "NLA_S32", "s64": "NLA_S64"}
+NLA_BE = {"u16": "NLA_BE16", "u32": "NLA_BE32", "u64": "NLA_BE64"}
 
 
 def range_name(spec, aset, a):
@@ -135,6 +136,10 @@ def policy_entry(spec, aset, a):
     chk = a.get("checks", {})
     if t in NLA_INT:
         nt = NLA_INT[t]
+        if a.get("byte-order") == "big-endian":
+            if t not in NLA_BE or chk:
+                sys.exit(f"nlspec-gen: {aset}.{a['name']}: big-endian needs u16/u32/u64, no checks")
+            return f"{{ .type = {NLA_BE[t]}, }}"
         if needs_full_range(spec, a):
             return f"NLA_POLICY_FULL_RANGE({nt}, &{range_name(spec, aset, a)})"
         if "min" in chk and "max" in chk:

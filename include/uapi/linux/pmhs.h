@@ -78,6 +78,9 @@ enum pmhs_tls_cipher {
 	__PMHS_TLS_CIPHER_MAX,
 };
 
+/* Smallest ESP SPI accepted (1 to 255 are reserved by IANA, RFC 4303). */
+#define PMHS_SPI_MIN	256
+
 /* Longest identity name in bytes, not counting the terminating NUL. */
 #define PMHS_NAME_MAX	32
 
@@ -200,6 +203,19 @@ enum {
 };
 
 enum {
+	PMHS_A_IPSEC_KEY_SERIAL = 1,
+	PMHS_A_IPSEC_ROLE = 2,
+	PMHS_A_IPSEC_LOCAL = 3,
+	PMHS_A_IPSEC_REMOTE = 4,
+	PMHS_A_IPSEC_SPI_I2R = 5,
+	PMHS_A_IPSEC_SPI_R2I = 6,
+	PMHS_A_IPSEC_REQID = 7,
+
+	__PMHS_A_IPSEC_MAX,
+	PMHS_A_IPSEC_MAX = (__PMHS_A_IPSEC_MAX - 1)
+};
+
+enum {
 	PMHS_CMD_GET_VERSION = 1,
 	PMHS_CMD_GET_CONFIG = 2,
 	PMHS_CMD_SET_CONFIG = 3,
@@ -217,6 +233,8 @@ enum {
 	PMHS_CMD_RSA_SIGN = 15,
 	PMHS_CMD_RSA_VERIFY = 16,
 	PMHS_CMD_KTLS_INSTALL = 17,
+	PMHS_CMD_IPSEC_UP = 18,
+	PMHS_CMD_IPSEC_DOWN = 19,
 
 	__PMHS_CMD_MAX,
 	PMHS_CMD_MAX = (__PMHS_CMD_MAX - 1)
