@@ -398,6 +398,11 @@ int pmhs_ipsec_down(struct net *net, const struct pmhs_ipsec *p,
 				      AF_INET);
 		if (!x)
 			continue;
+		/* Only ours: an inbound SA is found by (dst, spi), not src. */
+		if (x->props.saddr.a4 != src || x->props.mode != XFRM_MODE_TRANSPORT) {
+			xfrm_state_put(x);
+			continue;
+		}
 		ret = xfrm_state_kern(x) ? -EPERM : xfrm_state_delete(x);
 		xfrm_audit_state_delete(x, ret ? 0 : 1, true);
 		if (!ret) {
