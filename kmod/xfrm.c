@@ -197,6 +197,9 @@ static struct xfrm_state *pmhs_esp_state(struct net *net,
 	return x;
 
 err:
+	/* Never added, so ours alone: xfrm would free the key unwiped. */
+	if (x->aead)
+		memzero_explicit(x->aead->alg_key, PMHS_ESP_KEYLEN);
 	x->km.state = XFRM_STATE_DEAD;
 	xfrm_state_put(x);
 	return ERR_PTR(ret);
