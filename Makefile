@@ -4,6 +4,7 @@
 #   make KVER=<release>  build the module for an installed linux-headers-<release>
 #   make check           build everything and run the selftests in QEMU on 6.1 and 6.12
 #   make demo            show pmhs at work in the VM
+#   make bench           pmhs against OpenSSL in the VM, as ratios (build/bench.json)
 #   make deps            install the Debian packages all of this needs
 #   make style           checkpatch over kmod/ and include/
 #   make sparse          sparse (C=2) over the module, for both kernels
@@ -30,7 +31,7 @@ KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_DIR := $(TOP)/build/linux-source-6.1
 
-.PHONY: all module userspace selftests vm-modules check check-quick demo deps \
+.PHONY: all module userspace selftests vm-modules check check-quick demo deps bench \
 	style sparse gen gen-check kselftest-headers install clean
 
 all: module userspace
@@ -90,6 +91,7 @@ $(KSRC12_DIR)/.stamp:
 
 selftests: kselftest-headers userspace ynl
 	$(MAKE) -C selftests KSFT_DIR=$(KSRC_DIR)/tools/testing/selftests VERSION=$(VERSION)
+	$(MAKE) -C bench
 
 gen:
 	$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml $(TOP)
@@ -134,6 +136,10 @@ check: deps
 
 demo: deps all vm-modules
 	@tools/demo
+
+bench: all vm-modules selftests
+	$(MAKE) -C bench
+	@tools/bench
 
 # The module goes to /lib/modules/$(KVER)/updates, the tool to /usr/sbin.
 install: all
