@@ -5,15 +5,23 @@
 
 #include "nl_gen.h"
 
+static struct netlink_range_validation pmhs_a_config_pw_fail_window_range = {
+	.min	= 1,
+	.max	= 86400,
+};
+
 static struct netlink_range_validation pmhs_a_session_iterations_range = {
 	.min	= PMHS_ITERATIONS_MIN,
 	.max	= PMHS_ITERATIONS_MAX,
 };
 
 /* PMHS_CMD_SET_CONFIG - do */
-static const struct nla_policy pmhs_set_config_nl_policy[PMHS_A_CONFIG_ALLOW_RSA1024 + 1] = {
+static const struct nla_policy pmhs_set_config_nl_policy[PMHS_A_CONFIG_PW_FAIL_WINDOW + 1] = {
 	[PMHS_A_CONFIG_SESSION_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PMHS_SESSION_TIMEOUT_MAX),
 	[PMHS_A_CONFIG_ALLOW_RSA1024] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PMHS_A_CONFIG_PW_FAIL_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
+	[PMHS_A_CONFIG_PW_FAIL_WINDOW] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &pmhs_a_config_pw_fail_window_range),
 };
 
 /* PMHS_CMD_IDENTITY_NEW - do */
@@ -135,7 +143,7 @@ const struct genl_ops pmhs_nl_ops[17] = {
 		.cmd		= PMHS_CMD_SET_CONFIG,
 		.doit		= pmhs_nl_set_config_doit,
 		.policy		= pmhs_set_config_nl_policy,
-		.maxattr	= PMHS_A_CONFIG_ALLOW_RSA1024,
+		.maxattr	= PMHS_A_CONFIG_PW_FAIL_WINDOW,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
