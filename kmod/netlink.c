@@ -573,6 +573,15 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 		ret = -EBADF;
 		goto out_put;
 	}
+	/*
+	 * No pipes or sockets: a read that blocks here would hold up every
+	 * genetlink family's (un)registration. Regular files and memfds end.
+	 */
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		NL_SET_ERR_MSG(extack, "in-fd must be a regular file or a memfd");
+		ret = -EINVAL;
+		goto out_put;
+	}
 	buf = kvmalloc(cap, GFP_KERNEL);
 	if (!buf) {
 		ret = -ENOMEM;
@@ -633,6 +642,11 @@ static int pmhs_nl_write_fd(int fd, const u8 *buf, size_t len,
 	if (!(file->f_mode & FMODE_WRITE)) {
 		NL_SET_ERR_MSG(extack, "out-fd is not open for writing");
 		ret = -EBADF;
+		goto out;
+	}
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		NL_SET_ERR_MSG(extack, "out-fd must be a regular file or a memfd");
+		ret = -EINVAL;
 		goto out;
 	}
 	while (done < len) {
