@@ -72,7 +72,9 @@ int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	if (nla_put_string(msg, PMHS_A_VERSION_MODULE_VERSION, PMHS_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_PROTO_VERSION, PMHS_PROTO_VERSION) ||
-	    nla_put_u32(msg, PMHS_A_VERSION_MODES, PMHS_MODES)) {
+	    nla_put_u32(msg, PMHS_A_VERSION_MODES, PMHS_MODES) ||
+	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_SESSIONS, pmhs_session_live()) ||
+	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live())) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -104,6 +104,7 @@ struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
 struct pmhs_session *pmhs_session_next(struct net *net, u32 portid,
 				       unsigned long *pos);
 void pmhs_session_put(struct pmhs_session *s);
+u32 pmhs_session_live(void);
 void pmhs_session_params_clear(struct pmhs_session_params *p);
 
 void pmhs_session_release_portid(struct net *net, u32 portid);
