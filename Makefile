@@ -11,6 +11,7 @@
 #   make dkms-install    put the module source in /usr/src/pmhs-VERSION, build and
 #                        install it with DKMS for every installed kernel with headers
 #   make dkms-remove     undo dkms-install
+#   make deb             build/deb/pmhs-dkms_VERSION_all.deb and pmhs-ctl_VERSION_amd64.deb
 
 VERSION := $(shell cat VERSION)
 TOP := $(CURDIR)
@@ -35,7 +36,7 @@ KSRC_DIR := $(TOP)/build/linux-source-6.1
 
 .PHONY: all module userspace selftests vm-modules check check-quick demo deps \
 	style sparse gen gen-check kselftest-headers install clean \
-	dkms-src dkms-install dkms-remove
+	dkms-src dkms-install dkms-remove deb
 
 all: module userspace
 
@@ -165,6 +166,19 @@ dkms-remove:
 		{ echo "/usr/src/pmhs-$(VERSION) belongs to the pmhs-dkms package: use apt, not make" >&2; exit 1; }
 	if [ -n "$$(dkms status -m pmhs -v $(VERSION) 2>/dev/null)" ]; then dkms remove -m pmhs -v $(VERSION) --all; fi
 	rm -rf /usr/src/pmhs-$(VERSION)
+
+# The packages are built from a copy of the tracked (and new, not ignored)
+# files, so that nothing built in this tree ends up in them.
+deb:
+	@command -v dpkg-buildpackage dh_dkms >/dev/null || { echo "debhelper/dh-dkms missing (make deps)" >&2; exit 1; }
+	rm -rf build/deb
+	mkdir -p build/deb/pmhs-$(VERSION)
+	git ls-files -co --exclude-standard -z | \
+		while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done | \
+		xargs -0 cp -a --parents -t build/deb/pmhs-$(VERSION)
+	cd build/deb/pmhs-$(VERSION) && dpkg-buildpackage -b -us -uc
+	rm -rf build/deb/pmhs-$(VERSION)
+	@ls build/deb/*.deb
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(TOP) clean
