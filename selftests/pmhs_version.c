@@ -135,12 +135,22 @@ TEST(tool_reports_versions)
 			   PMHS_CTL_VERSION));
 }
 
-/* The module goes away and comes back with the tool idle. */
+/*
+ * The module goes away and comes back with the tool idle. Without PMHS_KO
+ * (vm/run --autoload) the installed module is in use: looking the family
+ * up loads it again through its alias.
+ */
 TEST(unload_idle_and_reload)
 {
 	const char *ko = getenv("PMHS_KO");
 
-	ASSERT_NE(NULL, ko);
+	if (!ko || !*ko) {
+		ASSERT_EQ(0, pt_sh("rmmod pmhs"));
+		ASSERT_NE(0, pt_sh("grep -q '^pmhs ' /proc/modules"));
+		ASSERT_TRUE(pt_family_present());
+		ASSERT_EQ(0, pt_sh("grep -q '^pmhs ' /proc/modules"));
+		return;
+	}
 	ASSERT_EQ(0, pt_sh("rmmod pmhs"));
 	ASSERT_FALSE(pt_family_present());
 	/* The tool explains a missing module with its own exit code. */
