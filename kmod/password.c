@@ -128,8 +128,7 @@ static const struct {
 	{ PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG
 	  PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG,
 	  { 0x7e, 0xb2, 0x72, 0xc6, 0x5a, 0xe8, 0xa4, 0x9e },
-	  "7eb272c65ae8a49e32dbf8efda2c4e8afa4b0833"
-	  "64946c389c7fe91e593660c5e0810e9ccf65b6d7" },
+	  "7eb272c65ae8a49e32dbf8efda2c4e8afa4b083364946c389c7fe91e593660c5e0810e9ccf65b6d7" },
 };
 
 int pmhs_password_selftest(void)
