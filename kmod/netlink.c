@@ -30,8 +30,8 @@
 
 static struct genl_family pmhs_nl_family;
 
-static struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
-					 void **hdr)
+struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
+				  void **hdr)
 {
 	struct sk_buff *msg;
 

@@ -111,6 +111,31 @@ enum pmhs_tls_cipher {
 
 #define PMHS_SESSION_TIMEOUT_DEFAULT	60
 
+/* Algorithm of the kdf known-answer operation. */
+enum pmhs_kdf_alg {
+	PMHS_KDF_ALG_PBKDF2_SHA256 = 0,
+	PMHS_KDF_ALG_HMAC_SHA256 = 1,
+	PMHS_KDF_ALG_HKDF_SHA256 = 2,
+
+	/* private: */
+	__PMHS_KDF_ALG_MAX,
+};
+
+/* Direction of the aead known-answer operation. */
+enum pmhs_aead_direction {
+	PMHS_AEAD_DIRECTION_ENCRYPT = 0,
+	PMHS_AEAD_DIRECTION_DECRYPT = 1,
+
+	/* private: */
+	__PMHS_AEAD_DIRECTION_MAX,
+};
+
+/* Longest key, password, salt, info or IV of the known-answer operations. */
+#define PMHS_KAT_PARAM_MAX	1024
+
+/* Longest kdf output (255 * 32 bytes, HKDF-SHA256's limit). */
+#define PMHS_KAT_LENGTH_MAX	8160
+
 enum {
 	PMHS_A_VERSION_MODULE_VERSION = 1,
 	PMHS_A_VERSION_PROTO_VERSION = 2,
@@ -204,6 +229,24 @@ enum {
 };
 
 enum {
+	PMHS_A_KAT_KDF_ALG = 1,
+	PMHS_A_KAT_KEY = 2,
+	PMHS_A_KAT_SALT = 3,
+	PMHS_A_KAT_INFO = 4,
+	PMHS_A_KAT_ITERATIONS = 5,
+	PMHS_A_KAT_LENGTH = 6,
+	PMHS_A_KAT_INPUT = 7,
+	PMHS_A_KAT_IV = 8,
+	PMHS_A_KAT_AAD = 9,
+	PMHS_A_KAT_TAG = 10,
+	PMHS_A_KAT_DIRECTION = 11,
+	PMHS_A_KAT_OUTPUT = 12,
+
+	__PMHS_A_KAT_MAX,
+	PMHS_A_KAT_MAX = (__PMHS_A_KAT_MAX - 1)
+};
+
+enum {
 	PMHS_CMD_GET_VERSION = 1,
 	PMHS_CMD_GET_CONFIG = 2,
 	PMHS_CMD_SET_CONFIG = 3,
@@ -221,6 +264,8 @@ enum {
 	PMHS_CMD_RSA_SIGN = 15,
 	PMHS_CMD_RSA_VERIFY = 16,
 	PMHS_CMD_KTLS_INSTALL = 17,
+	PMHS_CMD_KDF = 18,
+	PMHS_CMD_AEAD = 19,
 
 	__PMHS_CMD_MAX,
 	PMHS_CMD_MAX = (__PMHS_CMD_MAX - 1)
