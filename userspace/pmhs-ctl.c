@@ -23,6 +23,7 @@ static const struct {
 	{ "fingerprint", fingerprint_main, "Print the SHA-256 fingerprint of a key" },
 	{ "pin", pin_main, "List, add, remove and check pinned peer keys" },
 	{ "password-check", password_check_main, "Estimate the strength of a password" },
+	{ "identity", identity_main, "Import, generate, list, show and delete module identities" },
 };
 
 static void show_usage(FILE *f)

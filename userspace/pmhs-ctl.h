@@ -25,5 +25,6 @@ int pubkey_main(int argc, char *argv[]);
 int fingerprint_main(int argc, char *argv[]);
 int pin_main(int argc, char *argv[]);
 int password_check_main(int argc, char *argv[]);
+int identity_main(int argc, char *argv[]);
 
 #endif
