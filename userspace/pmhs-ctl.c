@@ -24,6 +24,7 @@ static const struct {
 	{ "pin", pin_main, "List, add, remove and check pinned peer keys" },
 	{ "password-check", password_check_main, "Estimate the strength of a password" },
 	{ "identity", identity_main, "Import, generate, list, show and delete module identities" },
+	{ "handshake", handshake_main, "Run a handshake by copy and paste of hex lines" },
 };
 
 static void show_usage(FILE *f)

@@ -26,5 +26,6 @@ int fingerprint_main(int argc, char *argv[]);
 int pin_main(int argc, char *argv[]);
 int password_check_main(int argc, char *argv[]);
 int identity_main(int argc, char *argv[]);
+int handshake_main(int argc, char *argv[]);
 
 #endif
