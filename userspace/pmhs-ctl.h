@@ -27,5 +27,6 @@ int pin_main(int argc, char *argv[]);
 int password_check_main(int argc, char *argv[]);
 int identity_main(int argc, char *argv[]);
 int handshake_main(int argc, char *argv[]);
+int hybrid_main(int argc, char *argv[]);
 
 #endif
