@@ -24,6 +24,39 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The handshake over TCP (pmhs-ctl listen / connect) is three frames each
+ * way. Each side sends its first two without waiting for the other's:
+ *
+ *   FRAME_T_HELLO    mode: our handshake's PMHS_MODE_FLAGS_* bit; payload
+ *                    8 bytes: u32be PBKDF2 iterations (password mode, else
+ *                    0), u32be PMHS_OAEP_HASH_* (RSA modes, else 0)
+ *   FRAME_T_MESSAGE  our handshake message, raw as the module made it (the
+ *                    hsub text; signature || ciphertext). The half-receiver
+ *                    has none: its MESSAGE is empty, meaning "ready".
+ *
+ * then reads the peer's two and checks that the modes pair up (password
+ * with password, rsa-mutual with rsa-mutual, rsa-half-send with
+ * rsa-half-receive) and that the parameters agree; a mismatch is an error
+ * naming both. The side that has a message to verify hands it to the
+ * module; then both send
+ *
+ *   FRAME_T_RESULT   payload 1 byte: FRAME_RESULT_OK (the peer's message
+ *                    verified, our key is published) or FRAME_RESULT_FAIL
+ *
+ * and read the peer's. A side whose peer failed revokes the key it has
+ * published, so a key exists on one side only if it exists on both (short
+ * of a connection lost at the very end). flags are 0.
+ */
+enum frame_type {
+	FRAME_T_HELLO = 0,
+	FRAME_T_MESSAGE = 1,
+	FRAME_T_RESULT = 2,
+};
+#define FRAME_HELLO_LEN		8
+#define FRAME_RESULT_OK		0
+#define FRAME_RESULT_FAIL	1
+
 #define FRAME_MAGIC		"PMHS"
 #define FRAME_HDR_LEN		12
 #define FRAME_MAX_PAYLOAD	(64 * 1024)

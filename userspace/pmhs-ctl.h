@@ -27,6 +27,8 @@ int pin_main(int argc, char *argv[]);
 int password_check_main(int argc, char *argv[]);
 int identity_main(int argc, char *argv[]);
 int handshake_main(int argc, char *argv[]);
+int listen_main(int argc, char *argv[]);
+int connect_main(int argc, char *argv[]);
 int hybrid_main(int argc, char *argv[]);
 
 #endif
