@@ -26,27 +26,28 @@
 
 /*
  * The handshake over TCP (pmhs-ctl listen / connect) is three frames each
- * way. Each side sends its first two without waiting for the other's:
+ * way, each sent without waiting for the peer's frame of the same kind:
  *
  *   FRAME_T_HELLO    mode: our handshake's PMHS_MODE_FLAGS_* bit; payload
  *                    8 bytes: u32be PBKDF2 iterations (password mode, else
- *                    0), u32be PMHS_OAEP_HASH_* (RSA modes, else 0)
+ *                    0), u32be PMHS_OAEP_HASH_* (RSA modes, else 0).
+ *                    Each side checks the peer's: the modes must pair up
+ *                    (password with password, rsa-mutual with rsa-mutual,
+ *                    rsa-half-send with rsa-half-receive) and the
+ *                    parameters agree, or it stops with an error naming
+ *                    both, before the module is asked for anything.
  *   FRAME_T_MESSAGE  our handshake message, raw as the module made it (the
  *                    hsub text; signature || ciphertext). The half-receiver
  *                    has none: its MESSAGE is empty, meaning "ready".
+ *   FRAME_T_RESULT   after the side with a message to verify has handed it
+ *                    to the module: 1 byte, FRAME_RESULT_OK (verified, our
+ *                    key is published) or FRAME_RESULT_FAIL.
  *
- * then reads the peer's two and checks that the modes pair up (password
- * with password, rsa-mutual with rsa-mutual, rsa-half-send with
- * rsa-half-receive) and that the parameters agree; a mismatch is an error
- * naming both. The side that has a message to verify hands it to the
- * module; then both send
- *
- *   FRAME_T_RESULT   payload 1 byte: FRAME_RESULT_OK (the peer's message
- *                    verified, our key is published) or FRAME_RESULT_FAIL
- *
- * and read the peer's. A side whose peer failed revokes the key it has
- * published, so a key exists on one side only if it exists on both (short
- * of a connection lost at the very end). flags are 0.
+ * Both sides send their RESULT, even a failed one, and read the peer's
+ * before closing (so no reset destroys a frame in flight). A side keeps
+ * its key only if both results are OK; otherwise it revokes it, so a key
+ * exists on one side only if it exists on both, short of a connection
+ * lost between the two RESULTs. flags are 0.
  */
 enum frame_type {
 	FRAME_T_HELLO = 0,

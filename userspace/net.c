@@ -297,16 +297,26 @@ static int check_hello(const struct hs_opts *o, const struct frame *f, const uin
 	return PMHS_EXIT_OK;
 }
 
-/* The peer's hello and message; the message into @buf, *@len. */
-static int recv_peer(const struct hs_opts *o, const struct link *l, uint8_t *buf,
-		     size_t *len)
+static int hello(const struct hs_opts *o, const struct link *l)
 {
-	uint8_t hello[FRAME_HELLO_LEN];
+	uint8_t ours[FRAME_HELLO_LEN], theirs[FRAME_HELLO_LEN];
 	struct frame f;
-	int ret = recv_frame(l, FRAME_T_HELLO, &f, hello, sizeof(hello));
+	int ret;
 
+	hello_payload(o, ours);
+	ret = send_frame(l, FRAME_T_HELLO, ours, sizeof(ours));
 	if (!ret)
-		ret = check_hello(o, &f, hello);
+		ret = recv_frame(l, FRAME_T_HELLO, &f, theirs, sizeof(theirs));
+	return ret ? ret : check_hello(o, &f, theirs);
+}
+
+/* Our message out, the peer's in (to @buf, *@len). */
+static int messages(const struct hs_opts *o, const struct link *l, const struct hs *hs,
+		    uint8_t *buf, size_t *len)
+{
+	struct frame f;
+	int ret = send_frame(l, FRAME_T_MESSAGE, hs->msg, hs->msg_len);
+
 	if (!ret)
 		ret = recv_frame(l, FRAME_T_MESSAGE, &f, buf, PMHS_MESSAGE_MAX);
 	if (ret)
@@ -319,21 +329,35 @@ static int recv_peer(const struct hs_opts *o, const struct link *l, uint8_t *buf
 	return PMHS_EXIT_OK;
 }
 
-/* Tell the peer how we did, hear how it did; revoke our key if it failed. */
+static void revoke_key(struct hs *hs)
+{
+	if (hs->serial <= 0)
+		return;
+	keyctl_invalidate(hs->serial);
+	fprintf(stderr, "%s: revoked the key we had published (serial %d)\n", prog, hs->serial);
+	hs->serial = 0;
+}
+
+/*
+ * Tell the peer how we did and hear how it did, even when we failed: a
+ * side that closes with the peer's frame unread makes its kernel send a
+ * reset, which could destroy our own last frame in flight. A key is kept
+ * only if both sides succeeded.
+ */
 static int exchange_results(const struct link *l, struct hs *hs, int ours)
 {
-	uint8_t r = FRAME_RESULT_FAIL, theirs;
-	struct frame f;
+	uint8_t r = ours ? FRAME_RESULT_FAIL : FRAME_RESULT_OK, theirs = FRAME_RESULT_FAIL;
+	struct frame f = { 0 };
 	char err[256];
 	int ret;
 
 	if (ours) {
-		/* Best effort: the peer may be gone already, which is no news. */
-		frame_write(l->fd, l->mode, 0, FRAME_T_RESULT, &r, 1, l->timeout_ms, err,
-			    sizeof(err));
+		if (!frame_write(l->fd, l->mode, 0, FRAME_T_RESULT, &r, 1, l->timeout_ms, err,
+				 sizeof(err)))
+			frame_read(l->fd, 0, &f, &theirs, 1, l->timeout_ms, err, sizeof(err));
+		revoke_key(hs);
 		return ours;
 	}
-	r = FRAME_RESULT_OK;
 	ret = send_frame(l, FRAME_T_RESULT, &r, 1);
 	if (!ret)
 		ret = recv_frame(l, FRAME_T_RESULT, &f, &theirs, 1);
@@ -342,12 +366,8 @@ static int exchange_results(const struct link *l, struct hs *hs, int ours)
 			"failed on its side\n", prog);
 		ret = PMHS_EXIT_VERIFY;
 	}
-	if (ret && hs->serial > 0) {
-		keyctl_invalidate(hs->serial);
-		fprintf(stderr, "%s: revoked the key we had published (serial %d)\n", prog,
-			hs->serial);
-		hs->serial = 0;
-	}
+	if (ret)
+		revoke_key(hs);
 	return ret;
 }
 
@@ -355,7 +375,6 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 {
 	static uint8_t peer[PMHS_MESSAGE_MAX];
 	struct link l = { .timeout_ms = o->timeout * 1000, .mode = (uint8_t)(1u << o->mode) };
-	uint8_t hello[FRAME_HELLO_LEN];
 	size_t len = 0;
 	struct hs hs;
 	int ret = hs_prepare(o, &hs);
@@ -367,28 +386,19 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 		ret = -l.fd;
 		goto out;
 	}
-	hello_payload(o, hello);
-	ret = hs_start(o, &hs);
+	/* Modes and parameters agree before the module does anything. */
+	ret = hello(o, &l);
 	if (!ret)
-		ret = send_frame(&l, FRAME_T_HELLO, hello, sizeof(hello));
-	if (!ret)
-		ret = send_frame(&l, FRAME_T_MESSAGE, hs.msg, hs.msg_len);
-	if (!ret)
-		ret = recv_peer(o, &l, peer, &len);
-	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND) {
+		ret = hs_start(o, &hs);
+	if (ret)
+		goto out_close;
+	ret = messages(o, &l, &hs, peer, &len);
+	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
 		ret = hs_finish(&hs, peer, len);
-		ret = exchange_results(&l, &hs, ret);
-	} else if (!ret) {
-		ret = exchange_results(&l, &hs, 0);
-	} else if (hs.serial > 0) {
-		/* A half-sender whose receiver did not take part keeps no key. */
-		exchange_results(&l, &hs, ret);
-		keyctl_invalidate(hs.serial);
-		fprintf(stderr, "%s: revoked the key we had published (serial %d)\n", prog,
-			hs.serial);
-	}
+	ret = exchange_results(&l, &hs, ret);
 	if (!ret)
 		ret = hs_report(o, &hs);
+out_close:
 	close(l.fd);
 out:
 	hs_free(&hs);
