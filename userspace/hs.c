@@ -430,6 +430,21 @@ static void free_secret(char *hex)
 	}
 }
 
+/* json-c keeps copies of the secret, in the string and the printed form. */
+static void wipe_json_secret(struct json_object *j)
+{
+	struct json_object *s;
+	char *p;
+
+	if (!json_object_object_get_ex(j, "secret", &s))
+		return;
+	/* Printed again into the same buffer as the first time, then wiped. */
+	p = (char *)json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	explicit_bzero(p, strlen(p));
+	p = (char *)json_object_get_string(s);
+	explicit_bzero(p, strlen(p));
+}
+
 int hs_report(const struct hs_opts *o, const struct hs *hs)
 {
 	char *secret = o->show_secret ? secret_hex(hs->serial) : NULL;
@@ -459,13 +474,8 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 	}
 	if (secret)
 		json_object_object_add(j, "secret", json_object_new_string(secret));
-	/* json-c keeps its own copy of the secret: wipe that too before freeing. */
 	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
-	if (secret) {
-		const char *s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
-
-		explicit_bzero((char *)s, strlen(s));
-	}
+	wipe_json_secret(j);
 	json_object_put(j);
 	free_secret(secret);
 	return PMHS_EXIT_OK;
