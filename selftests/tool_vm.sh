@@ -23,12 +23,15 @@ cleanup_vm() {
 trap cleanup_vm EXIT
 
 vec() { jq -r "$1" "$VECTORS"; }
+START=$(date +%s.%N)
+section() { echo "# $1 ($(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s)"; }
 nkeys() { keyctl rlist @s 2>/dev/null | wc -w; }
 serial_of() { sed -n 's/^serial //p' "$1"; }
 secret_of() { sed -n 's/^secret //p' "$1"; }
 key_hex() { keyctl pipe "$1" | od -An -v -tx1 | tr -d ' \n'; }
 
 # ---------------------------------------------------------------- identities
+section identities
 run identity import alice alice.pk1
 ok $(rc_is 0 && out_has "alice 2048-bit SHA256:"; echo $?) "identity import of a PKCS#1 key"
 run identity import bob bob.pk8
@@ -83,6 +86,7 @@ run identity delete gen
 ok $(rc_is $EXIT_NOTFOUND; echo $?) "deleting an unknown identity: exit $EXIT_NOTFOUND"
 
 # ------------------------------------------------- manual handshake: vectors
+section "manual handshake"
 for i in 0 1 2 3 4; do
 	s=$(vec ".half.valid[$i].sender") r=$(vec ".half.valid[$i].receiver")
 	run_in "$(vec ".half.valid[$i].shake")" handshake receive --identity "$r" --peer-key "$s.pub" --show-secret
@@ -130,6 +134,7 @@ run_in "$msg" handshake receive --identity bob --peer-key alice.pub --show-secre
 ok $(rc_is 0 && [ "$(secret_of "$T/out")" = "$sec" ]; echo $?) "half send -> half receive: same secret"
 
 # Two pmhs-ctl processes, each one's first line to the other through FIFOs.
+section "two processes, FIFOs"
 mkfifo ab ba
 pair() {	# pair OUT-A OUT-B ARGS-A -- ARGS-B
 	local oa=$1 ob=$2 a=() b=()
@@ -158,6 +163,18 @@ pair pa pb handshake password --password-file pw --iterations 1000 -- \
 	handshake password --password-file pw2 --iterations 1000
 ok $(grep -q "kernel:" pa.err && grep -q "kernel:" pb.err && [ ! -s pa ] && [ ! -s pb ]; echo $?) \
 	"password handshake with different passwords fails on both sides"
+vec '.password.valid[0].hsub_b' >hsub_b
+printf '%s\n' "$(vec '.password.valid[0].password')" |
+	"$CTL" handshake password --password-stdin --peer-message-file hsub_b --iterations 1000 >"$T/out" 2>"$T/err"
+RC=$?
+ok $(rc_is 0 && [ "$(head -c 16 "$T/out")" != "$(head -c 16 hsub_b)" ] && [ -n "$(serial_of "$T/out")" ]; echo $?) \
+	"password from stdin, the reference's hsub from --peer-message-file: verified"
+pwkey=$(keyctl padd user pmhs-test:pw @s <pw)
+pair pa pb handshake password --password-key "%user:pmhs-test:pw" --iterations 1000 --show-secret -- \
+	handshake password --password-file pw --iterations 1000 --show-secret
+ok $([ -n "$(secret_of pa)" ] && [ "$(secret_of pa)" = "$(secret_of pb)" ]; echo $?) \
+	"--password-key on one side, --password-file on the other: same secret"
+keyctl unlink "$pwkey" @s >/dev/null
 printf 'pass1\n' >weak
 chmod 600 weak
 run handshake password --password-file weak
@@ -168,6 +185,7 @@ ok $(rc_is $EXIT_VERIFY && err_has "kernel:" && err_has "warning: weak password"
 	"--allow-weak goes ahead (and the vector's hsub of another password fails)"
 
 # --------------------------------------------------- TCP between namespaces
+section "TCP between namespaces"
 modprobe veth 2>/dev/null
 ip netns add a && ip netns add b && NS_UP=1
 ip link add va netns a type veth peer name vb netns b
@@ -220,10 +238,11 @@ tcp hr --mode half-send --identity bob --peer-key alice.pub --oaep-hash sha256 -
 ok $(same_secret hr; echo $?) "netns TCP half (b sends, a receives), OAEP-SHA256: same secret"
 tcp m3 --mode mutual --identity carol --peer-key alice.pub -- --mode mutual --identity alice --peer-key carol.pk1
 ok $(same_secret m3; echo $?) "netns TCP mutual with mixed key sizes (3072/2048)"
-timeout 30 ip netns exec b "$CTL" -j listen 10.99.0.2:7199 --timeout 10 --mode password --password-file pw --show-secret \
-	>js.l 2>js.l.err &
+timeout 30 ip netns exec b "$CTL" -j listen 10.99.0.2:7199 --timeout 10 --mode password --password-file pw \
+	--iterations 1000 --show-secret >js.l 2>js.l.err &
 wait_listen js.l.err
-in_a connect 10.99.0.2:7199 --timeout 10 --mode password --password-file pw --show-secret >js.c 2>js.c.err
+in_a connect 10.99.0.2:7199 --timeout 10 --mode password --password-file pw --iterations 1000 \
+	--show-secret >js.c 2>js.c.err
 wait $!
 ok $(jq -e . js.l >/dev/null && [ "$(jq -r .secret js.l)" = "$(secret_of js.c)" ] &&
      [ "$(jq -r .mode js.l)" = password ]; echo $?) "listen -j: valid JSON, same secret as the other side"
@@ -231,7 +250,7 @@ ok $(jq -e . js.l >/dev/null && [ "$(jq -r .secret js.l)" = "$(secret_of js.c)" 
 tcp mm --mode mutual --identity bob --peer-key alice.pub -- --mode password --password-file pw
 ok $([ $RC_L != 0 ] && [ $RC_C != 0 ] && grep -q "mode mismatch" mm.l.err && grep -q "mode mismatch" mm.c.err &&
      [ -z "$(serial_of mm.l)$(serial_of mm.c)" ]; echo $?) "mode mismatch: both sides refuse, naming the modes"
-tcp it --mode password --password-file pw --iterations 2000 -- --mode password --password-file pw
+tcp it --mode password --password-file pw --iterations 2000 -- --mode password --password-file pw --iterations 1000
 ok $([ $RC_L != 0 ] && grep -q "iterations" it.l.err && grep -q "iterations" it.c.err; echo $?) \
 	"different --iterations: refused on both sides"
 tcp hh --mode half-receive --identity bob --peer-key carol.pub -- \
@@ -248,12 +267,15 @@ tcp tf --mode mutual --identity bob --peer-key alice.pub -- \
 	--mode mutual --identity alice --peer newbob --peer-key bob.pub --tofu
 ok $(same_secret tf && "$CTL" pin check newbob bob.pub >/dev/null 2>&1; echo $?) "--tofu pins an unknown peer on first use"
 "$CTL" pin add evil carol.pub >/dev/null
-tcp pm --mode mutual --identity bob --peer-key alice.pub --timeout 2 -- \
-	--mode mutual --identity alice --peer evil --peer-key bob.pub
+# Refused before it connects: no listener needed.
+in_a connect 10.99.0.2:7198 --mode mutual --identity alice --peer evil --peer-key bob.pub >pm.c 2>pm.c.err
+RC_C=$?
 ok $([ $RC_C = $EXIT_VERIFY ] && grep -q "$(expected_fp carol.pub)" pm.c.err &&
-     grep -q "$(expected_fp bob.pub)" pm.c.err; echo $?) "pin mismatch refused, both fingerprints shown"
+     grep -q "$(expected_fp bob.pub)" pm.c.err && grep -q "HAS CHANGED" pm.c.err; echo $?) \
+	"pin mismatch refused, both fingerprints shown"
 
 # ------------------------------------------------------- broken TCP peers
+section "broken TCP peers"
 # A fake peer in python: send some bytes after DELAY seconds, close our
 # half, and read until pmhs-ctl hangs up (so no RST spoils the test).
 FAKE='
@@ -307,6 +329,7 @@ run connect 127.0.0.1:7308 --mode password --password-file pw --timeout 2
 ok $(rc_is $EXIT_FAIL && err_has "Connection refused"; echo $?) "connect to a closed port: clear error"
 
 # ------------------------------------------------------------------ hybrid
+section hybrid
 head -c 1048576 /dev/urandom >big
 run hybrid encrypt --peer-key bob.pub big big.enc
 run hybrid decrypt --identity bob big.enc big.dec
@@ -334,5 +357,5 @@ for i in $(seq 0 $(($(vec '.hybrid.invalid | length') - 1))); do
 	ok $(rc_is $EXIT_VERIFY && [ ! -s "$T/out" ] && err_has "kernel:"; echo $?) \
 		"hybrid refuses '$(vec ".hybrid.invalid[$i].why")' with no output"
 done
-
+section done
 finish
