@@ -145,8 +145,12 @@ static int import_key(const char *name, const struct kf_private *key, struct ide
 		return PMHS_EXIT_FAIL;
 	}
 	ret = pmhs_nl_call_wipe(nl, msg, PMHS_A_IDENTITY_MAX, ident_cb, &l);
-	if (ret)
+	if (ret) {
 		ret = pmhs_nl_report(nl, "identity-new", ret);
+		/* A key the module's policy rejects is no failed verification. */
+		if (ret == PMHS_EXIT_VERIFY)
+			ret = PMHS_EXIT_FAIL;
+	}
 	else if (l.n)
 		*out = l.v[0], l.v[0].spki = NULL;
 	ident_list_free(&l);
