@@ -48,6 +48,7 @@ enum {
 	HS_OPT_PEER_MSG_FILE,
 	HS_OPT_MODE,
 	HS_OPT_TIMEOUT,
+	HS_OPT_KTLS,
 };
 
 #define HS_LONG_OPTIONS \

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <keyutils.h>
@@ -22,6 +23,7 @@
 
 #include "frame.h"
 #include "hs.h"
+#include "nl.h"
 #include "pmhs-ctl.h"
 
 #define DEFAULT_TIMEOUT 30
@@ -39,8 +41,14 @@ static int usage(bool listener, int ret)
 		"\n"
 		"  --mode password|mutual|half-send|half-receive\n"
 		"  --timeout SEC          for connect/accept and each read (default %d)\n"
+		"  --ktls[=aes-gcm-128]   then switch the socket to kernel TLS 1.3 keyed\n"
+		"                         from the secret inside the kernel (AES-256-GCM\n"
+		"                         unless told), and run COMMAND with the socket as\n"
+		"                         its stdin and stdout; exit with its status.\n"
+		"                         The side that connects is the TLS initiator.\n"
 		HS_USAGE_COMMON,
-		prog, listener ? "listen [ADDR:]PORT" : "connect HOST:PORT",
+		prog, listener ? "listen [ADDR:]PORT [--ktls -- COMMAND...]" :
+				 "connect HOST:PORT [--ktls -- COMMAND...]",
 		listener ? "Accept one TCP connection on PORT (0: any free port, which is\n"
 			   "printed on stderr)" : "Connect to HOST:PORT",
 		DEFAULT_TIMEOUT);
@@ -371,6 +379,60 @@ static int exchange_results(const struct link *l, struct hs *hs, int ours)
 	return ret;
 }
 
+/*
+ * The secret never comes to us: the module derives the traffic keys from
+ * the key serial and sets them on the socket itself.
+ */
+static int ktls_install(struct hs *hs, int fd, bool initiator, bool aes128)
+{
+	struct nl_msg *m = pmhs_nl_msg(hs->nl, PMHS_CMD_KTLS_INSTALL, 0);
+	int ret;
+
+	if (!m)
+		return PMHS_EXIT_FAIL;
+	nla_put_s32(m, PMHS_A_KTLS_FD, fd);
+	nla_put_s32(m, PMHS_A_KTLS_KEY_SERIAL, hs->serial);
+	nla_put_u32(m, PMHS_A_KTLS_ROLE, initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER);
+	nla_put_u32(m, PMHS_A_KTLS_CIPHER, aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 :
+		    PMHS_TLS_CIPHER_AES_GCM_256);
+	ret = pmhs_nl_call(hs->nl, m, 0, NULL, NULL);
+	if (ret)
+		return pmhs_nl_report(hs->nl, "ktls-install", ret);
+	return 0;
+}
+
+/* Run @cmd with @fd as stdin and stdout, like socat or nc; its status. */
+static int run_command(int fd, char *const cmd[])
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0) {
+		perror("fork");
+		return PMHS_EXIT_FAIL;
+	}
+	if (pid == 0) {
+		/* The handshake used a non-blocking socket; COMMAND expects a plain one. */
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+		    dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		close(fd);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "%s: cannot run %s: %s\n", prog, cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return PMHS_EXIT_FAIL;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+static int ktls_mode;		/* 0 off, 256 or 128 */
+static char **ktls_cmd;
+
 static int run(const struct hs_opts *o, bool listener, const char *addr)
 {
 	static uint8_t peer[PMHS_MESSAGE_MAX];
@@ -398,8 +460,17 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 	ret = exchange_results(&l, &hs, ret);
 	if (!ret)
 		ret = hs_report(o, &hs);
+	if (!ret && ktls_mode) {
+		fflush(stdout);
+		ret = ktls_install(&hs, l.fd, !listener, ktls_mode == 128);
+		if (!ret) {
+			ret = run_command(l.fd, ktls_cmd);
+			l.fd = -1;
+		}
+	}
 out_close:
-	close(l.fd);
+	if (l.fd >= 0)
+		close(l.fd);
 out:
 	hs_free(&hs);
 	return ret;
@@ -424,6 +495,7 @@ static int net_main(int argc, char *argv[], bool listener)
 		HS_LONG_OPTIONS,
 		{ "mode", required_argument, NULL, HS_OPT_MODE },
 		{ "timeout", required_argument, NULL, HS_OPT_TIMEOUT },
+		{ "ktls", optional_argument, NULL, HS_OPT_KTLS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -441,13 +513,28 @@ static int net_main(int argc, char *argv[], bool listener)
 		}
 		if (c == HS_OPT_TIMEOUT && parse_timeout(optarg, &o.timeout))
 			return usage(listener, PMHS_EXIT_USAGE);
+		if (c == HS_OPT_KTLS) {
+			if (optarg && strcmp(optarg, "aes-gcm-128") && strcmp(optarg, "aes-gcm-256")) {
+				fprintf(stderr, "%s: --ktls takes aes-gcm-256 or aes-gcm-128, not '%s'\n",
+					prog, optarg);
+				return usage(listener, PMHS_EXIT_USAGE);
+			}
+			ktls_mode = optarg && !strcmp(optarg, "aes-gcm-128") ? 128 : 256;
+			continue;
+		}
 		if (c == HS_OPT_MODE || c == HS_OPT_TIMEOUT)
 			continue;
 		ret = hs_handle_opt(&o, c, optarg);
 		if (ret <= 0)
 			return usage(listener, PMHS_EXIT_USAGE);
 	}
-	if (optind != argc - 1) {
+	if (ktls_mode && optind + 1 < argc) {
+		ktls_cmd = argv + optind + 1;
+	} else if (ktls_mode) {
+		fprintf(stderr, "%s: --ktls needs a command to run on the socket: ... --ktls -- COMMAND\n",
+			prog);
+		return usage(listener, PMHS_EXIT_USAGE);
+	} else if (optind != argc - 1) {
 		fprintf(stderr, "%s: %s needs one address\n", prog, listener ? "listen" : "connect");
 		return usage(listener, PMHS_EXIT_USAGE);
 	}
