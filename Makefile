@@ -4,10 +4,15 @@
 #   make KVER=<release>  build the module for an installed linux-headers-<release>
 #   make check           build everything and run the selftests in QEMU on 6.1 and 6.12
 #   make demo            show pmhs at work in the VM
+#   make bench           pmhs against OpenSSL in the VM, as ratios (build/bench.json)
 #   make deps            install the Debian packages all of this needs
 #   make style           checkpatch over kmod/ and include/
 #   make sparse          sparse (C=2) over the module, for both kernels
 #   make install         install pmhs.ko (for KVER), pmhs-ctl, its man page and completion
+#   make dkms-install    put the module source in /usr/src/pmhs-VERSION, build and
+#                        install it with DKMS for every installed kernel with headers
+#   make dkms-remove     undo dkms-install
+#   make deb             build/deb/pmhs-dkms_VERSION_all.deb and pmhs-ctl_VERSION_amd64.deb
 
 VERSION := $(shell cat VERSION)
 TOP := $(CURDIR)
@@ -30,8 +35,9 @@ KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_DIR := $(TOP)/build/linux-source-6.1
 
-.PHONY: all module userspace selftests vm-modules check check-quick demo deps \
-	style sparse gen gen-check kselftest-headers install clean
+.PHONY: all module userspace selftests vm-modules check check-quick demo deps bench \
+	style sparse gen gen-check kselftest-headers install clean \
+	dkms-src dkms-install dkms-remove deb
 
 all: module userspace
 
@@ -90,6 +96,7 @@ $(KSRC12_DIR)/.stamp:
 
 selftests: kselftest-headers userspace ynl
 	$(MAKE) -C selftests KSFT_DIR=$(KSRC_DIR)/tools/testing/selftests VERSION=$(VERSION)
+	$(MAKE) -C bench
 
 gen:
 	$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml $(TOP)
@@ -135,11 +142,66 @@ check: deps
 demo: deps all vm-modules
 	@tools/demo
 
+bench: all vm-modules selftests
+	$(MAKE) -C bench
+	@tools/bench
+
 # The module goes to /lib/modules/$(KVER)/updates, the tool to /usr/sbin.
 install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(or $(PREFIX),/usr)
+
+# What DKMS builds from: the module sources, nothing else. debian/rules
+# uses this too (DKMS_SRC=debian/pmhs-dkms/usr/src/pmhs-VERSION).
+DKMS_SRC ?= /usr/src/pmhs-$(VERSION)
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
+	install -m 0644 Kbuild VERSION dkms.conf $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(KMOD_SRCS) $(DKMS_SRC)/kmod/
+	install -m 0644 include/uapi/linux/pmhs.h $(DKMS_SRC)/include/uapi/linux/
+
+# Reinstalls from this tree if pmhs/VERSION is already in DKMS. Kernels
+# without headers, or older than 6.1 (BUILD_EXCLUSIVE_KERNEL), are skipped.
+dkms-install:
+	@[ "$$(id -u)" = 0 ] || { echo "dkms-install: run as root (sudo make dkms-install)" >&2; exit 1; }
+	@command -v dkms >/dev/null || { echo "dkms missing (make deps)" >&2; exit 1; }
+	@! dpkg-query -S /usr/src/pmhs-$(VERSION) >/dev/null 2>&1 || \
+		{ echo "/usr/src/pmhs-$(VERSION) belongs to the pmhs-dkms package: use apt, not make" >&2; exit 1; }
+	@grep -qx 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || \
+		{ echo "dkms.conf: PACKAGE_VERSION is not $(VERSION) (VERSION)" >&2; exit 1; }
+	@if [ -n "$$(dkms status -m pmhs -v $(VERSION) 2>/dev/null)" ]; then dkms remove -m pmhs -v $(VERSION) --all; fi
+	@$(MAKE) --no-print-directory dkms-src DKMS_SRC=/usr/src/pmhs-$(VERSION)
+	dkms add -m pmhs -v $(VERSION)
+	@set -e; n=0; for k in $$(ls -v /lib/modules); do \
+		if [ ! -e /lib/modules/$$k/build/include ]; then echo "dkms-install: $$k: no headers, skipped"; continue; fi; \
+		st=0; dkms build -m pmhs -v $(VERSION) -k $$k || st=$$?; \
+		if [ $$st = 77 ]; then echo "dkms-install: $$k: older than 6.1, skipped"; continue; fi; \
+		[ $$st = 0 ]; dkms install -m pmhs -v $(VERSION) -k $$k; n=$$((n + 1)); \
+	done; \
+	[ $$n -gt 0 ] || { echo "dkms-install: no kernel to build for (install linux-headers-...)" >&2; exit 1; }
+	@dkms status -m pmhs -v $(VERSION)
+
+dkms-remove:
+	@[ "$$(id -u)" = 0 ] || { echo "dkms-remove: run as root" >&2; exit 1; }
+	@! dpkg-query -S /usr/src/pmhs-$(VERSION) >/dev/null 2>&1 || \
+		{ echo "/usr/src/pmhs-$(VERSION) belongs to the pmhs-dkms package: use apt, not make" >&2; exit 1; }
+	if [ -n "$$(dkms status -m pmhs -v $(VERSION) 2>/dev/null)" ]; then dkms remove -m pmhs -v $(VERSION) --all; fi
+	rm -rf /usr/src/pmhs-$(VERSION)
+
+# The packages are built from a copy of the tracked (and new, not ignored)
+# files, so that nothing built in this tree ends up in them.
+deb:
+	@command -v dpkg-buildpackage dh_dkms >/dev/null || { echo "debhelper/dh-dkms missing (make deps)" >&2; exit 1; }
+	rm -rf build/deb
+	mkdir -p build/deb/pmhs-$(VERSION)
+	git ls-files -co --exclude-standard -z | \
+		while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done | \
+		xargs -0 cp -a --parents -t build/deb/pmhs-$(VERSION)
+	cd build/deb/pmhs-$(VERSION) && dpkg-buildpackage -b -us -uc
+	rm -rf build/deb/pmhs-$(VERSION)
+	@ls build/deb/*.deb
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(TOP) clean

@@ -11,10 +11,19 @@
 #include "netlink.h"
 #include "rsa.h"
 
+/* Objects made and not yet freed; checked at unload. */
+static atomic_t pmhs_identities_live = ATOMIC_INIT(0);
+
+u32 pmhs_identity_live(void)
+{
+	return atomic_read(&pmhs_identities_live);
+}
+
 static void pmhs_identity_free(struct pmhs_identity *id)
 {
 	pmhs_rsa_priv_free(id->key);
 	kfree_sensitive(id);
+	atomic_dec(&pmhs_identities_live);
 }
 
 void pmhs_identity_put(struct pmhs_identity *id)
@@ -51,6 +60,7 @@ int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
 	id = kzalloc(sizeof(*id), GFP_KERNEL);
 	if (!id)
 		return -ENOMEM;
+	atomic_inc(&pmhs_identities_live);
 	refcount_set(&id->ref, 1);
 	strscpy(id->name, name, sizeof(id->name));
 

@@ -28,5 +28,6 @@ struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name);
 int pmhs_identity_del(struct pmhs_net *pn, const char *name);
 void pmhs_identity_put(struct pmhs_identity *id);
 void pmhs_identity_flush(struct pmhs_net *pn);
+u32 pmhs_identity_live(void);
 
 #endif /* _PMHS_IDENTITY_H */

@@ -14,9 +14,6 @@
 #include "compat.h"
 #include "keyring.h"
 
-/* From security/keys/internal.h, which is not exported; stable since 2.6. */
-#define PMHS_KEY_LOOKUP_CREATE	0x01
-
 static struct key *pmhs_keyring;
 
 static const char *pmhs_key_type(const struct pmhs_publish *pub)
@@ -51,8 +48,12 @@ static key_ref_t pmhs_keyring_target(const struct pmhs_publish *pub,
 		__key_get(pmhs_keyring);
 		return make_key_ref(pmhs_keyring, true);
 	}
-	keyring = lookup_user_key(pub->keyring, PMHS_KEY_LOOKUP_CREATE,
-				  KEY_NEED_WRITE);
+	/*
+	 * No KEY_LOOKUP_CREATE: with it, a caller whose session keyring is
+	 * its user-session keyring would be moved to a new anonymous one
+	 * that dies with the process, and the secret with it.
+	 */
+	keyring = lookup_user_key(pub->keyring, 0, KEY_NEED_WRITE);
 	if (IS_ERR(keyring)) {
 		if (PTR_ERR(keyring) == -EACCES)
 			NL_SET_ERR_MSG(extack, "no write permission on the target keyring");

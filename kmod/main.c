@@ -7,6 +7,7 @@
 
 #include "compat.h"
 #include "gcm16.h"
+#include "identity.h"
 #include "kdf.h"
 #include "keyring.h"
 #include "netlink.h"
@@ -73,6 +74,10 @@ static void __exit pmhs_mod_exit(void)
 	pmhs_netlink_uninit();
 	pmhs_session_uninit();
 	pmhs_netns_uninit();
+	/* Every object made was destroyed; a leak shows as a splat. */
+	WARN(pmhs_session_live() || pmhs_identity_live(),
+	     "pmhs: leaked %u sessions and %u identities\n",
+	     pmhs_session_live(), pmhs_identity_live());
 	pmhs_keyring_uninit();
 	pmhs_rsa_uninit();
 	pmhs_gcm_uninit();

@@ -31,8 +31,8 @@
 
 static struct genl_family pmhs_nl_family;
 
-static struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
-					 void **hdr)
+struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
+				  void **hdr)
 {
 	struct sk_buff *msg;
 
@@ -73,7 +73,9 @@ int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	if (nla_put_string(msg, PMHS_A_VERSION_MODULE_VERSION, PMHS_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_PROTO_VERSION, PMHS_PROTO_VERSION) ||
-	    nla_put_u32(msg, PMHS_A_VERSION_MODES, PMHS_MODES)) {
+	    nla_put_u32(msg, PMHS_A_VERSION_MODES, PMHS_MODES) ||
+	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_SESSIONS, pmhs_session_live()) ||
+	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live())) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -94,6 +96,10 @@ int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info)
 			READ_ONCE(pn->session_timeout)) ||
 	    nla_put_u8(msg, PMHS_A_CONFIG_ALLOW_RSA1024,
 		       READ_ONCE(pn->allow_rsa1024)) ||
+	    nla_put_u32(msg, PMHS_A_CONFIG_PW_FAIL_LIMIT,
+			READ_ONCE(pn->pw_fail_limit)) ||
+	    nla_put_u32(msg, PMHS_A_CONFIG_PW_FAIL_WINDOW,
+			READ_ONCE(pn->pw_fail_window)) ||
 	    nla_put_u32(msg, PMHS_A_CONFIG_IDENTITIES,
 			READ_ONCE(pn->n_identities)) ||
 	    nla_put_u32(msg, PMHS_A_CONFIG_SESSIONS,
@@ -110,7 +116,8 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
 	struct nlattr **a = info->attrs;
 
-	if (!a[PMHS_A_CONFIG_SESSION_TIMEOUT] && !a[PMHS_A_CONFIG_ALLOW_RSA1024]) {
+	if (!a[PMHS_A_CONFIG_SESSION_TIMEOUT] && !a[PMHS_A_CONFIG_ALLOW_RSA1024] &&
+	    !a[PMHS_A_CONFIG_PW_FAIL_LIMIT] && !a[PMHS_A_CONFIG_PW_FAIL_WINDOW]) {
 		NL_SET_ERR_MSG(info->extack, "set-config needs at least one setting");
 		return -EINVAL;
 	}
@@ -121,6 +128,12 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[PMHS_A_CONFIG_ALLOW_RSA1024])
 		WRITE_ONCE(pn->allow_rsa1024,
 			   !!nla_get_u8(a[PMHS_A_CONFIG_ALLOW_RSA1024]));
+	if (a[PMHS_A_CONFIG_PW_FAIL_LIMIT])
+		WRITE_ONCE(pn->pw_fail_limit,
+			   nla_get_u32(a[PMHS_A_CONFIG_PW_FAIL_LIMIT]));
+	if (a[PMHS_A_CONFIG_PW_FAIL_WINDOW])
+		WRITE_ONCE(pn->pw_fail_window,
+			   nla_get_u32(a[PMHS_A_CONFIG_PW_FAIL_WINDOW]));
 	mutex_unlock(&pn->lock);
 	return 0;
 }
@@ -563,6 +576,15 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 		ret = -EBADF;
 		goto out_put;
 	}
+	/*
+	 * No pipes or sockets: a read that blocks here would hold up every
+	 * genetlink family's (un)registration. Regular files and memfds end.
+	 */
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		NL_SET_ERR_MSG(extack, "in-fd must be a regular file or a memfd");
+		ret = -EINVAL;
+		goto out_put;
+	}
 	buf = kvmalloc(cap, GFP_KERNEL);
 	if (!buf) {
 		ret = -ENOMEM;
@@ -623,6 +645,11 @@ static int pmhs_nl_write_fd(int fd, const u8 *buf, size_t len,
 	if (!(file->f_mode & FMODE_WRITE)) {
 		NL_SET_ERR_MSG(extack, "out-fd is not open for writing");
 		ret = -EBADF;
+		goto out;
+	}
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		NL_SET_ERR_MSG(extack, "out-fd must be a regular file or a memfd");
+		ret = -EINVAL;
 		goto out;
 	}
 	while (done < len) {

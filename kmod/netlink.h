@@ -18,6 +18,13 @@ static inline void pmhs_extack(struct netlink_ext_ack *extack,
 		extack->bad_attr = attr;
 }
 
+struct genl_info;
+struct sk_buff;
+
+/* A reply to @info's request, to fill between *@hdr and genlmsg_end(). */
+struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
+				  void **hdr);
+
 int pmhs_netlink_init(void);
 void pmhs_netlink_uninit(void);
 

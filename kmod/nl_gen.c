@@ -5,15 +5,28 @@
 
 #include "nl_gen.h"
 
+static struct netlink_range_validation pmhs_a_config_pw_fail_window_range = {
+	.min	= 1,
+	.max	= 86400,
+};
+
 static struct netlink_range_validation pmhs_a_session_iterations_range = {
 	.min	= PMHS_ITERATIONS_MIN,
 	.max	= PMHS_ITERATIONS_MAX,
 };
 
+static struct netlink_range_validation pmhs_a_kat_iterations_range = {
+	.min	= 1,
+	.max	= PMHS_ITERATIONS_MAX,
+};
+
 /* PMHS_CMD_SET_CONFIG - do */
-static const struct nla_policy pmhs_set_config_nl_policy[PMHS_A_CONFIG_ALLOW_RSA1024 + 1] = {
+static const struct nla_policy pmhs_set_config_nl_policy[PMHS_A_CONFIG_PW_FAIL_WINDOW + 1] = {
 	[PMHS_A_CONFIG_SESSION_TIMEOUT] = NLA_POLICY_RANGE(NLA_U32, 1, PMHS_SESSION_TIMEOUT_MAX),
 	[PMHS_A_CONFIG_ALLOW_RSA1024] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PMHS_A_CONFIG_PW_FAIL_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
+	[PMHS_A_CONFIG_PW_FAIL_WINDOW] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &pmhs_a_config_pw_fail_window_range),
 };
 
 /* PMHS_CMD_IDENTITY_NEW - do */
@@ -121,6 +134,27 @@ static const struct nla_policy pmhs_ktls_install_nl_policy[PMHS_A_KTLS_CIPHER + 
 	[PMHS_A_KTLS_CIPHER] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
+/* PMHS_CMD_KDF - do */
+static const struct nla_policy pmhs_kdf_nl_policy[PMHS_A_KAT_INPUT + 1] = {
+	[PMHS_A_KAT_KDF_ALG] = NLA_POLICY_MAX(NLA_U32, 2),
+	[PMHS_A_KAT_KEY] = { .type = NLA_BINARY, .len = PMHS_KAT_PARAM_MAX, },
+	[PMHS_A_KAT_SALT] = { .type = NLA_BINARY, .len = PMHS_KAT_PARAM_MAX, },
+	[PMHS_A_KAT_INFO] = { .type = NLA_BINARY, .len = PMHS_KAT_PARAM_MAX, },
+	[PMHS_A_KAT_ITERATIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &pmhs_a_kat_iterations_range),
+	[PMHS_A_KAT_LENGTH] = NLA_POLICY_RANGE(NLA_U32, 1, PMHS_KAT_LENGTH_MAX),
+	[PMHS_A_KAT_INPUT] = { .type = NLA_BINARY, .len = PMHS_DATA_MAX, },
+};
+
+/* PMHS_CMD_AEAD - do */
+static const struct nla_policy pmhs_aead_nl_policy[PMHS_A_KAT_DIRECTION + 1] = {
+	[PMHS_A_KAT_KEY] = { .type = NLA_BINARY, .len = PMHS_KAT_PARAM_MAX, },
+	[PMHS_A_KAT_INPUT] = { .type = NLA_BINARY, .len = PMHS_DATA_MAX, },
+	[PMHS_A_KAT_IV] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_KAT_PARAM_MAX),
+	[PMHS_A_KAT_AAD] = { .type = NLA_BINARY, .len = PMHS_DATA_MAX, },
+	[PMHS_A_KAT_TAG] = NLA_POLICY_EXACT_LEN(16),
+	[PMHS_A_KAT_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
 /* PMHS_CMD_IPSEC_UP - do */
 static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_REQID + 1] = {
 	[PMHS_A_IPSEC_KEY_SERIAL] = { .type = NLA_S32, },
@@ -143,7 +177,7 @@ static const struct nla_policy pmhs_ipsec_down_nl_policy[PMHS_A_IPSEC_SPI_R2I + 
 };
 
 /* Ops table for pmhs */
-const struct genl_ops pmhs_nl_ops[19] = {
+const struct genl_ops pmhs_nl_ops[21] = {
 	{
 		.cmd		= PMHS_CMD_GET_VERSION,
 		.doit		= pmhs_nl_get_version_doit,
@@ -156,7 +190,7 @@ const struct genl_ops pmhs_nl_ops[19] = {
 		.cmd		= PMHS_CMD_SET_CONFIG,
 		.doit		= pmhs_nl_set_config_doit,
 		.policy		= pmhs_set_config_nl_policy,
-		.maxattr	= PMHS_A_CONFIG_ALLOW_RSA1024,
+		.maxattr	= PMHS_A_CONFIG_PW_FAIL_WINDOW,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -252,6 +286,20 @@ const struct genl_ops pmhs_nl_ops[19] = {
 		.doit		= pmhs_nl_ktls_install_doit,
 		.policy		= pmhs_ktls_install_nl_policy,
 		.maxattr	= PMHS_A_KTLS_CIPHER,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_KDF,
+		.doit		= pmhs_nl_kdf_doit,
+		.policy		= pmhs_kdf_nl_policy,
+		.maxattr	= PMHS_A_KAT_INPUT,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_AEAD,
+		.doit		= pmhs_nl_aead_doit,
+		.policy		= pmhs_aead_nl_policy,
+		.maxattr	= PMHS_A_KAT_DIRECTION,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{

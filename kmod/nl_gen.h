@@ -29,9 +29,11 @@ int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_ktls_install_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_kdf_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_aead_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_ipsec_down_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops pmhs_nl_ops[19];
+extern const struct genl_ops pmhs_nl_ops[21];
 
 #endif /* _PMHS_NL_GEN_H */

@@ -15,7 +15,98 @@
 
 #include "compat.h"
 #include "kdf.h"
+#include "netns.h"
 #include "session.h"
+
+/*
+ * Online guessing limit (the OPAQUE draft calls it REQUIRED): wrong
+ * passwords are counted per password, keyed by its SHA-256, in a fixed
+ * window per network namespace; past the limit every attempt with that
+ * password is refused (EAGAIN) until the window ends. Under pn->lock.
+ */
+#define PMHS_PW_FAIL_ENTRIES	1024
+
+struct pmhs_pw_fail {
+	struct list_head node;
+	u8 id[32];
+	unsigned long start;	/* jiffies of the window's first failure */
+	u32 count;
+};
+
+/* Caller holds pn->lock. Expired entries go as a side effect. */
+static struct pmhs_pw_fail *pmhs_pw_fail_find(struct pmhs_net *pn,
+					      const u8 id[32])
+{
+	unsigned long window = READ_ONCE(pn->pw_fail_window) * HZ;
+	struct pmhs_pw_fail *f, *tmp, *found = NULL;
+
+	list_for_each_entry_safe(f, tmp, &pn->pw_fails, node) {
+		if (time_after_eq(jiffies, f->start + window)) {
+			list_del(&f->node);
+			pn->n_pw_fails--;
+			kfree_sensitive(f);
+			continue;
+		}
+		if (!crypto_memneq(f->id, id, sizeof(f->id)))
+			found = f;
+	}
+	return found;
+}
+
+static int pmhs_pw_limit_check(struct pmhs_net *pn, const u8 id[32],
+			       struct netlink_ext_ack *extack)
+{
+	struct pmhs_pw_fail *f;
+	int ret = 0;
+
+	mutex_lock(&pn->lock);
+	f = pmhs_pw_fail_find(pn, id);
+	if (f && f->count >= READ_ONCE(pn->pw_fail_limit)) {
+		NL_SET_ERR_MSG(extack,
+			       "too many wrong passwords: refused until the window ends (config pw-fail-window)");
+		ret = -EAGAIN;
+	}
+	mutex_unlock(&pn->lock);
+	return ret;
+}
+
+static void pmhs_pw_limit_fail(struct pmhs_net *pn, const u8 id[32])
+{
+	struct pmhs_pw_fail *f;
+
+	mutex_lock(&pn->lock);
+	f = pmhs_pw_fail_find(pn, id);
+	if (!f) {
+		if (pn->n_pw_fails >= PMHS_PW_FAIL_ENTRIES) {
+			/* Forget the oldest window rather than grow. */
+			f = list_first_entry(&pn->pw_fails, struct pmhs_pw_fail, node);
+			list_del(&f->node);
+			pn->n_pw_fails--;
+			kfree_sensitive(f);
+		}
+		f = kzalloc(sizeof(*f), GFP_KERNEL);
+		if (f) {
+			memcpy(f->id, id, sizeof(f->id));
+			f->start = jiffies;
+			list_add_tail(&f->node, &pn->pw_fails);
+			pn->n_pw_fails++;
+		}
+	}
+	if (f)
+		f->count++;
+	mutex_unlock(&pn->lock);
+}
+
+void pmhs_pw_limit_flush(struct pmhs_net *pn)
+{
+	struct pmhs_pw_fail *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, &pn->pw_fails, node) {
+		list_del(&f->node);
+		kfree_sensitive(f);
+	}
+	pn->n_pw_fails = 0;
+}
 
 #define PMHS_HSUB_HEX_MAX	(2 * (PMHS_IV_LEN + 32))
 
@@ -75,8 +166,9 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 			  u8 secret[PMHS_SECRET_LEN],
 			  struct netlink_ext_ack *extack)
 {
+	struct pmhs_net *pn = pmhs_net(s->net);
 	char expect[PMHS_HSUB_HEX_MAX];
-	u8 peer_iv[PMHS_IV_LEN], salt[PMHS_IV_LEN];
+	u8 peer_iv[PMHS_IV_LEN], salt[PMHS_IV_LEN], id[32];
 	int ret, i;
 
 	if (len < PMHS_HSUB_LEN_MIN || len > PMHS_HSUB_LEN_MAX) {
@@ -94,11 +186,18 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 		NL_SET_ERR_MSG(extack, "peer hsub carries our own IV (reflected)");
 		return -EBADMSG;
 	}
+	ret = pmhs_sha256(s->pw, s->pwlen, id);
+	if (ret)
+		goto out;
+	ret = pmhs_pw_limit_check(pn, id, extack);
+	if (ret)
+		goto out;
 	ret = pmhs_hsub(peer_iv, s->pw, s->pwlen, expect);
 	if (ret)
 		goto out;
 	if (crypto_memneq(expect, msg, len)) {
 		NL_SET_ERR_MSG(extack, "peer hsub does not match: wrong password");
+		pmhs_pw_limit_fail(pn, id);
 		ret = -EKEYREJECTED;
 		goto out;
 	}
@@ -109,42 +208,59 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 out:
 	memzero_explicit(expect, sizeof(expect));
 	memzero_explicit(salt, sizeof(salt));
+	memzero_explicit(id, sizeof(id));
 	return ret;
 }
 
-/* hsub known answers from poorman-v1.json (password.valid 0, 3, 4). */
+/*
+ * hsub known answers from poorman-v1.json (password.valid 0, 3, 4): the
+ * hex digits expected are those of @raw, first @digits of them.
+ */
 #define PMHS_KAT_LONG "a much longer shared secret "
+
 static const struct {
 	const char *pw;
-	u8 iv[PMHS_IV_LEN];
-	const char *hsub;
+	unsigned int digits;
+	u8 raw[PMHS_IV_LEN + 32];	/* iv || SHA-256 prefix */
 } pmhs_hsub_kat[] = {
 	{ "Super Secret Pass Phrase",
-	  { 0x0b, 0xdd, 0x84, 0xa9, 0x73, 0x26, 0x4e, 0x2d },
-	  "0bdd84a973264e2d624d9b2e416252d027b34f54b34be4fa" },
+	  48, {
+		0x0b, 0xdd, 0x84, 0xa9, 0x73, 0x26, 0x4e, 0x2d,
+		0x62, 0x4d, 0x9b, 0x2e, 0x41, 0x62, 0x52, 0xd0,
+		0x27, 0xb3, 0x4f, 0x54, 0xb3, 0x4b, 0xe4, 0xfa,
+	} },
 	{ "x",
-	  { 0x99, 0x85, 0x94, 0xaa, 0x2d, 0x44, 0xe0, 0x3d },
-	  "998594aa2d44e03dddc1f215ec990edf70899a424fd5c8fd0bd24ab7c7331322" },
+	  64, {
+		0x99, 0x85, 0x94, 0xaa, 0x2d, 0x44, 0xe0, 0x3d,
+		0xdd, 0xc1, 0xf2, 0x15, 0xec, 0x99, 0x0e, 0xdf,
+		0x70, 0x89, 0x9a, 0x42, 0x4f, 0xd5, 0xc8, 0xfd,
+		0x0b, 0xd2, 0x4a, 0xb7, 0xc7, 0x33, 0x13, 0x22,
+	} },
 	{ PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG
 	  PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG PMHS_KAT_LONG,
-	  { 0x7e, 0xb2, 0x72, 0xc6, 0x5a, 0xe8, 0xa4, 0x9e },
-	  "7eb272c65ae8a49e32dbf8efda2c4e8afa4b083364946c389c7fe91e593660c5e0810e9ccf65b6d7" },
+	  80, {
+		0x7e, 0xb2, 0x72, 0xc6, 0x5a, 0xe8, 0xa4, 0x9e,
+		0x32, 0xdb, 0xf8, 0xef, 0xda, 0x2c, 0x4e, 0x8a,
+		0xfa, 0x4b, 0x08, 0x33, 0x64, 0x94, 0x6c, 0x38,
+		0x9c, 0x7f, 0xe9, 0x1e, 0x59, 0x36, 0x60, 0xc5,
+		0xe0, 0x81, 0x0e, 0x9c, 0xcf, 0x65, 0xb6, 0xd7,
+	} },
 };
 
 int pmhs_password_selftest(void)
 {
-	char out[PMHS_HSUB_HEX_MAX];
+	char out[PMHS_HSUB_HEX_MAX], want[PMHS_HSUB_HEX_MAX];
 	size_t i;
 	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(pmhs_hsub_kat); i++) {
-		ret = pmhs_hsub(pmhs_hsub_kat[i].iv,
+		ret = pmhs_hsub(pmhs_hsub_kat[i].raw,
 				(const u8 *)pmhs_hsub_kat[i].pw,
 				strlen(pmhs_hsub_kat[i].pw), out);
 		if (ret)
 			return ret;
-		if (memcmp(out, pmhs_hsub_kat[i].hsub,
-			   strlen(pmhs_hsub_kat[i].hsub))) {
+		bin2hex(want, pmhs_hsub_kat[i].raw, sizeof(pmhs_hsub_kat[i].raw));
+		if (memcmp(out, want, pmhs_hsub_kat[i].digits)) {
 			pr_err("self-test hsub %zu: wrong output\n", i);
 			return -EBADMSG;
 		}

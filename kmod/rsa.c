@@ -285,6 +285,7 @@ static int pmhs_rsa_pub_new(const u8 *n, size_t nlen, const u8 *e,
 		*why = "RSA public exponent must be odd and at least 3";
 		return -EINVAL;
 	}
+	/* e and n are public: memcmp is fine */
 	if (elen > nlen || (elen == nlen && memcmp(e, n, nlen) >= 0)) {
 		*why = "RSA public exponent must be below the modulus";
 		return -EINVAL;
@@ -346,6 +347,7 @@ int pmhs_rsa_pub_from_spki(const u8 *der, size_t len,
 	    !pmhs_der_empty(&spki) ||
 	    pmhs_der_read(&alg, PMHS_DER_OID, &oid))
 		return -EINVAL;
+	/* the algorithm OID is public: memcmp is fine */
 	if (oid.len != sizeof(rsa_oid) || memcmp(oid.p, rsa_oid, oid.len)) {
 		*why = "not an rsaEncryption public key";
 		return -EINVAL;
@@ -414,8 +416,8 @@ int pmhs_rsa_fingerprint(const struct pmhs_rsa_pub *pub,
 bool pmhs_rsa_pub_equal(const struct pmhs_rsa_pub *a,
 			const struct pmhs_rsa_pub *b)
 {
-	/* public data: memcmp is fine */
 	return a == b || (a->spki_len == b->spki_len &&
+			  /* public data: memcmp is fine */
 			  !memcmp(a->spki, b->spki, a->spki_len));
 }
 

@@ -32,9 +32,18 @@ static const struct pmhs_mode_ops *const pmhs_modes[] = {
 	[PMHS_MODE_RSA_HALF_RECEIVE] = &pmhs_rsa_half_receive_ops,
 };
 
+/* Objects made and not yet freed; checked at unload. */
+static atomic_t pmhs_sessions_live = ATOMIC_INIT(0);
+
+u32 pmhs_session_live(void)
+{
+	return atomic_read(&pmhs_sessions_live);
+}
+
 static void pmhs_session_free_rcu(struct rcu_head *rcu)
 {
 	kfree_sensitive(container_of(rcu, struct pmhs_session, rcu));
+	atomic_dec(&pmhs_sessions_live);
 }
 
 void pmhs_session_put(struct pmhs_session *s)
@@ -161,6 +170,7 @@ int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
 		ret = -ENOMEM;
 		goto err_count;
 	}
+	atomic_inc(&pmhs_sessions_live);
 	refcount_set(&s->ref, 1);
 	mutex_init(&s->lock);
 	s->portid = portid;

@@ -17,6 +17,7 @@
 #define PMHS_IV_LEN		8
 
 struct pmhs_identity;
+struct pmhs_net;
 struct pmhs_session;
 
 /*
@@ -36,6 +37,7 @@ struct pmhs_mode_ops {
 
 extern const struct pmhs_mode_ops pmhs_password_ops;
 int pmhs_password_selftest(void);
+void pmhs_pw_limit_flush(struct pmhs_net *pn);
 extern const struct pmhs_mode_ops pmhs_rsa_mutual_ops;
 extern const struct pmhs_mode_ops pmhs_rsa_half_send_ops;
 extern const struct pmhs_mode_ops pmhs_rsa_half_receive_ops;
@@ -102,6 +104,7 @@ struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
 struct pmhs_session *pmhs_session_next(struct net *net, u32 portid,
 				       unsigned long *pos);
 void pmhs_session_put(struct pmhs_session *s);
+u32 pmhs_session_live(void);
 void pmhs_session_params_clear(struct pmhs_session_params *p);
 
 void pmhs_session_release_portid(struct net *net, u32 portid);

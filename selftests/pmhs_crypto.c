@@ -401,7 +401,7 @@ TEST_F(c, hybrid_bad_fds)
 	uint8_t *out, *pub;
 	long plen = vec_key_pub_der(self->root, "alice", &pub);
 	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
-	int wo = open("/dev/null", O_WRONLY);
+	int wo = open("/dev/null", O_WRONLY), pfd[2];
 
 	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
 	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, 999);
@@ -414,6 +414,16 @@ TEST_F(c, hybrid_bad_fds)
 	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, wo);
 	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "reading"));
+	/* A pipe could block the module: refused. */
+	ASSERT_EQ(0, pipe(pfd));
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
+	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, pfd[0]);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, wo);
+	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "regular file"));
+	close(pfd[0]);
+	close(pfd[1]);
 	/* Unknown identity. */
 	EXPECT_EQ(-ENOENT, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, "nobody", NULL, 0,
 				  (const uint8_t *)"x", 1, &out, &outlen, &self->r));

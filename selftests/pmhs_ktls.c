@@ -20,6 +20,10 @@
 #include <unistd.h>
 
 #include <keyutils.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sched.h>
 
 #include "kselftest_harness.h"
 #include "pmhs_ops.h"
@@ -263,6 +267,97 @@ TEST_F(k, refusals_explain)
 	close(udp);
 	close(tcp);
 	close(null);
+}
+
+static int netns_fd(const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	return open(path, O_RDONLY);
+}
+
+/*
+ * On the wire between two namespaces, a capture sees TLS application-data
+ * records and never the plaintext.
+ */
+TEST_F(k, capture_shows_records_not_plaintext)
+{
+	static const char marker[] = "PMHS-PLAINTEXT-MARKER-";
+	struct sockaddr_in srv = { .sin_family = AF_INET, .sin_port = htons(4433) };
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	int here = open("/proc/self/ns/net", O_RDONLY), na, nb, l, c, a, pk;
+	size_t len = 256 << 10, frames = 0, records = 0, leaks = 0;
+	int big = 8 << 20, one = 1;
+	uint8_t *buf = malloc(len), frame[65536];
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = marker[i % (sizeof(marker) - 1)];
+	ASSERT_EQ(0, pt_sh("ip netns add pk_a && ip netns add pk_b && "
+			   "ip link add va netns pk_a type veth peer name vb netns pk_b && "
+			   "ip -n pk_a addr add 10.66.0.1/24 dev va && "
+			   "ip -n pk_b addr add 10.66.0.2/24 dev vb && "
+			   "ip -n pk_a link set va up && ip -n pk_b link set vb up"));
+	na = netns_fd("pk_a");
+	nb = netns_fd("pk_b");
+	ASSERT_EQ(0, setns(nb, CLONE_NEWNET));
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	inet_pton(AF_INET, "10.66.0.2", &srv.sin_addr);
+	ASSERT_EQ(0, bind(l, (struct sockaddr *)&srv, sizeof(srv)));
+	ASSERT_EQ(0, listen(l, 1));
+	ASSERT_EQ(0, setns(na, CLONE_NEWNET));
+	pk = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	ASSERT_LE(0, pk);
+	setsockopt(pk, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	ll.sll_ifindex = if_nametoindex("va");
+	ASSERT_EQ(0, bind(pk, (struct sockaddr *)&ll, sizeof(ll)));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&srv, sizeof(srv)));
+	a = accept(l, NULL, NULL);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, setns(here, CLONE_NEWNET));
+
+	/* Control: before kTLS the capture does see plaintext. */
+	ASSERT_EQ(0, transfer(c, a, (const uint8_t *)marker, sizeof(marker) - 1));
+	for (;;) {
+		ssize_t n = recv(pk, frame, sizeof(frame), MSG_DONTWAIT);
+
+		if (n <= 0)
+			break;
+		if (memmem(frame, n, marker, sizeof(marker) - 1))
+			leaks++;
+	}
+	ASSERT_EQ(1, leaks);
+	leaks = 0;
+
+	ASSERT_EQ(0, ktls(self->nl, c, self->ka, PMHS_ROLE_INITIATOR, -1, &self->r));
+	ASSERT_EQ(0, ktls(self->nl, a, self->kb, PMHS_ROLE_RESPONDER, -1, &self->r));
+	EXPECT_EQ(0, transfer(c, a, buf, len));
+	for (;;) {
+		ssize_t n = recv(pk, frame, sizeof(frame), MSG_DONTWAIT);
+
+		if (n <= 0)
+			break;
+		frames++;
+		if (memmem(frame, n, marker, sizeof(marker) - 1))
+			leaks++;
+		/* TLS 1.3 records all say application_data, legacy version 1.2. */
+		for (ssize_t i = 0; i + 3 <= n; i++)
+			if (frame[i] == 0x17 && frame[i + 1] == 0x03 && frame[i + 2] == 0x03)
+				records++;
+	}
+	TH_LOG("%zu frames captured, %zu record headers seen, %zu with plaintext",
+	       frames, records, leaks);
+	EXPECT_LT(10, frames);
+	EXPECT_LT(0, records);
+	EXPECT_EQ(0, leaks);
+	close(a);
+	close(c);
+	close(l);
+	close(pk);
+	pt_sh("ip netns del pk_a; ip netns del pk_b");
+	free(buf);
 }
 
 TEST_HARNESS_MAIN

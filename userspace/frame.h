@@ -24,6 +24,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The handshake over TCP (pmhs-ctl listen / connect) is three frames each
+ * way, each sent without waiting for the peer's frame of the same kind:
+ *
+ *   FRAME_T_HELLO    mode: our handshake's PMHS_MODE_FLAGS_* bit; payload
+ *                    8 bytes: u32be PBKDF2 iterations (password mode, else
+ *                    0), u32be PMHS_OAEP_HASH_* (RSA modes, else 0).
+ *                    Each side checks the peer's: the modes must pair up
+ *                    (password with password, rsa-mutual with rsa-mutual,
+ *                    rsa-half-send with rsa-half-receive) and the
+ *                    parameters agree, or it stops with an error naming
+ *                    both, before the module is asked for anything.
+ *   FRAME_T_MESSAGE  our handshake message, raw as the module made it (the
+ *                    hsub text; signature || ciphertext). The half-receiver
+ *                    has none: its MESSAGE is empty, meaning "ready".
+ *   FRAME_T_RESULT   after the side with a message to verify has handed it
+ *                    to the module: 1 byte, FRAME_RESULT_OK (verified, our
+ *                    key is published) or FRAME_RESULT_FAIL.
+ *
+ * Both sides send their RESULT, even a failed one, and read the peer's
+ * before closing (so no reset destroys a frame in flight). A side keeps
+ * its key only if both results are OK; otherwise it revokes it, so a key
+ * exists on one side only if it exists on both, short of a connection
+ * lost between the two RESULTs. flags are 0.
+ */
+enum frame_type {
+	FRAME_T_HELLO = 0,
+	FRAME_T_MESSAGE = 1,
+	FRAME_T_RESULT = 2,
+};
+#define FRAME_HELLO_LEN		8
+#define FRAME_RESULT_OK		0
+#define FRAME_RESULT_FAIL	1
+
 #define FRAME_MAGIC		"PMHS"
 #define FRAME_HDR_LEN		12
 #define FRAME_MAX_PAYLOAD	(64 * 1024)

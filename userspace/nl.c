@@ -4,6 +4,7 @@
  * messages shown to the user.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,8 +171,8 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-int pmhs_nl_call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
-		 pmhs_nl_cb cb, void *arg)
+static int call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
+		pmhs_nl_cb cb, void *arg, bool wipe)
 {
 	struct call_ctx ctx = { .nl = nl, .cb = cb, .arg = arg, .maxattr = maxattr };
 	struct nl_cb *nlcb;
@@ -180,6 +181,8 @@ int pmhs_nl_call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
 	nl->extack[0] = '\0';
 	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nlcb) {
+		if (wipe)
+			explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -189,6 +192,8 @@ int pmhs_nl_call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
 	nl_cb_err(nlcb, NL_CB_CUSTOM, err_cb, &ctx);
 
 	ret = nl_send_auto(nl->sk, msg);
+	if (wipe)
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (ret < 0) {
 		ctx.err = -EIO;
@@ -203,6 +208,18 @@ int pmhs_nl_call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
 out:
 	nl_cb_put(nlcb);
 	return ctx.err;
+}
+
+int pmhs_nl_call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
+		 pmhs_nl_cb cb, void *arg)
+{
+	return call(nl, msg, maxattr, cb, arg, false);
+}
+
+int pmhs_nl_call_wipe(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
+		      pmhs_nl_cb cb, void *arg)
+{
+	return call(nl, msg, maxattr, cb, arg, true);
 }
 
 const char *pmhs_nl_extack(const struct pmhs_nl *nl)

@@ -23,6 +23,9 @@ struct nl_msg *pmhs_nl_msg(struct pmhs_nl *nl, unsigned char cmd, int flags);
  */
 int pmhs_nl_call(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
 		 pmhs_nl_cb cb, void *arg);
+/* The same for a request that holds a secret: wiped before it is freed. */
+int pmhs_nl_call_wipe(struct pmhs_nl *nl, struct nl_msg *msg, int maxattr,
+		      pmhs_nl_cb cb, void *arg);
 const char *pmhs_nl_extack(const struct pmhs_nl *nl);
 
 /* Print "prog: what: reason (kernel: extack)" and map to an exit code. */

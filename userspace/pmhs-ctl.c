@@ -23,6 +23,11 @@ static const struct {
 	{ "fingerprint", fingerprint_main, "Print the SHA-256 fingerprint of a key" },
 	{ "pin", pin_main, "List, add, remove and check pinned peer keys" },
 	{ "password-check", password_check_main, "Estimate the strength of a password" },
+	{ "identity", identity_main, "Import, generate, list, show and delete module identities" },
+	{ "handshake", handshake_main, "Run a handshake by copy and paste of hex lines" },
+	{ "listen", listen_main, "Run a handshake with the peer that connects over TCP" },
+	{ "connect", connect_main, "Run a handshake with a peer that listens over TCP" },
+	{ "hybrid", hybrid_main, "Encrypt to a public key or decrypt with an identity" },
 };
 
 static void show_usage(FILE *f)

@@ -25,5 +25,10 @@ int pubkey_main(int argc, char *argv[]);
 int fingerprint_main(int argc, char *argv[]);
 int pin_main(int argc, char *argv[]);
 int password_check_main(int argc, char *argv[]);
+int identity_main(int argc, char *argv[]);
+int handshake_main(int argc, char *argv[]);
+int listen_main(int argc, char *argv[]);
+int connect_main(int argc, char *argv[]);
+int hybrid_main(int argc, char *argv[]);
 
 #endif

@@ -43,6 +43,16 @@ int po_config(struct pmhs_nl *nl, int timeout, int legacy)
 	return pt_call(nl, m, 0, &r);
 }
 
+int po_config_pw(struct pmhs_nl *nl, int limit, int window)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
+	struct pt_reply r;
+
+	nla_put_u32(m, PMHS_A_CONFIG_PW_FAIL_LIMIT, limit);
+	nla_put_u32(m, PMHS_A_CONFIG_PW_FAIL_WINDOW, window);
+	return pt_call(nl, m, 0, &r);
+}
+
 int po_count(struct pmhs_nl *nl, int attr)
 {
 	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_GET_CONFIG, 0);

@@ -16,6 +16,7 @@ int po_identity_vec(struct pmhs_nl *nl, struct json_object *root, const char *na
 		    struct pt_reply *r);
 int po_identity_del(struct pmhs_nl *nl, const char *name);
 int po_config(struct pmhs_nl *nl, int timeout, int legacy);
+int po_config_pw(struct pmhs_nl *nl, int limit, int window);
 /* Counts from get-config; -1 on error. */
 int po_count(struct pmhs_nl *nl, int attr);
 

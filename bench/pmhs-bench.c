@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmhs against OpenSSL, in the same guest and the same run: each benchmark
+ * does the same cryptographic work both ways and reports the ratio
+ * pmhs / OpenSSL (lower is better; 1.0 is parity). Absolute times under
+ * QEMU TCG mean little; the ratio is the figure.
+ *
+ *   pmhs-bench [--smoke] [--json FILE]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <keyutils.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "pmhs_ops.h"
+#include "pmhs_test.h"
+#include "pmhs_vec.h"
+
+static bool smoke;
+static struct json_object *root;
+static int32_t bench_keyring;
+
+struct result {
+	const char *name;
+	const char *unit;
+	double pmhs, openssl;
+};
+
+static struct result results[16];
+static int nresults;
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void report(const char *name, const char *unit, double p, double o)
+{
+	results[nresults++] = (struct result){ name, unit, p, o };
+	printf("%-28s pmhs %12.3f  openssl %12.3f  %-12s ratio %6.3f\n", name, p, o,
+	       unit, o ? p / o : 0);
+	fflush(stdout);
+}
+
+static void die(const char *what, struct pt_reply *r)
+{
+	fprintf(stderr, "pmhs-bench: %s failed: %s (%s)\n", what,
+		strerror(r ? -r->err : errno), r ? r->extack : "");
+	exit(1);
+}
+
+static EVP_PKEY *ossl_key(const char *name)
+{
+	uint8_t *der;
+	const uint8_t *p;
+	long n = vec_key_priv_der(root, name, &der);
+	EVP_PKEY *k;
+
+	p = der;
+	k = d2i_PrivateKey(EVP_PKEY_RSA, NULL, &p, n);
+	free(der);
+	return k;
+}
+
+/* One full mutual handshake between two module sessions; keys land in a
+ * scratch keyring that is cleared now and then. */
+static void pmhs_mutual(struct pmhs_nl *nl, const uint8_t *pa, size_t la,
+			const uint8_t *pb, size_t lb)
+{
+	struct po_session a = { .mode = PMHS_MODE_RSA_MUTUAL, .oaep = -1,
+				.identity = "alice", .peer = pb, .peerlen = lb,
+				.keyring = bench_keyring };
+	struct po_session b = a;
+	static struct pt_reply ra, rb;
+	static uint8_t ma[1024], mb[1024];
+	static int count;
+	size_t na, nb;
+	uint32_t ia, ib;
+
+	b.identity = "bob";
+	b.peer = pa;
+	b.peerlen = la;
+	if (po_session_new(nl, &a, &ia, &ra))
+		die("session-new", &ra);
+	if (po_session_new(nl, &b, &ib, &rb))
+		die("session-new", &rb);
+	na = nla_len(ra.tb[PMHS_A_SESSION_MESSAGE]);
+	nb = nla_len(rb.tb[PMHS_A_SESSION_MESSAGE]);
+	memcpy(ma, nla_data(ra.tb[PMHS_A_SESSION_MESSAGE]), na);
+	memcpy(mb, nla_data(rb.tb[PMHS_A_SESSION_MESSAGE]), nb);
+	if (po_session_recv(nl, ia, mb, nb, &ra))
+		die("session-recv", &ra);
+	if (po_session_recv(nl, ib, ma, na, &rb))
+		die("session-recv", &rb);
+	if (++count % 64 == 0)
+		keyctl_clear(bench_keyring);
+}
+
+/* The same work in OpenSSL: 2 PSS signs, 2 OAEP encrypts, 2 verifies,
+ * 2 OAEP decrypts. */
+static void ossl_mutual(EVP_PKEY *ka, EVP_PKEY *kb)
+{
+	EVP_PKEY *keys[2] = { ka, kb };
+	uint8_t own[32], ct[256], sig[256], pt[256];
+
+	for (int side = 0; side < 2; side++) {
+		EVP_PKEY *me = keys[side], *peer = keys[!side];
+		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(peer, NULL);
+		EVP_MD_CTX *md = EVP_MD_CTX_new();
+		EVP_PKEY_CTX *pc;
+		size_t len = sizeof(ct), slen = sizeof(sig), plen = sizeof(pt);
+
+		RAND_bytes(own, sizeof(own));
+		EVP_PKEY_encrypt_init(c);
+		EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING);
+		EVP_PKEY_encrypt(c, ct, &len, own, sizeof(own));
+		EVP_PKEY_CTX_free(c);
+		EVP_DigestSignInit(md, &pc, EVP_sha256(), NULL, me);
+		EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING);
+		EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, 32);
+		EVP_DigestSign(md, sig, &slen, ct, len);
+		EVP_MD_CTX_free(md);
+		/* The peer verifies and decrypts. */
+		md = EVP_MD_CTX_new();
+		EVP_DigestVerifyInit(md, &pc, EVP_sha256(), NULL, me);
+		EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING);
+		EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, 32);
+		if (EVP_DigestVerify(md, sig, slen, ct, len) != 1)
+			die("openssl verify", NULL);
+		EVP_MD_CTX_free(md);
+		c = EVP_PKEY_CTX_new(peer, NULL);
+		EVP_PKEY_decrypt_init(c);
+		EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING);
+		if (EVP_PKEY_decrypt(c, pt, &plen, ct, len) != 1 || plen != 32)
+			die("openssl decrypt", NULL);
+		EVP_PKEY_CTX_free(c);
+	}
+}
+
+static void bench_mutual(struct pmhs_nl *nl)
+{
+	EVP_PKEY *ka = ossl_key("alice"), *kb = ossl_key("bob");
+	uint8_t *pa, *pb;
+	long la = vec_key_pub_der(root, "alice", &pa);
+	long lb = vec_key_pub_der(root, "bob", &pb);
+	int n = smoke ? 3 : 40;
+	double t, tp, to;
+
+	pmhs_mutual(nl, pa, la, pb, lb);	/* warm up */
+	t = now();
+	for (int i = 0; i < n; i++)
+		pmhs_mutual(nl, pa, la, pb, lb);
+	tp = (now() - t) / n;
+	ossl_mutual(ka, kb);
+	t = now();
+	for (int i = 0; i < n; i++)
+		ossl_mutual(ka, kb);
+	to = (now() - t) / n;
+	report("rsa2048_mutual_handshake", "ms/handshake", tp * 1e3, to * 1e3);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+	free(pa);
+	free(pb);
+}
+
+static void bench_pbkdf2(struct pmhs_nl *nl)
+{
+	const char *pw = "correct horse battery staple";
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1, .password = pw,
+				.keyring = bench_keyring };
+	struct pt_reply ra, rb;
+	int n = smoke ? 1 : 5;
+	double tp = 0, t, to;
+	uint8_t salt[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, out[32], mb[80];
+	size_t lb;
+	uint32_t ia, ib;
+
+	for (int i = 0; i < n; i++) {
+		if (po_session_new(nl, &p, &ia, &ra) || po_session_new(nl, &p, &ib, &rb))
+			die("session-new", &ra);
+		lb = nla_len(rb.tb[PMHS_A_SESSION_MESSAGE]);
+		memcpy(mb, nla_data(rb.tb[PMHS_A_SESSION_MESSAGE]), lb);
+		/* One recv is one hsub check plus one PBKDF2 derivation. */
+		t = now();
+		if (po_session_recv(nl, ia, mb, lb, &ra))
+			die("session-recv", &ra);
+		tp += now() - t;
+	}
+	tp /= n;
+	t = now();
+	for (int i = 0; i < n; i++)
+		PKCS5_PBKDF2_HMAC(pw, strlen(pw), salt, sizeof(salt), 100000, EVP_sha256(),
+				  sizeof(out), out);
+	to = (now() - t) / n;
+	report("pbkdf2_sha256_100k", "ms/derivation", tp * 1e3, to * 1e3);
+	keyctl_clear(bench_keyring);
+}
+
+static int memfd_with(const uint8_t *p, size_t len)
+{
+	int fd = memfd_create("bench", 0);
+
+	if (fd < 0 || write(fd, p, len) != (ssize_t)len)
+		die("memfd", NULL);
+	return fd;
+}
+
+static double pmhs_hybrid(struct pmhs_nl *nl, int cmd, const uint8_t *pub, size_t plen,
+			  const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+{
+	int ifd = memfd_with(in, len), ofd = memfd_create("out", 0);
+	struct nl_msg *m = pmhs_nl_msg(nl, cmd, 0);
+	struct pt_reply r;
+	double t;
+
+	if (pub)
+		nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
+	else
+		nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
+	t = now();
+	if (pt_call(nl, m, PMHS_A_HYBRID_MAX, &r))
+		die("hybrid", &r);
+	t = now() - t;
+	if (out) {
+		*outlen = lseek(ofd, 0, SEEK_END);
+		*out = malloc(*outlen);
+		if (pread(ofd, *out, *outlen, 0) != (ssize_t)*outlen)
+			die("pread", NULL);
+	}
+	close(ifd);
+	close(ofd);
+	return t;
+}
+
+/* OpenSSL hybrid in the same format, for the same work. */
+static double ossl_hybrid(EVP_PKEY *k, bool enc, const uint8_t *in, size_t len)
+{
+	uint8_t key[32], nonce[16], tag[16], ek[256], *buf = malloc(len + 16);
+	EVP_CIPHER_CTX *cx = EVP_CIPHER_CTX_new();
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k, NULL);
+	size_t eklen = sizeof(ek), kl = sizeof(ek);
+	double t = now();
+	int outl;
+
+	if (enc) {
+		RAND_bytes(key, 32);
+		RAND_bytes(nonce, 16);
+		EVP_PKEY_encrypt_init(c);
+		EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING);
+		EVP_PKEY_encrypt(c, ek, &eklen, key, 32);
+		EVP_EncryptInit_ex(cx, EVP_aes_256_gcm(), NULL, NULL, NULL);
+		EVP_CIPHER_CTX_ctrl(cx, EVP_CTRL_GCM_SET_IVLEN, 16, NULL);
+		EVP_EncryptInit_ex(cx, NULL, NULL, key, nonce);
+		EVP_EncryptUpdate(cx, buf, &outl, in, len);
+		EVP_EncryptFinal_ex(cx, buf + outl, &outl);
+		EVP_CIPHER_CTX_ctrl(cx, EVP_CTRL_GCM_GET_TAG, 16, tag);
+	} else {
+		size_t rsa_len = (in[0] << 8) | in[1];
+		uint8_t dk[512];
+
+		EVP_PKEY_decrypt_init(c);
+		EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_OAEP_PADDING);
+		kl = sizeof(dk);
+		if (EVP_PKEY_decrypt(c, dk, &kl, in + 2, rsa_len) != 1 || kl != 32)
+			die("openssl hybrid key", NULL);
+		EVP_DecryptInit_ex(cx, EVP_aes_256_gcm(), NULL, NULL, NULL);
+		EVP_CIPHER_CTX_ctrl(cx, EVP_CTRL_GCM_SET_IVLEN, 16, NULL);
+		EVP_DecryptInit_ex(cx, NULL, NULL, dk, in + 2 + rsa_len);
+		EVP_DecryptUpdate(cx, buf, &outl, in + 2 + rsa_len + 32,
+				  len - 2 - rsa_len - 32);
+		EVP_CIPHER_CTX_ctrl(cx, EVP_CTRL_GCM_SET_TAG, 16,
+				    (void *)(in + 2 + rsa_len + 16));
+		if (EVP_DecryptFinal_ex(cx, buf + outl, &outl) != 1)
+			die("openssl hybrid tag", NULL);
+	}
+	t = now() - t;
+	EVP_CIPHER_CTX_free(cx);
+	EVP_PKEY_CTX_free(c);
+	free(buf);
+	return t;
+}
+
+static void bench_hybrid(struct pmhs_nl *nl)
+{
+	size_t len = 1 << 20, clen;
+	uint8_t *pt = malloc(len), *ct, *pub;
+	long plen = vec_key_pub_der(root, "alice", &pub);
+	EVP_PKEY *k = ossl_key("alice");
+	int n = smoke ? 1 : 5;
+	double pe = 0, pd = 0, oe = 0, od = 0;
+
+	for (size_t i = 0; i < len; i++)
+		pt[i] = (uint8_t)i;
+	pmhs_hybrid(nl, PMHS_CMD_HYBRID_ENCRYPT, pub, plen, pt, len, &ct, &clen);
+	for (int i = 0; i < n; i++) {
+		pe += pmhs_hybrid(nl, PMHS_CMD_HYBRID_ENCRYPT, pub, plen, pt, len, NULL, NULL);
+		pd += pmhs_hybrid(nl, PMHS_CMD_HYBRID_DECRYPT, NULL, 0, ct, clen, NULL, NULL);
+		oe += ossl_hybrid(k, true, pt, len);
+		od += ossl_hybrid(k, false, ct, clen);
+	}
+	report("hybrid_1mib_decrypt", "ms/MiB", pd / n * 1e3, od / n * 1e3);
+	report("hybrid_1mib_encrypt", "ms/MiB", pe / n * 1e3, oe / n * 1e3);
+	EVP_PKEY_free(k);
+	free(pt);
+	free(ct);
+	free(pub);
+}
+
+/* Handshakes per second with @procs processes for @secs seconds. */
+static double scaling(int procs, double secs)
+{
+	int pipes[8][2];
+	double total = 0;
+
+	for (int i = 0; i < procs; i++) {
+		pipe(pipes[i]);
+		if (fork() == 0) {
+			struct pmhs_nl *nl = pt_open();
+			uint8_t *pa, *pb;
+			long la = vec_key_pub_der(root, "alice", &pa);
+			long lb = vec_key_pub_der(root, "bob", &pb);
+			double end = now() + secs, start = now();
+			long count = 0;
+
+			while (now() < end) {
+				pmhs_mutual(nl, pa, la, pb, lb);
+				count++;
+			}
+			dprintf(pipes[i][1], "%f\n", count / (now() - start));
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < procs; i++) {
+		char buf[64] = { 0 };
+
+		read(pipes[i][0], buf, sizeof(buf) - 1);
+		total += atof(buf);
+		wait(NULL);
+	}
+	return total;
+}
+
+static void bench_scaling(void)
+{
+	double secs = smoke ? 1 : 8;
+	double one = scaling(1, secs), two = scaling(2, secs), four = scaling(4, secs);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	printf("handshake_scaling: %.2f/s (1), %.2f/s (2), %.2f/s (4) on %ld CPUs: x%.2f\n",
+	       one, two, four, cpus, one ? four / one : 0);
+	results[nresults++] = (struct result){ "handshake_scaling_1to4", "x", four / one, 0 };
+}
+
+static long slab_kib(void)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static void bench_memory(void)
+{
+	int n = smoke ? 500 : 10000;
+	struct pmhs_nl *nl = pt_open();
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+				.password = "correct horse battery staple" };
+	struct pt_reply r;
+	long before, after;
+	uint32_t id;
+
+	sync();
+	sleep(1);
+	before = slab_kib();
+	for (int i = 0; i < n; i++)
+		if (po_session_new(nl, &p, &id, &r))
+			die("session-new", &r);
+	sleep(1);
+	after = slab_kib();
+	printf("session_memory: %d sessions, slab %ld -> %ld KiB: %.0f bytes/session\n",
+	       n, before, after, (after - before) * 1024.0 / n);
+	results[nresults++] = (struct result){ "session_memory", "bytes", (after - before) * 1024.0 / n, 0 };
+	pmhs_nl_close(nl);
+}
+
+int main(int argc, char *argv[])
+{
+	const char *json = NULL;
+	struct pmhs_nl *nl;
+	struct pt_reply r;
+	struct utsname u;
+	char model[256] = "unknown";
+	FILE *f;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--smoke"))
+			smoke = true;
+		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+			json = argv[++i];
+	}
+	if (!getenv("PMHS_VECTORS") && getenv("PMHS_TOP")) {
+		char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%s/selftests/vectors", getenv("PMHS_TOP"));
+		setenv("PMHS_VECTORS", dir, 0);
+	}
+	root = vec_load("poorman-v1.json");
+	nl = pt_open();
+	if (!root || !nl)
+		return 1;
+	bench_keyring = add_key("keyring", "pmhs-bench", NULL, 0, KEY_SPEC_SESSION_KEYRING);
+	if (po_identity_vec(nl, root, "alice", &r) || po_identity_vec(nl, root, "bob", &r))
+		die("identity-new", &r);
+	uname(&u);
+	f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(model, sizeof(model), f))
+		if (!strncmp(model, "model name", 10))
+			break;
+	if (f)
+		fclose(f);
+	model[strcspn(model, "\n")] = 0;
+	printf("kernel %s, %s, %ld CPUs%s\n", u.release, strchr(model, ':') ? strchr(model, ':') + 2 : model,
+	       sysconf(_SC_NPROCESSORS_ONLN), smoke ? " (smoke run: timings not judged)" : "");
+
+	bench_mutual(nl);
+	bench_pbkdf2(nl);
+	bench_hybrid(nl);
+	bench_scaling();
+	bench_memory();
+
+	if (json) {
+		struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+		json_object_object_add(o, "kernel", json_object_new_string(u.release));
+		json_object_object_add(o, "cpu", json_object_new_string(
+			strchr(model, ':') ? strchr(model, ':') + 2 : model));
+		json_object_object_add(o, "smoke", json_object_new_boolean(smoke));
+		for (int i = 0; i < nresults; i++) {
+			struct json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "name", json_object_new_string(results[i].name));
+			json_object_object_add(e, "unit", json_object_new_string(results[i].unit));
+			json_object_object_add(e, "pmhs", json_object_new_double(results[i].pmhs));
+			if (results[i].openssl) {
+				json_object_object_add(e, "openssl",
+						       json_object_new_double(results[i].openssl));
+				json_object_object_add(e, "ratio", json_object_new_double(
+					results[i].pmhs / results[i].openssl));
+			}
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(o, "benchmarks", a);
+		if (!strcmp(json, "-"))
+			printf("BENCH-JSON\n%s\n", json_object_to_json_string_ext(o,
+			       JSON_C_TO_STRING_PRETTY));
+		else
+			json_object_to_file_ext(json, o, JSON_C_TO_STRING_PRETTY);
+		json_object_put(o);
+	}
+	po_identity_del(nl, "alice");
+	po_identity_del(nl, "bob");
+	keyctl_clear(bench_keyring);
+	keyctl_unlink(bench_keyring, KEY_SPEC_SESSION_KEYRING);
+	pmhs_nl_close(nl);
+	return 0;
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmhs-ctl handshake: the manual exchange. Our message goes to stdout as
+ * one line of lowercase hex, the peer's comes back as one line on stdin
+ * (or --peer-message-file), so that either side may be the Python
+ * reference and the channel anything that carries a line of text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/pmhs.h>
+
+#include "hex.h"
+#include "hs.h"
+#include "jsonout.h"
+#include "pmhs-ctl.h"
+
+#define LINE_MAX_LEN (2 * PMHS_MESSAGE_MAX + 2)
+
+static int usage(int ret)
+{
+	fprintf(ret ? stderr : stdout,
+		"Usage: %s handshake password [PASSWORD-OPTIONS] [--iterations N] [OPTIONS]\n"
+		"       %s handshake mutual --identity NAME (--peer-key FILE | --peer NAME)\n"
+		"                             [--tofu] [OPTIONS]\n"
+		"       %s handshake send --identity NAME (--peer-key FILE | --peer NAME) [OPTIONS]\n"
+		"       %s handshake receive --identity NAME (--peer-key FILE | --peer NAME) [OPTIONS]\n"
+		"\n"
+		"Prints our handshake message as one line of lowercase hex (password: the\n"
+		"hsub; RSA: signature || ciphertext), then reads the peer's line from\n"
+		"stdin, verifies it, publishes the secret in the kernel keyring and prints\n"
+		"\"serial N\". send (half handshake, sender) only prints its message;\n"
+		"receive (half, receiver) prints nothing and only reads. Messages are\n"
+		"those of the poorman_handshake Python package.\n"
+		"\n"
+		"  --peer-message-file FILE  read the peer's line from FILE, not stdin\n"
+		"                         (needed with --password-stdin)\n"
+		HS_USAGE_COMMON,
+		prog, prog, prog, prog);
+	return ret;
+}
+
+/* One line, at most LINE_MAX_LEN bytes; byte by byte, to read no further. */
+static ssize_t read_line(int fd, char *buf, size_t max)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < max) {
+		r = read(fd, buf + n, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0 || buf[n++] == '\n')
+			break;
+	}
+	return (ssize_t)n;
+}
+
+static int read_peer(const struct hs_opts *o, uint8_t *msg, size_t *len)
+{
+	static char line[LINE_MAX_LEN + 1];
+	const char *from = o->peer_msg_file ? o->peer_msg_file : "standard input";
+	int fd = 0;
+	char err[256];
+	ssize_t n;
+
+	if (o->peer_msg_file && (fd = open(o->peer_msg_file, O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, o->peer_msg_file, strerror(errno));
+		return errno == ENOENT ? PMHS_EXIT_NOTFOUND : PMHS_EXIT_FAIL;
+	}
+	if (!o->peer_msg_file && isatty(0))
+		fprintf(stderr, "Paste the peer's message and press Enter:\n");
+	n = read_line(fd, line, LINE_MAX_LEN);
+	if (fd)
+		close(fd);
+	if (n < 0) {
+		fprintf(stderr, "%s: reading the peer's message from %s: %s\n", prog, from,
+			strerror(errno));
+		return PMHS_EXIT_FAIL;
+	}
+	if ((size_t)n == LINE_MAX_LEN && line[n - 1] != '\n') {
+		fprintf(stderr, "%s: the peer's message from %s is longer than %d hex digits\n",
+			prog, from, 2 * PMHS_MESSAGE_MAX);
+		return PMHS_EXIT_VERIFY;
+	}
+	if (hs_decode_peer(o->mode, line, (size_t)n, msg, PMHS_MESSAGE_MAX, len, err,
+			   sizeof(err))) {
+		fprintf(stderr, "%s: the peer's message from %s is refused: %s\n", prog, from, err);
+		return PMHS_EXIT_VERIFY;
+	}
+	return PMHS_EXIT_OK;
+}
+
+static void print_message(const struct hs_opts *o, const struct hs *hs)
+{
+	char *text = malloc(2 * hs->msg_len + 1);
+	struct json_object *j;
+
+	if (!text)
+		return;
+	if (o->mode == PMHS_MODE_PASSWORD) {
+		memcpy(text, hs->msg, hs->msg_len);
+		text[hs->msg_len] = '\0';
+	} else {
+		hex_encode(text, hs->msg, hs->msg_len);
+	}
+	if (json_output) {
+		j = json_object_new_object();
+		json_object_object_add(j, "message", json_object_new_string(text));
+		json_emit(j);
+	} else {
+		puts(text);
+	}
+	fflush(stdout);
+	free(text);
+	if (isatty(1) && !json_output)
+		fprintf(stderr, "Give the line above to the peer%s.\n",
+			o->mode == PMHS_MODE_RSA_HALF_SEND ? "" : ", then paste theirs");
+}
+
+static int run(const struct hs_opts *o)
+{
+	static uint8_t peer[PMHS_MESSAGE_MAX];
+	bool have_peer = false;
+	struct hs hs;
+	size_t len = 0;
+	int ret = hs_prepare(o, &hs);
+
+	/* A receiver sends nothing: read first, so bad input fails early. */
+	if (!ret && o->mode == PMHS_MODE_RSA_HALF_RECEIVE) {
+		ret = read_peer(o, peer, &len);
+		have_peer = true;
+	}
+	if (!ret)
+		ret = hs_start(o, &hs);
+	if (!ret && hs.msg)
+		print_message(o, &hs);
+	if (!ret && !have_peer && o->mode != PMHS_MODE_RSA_HALF_SEND)
+		ret = read_peer(o, peer, &len);
+	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
+		ret = hs_finish(&hs, peer, len);
+	if (!ret)
+		ret = hs_report(o, &hs);
+	hs_free(&hs);
+	return ret;
+}
+
+int handshake_main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		HS_LONG_OPTIONS,
+		{ "peer-message-file", required_argument, NULL, HS_OPT_PEER_MSG_FILE },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct hs_opts o = { .mode = -1, .oaep = -1 };
+	int c, ret;
+
+	if (argc < 2)
+		return usage(PMHS_EXIT_USAGE);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return usage(PMHS_EXIT_OK);
+	o.mode = hs_mode_from_name(argv[1]);
+	if (o.mode < 0) {
+		fprintf(stderr, "%s: handshake: unknown mode '%s'\n", prog, argv[1]);
+		return usage(PMHS_EXIT_USAGE);
+	}
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return usage(PMHS_EXIT_OK);
+		if (c == HS_OPT_PEER_MSG_FILE) {
+			o.peer_msg_file = optarg;
+			continue;
+		}
+		ret = hs_handle_opt(&o, c, optarg);
+		if (ret <= 0)
+			return usage(PMHS_EXIT_USAGE);
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "%s: handshake: unexpected argument '%s'\n", prog, argv[optind + 1]);
+		return usage(PMHS_EXIT_USAGE);
+	}
+	ret = hs_validate(&o, true);
+	return ret ? ret : run(&o);
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmhs-ctl hybrid: the reference's hybrid_encrypt_RSA/hybrid_decrypt_RSA
+ * (RSA-OAEP wrapped AES-256-GCM key) done by the module through file
+ * descriptors. The module reads a file to its end from offset 0, so a
+ * pipe or terminal on stdin is first copied into a memfd; its output goes
+ * to a memfd too, and reaches stdout or OUT only once the module said
+ * yes, so a failed decryption never leaves partial plaintext behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/pmhs.h>
+
+#include "jsonout.h"
+#include "keyfile.h"
+#include "nl.h"
+#include "pmhs-ctl.h"
+
+static int usage(int ret)
+{
+	fprintf(ret ? stderr : stdout,
+		"Usage: %s hybrid encrypt --peer-key FILE [--oaep-hash sha1|sha256] [IN [OUT]]\n"
+		"       %s hybrid decrypt --identity NAME [--oaep-hash sha1|sha256] [IN [OUT]]\n"
+		"\n"
+		"Encrypts IN to the public key in FILE, or decrypts it with a module\n"
+		"identity, as poorman_handshake's hybrid_encrypt_RSA/hybrid_decrypt_RSA:\n"
+		"u16be rsa_len || RSA-OAEP(AES key) || nonce16 || tag16 || AES-256-GCM\n"
+		"ciphertext. IN and OUT default to stdin and stdout ('-' says so too); at\n"
+		"most 64 MiB. Output is written only after success: a message that fails\n"
+		"to authenticate produces no plaintext at all (exit %d). OUT is replaced\n"
+		"atomically, mode 0600. -j prints {\"length\":N} instead of the data when\n"
+		"writing to OUT. decrypt needs CAP_NET_ADMIN.\n",
+		prog, prog, PMHS_EXIT_VERIFY);
+	return ret;
+}
+
+/* Copy @fd into a new memfd, refusing more than PMHS_HYBRID_MAX bytes. */
+static int to_memfd(int fd, const char *what)
+{
+	static char buf[65536];
+	int mfd = memfd_create("pmhs-in", MFD_CLOEXEC);
+	size_t total = 0;
+	ssize_t r;
+
+	if (mfd < 0) {
+		fprintf(stderr, "%s: memfd_create: %s\n", prog, strerror(errno));
+		return -1;
+	}
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || (total += (size_t)r) > PMHS_HYBRID_MAX) {
+			fprintf(stderr, "%s: %s: %s\n", prog, what, r < 0 ? strerror(errno) :
+				"more than 64 MiB: too big for hybrid encryption");
+			close(mfd);
+			return -1;
+		}
+		if (write(mfd, buf, (size_t)r) != r) {
+			fprintf(stderr, "%s: writing a memfd: %s\n", prog, strerror(errno));
+			close(mfd);
+			return -1;
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return mfd;
+}
+
+/* An fd the module can read from offset 0 to the end. */
+static int input_fd(const char *path)
+{
+	bool std = !path || !strcmp(path, "-");
+	const char *what = std ? "standard input" : path;
+	int fd = std ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int mfd;
+
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0) {
+		if (st.st_size > PMHS_HYBRID_MAX) {
+			fprintf(stderr, "%s: %s: %lld bytes, more than 64 MiB\n", prog, what,
+				(long long)st.st_size);
+			if (!std)
+				close(fd);
+			return -1;
+		}
+		return std ? dup(0) : fd;
+	}
+	mfd = to_memfd(fd, what);
+	if (!std)
+		close(fd);
+	return mfd;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	ssize_t w;
+
+	while (len) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Hand the module's output on, then wipe it: it may be plaintext. */
+static int emit(int mfd, const char *out_path)
+{
+	struct stat st;
+	char err[1024];
+	uint8_t *p = NULL;
+	size_t len;
+	int ret = 0;
+
+	if (fstat(mfd, &st)) {
+		fprintf(stderr, "%s: fstat: %s\n", prog, strerror(errno));
+		return PMHS_EXIT_FAIL;
+	}
+	len = (size_t)st.st_size;
+	if (len && (p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) == MAP_FAILED) {
+		fprintf(stderr, "%s: mmap: %s\n", prog, strerror(errno));
+		return PMHS_EXIT_FAIL;
+	}
+	if (out_path && strcmp(out_path, "-")) {
+		ret = kf_write_atomic(out_path, p ? p : (uint8_t *)"", len, 0600, true, err,
+				      sizeof(err));
+		if (ret)
+			fprintf(stderr, "%s: %s\n", prog, err);
+		ret = ret ? kf_exit_code(ret) : 0;
+	} else if (write_all(1, p, len)) {
+		fprintf(stderr, "%s: writing standard output: %s\n", prog, strerror(errno));
+		ret = PMHS_EXIT_FAIL;
+	}
+	if (p) {
+		explicit_bzero(p, len);
+		munmap(p, len);
+	}
+	return ret;
+}
+
+struct hy_opts {
+	bool decrypt;
+	const char *peer_key, *identity, *in, *out;
+	int oaep;
+};
+
+static int put_key(struct nl_msg *m, const struct hy_opts *o)
+{
+	struct kf_public pub;
+	char err[1024];
+	int ret;
+
+	if (o->decrypt)
+		return nla_put_string(m, PMHS_A_HYBRID_IDENTITY, o->identity) ?
+		       PMHS_EXIT_FAIL : 0;
+	ret = kf_load_public(o->peer_key, &pub, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return kf_exit_code(ret);
+	}
+	ret = nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, (int)pub.spki_len, pub.spki);
+	kf_public_free(&pub);
+	return ret ? PMHS_EXIT_FAIL : 0;
+}
+
+static int call_module(const struct hy_opts *o, int in, int out)
+{
+	struct pmhs_nl *nl;
+	struct nl_msg *m;
+	int ret;
+
+	nl = pmhs_nl_open(&ret);
+	if (!nl)
+		return ret;
+	m = pmhs_nl_msg(nl, o->decrypt ? PMHS_CMD_HYBRID_DECRYPT : PMHS_CMD_HYBRID_ENCRYPT, 0);
+	ret = m ? put_key(m, o) : PMHS_EXIT_FAIL;
+	if (!ret && (nla_put_s32(m, PMHS_A_HYBRID_IN_FD, in) ||
+		     nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, out) ||
+		     (o->oaep >= 0 && nla_put_u32(m, PMHS_A_HYBRID_OAEP_HASH, (uint32_t)o->oaep))))
+		ret = PMHS_EXIT_FAIL;
+	if (ret) {
+		nlmsg_free(m);
+	} else {
+		ret = pmhs_nl_call(nl, m, 0, NULL, NULL);
+		if (ret)
+			ret = pmhs_nl_report(nl, o->decrypt ? "hybrid-decrypt" : "hybrid-encrypt",
+					     ret);
+	}
+	pmhs_nl_close(nl);
+	return ret;
+}
+
+static int run(const struct hy_opts *o)
+{
+	int in = input_fd(o->in), out, ret;
+	struct stat st;
+
+	if (in < 0)
+		return PMHS_EXIT_FAIL;
+	out = memfd_create("pmhs-out", MFD_CLOEXEC);
+	if (out < 0) {
+		fprintf(stderr, "%s: memfd_create: %s\n", prog, strerror(errno));
+		close(in);
+		return PMHS_EXIT_FAIL;
+	}
+	ret = call_module(o, in, out);
+	close(in);
+	if (!ret)
+		ret = emit(out, o->out);
+	if (!ret && json_output && o->out && strcmp(o->out, "-") && !fstat(out, &st)) {
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "length", json_object_new_int64(st.st_size));
+		json_emit(j);
+	}
+	close(out);
+	return ret;
+}
+
+int hybrid_main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "peer-key", required_argument, NULL, 'k' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "oaep-hash", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct hy_opts o = { .oaep = -1 };
+	int c, n;
+
+	if (argc < 2)
+		return usage(PMHS_EXIT_USAGE);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return usage(PMHS_EXIT_OK);
+	if (strcmp(argv[1], "encrypt") && strcmp(argv[1], "decrypt")) {
+		fprintf(stderr, "%s: hybrid: unknown command '%s'\n", prog, argv[1]);
+		return usage(PMHS_EXIT_USAGE);
+	}
+	o.decrypt = !strcmp(argv[1], "decrypt");
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o.peer_key = optarg; break;
+		case 'i': o.identity = optarg; break;
+		case 'o':
+			if (strcmp(optarg, "sha1") && strcmp(optarg, "sha256")) {
+				fprintf(stderr, "%s: --oaep-hash takes sha1 or sha256\n", prog);
+				return usage(PMHS_EXIT_USAGE);
+			}
+			o.oaep = strcmp(optarg, "sha1") ? PMHS_OAEP_HASH_SHA256 : PMHS_OAEP_HASH_SHA1;
+			break;
+		case 'h': return usage(PMHS_EXIT_OK);
+		default: return usage(PMHS_EXIT_USAGE);
+		}
+	}
+	n = argc - 1 - optind;
+	if (n > 2 || (o.decrypt ? !o.identity || o.peer_key : !o.peer_key || o.identity)) {
+		fprintf(stderr, "%s: hybrid %s needs %s, and at most IN and OUT\n", prog, argv[1],
+			o.decrypt ? "--identity NAME (and no --peer-key)" :
+			"--peer-key FILE (and no --identity)");
+		return usage(PMHS_EXIT_USAGE);
+	}
+	o.in = n > 0 ? argv[optind + 1] : NULL;
+	o.out = n > 1 ? argv[optind + 2] : NULL;
+	return run(&o);
+}

@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmhs-ctl listen / connect: one handshake over TCP, in frame.c's framing
+ * (the exchange is described in frame.h). The peer's public key must be
+ * known beforehand (--peer-key FILE, or a pin); nothing is learnt from the
+ * wire but the handshake messages.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <keyutils.h>
+#include <linux/pmhs.h>
+
+#include "frame.h"
+#include "hs.h"
+#include "nl.h"
+#include "pmhs-ctl.h"
+
+#define DEFAULT_TIMEOUT 30
+
+static int usage(bool listener, int ret)
+{
+	fprintf(ret ? stderr : stdout,
+		"Usage: %s %s --mode MODE [OPTIONS]\n"
+		"\n"
+		"%s, run one handshake over it and\n"
+		"publish the secret in the kernel keyring; prints \"serial N\" as the\n"
+		"handshake subcommand does. Both ends run pmhs-ctl: one listens, the other\n"
+		"connects, in matching modes (password/password, mutual/mutual,\n"
+		"half-send/half-receive).\n"
+		"\n"
+		"  --mode password|mutual|half-send|half-receive\n"
+		"  --timeout SEC          for connect/accept and each read (default %d)\n"
+		"  --ktls[=aes-gcm-128]   then switch the socket to kernel TLS 1.3 keyed\n"
+		"                         from the secret inside the kernel (AES-256-GCM\n"
+		"                         unless told), and run COMMAND with the socket as\n"
+		"                         its stdin and stdout; exit with its status.\n"
+		"                         The side that connects is the TLS initiator.\n"
+		HS_USAGE_COMMON,
+		prog, listener ? "listen [ADDR:]PORT [--ktls -- COMMAND...]" :
+				 "connect HOST:PORT [--ktls -- COMMAND...]",
+		listener ? "Accept one TCP connection on PORT (0: any free port, which is\n"
+			   "printed on stderr)" : "Connect to HOST:PORT",
+		DEFAULT_TIMEOUT);
+	return ret;
+}
+
+/* "host:port", "[v6]:port"; @need_host false also takes "port". */
+static int split_addr(const char *arg, bool need_host, char *host, size_t hmax,
+		      const char **port)
+{
+	const char *colon = strrchr(arg, ':');
+	size_t hlen;
+
+	if (!colon) {
+		if (need_host)
+			return -1;
+		*host = '\0';
+		*port = arg;
+		return 0;
+	}
+	hlen = (size_t)(colon - arg);
+	if (hlen && arg[0] == '[' && arg[hlen - 1] == ']') {
+		arg++;
+		hlen -= 2;
+	}
+	if (hlen >= hmax || (need_host && !hlen) || !colon[1])
+		return -1;
+	memcpy(host, arg, hlen);
+	host[hlen] = '\0';
+	*port = colon + 1;
+	return 0;
+}
+
+static int wait_for(int fd, short events, int timeout_s)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int r;
+
+	do {
+		r = poll(&p, 1, timeout_s * 1000);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0)
+		errno = ETIMEDOUT;
+	return r > 0 ? 0 : -1;
+}
+
+static int try_connect(const struct addrinfo *ai, int timeout_s)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			ai->ai_protocol);
+	int e = 0;
+	socklen_t elen = sizeof(e);
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
+		goto fail;
+	if (wait_for(fd, POLLOUT, timeout_s))
+		goto fail;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) || e) {
+		errno = e ? e : errno;
+		goto fail;
+	}
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+static int open_connect(const char *arg, int timeout_s)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	const char *port;
+	char host[256];
+	int fd = -1, r;
+
+	if (split_addr(arg, true, host, sizeof(host), &port)) {
+		fprintf(stderr, "%s: connect: give HOST:PORT, not '%s'\n", prog, arg);
+		return -PMHS_EXIT_USAGE;
+	}
+	r = getaddrinfo(host, port, &hints, &res);
+	if (r) {
+		fprintf(stderr, "%s: %s: %s\n", prog, arg, gai_strerror(r));
+		return -PMHS_EXIT_FAIL;
+	}
+	for (ai = res; ai && fd < 0; ai = ai->ai_next)
+		fd = try_connect(ai, timeout_s);
+	freeaddrinfo(res);
+	if (fd < 0)
+		fprintf(stderr, "%s: cannot connect to %s: %s\n", prog, arg, strerror(errno));
+	return fd < 0 ? -PMHS_EXIT_FAIL : fd;
+}
+
+static int bind_listen(const struct addrinfo *ai)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+	int one = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 1)) {
+		one = errno;
+		close(fd);
+		errno = one;
+		return -1;
+	}
+	return fd;
+}
+
+static void say_listening(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
+	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv, sizeof(serv),
+			NI_NUMERICHOST | NI_NUMERICSERV))
+		return;
+	fprintf(stderr, "%s: listening on %s%s%s:%s\n", prog, strchr(host, ':') ? "[" : "",
+		host, strchr(host, ':') ? "]" : "", serv);
+}
+
+static int open_listen(const char *arg, int timeout_s)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *res, *ai;
+	const char *port;
+	char host[256];
+	int lfd = -1, fd, r;
+
+	if (split_addr(arg, false, host, sizeof(host), &port)) {
+		fprintf(stderr, "%s: listen: give [ADDR:]PORT, not '%s'\n", prog, arg);
+		return -PMHS_EXIT_USAGE;
+	}
+	r = getaddrinfo(*host ? host : NULL, port, &hints, &res);
+	if (r) {
+		fprintf(stderr, "%s: %s: %s\n", prog, arg, gai_strerror(r));
+		return -PMHS_EXIT_FAIL;
+	}
+	for (ai = res; ai && lfd < 0; ai = ai->ai_next)
+		lfd = bind_listen(ai);
+	freeaddrinfo(res);
+	if (lfd < 0) {
+		fprintf(stderr, "%s: cannot listen on %s: %s\n", prog, arg, strerror(errno));
+		return -PMHS_EXIT_FAIL;
+	}
+	say_listening(lfd);
+	if (wait_for(lfd, POLLIN, timeout_s)) {
+		fprintf(stderr, "%s: no connection within %d s on %s\n", prog, timeout_s, arg);
+		close(lfd);
+		return -PMHS_EXIT_FAIL;
+	}
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "%s: accept: %s\n", prog, strerror(errno));
+	close(lfd);
+	return fd < 0 ? -PMHS_EXIT_FAIL : fd;
+}
+
+struct link {
+	int fd;
+	int timeout_ms;
+	uint8_t mode;		/* our PMHS_MODE_FLAGS_* */
+};
+
+static int net_err(const char *what, const char *err)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, err);
+	return PMHS_EXIT_FAIL;
+}
+
+static int send_frame(const struct link *l, uint8_t type, const void *p, size_t len)
+{
+	char err[256];
+
+	if (frame_write(l->fd, l->mode, 0, type, p, len, l->timeout_ms, err, sizeof(err)))
+		return net_err("sending to the peer", err);
+	return PMHS_EXIT_OK;
+}
+
+/* Read a frame of @type; any other is a protocol error. */
+static int recv_frame(const struct link *l, uint8_t type, struct frame *f, void *buf,
+		      size_t max)
+{
+	char err[256];
+
+	if (frame_read(l->fd, 0, f, buf, max, l->timeout_ms, err, sizeof(err)))
+		return net_err("receiving from the peer", err);
+	if (f->type != type) {
+		snprintf(err, sizeof(err), "expected frame type %u, got %u", type, f->type);
+		return net_err("protocol error", err);
+	}
+	return PMHS_EXIT_OK;
+}
+
+static uint8_t want_peer_mode(int mode)
+{
+	if (mode == PMHS_MODE_RSA_HALF_SEND)
+		return PMHS_MODE_FLAGS_RSA_HALF_RECEIVE;
+	if (mode == PMHS_MODE_RSA_HALF_RECEIVE)
+		return PMHS_MODE_FLAGS_RSA_HALF_SEND;
+	return (uint8_t)(1u << mode);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void hello_payload(const struct hs_opts *o, uint8_t out[FRAME_HELLO_LEN])
+{
+	bool pw = o->mode == PMHS_MODE_PASSWORD;
+
+	put_be32(out, pw ? (o->iterations ? o->iterations : PMHS_ITERATIONS_DEFAULT) : 0);
+	put_be32(out + 4, pw ? 0 : (uint32_t)(o->oaep < 0 ? PMHS_OAEP_HASH_SHA1 : o->oaep));
+}
+
+static int check_hello(const struct hs_opts *o, const struct frame *f, const uint8_t *p)
+{
+	uint8_t ours[FRAME_HELLO_LEN];
+	uint8_t want = want_peer_mode(o->mode);
+
+	if (f->mode != want) {
+		fprintf(stderr, "%s: mode mismatch: the peer runs %s, we run %s, which needs "
+			"the peer to run %s\n", prog, frame_mode_name(f->mode),
+			frame_mode_name((uint8_t)(1u << o->mode)), frame_mode_name(want));
+		return PMHS_EXIT_FAIL;
+	}
+	if (f->len != FRAME_HELLO_LEN)
+		return net_err("protocol error", "the peer's hello is not 8 bytes");
+	hello_payload(o, ours);
+	if (get_be32(p) != get_be32(ours)) {
+		fprintf(stderr, "%s: the peer uses %u PBKDF2 iterations, we use %u: both sides "
+			"must give the same --iterations\n", prog, get_be32(p), get_be32(ours));
+		return PMHS_EXIT_FAIL;
+	}
+	if (get_be32(p + 4) != get_be32(ours + 4)) {
+		fprintf(stderr, "%s: the peer uses OAEP with %s, we use %s: both sides must "
+			"give the same --oaep-hash\n", prog, get_be32(p + 4) ? "sha256" : "sha1",
+			get_be32(ours + 4) ? "sha256" : "sha1");
+		return PMHS_EXIT_FAIL;
+	}
+	return PMHS_EXIT_OK;
+}
+
+static int hello(const struct hs_opts *o, const struct link *l)
+{
+	uint8_t ours[FRAME_HELLO_LEN], theirs[FRAME_HELLO_LEN];
+	struct frame f;
+	int ret;
+
+	hello_payload(o, ours);
+	ret = send_frame(l, FRAME_T_HELLO, ours, sizeof(ours));
+	if (!ret)
+		ret = recv_frame(l, FRAME_T_HELLO, &f, theirs, sizeof(theirs));
+	return ret ? ret : check_hello(o, &f, theirs);
+}
+
+/* Our message out, the peer's in (to @buf, *@len). */
+static int messages(const struct hs_opts *o, const struct link *l, const struct hs *hs,
+		    uint8_t *buf, size_t *len)
+{
+	struct frame f;
+	int ret = send_frame(l, FRAME_T_MESSAGE, hs->msg, hs->msg_len);
+
+	if (!ret)
+		ret = recv_frame(l, FRAME_T_MESSAGE, &f, buf, PMHS_MESSAGE_MAX);
+	if (ret)
+		return ret;
+	*len = f.len;
+	if (o->mode == PMHS_MODE_RSA_HALF_SEND && f.len)
+		return net_err("protocol error", "the half-receiver sent a message");
+	if (o->mode != PMHS_MODE_RSA_HALF_SEND && !f.len)
+		return net_err("protocol error", "the peer sent an empty handshake message");
+	return PMHS_EXIT_OK;
+}
+
+static void revoke_key(struct hs *hs)
+{
+	if (hs->serial <= 0)
+		return;
+	keyctl_invalidate(hs->serial);
+	fprintf(stderr, "%s: revoked the key we had published (serial %d)\n", prog, hs->serial);
+	hs->serial = 0;
+}
+
+/*
+ * Tell the peer how we did and hear how it did, even when we failed: a
+ * side that closes with the peer's frame unread makes its kernel send a
+ * reset, which could destroy our own last frame in flight. A key is kept
+ * only if both sides succeeded.
+ */
+static int exchange_results(const struct link *l, struct hs *hs, int ours)
+{
+	uint8_t r = ours ? FRAME_RESULT_FAIL : FRAME_RESULT_OK, theirs = FRAME_RESULT_FAIL;
+	struct frame f = { 0 };
+	char err[256];
+	int ret;
+
+	if (ours) {
+		if (!frame_write(l->fd, l->mode, 0, FRAME_T_RESULT, &r, 1, l->timeout_ms, err,
+				 sizeof(err)))
+			frame_read(l->fd, 0, &f, &theirs, 1, l->timeout_ms, err, sizeof(err));
+		revoke_key(hs);
+		return ours;
+	}
+	ret = send_frame(l, FRAME_T_RESULT, &r, 1);
+	if (!ret)
+		ret = recv_frame(l, FRAME_T_RESULT, &f, &theirs, 1);
+	if (!ret && (f.len != 1 || theirs != FRAME_RESULT_OK)) {
+		fprintf(stderr, "%s: the peer could not verify our message: the handshake "
+			"failed on its side\n", prog);
+		ret = PMHS_EXIT_VERIFY;
+	}
+	if (ret)
+		revoke_key(hs);
+	return ret;
+}
+
+/*
+ * The secret never comes to us: the module derives the traffic keys from
+ * the key serial and sets them on the socket itself.
+ */
+static int ktls_install(struct hs *hs, int fd, bool initiator, bool aes128)
+{
+	struct nl_msg *m = pmhs_nl_msg(hs->nl, PMHS_CMD_KTLS_INSTALL, 0);
+	int ret;
+
+	if (!m)
+		return PMHS_EXIT_FAIL;
+	nla_put_s32(m, PMHS_A_KTLS_FD, fd);
+	nla_put_s32(m, PMHS_A_KTLS_KEY_SERIAL, hs->serial);
+	nla_put_u32(m, PMHS_A_KTLS_ROLE, initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER);
+	nla_put_u32(m, PMHS_A_KTLS_CIPHER, aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 :
+		    PMHS_TLS_CIPHER_AES_GCM_256);
+	ret = pmhs_nl_call(hs->nl, m, 0, NULL, NULL);
+	if (ret)
+		return pmhs_nl_report(hs->nl, "ktls-install", ret);
+	return 0;
+}
+
+/* Run @cmd with @fd as stdin and stdout, like socat or nc; its status. */
+static int run_command(int fd, char *const cmd[])
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0) {
+		perror("fork");
+		return PMHS_EXIT_FAIL;
+	}
+	if (pid == 0) {
+		/* The handshake used a non-blocking socket; COMMAND expects a plain one. */
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+		    dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		close(fd);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "%s: cannot run %s: %s\n", prog, cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return PMHS_EXIT_FAIL;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+static int ktls_mode;		/* 0 off, 256 or 128 */
+static char **ktls_cmd;
+
+static int run(const struct hs_opts *o, bool listener, const char *addr)
+{
+	static uint8_t peer[PMHS_MESSAGE_MAX];
+	struct link l = { .timeout_ms = o->timeout * 1000, .mode = (uint8_t)(1u << o->mode) };
+	size_t len = 0;
+	struct hs hs;
+	int ret = hs_prepare(o, &hs);
+
+	if (ret)
+		goto out;
+	l.fd = listener ? open_listen(addr, o->timeout) : open_connect(addr, o->timeout);
+	if (l.fd < 0) {
+		ret = -l.fd;
+		goto out;
+	}
+	/* Modes and parameters agree before the module does anything. */
+	ret = hello(o, &l);
+	if (!ret)
+		ret = hs_start(o, &hs);
+	if (ret)
+		goto out_close;
+	ret = messages(o, &l, &hs, peer, &len);
+	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
+		ret = hs_finish(&hs, peer, len);
+	ret = exchange_results(&l, &hs, ret);
+	if (!ret)
+		ret = hs_report(o, &hs);
+	if (!ret && ktls_mode) {
+		fflush(stdout);
+		ret = ktls_install(&hs, l.fd, !listener, ktls_mode == 128);
+		if (!ret) {
+			ret = run_command(l.fd, ktls_cmd);
+			l.fd = -1;
+		}
+	}
+out_close:
+	if (l.fd >= 0)
+		close(l.fd);
+out:
+	hs_free(&hs);
+	return ret;
+}
+
+static int parse_timeout(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 1 || v > 3600) {
+		fprintf(stderr, "%s: --timeout takes 1..3600 seconds, not '%s'\n", prog, s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int net_main(int argc, char *argv[], bool listener)
+{
+	static const struct option opts[] = {
+		HS_LONG_OPTIONS,
+		{ "mode", required_argument, NULL, HS_OPT_MODE },
+		{ "timeout", required_argument, NULL, HS_OPT_TIMEOUT },
+		{ "ktls", optional_argument, NULL, HS_OPT_KTLS },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct hs_opts o = { .mode = -1, .oaep = -1, .timeout = DEFAULT_TIMEOUT };
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return usage(listener, PMHS_EXIT_OK);
+		if (c == HS_OPT_MODE && (o.mode = hs_mode_from_name(optarg)) < 0) {
+			fprintf(stderr, "%s: --mode takes password, mutual, half-send or "
+				"half-receive, not '%s'\n", prog, optarg);
+			return usage(listener, PMHS_EXIT_USAGE);
+		}
+		if (c == HS_OPT_TIMEOUT && parse_timeout(optarg, &o.timeout))
+			return usage(listener, PMHS_EXIT_USAGE);
+		if (c == HS_OPT_KTLS) {
+			if (optarg && strcmp(optarg, "aes-gcm-128") && strcmp(optarg, "aes-gcm-256")) {
+				fprintf(stderr, "%s: --ktls takes aes-gcm-256 or aes-gcm-128, not '%s'\n",
+					prog, optarg);
+				return usage(listener, PMHS_EXIT_USAGE);
+			}
+			ktls_mode = optarg && !strcmp(optarg, "aes-gcm-128") ? 128 : 256;
+			continue;
+		}
+		if (c == HS_OPT_MODE || c == HS_OPT_TIMEOUT)
+			continue;
+		ret = hs_handle_opt(&o, c, optarg);
+		if (ret <= 0)
+			return usage(listener, PMHS_EXIT_USAGE);
+	}
+	if (ktls_mode && optind + 1 < argc) {
+		ktls_cmd = argv + optind + 1;
+	} else if (ktls_mode) {
+		fprintf(stderr, "%s: --ktls needs a command to run on the socket: ... --ktls -- COMMAND\n",
+			prog);
+		return usage(listener, PMHS_EXIT_USAGE);
+	} else if (optind != argc - 1) {
+		fprintf(stderr, "%s: %s needs one address\n", prog, listener ? "listen" : "connect");
+		return usage(listener, PMHS_EXIT_USAGE);
+	}
+	ret = hs_validate(&o, false);
+	return ret ? ret : run(&o, listener, argv[optind]);
+}
+
+int listen_main(int argc, char *argv[])
+{
+	return net_main(argc, argv, true);
+}
+
+int connect_main(int argc, char *argv[])
+{
+	return net_main(argc, argv, false);
+}
