@@ -131,8 +131,10 @@ int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
 
 /*
  * Copy out a user or logon key's payload for use inside the kernel. The
- * caller must be able to find the key (possession, or search permission,
- * which the module keyring's keys grant their owner).
+ * caller must possess or own the key: view permission, which keys grant
+ * their possessor and owner and nobody else unless told to. Possession
+ * alone would not do: a process whose session keyring changes (add_key
+ * to @s joins a new one) loses possession of what it published before.
  */
 static int pmhs_keyring_payload(key_serial_t serial, u8 **out, size_t *len,
 				struct netlink_ext_ack *extack)
@@ -142,7 +144,7 @@ static int pmhs_keyring_payload(key_serial_t serial, u8 **out, size_t *len,
 	key_ref_t kr;
 	int ret = 0;
 
-	kr = lookup_user_key(serial, 0, KEY_NEED_SEARCH);
+	kr = lookup_user_key(serial, 0, KEY_NEED_VIEW);
 	if (IS_ERR(kr)) {
 		NL_SET_ERR_MSG(extack, "cannot find the key, or no permission to use it");
 		return PTR_ERR(kr);
