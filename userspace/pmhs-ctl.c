@@ -18,6 +18,7 @@ static const struct {
 } subcommands[] = {
 	{ "version", version_main, "Show the versions of pmhs-ctl and of the pmhs module" },
 	{ "config", config_main, "Show or change this network namespace's pmhs settings" },
+	{ "ipsec", ipsec_main, "ESP security associations keyed from a handshake secret" },
 	{ "genkey", genkey_main, "Generate an RSA identity key file (mode 0600)" },
 	{ "pubkey", pubkey_main, "Print the public key of a key file as SPKI PEM" },
 	{ "fingerprint", fingerprint_main, "Print the SHA-256 fingerprint of a key" },

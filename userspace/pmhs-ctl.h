@@ -20,6 +20,7 @@ extern bool json_output;
 
 int version_main(int argc, char *argv[]);
 int config_main(int argc, char *argv[]);
+int ipsec_main(int argc, char *argv[]);
 int genkey_main(int argc, char *argv[]);
 int pubkey_main(int argc, char *argv[]);
 int fingerprint_main(int argc, char *argv[]);

@@ -37,7 +37,7 @@ _pmhs_ctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} i cmd= sub=
 	local cmds="version config genkey pubkey fingerprint pin password-check identity
-		handshake listen connect hybrid"
+		handshake listen connect hybrid ipsec"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
@@ -97,6 +97,13 @@ _pmhs_ctl()
 		fi ;;
 	listen|connect)
 		COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --mode --timeout" -- "$cur")) ;;
+	ipsec)
+		if ((COMP_CWORD == i + 1)); then
+			COMPREPLY=($(compgen -W "up down" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i --reqid initiator responder" -- "$cur"))
+		fi
+		return ;;
 	hybrid)
 		if ((COMP_CWORD == i + 1)); then
 			COMPREPLY=($(compgen -W "encrypt decrypt" -- "$cur"))

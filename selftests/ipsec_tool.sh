@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# pmhs-ctl ipsec up/down between two namespaces, keyed from logon keys a
+# listen/connect handshake made: ping works through ESP, the SA counters
+# move, down removes SAs and policies, and errors explain themselves.
+set -u
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+
+echo "TAP version 13"
+d=$(mktemp -d)
+A="ip netns exec ip_a" B="ip netns exec ip_b"
+ip netns add ip_a && ip netns add ip_b &&
+ip link add ia netns ip_a type veth peer name ib netns ip_b &&
+$A ip addr add 10.77.1.1/24 dev ia && $A ip link set ia up &&
+$B ip addr add 10.77.1.2/24 dev ib && $B ip link set ib up
+check "two namespaces on a veth pair" test $? = 0
+
+umask 077
+printf 'correct horse battery staple\n' > $d/pw
+$B pmhs-ctl listen 10.77.1.2:7200 --mode password --password-file $d/pw --logon > $d/b.out &
+sleep 1
+$A pmhs-ctl connect 10.77.1.2:7200 --mode password --password-file $d/pw --logon > $d/a.out
+wait
+ka=$(awk '/^serial/ { print $2 }' $d/a.out)
+kb=$(awk '/^serial/ { print $2 }' $d/b.out)
+check "a handshake left a logon key on each side ($ka, $kb)" test -n "$ka" -a -n "$kb"
+
+$A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2 > $d/up.a
+ra=$?
+$B pmhs-ctl ipsec up --key "$kb" --role responder --local 10.77.1.2 --remote 10.77.1.1 > $d/up.b
+rb=$?
+check "ipsec up on both sides" test $ra = 0 -a $rb = 0
+check "both derived the same SPIs" cmp -s $d/up.a $d/up.b
+check "two ESP SAs with rfc4106(gcm(aes)) in each namespace" \
+	test "$($A ip xfrm state | grep -c 'proto esp')" = 2 -a \
+	     "$($B ip xfrm state | grep -c 'rfc4106(gcm(aes))')" = 2
+check "two policies in each namespace" test "$($A ip xfrm policy | grep -c '^src')" = 2
+check "ping goes through" $A ping -c 3 -W 3 10.77.1.2
+# "lifetime current:" is followed by "N(bytes), M(packets)".
+pk=$($A ip -s xfrm state | awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); s += $2 } END { print s + 0 }')
+check "the SAs counted the packets ($pk)" test "$pk" -ge 6
+$A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
+	> /dev/null 2> $d/err
+check "up twice is refused (exit $?)" grep -q 'SPI' $d/err
+$A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.1 \
+	> /dev/null 2> $d/err
+check "equal addresses are refused with a reason" test -s $d/err
+$A pmhs-ctl ipsec up --key "$ka" --role sideways --local 10.77.1.1 --remote 10.77.1.2 \
+	> /dev/null 2> $d/err
+check "a bad role is a usage error ($?)" grep -q 'initiator or responder' $d/err
+$A pmhs-ctl ipsec down --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2
+ra=$?
+$B pmhs-ctl ipsec down --key "$kb" --role responder --local 10.77.1.2 --remote 10.77.1.1
+rb=$?
+check "ipsec down on both sides" test $ra = 0 -a $rb = 0
+check "no SA or policy is left" test -z "$($A ip xfrm state; $A ip xfrm policy; $B ip xfrm state; $B ip xfrm policy)"
+check "plain ping works again" $A ping -c 1 -W 3 10.77.1.2
+$A pmhs-ctl ipsec down --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
+	2> $d/err
+check "down with nothing there says so (exit $?)" test -s $d/err
+
+ip netns del ip_a; ip netns del ip_b; rm -rf "$d"
+echo "1..$n"
+[ $fails = 0 ]

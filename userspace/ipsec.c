@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmhs-ctl ipsec up|down: ESP SAs and policies between two IPv4 addresses,
+ * keyed inside the kernel from a handshake secret's key serial. The keys
+ * are derived and installed by the module; they never reach this process.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <linux/pmhs.h>
+
+#include "nl.h"
+#include "pmhs-ctl.h"
+
+static int usage(int ret)
+{
+	fprintf(ret ? stderr : stdout,
+		"Usage: %s ipsec up|down --key SERIAL --role initiator|responder\n"
+		"                      --local ADDR --remote ADDR [--spi-i2r N --spi-r2i N] [--reqid N]\n"
+		"\n"
+		"up installs two transport-mode ESP SAs (rfc4106(gcm(aes)), 256-bit keys\n"
+		"derived from the 32-byte handshake secret SERIAL, one SPI per direction)\n"
+		"and the matching policies between ADDR and ADDR, in this network\n"
+		"namespace. Both ends run it with the same secret and opposite roles (the\n"
+		"side that connected is the initiator). down removes them again.\n"
+		"Needs CAP_NET_ADMIN; esp4 and gcm load on demand.\n", prog);
+	return ret;
+}
+
+struct ipsec_reply {
+	uint32_t i2r, r2i;
+};
+
+static int reply_cb(struct nlattr **tb, void *arg)
+{
+	struct ipsec_reply *r = arg;
+
+	if (tb[PMHS_A_IPSEC_SPI_I2R])
+		r->i2r = nla_get_u32(tb[PMHS_A_IPSEC_SPI_I2R]);
+	if (tb[PMHS_A_IPSEC_SPI_R2I])
+		r->r2i = nla_get_u32(tb[PMHS_A_IPSEC_SPI_R2I]);
+	return 0;
+}
+
+static int parse_u32(const char *opt, const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || !*s || *end || v > UINT32_MAX) {
+		fprintf(stderr, "%s: %s takes a number, not '%s'\n", prog, opt, s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_addr(const char *opt, const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "%s: %s takes an IPv4 address, not '%s'\n", prog, opt, s);
+		return -1;
+	}
+	*out = a.s_addr;	/* network byte order, as the module wants */
+	return 0;
+}
+
+int ipsec_main(int argc, char *argv[])
+{
+	uint32_t key = 0, local = 0, remote = 0, i2r = 0, r2i = 0, reqid = 0;
+	bool up, have_reqid = false, have_role = false, initiator = false;
+	struct ipsec_reply rep = { 0 };
+	struct pmhs_nl *nl;
+	struct nl_msg *m;
+	int ret;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return usage(argc < 2 ? PMHS_EXIT_USAGE : PMHS_EXIT_OK);
+	if (strcmp(argv[1], "up") && strcmp(argv[1], "down"))
+		return usage(PMHS_EXIT_USAGE);
+	up = !strcmp(argv[1], "up");
+	for (int i = 2; i < argc; i += 2) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!v) {
+			fprintf(stderr, "%s: %s needs a value\n", prog, o);
+			return usage(PMHS_EXIT_USAGE);
+		}
+		if (!strcmp(o, "--key")) {
+			if (parse_u32(o, v, &key))
+				return PMHS_EXIT_USAGE;
+		} else if (!strcmp(o, "--role")) {
+			if (strcmp(v, "initiator") && strcmp(v, "responder")) {
+				fprintf(stderr, "%s: --role is initiator or responder, not '%s'\n",
+					prog, v);
+				return PMHS_EXIT_USAGE;
+			}
+			initiator = !strcmp(v, "initiator");
+			have_role = true;
+		} else if (!strcmp(o, "--local")) {
+			if (parse_addr(o, v, &local))
+				return PMHS_EXIT_USAGE;
+		} else if (!strcmp(o, "--remote")) {
+			if (parse_addr(o, v, &remote))
+				return PMHS_EXIT_USAGE;
+		} else if (!strcmp(o, "--spi-i2r")) {
+			if (parse_u32(o, v, &i2r))
+				return PMHS_EXIT_USAGE;
+		} else if (!strcmp(o, "--spi-r2i")) {
+			if (parse_u32(o, v, &r2i))
+				return PMHS_EXIT_USAGE;
+		} else if (!strcmp(o, "--reqid") && up) {
+			if (parse_u32(o, v, &reqid))
+				return PMHS_EXIT_USAGE;
+			have_reqid = true;
+		} else {
+			fprintf(stderr, "%s: ipsec %s: unknown option '%s'\n", prog, argv[1], o);
+			return usage(PMHS_EXIT_USAGE);
+		}
+	}
+	if (!have_role || !local || !remote || (!key && !(i2r && r2i))) {
+		fprintf(stderr, "%s: ipsec %s needs --role, --local, --remote and --key "
+			"(or, for down, both SPIs)\n", prog, argv[1]);
+		return usage(PMHS_EXIT_USAGE);
+	}
+	nl = pmhs_nl_open(&ret);
+	if (!nl)
+		return ret;
+	m = pmhs_nl_msg(nl, up ? PMHS_CMD_IPSEC_UP : PMHS_CMD_IPSEC_DOWN, 0);
+	if (key)
+		nla_put_s32(m, PMHS_A_IPSEC_KEY_SERIAL, (int32_t)key);
+	nla_put_u32(m, PMHS_A_IPSEC_ROLE, initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER);
+	nla_put_u32(m, PMHS_A_IPSEC_LOCAL, local);
+	nla_put_u32(m, PMHS_A_IPSEC_REMOTE, remote);
+	if (i2r)
+		nla_put_u32(m, PMHS_A_IPSEC_SPI_I2R, i2r);
+	if (r2i)
+		nla_put_u32(m, PMHS_A_IPSEC_SPI_R2I, r2i);
+	if (have_reqid)
+		nla_put_u32(m, PMHS_A_IPSEC_REQID, reqid);
+	ret = pmhs_nl_call(nl, m, PMHS_A_IPSEC_MAX, reply_cb, &rep);
+	if (ret) {
+		if (ret == -ENOENT && strstr(pmhs_nl_extack(nl), "esp4"))
+			fprintf(stderr, "  Load the ESP and GCM modules: modprobe -a esp4 gcm\n");
+		ret = pmhs_nl_report(nl, up ? "ipsec-up" : "ipsec-down", ret);
+	} else if (up && json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "spi_i2r", json_object_new_int64(rep.i2r));
+		json_object_object_add(o, "spi_r2i", json_object_new_int64(rep.r2i));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else if (up) {
+		printf("spi-i2r 0x%08x\nspi-r2i 0x%08x\n", rep.i2r, rep.r2i);
+	}
+	pmhs_nl_close(nl);
+	return ret;
+}
