@@ -11,6 +11,7 @@
  * (xa_cmpxchg() decides who) drops the table's reference.
  */
 #include <linux/jiffies.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -335,6 +336,11 @@ static void pmhs_session_gc(struct work_struct *work)
 
 int __init pmhs_session_init(void)
 {
+	/*
+	 * Start ids somewhere random: default key descriptions are
+	 * "pmhs:<id>", and keys outlive a module reload in users' keyrings.
+	 */
+	pmhs_session_next_id = get_random_u32() & 0x3fffffff;
 	return 0;
 }
 
