@@ -49,6 +49,12 @@ check "up twice is refused (exit $?)" grep -q 'SPI' $d/err
 $A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.1 \
 	> /dev/null 2> $d/err
 check "equal addresses are refused with a reason" test -s $d/err
+$A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 192.0.2.7 \
+	> /dev/null 2> $d/err
+check "no route to the peer is named (exit $?)" grep -q 'no route' $d/err
+$A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.9.9 --remote 10.77.1.2 \
+	> /dev/null 2> $d/err
+check "a local address we do not have is named" grep -q 'not an address of this host' $d/err
 $A pmhs-ctl ipsec up --key "$ka" --role sideways --local 10.77.1.1 --remote 10.77.1.2 \
 	> /dev/null 2> $d/err
 check "a bad role is a usage error ($?)" grep -q 'initiator or responder' $d/err

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <linux/pmhs.h>
@@ -73,6 +75,37 @@ static int parse_addr(const char *opt, const char *s, uint32_t *out)
 	return 0;
 }
 
+/*
+ * Like `ip route get`: an SA pair nobody can route to is a configuration
+ * error worth naming before anything is installed.
+ */
+static int check_route(uint32_t local, uint32_t remote)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return 0;
+	to.sin_addr.s_addr = remote;
+	from.sin_addr.s_addr = local;
+	inet_ntop(AF_INET, &local, a, sizeof(a));
+	inet_ntop(AF_INET, &remote, b, sizeof(b));
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from))) {
+		fprintf(stderr, "%s: %s is not an address of this host (network namespace): %s\n",
+			prog, a, strerror(errno));
+		ret = PMHS_EXIT_NOTFOUND;
+	} else if (connect(fd, (struct sockaddr *)&to, sizeof(to))) {
+		fprintf(stderr, "%s: no route from %s to %s: %s\n"
+			"  Add an address or route first (ip route get %s tells).\n",
+			prog, a, b, strerror(errno), b);
+		ret = PMHS_EXIT_NOTFOUND;
+	}
+	close(fd);
+	return ret;
+}
+
 int ipsec_main(int argc, char *argv[])
 {
 	uint32_t key = 0, local = 0, remote = 0, i2r = 0, r2i = 0, reqid = 0;
@@ -130,6 +163,11 @@ int ipsec_main(int argc, char *argv[])
 		fprintf(stderr, "%s: ipsec %s needs --role, --local, --remote and --key "
 			"(or, for down, both SPIs)\n", prog, argv[1]);
 		return usage(PMHS_EXIT_USAGE);
+	}
+	if (up && local != remote) {
+		ret = check_route(local, remote);
+		if (ret)
+			return ret;
 	}
 	nl = pmhs_nl_open(&ret);
 	if (!nl)
