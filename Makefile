@@ -5,6 +5,7 @@
 #   make check           build everything and run the selftests in QEMU on 6.1 and 6.12
 #   make demo            show pmhs at work in the VM
 #   make bench           pmhs against OpenSSL in the VM, as ratios (build/bench.json)
+#   make check-fuzz      libFuzzer on pmhs-ctl's parsers, 60 s per target
 #   make deps            install the Debian packages all of this needs
 #   make style           checkpatch over kmod/ and include/
 #   make sparse          sparse (C=2) over the module, for both kernels
@@ -35,7 +36,7 @@ KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_DIR := $(TOP)/build/linux-source-6.1
 
-.PHONY: all module userspace selftests vm-modules check check-quick demo deps bench \
+.PHONY: all module userspace selftests vm-modules check check-fuzz demo deps bench \
 	style sparse gen gen-check kselftest-headers install clean \
 	dkms-src dkms-install dkms-remove deb
 
@@ -138,6 +139,10 @@ deps:
 
 check: deps
 	@tools/check
+
+# libFuzzer on pmhs-ctl's parsers (PEM/DER, hex, TCP frames), 60 s each.
+check-fuzz: deps
+	$(MAKE) -C userspace/fuzz run SECONDS=$(or $(SECONDS),60)
 
 demo: deps all vm-modules
 	@tools/demo
