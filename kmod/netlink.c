@@ -556,6 +556,41 @@ int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* Hybrid encryption, through the caller's file descriptors */
 
+/*
+ * The caller's in-fd or out-fd, referenced. No pipes or sockets: a read or
+ * write that blocks here would hold up every genetlink family's
+ * (un)registration; regular files and memfds always come to an end.
+ */
+static struct file *pmhs_nl_fget(int fd, bool out, struct netlink_ext_ack *extack)
+{
+	struct file *file = fget(fd);
+
+	if (!file) {
+		if (out)
+			NL_SET_ERR_MSG(extack, "out-fd is not an open file descriptor");
+		else
+			NL_SET_ERR_MSG(extack, "in-fd is not an open file descriptor");
+		return ERR_PTR(-EBADF);
+	}
+	if (!(file->f_mode & (out ? FMODE_WRITE : FMODE_READ))) {
+		if (out)
+			NL_SET_ERR_MSG(extack, "out-fd is not open for writing");
+		else
+			NL_SET_ERR_MSG(extack, "in-fd is not open for reading");
+		fput(file);
+		return ERR_PTR(-EBADF);
+	}
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		if (out)
+			NL_SET_ERR_MSG(extack, "out-fd must be a regular file or a memfd");
+		else
+			NL_SET_ERR_MSG(extack, "in-fd must be a regular file or a memfd");
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	return file;
+}
+
 static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 			   struct netlink_ext_ack *extack)
 {
@@ -566,25 +601,9 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 	ssize_t n;
 	int ret = 0;
 
-	file = fget(fd);
-	if (!file) {
-		NL_SET_ERR_MSG(extack, "in-fd is not an open file descriptor");
-		return -EBADF;
-	}
-	if (!(file->f_mode & FMODE_READ)) {
-		NL_SET_ERR_MSG(extack, "in-fd is not open for reading");
-		ret = -EBADF;
-		goto out_put;
-	}
-	/*
-	 * No pipes or sockets: a read that blocks here would hold up every
-	 * genetlink family's (un)registration. Regular files and memfds end.
-	 */
-	if (!S_ISREG(file_inode(file)->i_mode)) {
-		NL_SET_ERR_MSG(extack, "in-fd must be a regular file or a memfd");
-		ret = -EINVAL;
-		goto out_put;
-	}
+	file = pmhs_nl_fget(fd, false, extack);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
 	buf = kvmalloc(cap, GFP_KERNEL);
 	if (!buf) {
 		ret = -ENOMEM;
@@ -637,21 +656,9 @@ static int pmhs_nl_write_fd(int fd, const u8 *buf, size_t len,
 	ssize_t n;
 	int ret = 0;
 
-	file = fget(fd);
-	if (!file) {
-		NL_SET_ERR_MSG(extack, "out-fd is not an open file descriptor");
-		return -EBADF;
-	}
-	if (!(file->f_mode & FMODE_WRITE)) {
-		NL_SET_ERR_MSG(extack, "out-fd is not open for writing");
-		ret = -EBADF;
-		goto out;
-	}
-	if (!S_ISREG(file_inode(file)->i_mode)) {
-		NL_SET_ERR_MSG(extack, "out-fd must be a regular file or a memfd");
-		ret = -EINVAL;
-		goto out;
-	}
+	file = pmhs_nl_fget(fd, true, extack);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
 	while (done < len) {
 		n = kernel_write(file, buf + done, len - done, &pos);
 		if (n <= 0) {
@@ -661,7 +668,6 @@ static int pmhs_nl_write_fd(int fd, const u8 *buf, size_t len,
 		}
 		done += n;
 	}
-out:
 	fput(file);
 	return ret;
 }
