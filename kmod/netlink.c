@@ -163,13 +163,30 @@ static int pmhs_nl_put_identity(struct sk_buff *msg, struct pmhs_identity *id,
 	return ret;
 }
 
+static int pmhs_nl_reply_identity(struct genl_info *info,
+				  struct pmhs_identity *id, bool pubkey)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	ret = pmhs_nl_put_identity(msg, id, pubkey);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
 	struct nlattr *der = info->attrs[PMHS_A_IDENTITY_KEY_DER];
 	struct pmhs_identity *id;
-	struct sk_buff *msg;
-	void *hdr;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing") ||
@@ -181,19 +198,7 @@ int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 				nla_data(der), nla_len(der), &id, info->extack);
 	if (ret)
 		goto out_wipe;
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out_put;
-	}
-	ret = pmhs_nl_put_identity(msg, id, false);
-	if (ret) {
-		nlmsg_free(msg);
-		goto out_put;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-out_put:
+	ret = pmhs_nl_reply_identity(info, id, false);
 	pmhs_identity_put(id);
 out_wipe:
 	pmhs_nl_wipe(der);
@@ -204,8 +209,6 @@ int pmhs_nl_identity_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
 	struct pmhs_identity *id;
-	struct sk_buff *msg;
-	void *hdr;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing"))
@@ -215,19 +218,7 @@ int pmhs_nl_identity_get_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no such identity");
 		return -ENOENT;
 	}
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = pmhs_nl_put_identity(msg, id, true);
-	if (ret) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-out:
+	ret = pmhs_nl_reply_identity(info, id, true);
 	pmhs_identity_put(id);
 	return ret;
 }
