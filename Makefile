@@ -6,6 +6,8 @@
 #   make demo            show pmhs at work in the VM
 #   make bench           pmhs against OpenSSL in the VM, as ratios (build/bench.json)
 #   make check-fuzz      libFuzzer on pmhs-ctl's parsers, 60 s per target
+#   make check-debug     the selftests on a KASAN/kmemleak/lockdep kernel built from
+#                        linux-source-6.1 (cached), 1,000,000 fuzzed netlink messages
 #   make deps            install the Debian packages all of this needs
 #   make style           checkpatch over kmod/ and include/
 #   make sparse          sparse (C=2) over the module, for both kernels
@@ -63,7 +65,7 @@ kmod-tree:
 	ln -sfn $(TOP)/Kbuild $$d/Kbuild; \
 	for f in $(addprefix $(TOP)/,$(KMOD_SRCS)) $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
 	find $$d/kmod -xtype l -delete; rm -f $$d/kmod/*.mod.c; \
-	$(MAKE) -C /lib/modules/$(KVER)/build M=$$d W=1 modules 2>&1 | tee $$d/build.log; \
+	$(MAKE) -C $(or $(KTREE),/lib/modules/$(KVER)/build) M=$$d W=1 modules 2>&1 | tee $$d/build.log; \
 	[ $${PIPESTATUS[0]} -eq 0 ]; \
 	if grep -E 'warning:|error:' $$d/build.log; then echo "module build for $(KVER) has warnings" >&2; exit 1; fi
 .PHONY: kmod-tree
@@ -139,6 +141,12 @@ deps:
 
 check: deps
 	@tools/check
+
+# The debug-kernel lane (tools/check-debug): make check runs it too, with
+# the usual fuzz count; on its own it fuzzes 1,000,000 messages.
+check-debug: deps
+	@PMHS_FUZZ_COUNT=$(or $(PMHS_FUZZ_COUNT),1000000) tools/check-debug
+.PHONY: check-debug
 
 # libFuzzer on pmhs-ctl's parsers (PEM/DER, hex, TCP frames), 60 s each.
 check-fuzz: deps

@@ -8,8 +8,9 @@
  * completes a normal handshake, holds no stray objects and unloads
  * cleanly; the VM harness fails the run on any kernel splat.
  *
- *   PMHS_FUZZ_COUNT (default 20000; the debug lane sends 1000000),
- *   PMHS_FUZZ_SEED (default: the time; printed, so a run can be replayed)
+ *   PMHS_FUZZ_COUNT (default 20000; make check-debug sends 1000000),
+ *   PMHS_FUZZ_SEED (default: the time; printed, so a run can be replayed),
+ *   PMHS_FUZZ_JOBS (default: one sender per CPU; sender i seeds with SEED + i)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -198,6 +199,33 @@ static void churn(int seconds, const uint8_t *der, size_t derlen, const uint8_t 
 	}
 }
 
+/*
+ * One sender: @count messages from the stream seeded with @seed, on a socket
+ * of its own (reopened every 20000 messages, which bounds its sessions).
+ * Returns the number answered; errs[] counts them by errno.
+ */
+static long fuzz_sender(long count, uint64_t seed, long errs[256], const uint8_t *der,
+			size_t derlen, const uint8_t *pub, size_t publen)
+{
+	struct pmhs_nl *nl = pt_open();
+	long answered = 0;
+
+	rng = seed ? seed : 1;
+	for (long i = 0; nl && i < count; i++) {
+		int ret = fuzz_one(nl, der, derlen, pub, publen);
+
+		errs[(-ret) & 0xff]++;
+		answered++;
+		if (i % 20000 == 19999) {
+			pmhs_nl_close(nl);
+			nl = pt_open();
+		}
+	}
+	if (nl)
+		pmhs_nl_close(nl);
+	return answered;
+}
+
 static char fz_names[1100][PMHS_NAME_MAX + 1];
 static int fz_count;
 
@@ -260,44 +288,59 @@ FIXTURE_TEARDOWN(f)
 TEST_F_TIMEOUT(f, fuzz_every_op, 3600)
 {
 	const char *cs = getenv("PMHS_FUZZ_COUNT"), *ss = getenv("PMHS_FUZZ_SEED");
+	const char *js = getenv("PMHS_FUZZ_JOBS");
 	long count = cs ? atol(cs) : 20000, errs[256] = { 0 }, answered = 0;
 	uint64_t seed = ss ? strtoull(ss, NULL, 0) : (uint64_t)time(NULL);
+	int jobs = js ? atoi(js) : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	struct json_object *root = vec_load("poorman-v1.json");
-	struct pmhs_nl *nl = pt_open();
+	struct pmhs_nl *nl;
 	uint8_t *der, *pub;
 	long derlen = vec_key_priv_der(root, "alice", &der);
 	long publen = vec_key_pub_der(root, "bob", &pub);
 	struct timespec t0, t1;
-	pid_t churner;
-	int st;
+	pid_t churner, senders[64];
+	int pipes[64][2], st;
+	double secs;
 
-	ASSERT_NE(NULL, nl);
-	rng = seed ? seed : 1;
-	TH_LOG("seed %llu, %ld messages", (unsigned long long)seed, count);
+	jobs = jobs < 1 ? 1 : jobs > 64 ? 64 : jobs;
+	TH_LOG("seed %llu, %ld messages, %d senders (sender i seeds with %llu + i)",
+	       (unsigned long long)seed, count, jobs, (unsigned long long)seed);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	churner = fork();
 	if (churner == 0) {
 		churn(3600, der, derlen, pub, publen);
 		_exit(0);
 	}
-	for (long i = 0; i < count; i++) {
-		int ret = fuzz_one(nl, der, derlen, pub, publen);
+	for (int j = 0; j < jobs; j++) {
+		ASSERT_EQ(0, pipe(pipes[j]));
+		senders[j] = fork();
+		ASSERT_LE(0, senders[j]);
+		if (senders[j] == 0) {
+			long mine[257] = { 0 };
 
-		errs[(-ret) & 0xff]++;
-		answered++;
-		/* Keep the per-socket session count bounded. */
-		if (i % 20000 == 19999) {
-			pmhs_nl_close(nl);
-			nl = pt_open();
-			ASSERT_NE(NULL, nl);
+			mine[256] = fuzz_sender(count / jobs + (j < count % jobs), seed + j,
+						mine, der, derlen, pub, publen);
+			_exit(write(pipes[j][1], mine, sizeof(mine)) == sizeof(mine) ? 0 : 1);
 		}
+		close(pipes[j][1]);
+	}
+	for (int j = 0; j < jobs; j++) {
+		long mine[257] = { 0 };
+
+		EXPECT_EQ(sizeof(mine), read(pipes[j][0], mine, sizeof(mine)));
+		close(pipes[j][0]);
+		waitpid(senders[j], &st, 0);
+		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		for (int e = 0; e < 256; e++)
+			errs[e] += mine[e];
+		answered += mine[256];
 	}
 	kill(churner, SIGKILL);
 	waitpid(churner, &st, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	TH_LOG("%ld messages answered in %.1f s; seed %llu", answered,
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       (unsigned long long)seed);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	TH_LOG("%ld messages answered in %.1f s (%.0f/s), %d senders; seed %llu", answered,
+	       secs, answered / secs, jobs, (unsigned long long)seed);
 	for (int e = 0; e < 256; e++)
 		if (errs[e])
 			TH_LOG("  %-16s %ld", e ? strerror(e) : "success", errs[e]);
@@ -307,7 +350,6 @@ TEST_F_TIMEOUT(f, fuzz_every_op, 3600)
 	EXPECT_LT(0, errs[0]);
 
 	/* The module still works: a full handshake. */
-	pmhs_nl_close(nl);
 	nl = pt_open();
 	ASSERT_NE(NULL, nl);
 	EXPECT_EQ(0, handshake_works(nl));

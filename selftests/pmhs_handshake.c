@@ -389,6 +389,62 @@ TEST_F(vec, logon_and_module_keyring)
 	free(pub);
 }
 
+/*
+ * Keys go only into keyrings the caller may write: a refusal names the
+ * reason, consumes nothing, and the same message goes through once the
+ * caller is allowed to write there.
+ */
+TEST_F(vec, keys_only_where_the_caller_may_write)
+{
+	struct json_object *c = vec_get(self->root, "half.valid.0");
+	struct po_session p = { .mode = PMHS_MODE_RSA_HALF_RECEIVE, .oaep = -1 };
+	const key_perm_t ro = KEY_POS_VIEW | KEY_POS_READ | KEY_POS_SEARCH |
+			      KEY_POS_LINK | KEY_POS_SETATTR;
+	uint8_t *msg, *pub;
+	long len = vec_unhex(vec_str(c, "shake"), &msg);
+	long plen = vec_key_pub_der(self->root, vec_str(c, "sender"), &pub);
+	key_serial_t ring, user;
+	uint32_t id;
+
+	ring = add_key("keyring", "pmhs-test:readonly", NULL, 0, KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, ring);
+	ASSERT_EQ(0, keyctl_setperm(ring, ro));
+	p.identity = vec_str(c, "receiver");
+	p.peer = pub;
+	p.peerlen = plen;
+	p.keyring = ring;
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+	/* Root too: key permissions have no capability override for write. */
+	EXPECT_EQ(-EACCES, po_session_recv(self->nl, id, msg, len, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "no write permission")) {
+		TH_LOG("extack: %s", self->r.extack);
+	}
+	EXPECT_EQ(0, keyctl_read(ring, NULL, 0));
+	/* Nothing was consumed: allowed to write, the same message works. */
+	ASSERT_EQ(0, keyctl_setperm(ring, ro | KEY_POS_WRITE));
+	ASSERT_EQ(0, po_session_recv(self->nl, id, msg, len, &self->r)) {
+		TH_LOG("extack: %s", self->r.extack);
+	}
+	EXPECT_EQ(sizeof(key_serial_t), keyctl_read(ring, (char *)&user, sizeof(user)));
+	EXPECT_EQ(po_serial(&self->r), user);
+
+	/* A key that is not a keyring, and one that does not exist. */
+	user = add_key("user", "pmhs-test:notakeyring", "x", 1, KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, user);
+	p.keyring = user;
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+	EXPECT_NE(0, po_session_recv(self->nl, id, msg, len, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "not a keyring"));
+	p.keyring = 0x7ffffff0;
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
+	EXPECT_NE(0, po_session_recv(self->nl, id, msg, len, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "cannot find the target keyring"));
+	keyctl_unlink(user, KEY_SPEC_SESSION_KEYRING);
+	keyctl_unlink(ring, KEY_SPEC_SESSION_KEYRING);
+	free(msg);
+	free(pub);
+}
+
 TEST_F(vec, password_from_keyring_key)
 {
 	struct json_object *c = vec_get(self->root, "password.valid.1");
