@@ -408,7 +408,7 @@ static void bench_memory(void)
 
 int main(int argc, char *argv[])
 {
-	const char *json = NULL;
+	const char *json = NULL, *only = NULL;
 	struct pmhs_nl *nl;
 	struct pt_reply r;
 	struct utsname u;
@@ -420,6 +420,8 @@ int main(int argc, char *argv[])
 			smoke = true;
 		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json = argv[++i];
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];	/* e.g. "mutual,hybrid", for profiling */
 	}
 	if (!getenv("PMHS_VECTORS") && getenv("PMHS_TOP")) {
 		char dir[4096];
@@ -445,11 +447,17 @@ int main(int argc, char *argv[])
 	printf("kernel %s, %s, %ld CPUs%s\n", u.release, strchr(model, ':') ? strchr(model, ':') + 2 : model,
 	       sysconf(_SC_NPROCESSORS_ONLN), smoke ? " (smoke run: timings not judged)" : "");
 
-	bench_mutual(nl);
-	bench_pbkdf2(nl);
-	bench_hybrid(nl);
-	bench_scaling();
-	bench_memory();
+#define WANT(x) (!only || strstr(only, x))
+	if (WANT("mutual"))
+		bench_mutual(nl);
+	if (WANT("pbkdf2"))
+		bench_pbkdf2(nl);
+	if (WANT("hybrid"))
+		bench_hybrid(nl);
+	if (WANT("scaling"))
+		bench_scaling();
+	if (WANT("memory"))
+		bench_memory();
 
 	if (json) {
 		struct json_object *o = json_object_new_object(), *a = json_object_new_array();
