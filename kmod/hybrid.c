@@ -45,20 +45,19 @@ int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
 }
 
 int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
-			const u8 *in, size_t len, u8 **out, size_t *outlen,
+			u8 *buf, size_t len, size_t *off, size_t *outlen,
 			const char **why)
 {
 	size_t rsa_len, hdr, klen = 0;
 	u8 key[PMHS_RSA_MAX_BYTES];
-	const u8 *nonce, *tag;
-	u8 *pt;
+	u8 nonce[PMHS_HYBRID_NONCE_LEN], tag[PMHS_HYBRID_TAG_LEN];
 	int ret;
 
 	if (len < 2) {
 		*why = "hybrid message too short";
 		return -EBADMSG;
 	}
-	rsa_len = get_unaligned_be16(in);
+	rsa_len = get_unaligned_be16(buf);
 	hdr = 2 + rsa_len + PMHS_HYBRID_NONCE_LEN + PMHS_HYBRID_TAG_LEN;
 	if (len < hdr) {
 		*why = "hybrid message shorter than its header (rsa_len, nonce, tag)";
@@ -68,30 +67,25 @@ int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 		*why = "hybrid message is not for this key (rsa_len differs from our modulus)";
 		return -EBADMSG;
 	}
-	nonce = in + 2 + rsa_len;
-	tag = nonce + PMHS_HYBRID_NONCE_LEN;
-	ret = pmhs_rsa_oaep_decrypt(priv, h, in + 2, rsa_len, key, sizeof(key),
+	memcpy(nonce, buf + 2 + rsa_len, sizeof(nonce));
+	memcpy(tag, buf + 2 + rsa_len + sizeof(nonce), sizeof(tag));
+	ret = pmhs_rsa_oaep_decrypt(priv, h, buf + 2, rsa_len, key, sizeof(key),
 				    &klen);
 	if (ret || klen != PMHS_HYBRID_KEY_LEN) {
 		*why = "cannot decrypt the AES key: not for our key, or corrupted";
 		ret = -EBADMSG;
 		goto out;
 	}
-	pt = kvmalloc(len - hdr + 1, GFP_KERNEL);
-	if (!pt) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	/* A bad tag wipes what was decrypted (the ciphertext's place). */
 	ret = pmhs_gcm_decrypt(key, PMHS_HYBRID_KEY_LEN, nonce,
-			       PMHS_HYBRID_NONCE_LEN, NULL, 0, in + hdr,
-			       len - hdr, tag, pt);
+			       PMHS_HYBRID_NONCE_LEN, NULL, 0, buf + hdr,
+			       len - hdr, tag, buf + hdr);
 	if (ret) {
 		*why = "GCM tag does not verify: tampered or wrong key";
-		kvfree(pt);
 		ret = -EBADMSG;
 		goto out;
 	}
-	*out = pt;
+	*off = hdr;
 	*outlen = len - hdr;
 out:
 	memzero_explicit(key, sizeof(key));

@@ -585,7 +585,7 @@ static struct file *pmhs_nl_fget(int fd, bool out, struct netlink_ext_ack *extac
 static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 			   struct netlink_ext_ack *extack)
 {
-	size_t cap = SZ_64K, len = 0;
+	size_t cap, len = 0;
 	struct file *file;
 	loff_t pos = 0;
 	u8 *buf, *bigger;
@@ -595,6 +595,12 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 	file = pmhs_nl_fget(fd, false, extack);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	/*
+	 * Sized from the file, plus one byte to see EOF without growing:
+	 * each doubling would cost a fresh (zeroed) buffer, a copy and a wipe.
+	 */
+	cap = clamp_t(loff_t, i_size_read(file_inode(file)) + 1, SZ_4K,
+		      PMHS_HYBRID_MAX + 1);
 	buf = kvmalloc(cap, GFP_KERNEL);
 	if (!buf) {
 		ret = -ENOMEM;
@@ -607,7 +613,9 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 				ret = -EFBIG;
 				break;
 			}
-			bigger = kvmalloc(cap * 2, GFP_KERNEL);
+			/* The file grew while we read it. */
+			bigger = kvmalloc(min_t(size_t, cap * 2, PMHS_HYBRID_MAX + 1),
+					  GFP_KERNEL);
 			if (!bigger) {
 				ret = -ENOMEM;
 				break;
@@ -615,7 +623,7 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 			memcpy(bigger, buf, len);
 			kvfree_sensitive(buf, cap);
 			buf = bigger;
-			cap *= 2;
+			cap = min_t(size_t, cap * 2, PMHS_HYBRID_MAX + 1);
 		}
 		n = kernel_read(file, buf + len, cap - len, &pos);
 		if (n < 0) {
@@ -731,9 +739,9 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
 	struct pmhs_identity *id;
-	size_t inlen = 0, outlen = 0;
-	u8 *in = NULL, *out = NULL;
+	size_t inlen = 0, off = 0, outlen = 0;
 	const char *why = NULL;
+	u8 *in = NULL;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_HYBRID_IDENTITY, "identity to decrypt with missing") ||
@@ -749,19 +757,19 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 			      &in, &inlen, info->extack);
 	if (ret)
 		goto out;
+	/* In place: the plaintext overwrites the ciphertext, then is wiped. */
 	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in, inlen,
-				  &out, &outlen, &why);
+				  &off, &outlen, &why);
 	if (ret) {
 		pmhs_extack(info->extack, NULL, why ? why : "hybrid decryption failed");
 		goto out;
 	}
 	ret = pmhs_nl_write_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			       out, outlen, info->extack);
+			       in + off, outlen, info->extack);
 	if (!ret)
 		ret = pmhs_nl_reply_length(info, outlen);
 out:
-	kvfree(in);
-	kvfree_sensitive(out, outlen);
+	kvfree_sensitive(in, inlen);
 	pmhs_identity_put(id);
 	return ret;
 }
@@ -979,8 +987,6 @@ static int pmhs_nl_ipsec_parse(struct genl_info *info, struct pmhs_ipsec *p,
 	p->initiator = nla_get_u32(a[PMHS_A_IPSEC_ROLE]) == PMHS_ROLE_INITIATOR;
 	p->local = nla_get_be32(a[PMHS_A_IPSEC_LOCAL]);
 	p->remote = nla_get_be32(a[PMHS_A_IPSEC_REMOTE]);
-	if (a[PMHS_A_IPSEC_REQID])
-		p->reqid = nla_get_u32(a[PMHS_A_IPSEC_REQID]);
 	ret = pmhs_ipsec_check_addrs(p, info->extack);
 	if (ret)
 		return ret;
@@ -1023,6 +1029,12 @@ int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = pmhs_nl_ipsec_parse(info, &p, secret, &have_secret);
 	if (ret)
 		goto out;
+	/*
+	 * Not in the shared parser: info->attrs only has room up to each
+	 * op's maxattr, and ipsec-down has no reqid (KASAN caught that read).
+	 */
+	if (info->attrs[PMHS_A_IPSEC_REQID])
+		p.reqid = nla_get_u32(info->attrs[PMHS_A_IPSEC_REQID]);
 	msg = pmhs_nl_reply_new(info, nla_total_size(sizeof(u32)) * 2, &hdr);
 	if (!msg) {
 		ret = -ENOMEM;

@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -472,4 +473,4 @@ TEST_F(c, unprivileged_cannot_use_private_keys)
 	EXPECT_EQ(0, WEXITSTATUS(st));
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -284,8 +285,8 @@ FIXTURE_TEARDOWN(f)
 {
 }
 
-/* Up to an hour: the debug lane sends a million messages. */
-TEST_F_TIMEOUT(f, fuzz_every_op, 3600)
+/* Up to two hours: make check-debug sends a million messages. */
+TEST_F_TIMEOUT(f, fuzz_every_op, 7200)
 {
 	const char *cs = getenv("PMHS_FUZZ_COUNT"), *ss = getenv("PMHS_FUZZ_SEED");
 	const char *js = getenv("PMHS_FUZZ_JOBS");
@@ -368,4 +369,4 @@ TEST_F_TIMEOUT(f, fuzz_every_op, 3600)
 	free(pub);
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN

@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -665,4 +666,4 @@ TEST(unload_with_live_objects)
 	free(pub);
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN

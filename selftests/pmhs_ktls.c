@@ -26,6 +26,7 @@
 #include <sched.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -360,4 +361,4 @@ TEST_F(k, capture_shows_records_not_plaintext)
 	free(buf);
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -267,4 +268,4 @@ TEST_F_TIMEOUT(s, handshakes_churn_kills_and_rmmod, 600)
 	EXPECT_EQ(0, pt_sh("insmod %s", ko));
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN

@@ -13,6 +13,7 @@
 #include <linux/pmhs.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_test.h"
 
 FIXTURE(nl) {
@@ -160,4 +161,4 @@ TEST(unload_idle_and_reload)
 	ASSERT_TRUE(pt_family_present());
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN

@@ -68,6 +68,7 @@
 #include <openssl/x509.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -966,4 +967,4 @@ TEST_F(w, kat_ops_refuse)
 	EXPECT_EQ(0, WEXITSTATUS(st));
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN

@@ -28,6 +28,7 @@
 #include <keyutils.h>
 
 #include "kselftest_harness.h"
+#include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -626,4 +627,4 @@ TEST_F(x, unload_keeps_sas_and_takes_no_reference)
 	ASSERT_EQ(0, pt_sh("lsmod | grep -q '^pmhs ' || insmod %s", ko));
 }
 
-TEST_HARNESS_MAIN
+PMHS_TEST_HARNESS_MAIN
