@@ -144,7 +144,7 @@ check: deps
 
 # The debug-kernel lane (tools/check-debug): make check runs it too, with
 # the usual fuzz count; on its own it fuzzes 1,000,000 messages.
-check-debug: deps
+check-debug: deps userspace selftests
 	@tools/check-debug
 .PHONY: check-debug
 
