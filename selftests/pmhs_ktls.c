@@ -50,30 +50,6 @@ static int tcp_pair(int fds[2])
 	return fds[1] < 0 ? -1 : 0;
 }
 
-/* Two logon keys holding the same fresh secret (module-to-module handshake). */
-static int shared_logon(struct pmhs_nl *nl, const char *pw, int32_t *ka, int32_t *kb)
-{
-	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
-				.key_type = PMHS_KEY_TYPE_LOGON };
-	struct pt_reply ra, rb;
-	uint8_t ma[80], mb[80];
-	size_t la, lb;
-	uint32_t ia, ib;
-
-	p.password = pw;
-	if (po_session_new(nl, &p, &ia, &ra) || po_session_new(nl, &p, &ib, &rb))
-		return -1;
-	la = nla_len(ra.tb[PMHS_A_SESSION_MESSAGE]);
-	lb = nla_len(rb.tb[PMHS_A_SESSION_MESSAGE]);
-	memcpy(ma, nla_data(ra.tb[PMHS_A_SESSION_MESSAGE]), la);
-	memcpy(mb, nla_data(rb.tb[PMHS_A_SESSION_MESSAGE]), lb);
-	if (po_session_recv(nl, ia, mb, lb, &ra) || po_session_recv(nl, ib, ma, la, &rb))
-		return -1;
-	*ka = po_serial(&ra);
-	*kb = po_serial(&rb);
-	return 0;
-}
-
 static int ktls(struct pmhs_nl *nl, int fd, int32_t key, int role, int cipher,
 		struct pt_reply *r)
 {
@@ -169,7 +145,7 @@ FIXTURE_SETUP(k)
 	self->nl = pt_open();
 	ASSERT_NE(NULL, self->nl);
 	ASSERT_EQ(0, tcp_pair(self->fds));
-	ASSERT_EQ(0, shared_logon(self->nl, "correct horse battery staple",
+	ASSERT_EQ(0, po_shared_logon(self->nl, "correct horse battery staple",
 				  &self->ka, &self->kb));
 }
 
@@ -228,7 +204,7 @@ TEST_F(k, wrong_key_fails_to_decrypt)
 	int32_t other_a, other_b;
 	long err0 = tls_stat("TlsDecryptError") < 0 ? 0 : tls_stat("TlsDecryptError");
 
-	ASSERT_EQ(0, shared_logon(self->nl, "a different shared password", &other_a,
+	ASSERT_EQ(0, po_shared_logon(self->nl, "a different shared password", &other_a,
 				  &other_b));
 	ASSERT_EQ(0, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR, -1, &self->r));
 	ASSERT_EQ(0, ktls(self->nl, self->fds[1], other_b, PMHS_ROLE_RESPONDER, -1, &self->r));

@@ -184,30 +184,6 @@ static int sa_key(const char *text, uint32_t spi, char *key, size_t size)
 	return 0;
 }
 
-/* Two logon keys holding the same fresh secret (module-to-module handshake). */
-static int shared_logon(struct pmhs_nl *nl, const char *pw, int32_t *ka, int32_t *kb)
-{
-	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
-				.key_type = PMHS_KEY_TYPE_LOGON };
-	struct pt_reply ra, rb;
-	uint8_t ma[80], mb[80];
-	size_t la, lb;
-	uint32_t ia, ib;
-
-	p.password = pw;
-	if (po_session_new(nl, &p, &ia, &ra) || po_session_new(nl, &p, &ib, &rb))
-		return -1;
-	la = nla_len(ra.tb[PMHS_A_SESSION_MESSAGE]);
-	lb = nla_len(rb.tb[PMHS_A_SESSION_MESSAGE]);
-	memcpy(ma, nla_data(ra.tb[PMHS_A_SESSION_MESSAGE]), la);
-	memcpy(mb, nla_data(rb.tb[PMHS_A_SESSION_MESSAGE]), lb);
-	if (po_session_recv(nl, ia, mb, lb, &ra) || po_session_recv(nl, ib, ma, la, &rb))
-		return -1;
-	*ka = po_serial(&ra);
-	*kb = po_serial(&rb);
-	return 0;
-}
-
 struct ipsec_args {
 	int32_t key;		/* 0: leave out */
 	int role;
@@ -339,7 +315,7 @@ FIXTURE_SETUP(x)
 	ASSERT_NE(NULL, self->nl);
 	ASSERT_NE(NULL, self->na);
 	ASSERT_NE(NULL, self->nb);
-	ASSERT_EQ(0, shared_logon(self->nl, "correct horse battery staple",
+	ASSERT_EQ(0, po_shared_logon(self->nl, "correct horse battery staple",
 				  &self->ka, &self->kb));
 	self->a = (struct ipsec_args){ self->ka, PMHS_ROLE_INITIATOR, ADDR_A, ADDR_B,
 				       0, 0, -1 };

@@ -118,3 +118,26 @@ int32_t po_serial(const struct pt_reply *r)
 	return r->tb[PMHS_A_SESSION_KEY_SERIAL] ?
 	       nla_get_s32(r->tb[PMHS_A_SESSION_KEY_SERIAL]) : 0;
 }
+
+int po_shared_logon(struct pmhs_nl *nl, const char *pw, int32_t *ka, int32_t *kb)
+{
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+				.key_type = PMHS_KEY_TYPE_LOGON };
+	struct pt_reply ra, rb;
+	uint8_t ma[80], mb[80];
+	size_t la, lb;
+	uint32_t ia, ib;
+
+	p.password = pw;
+	if (po_session_new(nl, &p, &ia, &ra) || po_session_new(nl, &p, &ib, &rb))
+		return -1;
+	la = nla_len(ra.tb[PMHS_A_SESSION_MESSAGE]);
+	lb = nla_len(rb.tb[PMHS_A_SESSION_MESSAGE]);
+	memcpy(ma, nla_data(ra.tb[PMHS_A_SESSION_MESSAGE]), la);
+	memcpy(mb, nla_data(rb.tb[PMHS_A_SESSION_MESSAGE]), lb);
+	if (po_session_recv(nl, ia, mb, lb, &ra) || po_session_recv(nl, ib, ma, la, &rb))
+		return -1;
+	*ka = po_serial(&ra);
+	*kb = po_serial(&rb);
+	return 0;
+}

@@ -43,5 +43,10 @@ int po_session_recv(struct pmhs_nl *nl, uint32_t id, const uint8_t *msg, size_t 
 		    struct pt_reply *r);
 /* key serial from a reply, 0 if none */
 int32_t po_serial(const struct pt_reply *r);
+/*
+ * A full password handshake between two of our sessions, published as
+ * logon keys: *ka and *kb hold the same fresh secret. 0 or -1.
+ */
+int po_shared_logon(struct pmhs_nl *nl, const char *pw, int32_t *ka, int32_t *kb);
 
 #endif
