@@ -101,6 +101,18 @@ static inline int pmhs_mpi_subm(MPI w, MPI u, MPI v, MPI m)
 	return PMHS_MPI_INT(mpi_subm(w, u, v, m));
 }
 
+/* w = u mod m. 6.12 exports no mpi_mod(): (u - 0) mod m is the same. */
+static inline int pmhs_mpi_mod(MPI w, MPI u, MPI m)
+{
+	MPI zero = mpi_alloc(0);
+	int ret = -ENOMEM;
+
+	if (zero)
+		ret = pmhs_mpi_subm(w, u, zero, m);
+	mpi_free(zero);
+	return ret;
+}
+
 /*
  * Raw RSA public operation on virtual addresses (src and dst must not
  * be on the stack or vmalloc'd on 6.1: they go into scatterlists).

@@ -7,9 +7,10 @@
  * Public operations use the kernel's raw "rsa" akcipher. It only takes
  * moduli whose size rounded up to 64 bits is 1024/1536/2048/3072/4096
  * (and no 1024 in FIPS mode); other keys we accept fall back to
- * mpi_powm(). Private operations use the MPI library directly: CRT with
- * base blinding, and every result is checked with the public exponent
- * before it leaves (a faulty CRT half would otherwise leak a factor).
+ * mpi_powm(). Private operations are CRT with base blinding; each half
+ * is a Montgomery exponentiation (mont.c), and every result is checked
+ * with the public exponent before it leaves (a faulty CRT half would
+ * otherwise leak a factor).
  *
  * Locking: a pub is immutable after creation and refcounted. A priv is
  * immutable except for its blinding pair, which priv->lock protects;
@@ -19,10 +20,10 @@
  * Secrets: stack buffers are memzero_explicit()ed, heap buffers
  * kfree_sensitive()d. The MPI library frees limbs with kfree_sensitive()
  * (including in mpi_resize() and mpi_powm() scratch space), so
- * mpi_free() of a private MPI wipes it. What it cannot give us is
- * constant time: mpi_powm() timing depends on the exponent (dP, dQ are
- * fixed per key; there is no exponent blinding) while blinding hides
- * the base.
+ * mpi_free() of a private MPI wipes it. The halves' timing depends on
+ * the sizes of p, q, dP and dQ only (mont.c); blinding hides the base
+ * from the MPI arithmetic around them (CRT recombination, the check),
+ * which is not constant time.
  */
 #include <crypto/akcipher.h>
 #include <crypto/algapi.h>
@@ -44,6 +45,7 @@
 
 #include "compat.h"
 #include "der.h"
+#include "mont.h"
 #include "rsa.h"
 
 #define PMHS_PSS_SALT_LEN 32
@@ -64,6 +66,7 @@ struct pmhs_rsa_pub {
 struct pmhs_rsa_priv {
 	struct pmhs_rsa_pub *pub;	/* own reference */
 	MPI p, q, dp, dq, qinv;
+	struct pmhs_mont *mp, *mq;	/* NULL: mpi_powm() (see mont.h) */
 	struct mutex lock;		/* protects blind_a, blind_ai */
 	MPI blind_a;			/* r^e mod n */
 	MPI blind_ai;			/* r^-1 mod n */
@@ -472,6 +475,15 @@ out:
 
 /* ---- private keys ---- */
 
+/* x = b^d mod p, for one CRT half (p is priv->p or priv->q) */
+static int pmhs_rsa_half(const struct pmhs_mont *ctx, MPI x, MPI b, MPI d,
+			 MPI p)
+{
+	if (!ctx)
+		return mpi_powm(x, b, d, p);
+	return pmhs_mpi_mod(x, b, p) ?: pmhs_mont_powm(ctx, x, x, d);
+}
+
 /* x = CRT(xp mod p, xq mod q) = xq + q * (qinv * (xp - xq) mod p) */
 static int pmhs_rsa_crt(struct pmhs_rsa_priv *priv, MPI x, MPI xp, MPI xq)
 {
@@ -523,8 +535,8 @@ static int pmhs_rsa_blind_new(struct pmhs_rsa_priv *priv, MPI *pa, MPI *pai)
 		goto out;
 	ret = mpi_sub_ui(pm2, priv->p, 2) ?:
 	      mpi_sub_ui(qm2, priv->q, 2) ?:
-	      mpi_powm(rp, r, pm2, priv->p) ?:
-	      mpi_powm(rq, r, qm2, priv->q) ?:
+	      pmhs_rsa_half(priv->mp, rp, r, pm2, priv->p) ?:
+	      pmhs_rsa_half(priv->mq, rq, r, qm2, priv->q) ?:
 	      pmhs_rsa_crt(priv, ai, rp, rq) ?:
 	      pmhs_mpi_mulm(t, r, ai, pub->n) ?:
 	      mpi_powm(a, r, pub->e, pub->n);
@@ -626,8 +638,8 @@ static int pmhs_rsa_private(struct pmhs_rsa_priv *priv, const u8 *in, u8 *out)
 	if (ret)
 		goto out;
 	ret = pmhs_mpi_mulm(cb, c, a, pub->n) ?:
-	      mpi_powm(m1, cb, priv->dp, priv->p) ?:
-	      mpi_powm(m2, cb, priv->dq, priv->q) ?:
+	      pmhs_rsa_half(priv->mp, m1, cb, priv->dp, priv->p) ?:
+	      pmhs_rsa_half(priv->mq, m2, cb, priv->dq, priv->q) ?:
 	      pmhs_rsa_crt(priv, m, m1, m2) ?:
 	      pmhs_mpi_mulm(m, m, ai, pub->n) ?:
 	      mpi_powm(chk, m, pub->e, pub->n);
@@ -659,6 +671,8 @@ void pmhs_rsa_priv_free(struct pmhs_rsa_priv *priv)
 	/* mpi_free() releases limbs with kfree_sensitive() */
 	mpi_free(priv->blind_ai);
 	mpi_free(priv->blind_a);
+	pmhs_mont_free(priv->mq);
+	pmhs_mont_free(priv->mp);
 	mpi_free(priv->qinv);
 	mpi_free(priv->dq);
 	mpi_free(priv->dp);
@@ -749,6 +763,17 @@ out:
 	return ret;
 }
 
+/* Montgomery contexts for p and q, where the architecture has them */
+static int pmhs_rsa_mont_new(struct pmhs_rsa_priv *priv)
+{
+	int ret = pmhs_mont_new(priv->p, &priv->mp) ?:
+		  pmhs_mont_new(priv->q, &priv->mq);
+
+	if (ret == -EOPNOTSUPP)
+		return 0;	/* both NULL: mpi_powm() */
+	return ret;
+}
+
 int pmhs_rsa_priv_from_pkcs1(const u8 *der, size_t len,
 			     struct pmhs_rsa_priv **out, const char **why)
 {
@@ -786,10 +811,9 @@ int pmhs_rsa_priv_from_pkcs1(const u8 *der, size_t len,
 	priv->qinv = mpi_read_raw_data(raw.qinv, raw.qinv_sz);
 	if (!priv->p || !priv->q || !priv->dp || !priv->dq || !priv->qinv)
 		goto err;
-	ret = pmhs_rsa_priv_check(priv);
-	if (!ret)
-		ret = pmhs_rsa_blind_new(priv, &priv->blind_a,
-					 &priv->blind_ai);
+	ret = pmhs_rsa_priv_check(priv) ?:
+	      pmhs_rsa_mont_new(priv) ?:
+	      pmhs_rsa_blind_new(priv, &priv->blind_a, &priv->blind_ai);
 	if (ret) {
 		if (ret == -EINVAL)
 			*why = "inconsistent RSA private key";
