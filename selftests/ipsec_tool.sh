@@ -4,6 +4,7 @@
 # listen/connect handshake made: ping works through ESP, the SA counters
 # move, down removes SAs and policies, and errors explain themselves.
 set -u
+. "$(dirname "$0")/lib/netns.sh"
 n=0
 fails=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -13,10 +14,7 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 echo "TAP version 13"
 d=$(mktemp -d)
 A="ip netns exec ip_a" B="ip netns exec ip_b"
-ip netns add ip_a && ip netns add ip_b &&
-ip link add ia netns ip_a type veth peer name ib netns ip_b &&
-$A ip addr add 10.77.1.1/24 dev ia && $A ip link set ia up &&
-$B ip addr add 10.77.1.2/24 dev ib && $B ip link set ib up
+veth_pair ip_a ip_b ia ib 10.77.1
 check "two namespaces on a veth pair" test $? = 0
 
 umask 077

@@ -4,6 +4,7 @@
 # handshake's secret keys kernel TLS inside the kernel, and a file crosses
 # byte for byte; a wrong password fails before any data moves.
 set -u
+. "$(dirname "$0")/lib/netns.sh"
 n=0
 fails=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -13,10 +14,7 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 echo "TAP version 13"
 d=$(mktemp -d)
 A="ip netns exec kt_a" B="ip netns exec kt_b"
-ip netns add kt_a && ip netns add kt_b &&
-ip link add ka netns kt_a type veth peer name kb netns kt_b &&
-$A ip addr add 10.88.0.1/24 dev ka && $A ip link set ka up &&
-$B ip addr add 10.88.0.2/24 dev kb && $B ip link set kb up
+veth_pair kt_a kt_b ka kb 10.88.0
 check "two namespaces on a veth pair" test $? = 0
 
 umask 077

@@ -7,6 +7,7 @@
 # two pmhs-ctl processes over FIFOs and over TCP between two network
 # namespaces, pins, broken TCP peers, hybrid encryption. TAP output.
 . "$(dirname "$0")/tool/lib.sh"
+. "$TOP/selftests/lib/netns.sh"
 vector_keys
 PY=/usr/bin/python3
 
@@ -186,13 +187,8 @@ ok $(rc_is $EXIT_VERIFY && err_has "kernel:" && err_has "warning: weak password"
 
 # --------------------------------------------------- TCP between namespaces
 section "TCP between namespaces"
-modprobe veth 2>/dev/null
-ip netns add a && ip netns add b && NS_UP=1
-ip link add va netns a type veth peer name vb netns b
-ip -n a addr add 10.99.0.1/24 dev va
-ip -n b addr add 10.99.0.2/24 dev vb
-for n in a b; do ip -n $n link set lo up; done
-ip -n a link set va up && ip -n b link set vb up
+NS_UP=1
+veth_pair a b va vb 10.99.0
 # A hung side must fail the test, not the whole run.
 in_a() { timeout 30 ip netns exec a "$CTL" "$@"; }
 in_b() { timeout 30 ip netns exec b "$CTL" "$@"; }
