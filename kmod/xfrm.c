@@ -293,9 +293,6 @@ int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
 	int ret, i;
 	u32 spi;
 
-	ret = pmhs_ipsec_check_addrs(p, extack);
-	if (ret)
-		return ret;
 	if (p->spi_i2r == p->spi_r2i) {
 		NL_SET_ERR_MSG(extack, "the two directions need different SPIs");
 		return -EINVAL;
@@ -371,9 +368,6 @@ int pmhs_ipsec_down(struct net *net, const struct pmhs_ipsec *p,
 	__be32 src, dst;
 	u32 spi;
 
-	ret = pmhs_ipsec_check_addrs(p, extack);
-	if (ret)
-		return ret;
 	/* Policies first: no packet should meet a policy without its SA. */
 	for (i = 0; i < 2; i++) {
 		bool out = i;

@@ -27,7 +27,9 @@ int pmhs_ipsec_check_addrs(const struct pmhs_ipsec *p,
 /*
  * Install both SAs and both policies in @net, or nothing. The SAs and
  * policies then belong to xfrm, like those of `ip xfrm`: pmhs keeps no
- * reference to them.
+ * reference to them. Here and in down, @p has passed
+ * pmhs_ipsec_check_addrs() (the netlink parser checks it before it
+ * reads any key).
  */
 int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
 		  const u8 secret[32], struct netlink_ext_ack *extack);
