@@ -3,7 +3,7 @@
  * Identities and the single-shot operations through the real module:
  * import/get/dump/delete, key-size policy, every OAEP, PSS and hybrid
  * vector of poorman-v1.json, 1 MiB hybrid both ways, and agreement with
- * OpenSSL in both directions.
+ * OpenSSL in both directions, also for keys of odd shapes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,7 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
@@ -48,6 +50,7 @@ FIXTURE_TEARDOWN(c)
 {
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		po_identity_del(self->nl, keys[i]);
+	po_identity_del(self->nl, "odd");	/* odd_shaped_keys_...: if it stopped */
 	po_config(self->nl, 60, 0);
 	json_object_put(self->root);
 	pmhs_nl_close(self->nl);
@@ -257,6 +260,137 @@ TEST_F(c, agrees_with_openssl)
 	EVP_PKEY_free(k);
 	free(der);
 	free(pub);
+}
+
+/*
+ * An RSA key (e = 65537) from primes of @pbits and @qbits, which need not
+ * be equal, nor multiples of 64: the shapes generators do not make.
+ */
+static EVP_PKEY *odd_key(int pbits, int qbits)
+{
+	BIGNUM *p = BN_new(), *q = BN_new(), *n = BN_new(), *e = BN_new();
+	BIGNUM *d = BN_new(), *p1 = BN_new(), *q1 = BN_new(), *phi = BN_new();
+	BIGNUM *dp = BN_new(), *dq = BN_new(), *qinv = BN_new(), *g = BN_new();
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	BN_CTX *bc = BN_CTX_new();
+	EVP_PKEY *k = NULL;
+	OSSL_PARAM *par;
+
+	BN_set_word(e, 65537);
+	do {
+		BN_generate_prime_ex(p, pbits, 0, NULL, NULL, NULL);
+		BN_sub(p1, p, BN_value_one());
+		BN_gcd(g, p1, e, bc);
+	} while (!BN_is_one(g));
+	do {
+		BN_generate_prime_ex(q, qbits, 0, NULL, NULL, NULL);
+		BN_sub(q1, q, BN_value_one());
+		BN_gcd(g, q1, e, bc);
+	} while (!BN_is_one(g) || !BN_cmp(p, q));
+	BN_mul(n, p, q, bc);
+	BN_mul(phi, p1, q1, bc);
+	BN_mod_inverse(d, e, phi, bc);
+	BN_mod(dp, d, p1, bc);
+	BN_mod(dq, d, q1, bc);
+	BN_mod_inverse(qinv, q, p, bc);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, p);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, q);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dp);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dq);
+	OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv);
+	par = OSSL_PARAM_BLD_to_param(bld);
+	if (par && EVP_PKEY_fromdata_init(ctx) == 1)
+		EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_KEYPAIR, par);
+	OSSL_PARAM_free(par);
+	OSSL_PARAM_BLD_free(bld);
+	EVP_PKEY_CTX_free(ctx);
+	BN_CTX_free(bc);
+	for (BIGNUM **x = (BIGNUM *[]){ p, q, n, e, d, p1, q1, phi, dp, dq, qinv, g, NULL };
+	     *x; x++)
+		BN_clear_free(*x);
+	return k;
+}
+
+/*
+ * Private operations on keys whose primes differ in size or are not
+ * whole limbs (each CRT half has its own Montgomery context): the
+ * kernel's PSS signatures verify in OpenSSL, and it decrypts what
+ * OpenSSL encrypted, with both OAEP hashes.
+ */
+TEST_F(c, odd_shaped_keys_agree_with_openssl)
+{
+	static const int shapes[][2] = {
+		{ 1024, 1023 },	/* a 2047-bit modulus */
+		{ 1050, 1050 },	/* 17 limbs a prime */
+		{ 900, 1148 },	/* unbalanced: 15 and 18 limbs */
+		{ 772, 772 },	/* 1544 bits */
+		{ 1400, 1700 },	/* 3100 bits, unbalanced */
+	};
+	static const uint8_t text[] = "odd shapes";
+
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		EVP_PKEY *k = odd_key(shapes[i][0], shapes[i][1]);
+		unsigned char *der = NULL;
+		uint8_t ct[512];
+		EVP_MD_CTX *md;
+		EVP_PKEY_CTX *ctx;
+		struct nl_msg *m;
+		size_t klen, len;
+		int dlen;
+
+		ASSERT_NE(NULL, k);
+		klen = EVP_PKEY_get_size(k);
+		dlen = i2d_PrivateKey(k, &der);
+		ASSERT_LT(0, dlen);
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+		nla_put_string(m, PMHS_A_IDENTITY_NAME, "odd");
+		nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
+		OPENSSL_clear_free(der, dlen);
+		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r))
+			TH_LOG("shape %d+%d bits: %s", shapes[i][0], shapes[i][1], self->r.extack);
+
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_SIGN, 0);
+		nla_put_string(m, PMHS_A_RSA_IDENTITY, "odd");
+		nla_put(m, PMHS_A_RSA_DATA, sizeof(text), text);
+		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
+		ASSERT_EQ(klen, nla_len(self->r.tb[PMHS_A_RSA_SIGNATURE]));
+		md = EVP_MD_CTX_new();
+		ASSERT_EQ(1, EVP_DigestVerifyInit(md, &ctx, EVP_sha256(), NULL, k));
+		EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING);
+		EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32);
+		EXPECT_EQ(1, EVP_DigestVerify(md, nla_data(self->r.tb[PMHS_A_RSA_SIGNATURE]),
+					      klen, text, sizeof(text)))
+			TH_LOG("shape %d+%d bits: OpenSSL rejects the signature",
+			       shapes[i][0], shapes[i][1]);
+		EVP_MD_CTX_free(md);
+
+		for (int h = 0; h < 2; h++) {
+			ctx = EVP_PKEY_CTX_new(k, NULL);
+			EVP_PKEY_encrypt_init(ctx);
+			EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING);
+			EVP_PKEY_CTX_set_rsa_oaep_md(ctx, h ? EVP_sha256() : EVP_sha1());
+			EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, h ? EVP_sha256() : EVP_sha1());
+			len = sizeof(ct);
+			ASSERT_EQ(1, EVP_PKEY_encrypt(ctx, ct, &len, text, sizeof(text)));
+			EVP_PKEY_CTX_free(ctx);
+			m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
+			nla_put_string(m, PMHS_A_RSA_IDENTITY, "odd");
+			nla_put(m, PMHS_A_RSA_DATA, len, ct);
+			nla_put_u32(m, PMHS_A_RSA_OAEP_HASH, h);
+			ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r))
+				TH_LOG("shape %d+%d bits, OAEP hash %d: %s", shapes[i][0],
+				       shapes[i][1], h, self->r.extack);
+			ASSERT_EQ(sizeof(text), nla_len(self->r.tb[PMHS_A_RSA_DATA]));
+			EXPECT_EQ(0, memcmp(text, nla_data(self->r.tb[PMHS_A_RSA_DATA]),
+					    sizeof(text)));
+		}
+		ASSERT_EQ(0, po_identity_del(self->nl, "odd"));
+		EVP_PKEY_free(k);
+	}
 }
 
 /* Run hybrid-(en|de)crypt from memfd @in into a new memfd; returns errno. */
