@@ -12,36 +12,35 @@
 #include "gcm16.h"
 #include "hybrid.h"
 
+size_t pmhs_hybrid_header_len(const struct pmhs_rsa_pub *pub)
+{
+	return 2 + pmhs_rsa_size(pub) + PMHS_HYBRID_NONCE_LEN + PMHS_HYBRID_TAG_LEN;
+}
+
 int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
-			const u8 *in, size_t len, u8 **out, size_t *outlen)
+			u8 *buf, size_t len)
 {
 	size_t rsa_len = pmhs_rsa_size(pub);
-	size_t hdr = 2 + rsa_len + PMHS_HYBRID_NONCE_LEN + PMHS_HYBRID_TAG_LEN;
+	size_t hdr = pmhs_hybrid_header_len(pub);
 	u8 key[PMHS_HYBRID_KEY_LEN];
-	u8 *buf, *nonce, *tag;
+	u8 *nonce, *tag;
 	int ret;
 
-	buf = kvmalloc(hdr + len, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
 	nonce = buf + 2 + rsa_len;
 	tag = nonce + PMHS_HYBRID_NONCE_LEN;
 	put_unaligned_be16(rsa_len, buf);
 	get_random_bytes(key, sizeof(key));
 	get_random_bytes(nonce, PMHS_HYBRID_NONCE_LEN);
 	ret = pmhs_rsa_oaep_encrypt(pub, h, key, sizeof(key), buf + 2);
+	/* A second buffer would cost a zeroed 1 MiB and its wipe: in place. */
 	if (!ret)
 		ret = pmhs_gcm_encrypt(key, sizeof(key), nonce,
-				       PMHS_HYBRID_NONCE_LEN, NULL, 0, in, len,
-				       buf + hdr, tag);
+				       PMHS_HYBRID_NONCE_LEN, NULL, 0, buf + hdr,
+				       len, buf + hdr, tag);
+	else
+		memzero_explicit(buf + hdr, len);
 	memzero_explicit(key, sizeof(key));
-	if (ret) {
-		kvfree(buf);
-		return ret;
-	}
-	*out = buf;
-	*outlen = hdr + len;
-	return 0;
+	return ret;
 }
 
 int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,

@@ -8,9 +8,15 @@
 #define PMHS_HYBRID_TAG_LEN	16
 #define PMHS_HYBRID_KEY_LEN	32
 
-/* Output buffers are kvmalloc'd; the caller kvfree()s (decrypt: kvfree_sensitive). */
+/* Bytes of a message to @pub before the ciphertext. */
+size_t pmhs_hybrid_header_len(const struct pmhs_rsa_pub *pub);
+/*
+ * In place: buf holds pmhs_hybrid_header_len(pub) free bytes, then @len
+ * bytes of plaintext; on success buf[0 .. header + len) is the message and
+ * no plaintext is left. On failure the plaintext's place is wiped.
+ */
 int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
-			const u8 *in, size_t len, u8 **out, size_t *outlen);
+			u8 *buf, size_t len);
 /* In place: the plaintext is buf[*off .. *off + *outlen). */
 int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 			u8 *buf, size_t len, size_t *off, size_t *outlen,

@@ -582,7 +582,11 @@ static struct file *pmhs_nl_fget(int fd, bool out, struct netlink_ext_ack *extac
 	return file;
 }
 
-static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
+/*
+ * The whole of in-fd, at *out + @room: the caller's @room bytes come first
+ * (a header to write in place). *outlen counts the file's bytes only.
+ */
+static int pmhs_nl_read_fd(int fd, size_t room, u8 **out, size_t *outlen,
 			   struct netlink_ext_ack *extack)
 {
 	size_t cap, len = 0;
@@ -601,7 +605,7 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 	 */
 	cap = clamp_t(loff_t, i_size_read(file_inode(file)) + 1, SZ_4K,
 		      PMHS_HYBRID_MAX + 1);
-	buf = kvmalloc(cap, GFP_KERNEL);
+	buf = kvmalloc(room + cap, GFP_KERNEL);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto out_put;
@@ -614,18 +618,18 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 				break;
 			}
 			/* The file grew while we read it. */
-			bigger = kvmalloc(min_t(size_t, cap * 2, PMHS_HYBRID_MAX + 1),
+			bigger = kvmalloc(room + min_t(size_t, cap * 2, PMHS_HYBRID_MAX + 1),
 					  GFP_KERNEL);
 			if (!bigger) {
 				ret = -ENOMEM;
 				break;
 			}
-			memcpy(bigger, buf, len);
-			kvfree_sensitive(buf, cap);
+			memcpy(bigger + room, buf + room, len);
+			kvfree_sensitive(buf, room + cap);
 			buf = bigger;
 			cap = min_t(size_t, cap * 2, PMHS_HYBRID_MAX + 1);
 		}
-		n = kernel_read(file, buf + len, cap - len, &pos);
+		n = kernel_read(file, buf + room + len, cap - len, &pos);
 		if (n < 0) {
 			NL_SET_ERR_MSG(extack, "cannot read in-fd");
 			ret = n;
@@ -636,7 +640,7 @@ static int pmhs_nl_read_fd(int fd, u8 **out, size_t *outlen,
 		len += n;
 	}
 	if (ret) {
-		kvfree_sensitive(buf, cap);
+		kvfree_sensitive(buf, room + cap);
 	} else {
 		*out = buf;
 		*outlen = len;
@@ -699,9 +703,9 @@ int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *spki = info->attrs[PMHS_A_HYBRID_PEER_PUBKEY];
 	struct pmhs_rsa_pub *pub = NULL;
-	u8 *in = NULL, *out = NULL;
-	size_t inlen = 0, outlen = 0;
+	size_t inlen = 0, hdr = 0;
 	const char *why = NULL;
+	u8 *buf = NULL;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_HYBRID_PEER_PUBKEY, "public key to encrypt to missing") ||
@@ -714,23 +718,28 @@ int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 			    why ? why : "cannot parse the public key");
 		return ret;
 	}
+	/* Read after the header's room, encrypted in place. */
+	hdr = pmhs_hybrid_header_len(pub);
 	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			      &in, &inlen, info->extack);
+			      hdr, &buf, &inlen, info->extack);
 	if (ret)
 		goto out;
-	ret = pmhs_hybrid_encrypt(pub, pmhs_nl_hybrid_hash(info), in, inlen,
-				  &out, &outlen);
+	ret = pmhs_hybrid_encrypt(pub, pmhs_nl_hybrid_hash(info), buf, inlen);
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "hybrid encryption failed");
 		goto out;
 	}
 	ret = pmhs_nl_write_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			       out, outlen, info->extack);
+			       buf, hdr + inlen, info->extack);
 	if (!ret)
-		ret = pmhs_nl_reply_length(info, outlen);
+		ret = pmhs_nl_reply_length(info, hdr + inlen);
+	/* Only ciphertext is left: no wipe needed. */
+	kvfree(buf);
+	pmhs_rsa_pub_put(pub);
+	return ret;
 out:
-	kvfree_sensitive(in, inlen);
-	kvfree(out);
+	if (buf)
+		kvfree_sensitive(buf, hdr + inlen);
 	pmhs_rsa_pub_put(pub);
 	return ret;
 }
@@ -754,7 +763,7 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			      &in, &inlen, info->extack);
+			      0, &in, &inlen, info->extack);
 	if (ret)
 		goto out;
 	/* In place: the plaintext overwrites the ciphertext, then is wiped. */
