@@ -58,8 +58,7 @@ struct pmhs_rsa_pub {
 	unsigned int size;		/* bytes */
 	struct crypto_akcipher *tfm;	/* NULL: use mpi_powm() */
 	unsigned int tfm_len;		/* its output size: n rounded to limbs */
-	u8 *spki;			/* canonical SubjectPublicKeyInfo */
-	size_t spki_len;
+	/* SHA-256 of the canonical SPKI, which is not kept (encoded on demand) */
 	u8 fpr[PMHS_RSA_FPR_LEN];
 };
 
@@ -170,7 +169,6 @@ static void pmhs_rsa_pub_free(struct pmhs_rsa_pub *pub)
 		crypto_free_akcipher(pub->tfm);
 	mpi_free(pub->n);
 	mpi_free(pub->e);
-	kfree(pub->spki);
 	kfree(pub);
 }
 
@@ -269,8 +267,9 @@ static int pmhs_rsa_pub_new(const u8 *n, size_t nlen, const u8 *e,
 {
 	struct pmhs_rsa_pub *pub;
 	const u8 *rpk;
-	size_t rpk_len;
+	size_t rpk_len, spki_len;
 	unsigned int bits;
+	u8 *spki;
 	int ret;
 
 	pmhs_trim(&n, &nlen);
@@ -306,17 +305,23 @@ static int pmhs_rsa_pub_new(const u8 *n, size_t nlen, const u8 *e,
 	ret = -ENOMEM;
 	if (!pub->n || !pub->e)
 		goto err;
-	ret = pmhs_rsa_encode_spki(n, nlen, e, elen, &pub->spki,
-				   &pub->spki_len, &rpk, &rpk_len);
+	/*
+	 * Every handshake session holds its peer's key: keeping the SPKI as
+	 * well would cost a kmalloc-512 each, for an export that is rare.
+	 */
+	ret = pmhs_rsa_encode_spki(n, nlen, e, elen, &spki, &spki_len, &rpk,
+				   &rpk_len);
 	if (ret)
 		goto err;
-	ret = crypto_shash_tfm_digest(pmhs_sha256_tfm, pub->spki,
-				      pub->spki_len, pub->fpr);
+	ret = crypto_shash_tfm_digest(pmhs_sha256_tfm, spki, spki_len,
+				      pub->fpr);
 	if (ret) {
 		*why = "SHA-256 failed";
+		kfree(spki);
 		goto err;
 	}
 	pmhs_rsa_pub_tfm(pub, rpk, rpk_len);
+	kfree(spki);
 	*out = pub;
 	*why = NULL;
 	return 0;
@@ -402,11 +407,21 @@ size_t pmhs_rsa_size(const struct pmhs_rsa_pub *pub)
 int pmhs_rsa_pub_to_spki(const struct pmhs_rsa_pub *pub, u8 **der,
 			 size_t *len)
 {
-	*der = kmemdup(pub->spki, pub->spki_len, GFP_KERNEL);
-	if (!*der)
+	size_t elen = DIV_ROUND_UP(mpi_get_nbits(pub->e), 8), rpk_len;
+	const u8 *rpk;
+	u8 *n;
+	int ret;
+
+	/* n, then e right after it: both exact length, no leading zeros. */
+	n = kmalloc(pub->size + elen, GFP_KERNEL);
+	if (!n)
 		return -ENOMEM;
-	*len = pub->spki_len;
-	return 0;
+	pmhs_mpi_to_be(pub->n, n, pub->size);
+	pmhs_mpi_to_be(pub->e, n + pub->size, elen);
+	ret = pmhs_rsa_encode_spki(n, pub->size, n + pub->size, elen, der, len,
+				   &rpk, &rpk_len);
+	kfree(n);
+	return ret;
 }
 
 int pmhs_rsa_fingerprint(const struct pmhs_rsa_pub *pub,
@@ -419,9 +434,7 @@ int pmhs_rsa_fingerprint(const struct pmhs_rsa_pub *pub,
 bool pmhs_rsa_pub_equal(const struct pmhs_rsa_pub *a,
 			const struct pmhs_rsa_pub *b)
 {
-	return a == b || (a->spki_len == b->spki_len &&
-			  /* public data: memcmp is fine */
-			  !memcmp(a->spki, b->spki, a->spki_len));
+	return a == b || (!mpi_cmp(a->n, b->n) && !mpi_cmp(a->e, b->e));
 }
 
 /*
