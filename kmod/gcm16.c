@@ -219,11 +219,15 @@ static int pmhs_gcm_setup(struct pmhs_gcm *g, const u8 *key, unsigned int keylen
 }
 
 /*
- * CTR-crypt len bytes from in to out, starting at inc32(J0), and GHASH the
- * ciphertext on the way: the output when encrypting, the input when not.
+ * CTR-crypt len bytes of in, starting at inc32(J0). Without @emit
+ * (encrypting) the ciphertext goes to out and is GHASHed on the way; with
+ * it (decrypting, the tag already checked) each piece goes to out, one
+ * chunk long, and on to @emit.
  */
 static int pmhs_gcm_crypt(struct pmhs_gcm *g, const u8 *in, u8 *out,
-			  size_t len, bool enc)
+			  size_t len,
+			  int (*emit)(void *ctx, const u8 *p, size_t n),
+			  void *ctx)
 {
 	u8 ctr[PMHS_GCM_BLOCK];
 	u32 low = get_unaligned_be32(g->j0 + 12) + 1;
@@ -239,11 +243,12 @@ static int pmhs_gcm_crypt(struct pmhs_gcm *g, const u8 *in, u8 *out,
 		if (n > to_wrap * PMHS_GCM_BLOCK)
 			n = to_wrap * PMHS_GCM_BLOCK;
 		put_unaligned_be32(low, ctr + 12);
-		if (!enc)
-			ret = pmhs_ghash_update(g, in + off, n);
-		ret = ret ?: pmhs_gcm_ctr(g, ctr, in + off, out + off, n);
-		if (!ret && enc)
-			ret = pmhs_ghash_update(g, out + off, n);
+		if (emit)
+			ret = pmhs_gcm_ctr(g, ctr, in + off, out, n) ?:
+			      emit(ctx, out, n);
+		else
+			ret = pmhs_gcm_ctr(g, ctr, in + off, out + off, n) ?:
+			      pmhs_ghash_update(g, out + off, n);
 		if (ret)
 			break;
 		/* Only the last piece may be a partial block. */
@@ -269,19 +274,28 @@ static int pmhs_gcm_tag(struct pmhs_gcm *g, size_t aadlen, size_t len,
 	return ret;
 }
 
-/* GHASH the AAD in chunks (it may be long), padded. */
-static int pmhs_ghash_aad(struct pmhs_gcm *g, const u8 *aad, size_t aadlen)
+/* GHASH len bytes in chunks (they may be long). */
+static int pmhs_ghash_data(struct pmhs_gcm *g, const u8 *p, size_t len)
 {
 	size_t n;
-	int ret = pmhs_ghash_init(g);
+	int ret = 0;
 
-	while (!ret && aadlen) {
-		n = min_t(size_t, aadlen, PMHS_GCM_CHUNK);
-		ret = pmhs_ghash_update(g, aad, n);
-		aad += n;
-		aadlen -= n;
+	while (!ret && len) {
+		n = min_t(size_t, len, PMHS_GCM_CHUNK);
+		ret = pmhs_ghash_update(g, p, n);
+		p += n;
+		len -= n;
+		cond_resched();
 	}
-	return ret ?: pmhs_ghash_pad(g);
+	return ret;
+}
+
+/* GHASH the AAD, padded. */
+static int pmhs_ghash_aad(struct pmhs_gcm *g, const u8 *aad, size_t aadlen)
+{
+	return pmhs_ghash_init(g) ?:
+	       pmhs_ghash_data(g, aad, aadlen) ?:
+	       pmhs_ghash_pad(g);
 }
 
 int pmhs_gcm_encrypt(const u8 *key, unsigned int keylen, const u8 *iv,
@@ -293,7 +307,7 @@ int pmhs_gcm_encrypt(const u8 *key, unsigned int keylen, const u8 *iv,
 
 	ret = pmhs_gcm_setup(&g, key, keylen, iv, ivlen) ?:
 	      pmhs_ghash_aad(&g, aad, aadlen) ?:
-	      pmhs_gcm_crypt(&g, in, out, len, true) ?:
+	      pmhs_gcm_crypt(&g, in, out, len, NULL, NULL) ?:
 	      pmhs_gcm_tag(&g, aadlen, len, tag);
 	if (ret) {
 		memzero_explicit(out, len);
@@ -303,28 +317,66 @@ int pmhs_gcm_encrypt(const u8 *key, unsigned int keylen, const u8 *iv,
 	return ret;
 }
 
+int pmhs_gcm_decrypt_stream(const u8 *key, unsigned int keylen,
+			    const u8 *iv, unsigned int ivlen, const u8 *aad,
+			    size_t aadlen, const u8 *in, size_t len,
+			    const u8 tag[16],
+			    int (*emit)(void *ctx, const u8 *p, size_t n),
+			    void *ctx)
+{
+	u8 want[PMHS_GCM_TAG_SIZE];
+	struct pmhs_gcm g;
+	u8 *bounce = NULL;
+	int ret;
+
+	/*
+	 * Two passes: GHASH and the tag first, so that no plaintext exists
+	 * before the ciphertext is authenticated; then CTR through a small
+	 * bounce buffer, so that only that buffer ever needs wiping.
+	 */
+	ret = pmhs_gcm_setup(&g, key, keylen, iv, ivlen) ?:
+	      pmhs_ghash_aad(&g, aad, aadlen) ?:
+	      pmhs_ghash_data(&g, in, len) ?:
+	      pmhs_gcm_tag(&g, aadlen, len, want);
+	if (!ret && crypto_memneq(want, tag, PMHS_GCM_TAG_SIZE))
+		ret = -EBADMSG;
+	if (!ret && len) {
+		bounce = kmalloc(min_t(size_t, len, PMHS_GCM_CHUNK), GFP_KERNEL);
+		ret = bounce ? pmhs_gcm_crypt(&g, in, bounce, len, emit, ctx) :
+			       -ENOMEM;
+	}
+	kfree_sensitive(bounce);
+	memzero_explicit(want, sizeof(want));
+	pmhs_gcm_free(&g);
+	return ret;
+}
+
+struct pmhs_gcm_sink {
+	u8 *out;
+	size_t off;
+};
+
+static int pmhs_gcm_copy_out(void *ctx, const u8 *p, size_t n)
+{
+	struct pmhs_gcm_sink *s = ctx;
+
+	memcpy(s->out + s->off, p, n);
+	s->off += n;
+	return 0;
+}
+
 int pmhs_gcm_decrypt(const u8 *key, unsigned int keylen, const u8 *iv,
 		     unsigned int ivlen, const u8 *aad, size_t aadlen,
 		     const u8 *in, size_t len, const u8 tag[16], u8 *out)
 {
-	u8 want[PMHS_GCM_TAG_SIZE];
-	struct pmhs_gcm g;
+	struct pmhs_gcm_sink s = { .out = out };
 	int ret;
 
-	/*
-	 * One pass: the plaintext lands in out, which the caller only sees
-	 * after the tag has been checked, and is wiped if it does not match.
-	 */
-	ret = pmhs_gcm_setup(&g, key, keylen, iv, ivlen) ?:
-	      pmhs_ghash_aad(&g, aad, aadlen) ?:
-	      pmhs_gcm_crypt(&g, in, out, len, false) ?:
-	      pmhs_gcm_tag(&g, aadlen, len, want);
-	if (!ret && crypto_memneq(want, tag, PMHS_GCM_TAG_SIZE))
-		ret = -EBADMSG;
+	/* In place works: each piece is read before its place is written. */
+	ret = pmhs_gcm_decrypt_stream(key, keylen, iv, ivlen, aad, aadlen, in,
+				      len, tag, pmhs_gcm_copy_out, &s);
 	if (ret)
 		memzero_explicit(out, len);
-	memzero_explicit(want, sizeof(want));
-	pmhs_gcm_free(&g);
 	return ret;
 }
 

@@ -14,7 +14,19 @@
 int pmhs_gcm_encrypt(const u8 *key, unsigned int keylen, const u8 *iv,
 		     unsigned int ivlen, const u8 *aad, size_t aadlen,
 		     const u8 *in, size_t len, u8 *out, u8 tag[16]);
-/* Checks the tag first: -EBADMSG and a zeroed out if it does not match. */
+/*
+ * Checks the tag over all of @in first (-EBADMSG, nothing emitted), then
+ * hands the plaintext to @emit in pieces of up to 16 KiB from a buffer
+ * that is wiped afterwards; @in is only read. An error from @emit stops
+ * it and is returned.
+ */
+int pmhs_gcm_decrypt_stream(const u8 *key, unsigned int keylen,
+			    const u8 *iv, unsigned int ivlen, const u8 *aad,
+			    size_t aadlen, const u8 *in, size_t len,
+			    const u8 tag[16],
+			    int (*emit)(void *ctx, const u8 *p, size_t n),
+			    void *ctx);
+/* The same into @out: -EBADMSG and a zeroed out if the tag does not match. */
 int pmhs_gcm_decrypt(const u8 *key, unsigned int keylen, const u8 *iv,
 		     unsigned int ivlen, const u8 *aad, size_t aadlen,
 		     const u8 *in, size_t len, const u8 tag[16], u8 *out);

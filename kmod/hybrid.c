@@ -44,8 +44,9 @@ int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
 }
 
 int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
-			u8 *buf, size_t len, size_t *off, size_t *outlen,
-			const char **why)
+			const u8 *buf, size_t len,
+			int (*emit)(void *ctx, const u8 *p, size_t n),
+			void *ctx, size_t *outlen, const char **why)
 {
 	size_t rsa_len, hdr, klen = 0;
 	u8 key[PMHS_RSA_MAX_BYTES];
@@ -75,16 +76,18 @@ int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 		ret = -EBADMSG;
 		goto out;
 	}
-	/* A bad tag wipes what was decrypted (the ciphertext's place). */
-	ret = pmhs_gcm_decrypt(key, PMHS_HYBRID_KEY_LEN, nonce,
-			       PMHS_HYBRID_NONCE_LEN, NULL, 0, buf + hdr,
-			       len - hdr, tag, buf + hdr);
-	if (ret) {
+	/* Nothing reaches @emit unless the tag verifies. */
+	ret = pmhs_gcm_decrypt_stream(key, PMHS_HYBRID_KEY_LEN, nonce,
+				      PMHS_HYBRID_NONCE_LEN, NULL, 0,
+				      buf + hdr, len - hdr, tag, emit, ctx);
+	if (ret == -EBADMSG) {
 		*why = "GCM tag does not verify: tampered or wrong key";
-		ret = -EBADMSG;
 		goto out;
 	}
-	*off = hdr;
+	if (ret) {
+		*why = "cannot write the plaintext out";
+		goto out;
+	}
 	*outlen = len - hdr;
 out:
 	memzero_explicit(key, sizeof(key));

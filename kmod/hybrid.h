@@ -17,9 +17,13 @@ size_t pmhs_hybrid_header_len(const struct pmhs_rsa_pub *pub);
  */
 int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
 			u8 *buf, size_t len);
-/* In place: the plaintext is buf[*off .. *off + *outlen). */
+/*
+ * The plaintext goes to @emit in pieces, and only once the whole message
+ * has been authenticated; @buf is only read (it holds nothing secret).
+ */
 int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
-			u8 *buf, size_t len, size_t *off, size_t *outlen,
-			const char **why);
+			const u8 *buf, size_t len,
+			int (*emit)(void *ctx, const u8 *p, size_t n),
+			void *ctx, size_t *outlen, const char **why);
 
 #endif /* _PMHS_HYBRID_H */

@@ -650,28 +650,40 @@ out_put:
 	return ret;
 }
 
+struct pmhs_nl_out {
+	struct file *file;
+	loff_t pos;
+};
+
+/* Append to out-fd (a callback for the decryption's pieces). */
+static int pmhs_nl_emit(void *ctx, const u8 *p, size_t n)
+{
+	struct pmhs_nl_out *o = ctx;
+	ssize_t w;
+
+	while (n) {
+		w = kernel_write(o->file, p, n, &o->pos);
+		if (w <= 0)
+			return w ? w : -EIO;
+		p += w;
+		n -= w;
+	}
+	return 0;
+}
+
 static int pmhs_nl_write_fd(int fd, const u8 *buf, size_t len,
 			    struct netlink_ext_ack *extack)
 {
-	struct file *file;
-	loff_t pos = 0;
-	size_t done = 0;
-	ssize_t n;
-	int ret = 0;
+	struct pmhs_nl_out o = { };
+	int ret;
 
-	file = pmhs_nl_fget(fd, true, extack);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	while (done < len) {
-		n = kernel_write(file, buf + done, len - done, &pos);
-		if (n <= 0) {
-			NL_SET_ERR_MSG(extack, "cannot write out-fd");
-			ret = n ? n : -EIO;
-			break;
-		}
-		done += n;
-	}
-	fput(file);
+	o.file = pmhs_nl_fget(fd, true, extack);
+	if (IS_ERR(o.file))
+		return PTR_ERR(o.file);
+	ret = pmhs_nl_emit(&o, buf, len);
+	if (ret)
+		NL_SET_ERR_MSG(extack, "cannot write out-fd");
+	fput(o.file);
 	return ret;
 }
 
@@ -747,8 +759,9 @@ out:
 int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_nl_out o = { };
 	struct pmhs_identity *id;
-	size_t inlen = 0, off = 0, outlen = 0;
+	size_t inlen = 0, outlen = 0;
 	const char *why = NULL;
 	u8 *in = NULL;
 	int ret;
@@ -762,23 +775,30 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no such identity");
 		return -ENOENT;
 	}
+	o.file = pmhs_nl_fget(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+			      true, info->extack);
+	if (IS_ERR(o.file)) {
+		ret = PTR_ERR(o.file);
+		goto out_put_id;
+	}
 	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
 			      0, &in, &inlen, info->extack);
 	if (ret)
-		goto out;
-	/* In place: the plaintext overwrites the ciphertext, then is wiped. */
+		goto out_put_file;
+	/*
+	 * The plaintext goes to out-fd piece by piece once the tag is good,
+	 * so the buffer only ever holds the (public) ciphertext.
+	 */
 	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in, inlen,
-				  &off, &outlen, &why);
-	if (ret) {
+				  pmhs_nl_emit, &o, &outlen, &why);
+	if (ret)
 		pmhs_extack(info->extack, NULL, why ? why : "hybrid decryption failed");
-		goto out;
-	}
-	ret = pmhs_nl_write_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			       in + off, outlen, info->extack);
-	if (!ret)
+	else
 		ret = pmhs_nl_reply_length(info, outlen);
-out:
-	kvfree_sensitive(in, inlen);
+	kvfree(in);
+out_put_file:
+	fput(o.file);
+out_put_id:
 	pmhs_identity_put(id);
 	return ret;
 }

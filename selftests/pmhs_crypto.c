@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -564,6 +566,74 @@ TEST_F(c, hybrid_bad_fds)
 				  (const uint8_t *)"x", 1, &out, &outlen, &self->r));
 	free(out);
 	close(wo);
+	free(pub);
+}
+
+/*
+ * Decryption streams the plaintext to out-fd once the tag is good: an
+ * out-fd that is not writable is refused before anything is read, and one
+ * that fills up (RLIMIT_FSIZE) stops it with the write's error.
+ */
+TEST_F(c, hybrid_decrypt_out_fd_errors)
+{
+	size_t len = 1 << 20, clen;
+	uint8_t *pt = calloc(1, len), *ct, *pub;
+	long plen = vec_key_pub_der(self->root, "alice", &pub);
+	int ifd = memfd_create("in", 0), ro, st;
+	struct nl_msg *m;
+	pid_t pid;
+
+	ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_ENCRYPT, NULL, pub, plen,
+			    pt, len, &ct, &clen, &self->r));
+	ASSERT_EQ((ssize_t)clen, write(ifd, ct, clen));
+	ro = open("/proc/self/exe", O_RDONLY);
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_DECRYPT, 0);
+	nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ro);
+	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd is not open for writing"));
+	close(ro);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rlimit lim = { 64 * 1024, 64 * 1024 };
+		int ofd = memfd_create("out", 0);
+		struct pmhs_nl *nl = pt_open();
+		struct pt_reply r;
+		off_t size;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (!nl || ofd < 0 || setrlimit(RLIMIT_FSIZE, &lim))
+			_exit(10);
+		m = pmhs_nl_msg(nl, PMHS_CMD_HYBRID_DECRYPT, 0);
+		nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
+		nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
+		nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
+		if (pt_call(nl, m, 0, &r) != -EFBIG)
+			_exit(11);
+		if (!strstr(r.extack, "cannot write the plaintext out"))
+			_exit(12);
+		/* What was written is the start of the real plaintext. */
+		size = lseek(ofd, 0, SEEK_END);
+		if (size != 64 * 1024)
+			_exit(13);
+		{
+			static uint8_t got[64 * 1024];
+
+			if (pread(ofd, got, sizeof(got), 0) != (ssize_t)sizeof(got) ||
+			    memcmp(got, pt, sizeof(got)))
+				_exit(14);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	close(ifd);
+	free(ct);
+	free(pt);
 	free(pub);
 }
 
