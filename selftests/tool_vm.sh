@@ -197,8 +197,10 @@ in_b identity import bob bob.pk1 >/dev/null
 in_b identity import carol carol.pk1 >/dev/null
 ok $([ "$(in_a identity dump | cut -f1)" = alice ]; echo $?) "identities live per network namespace"
 
+# The debug-kernel lane runs everything ~20x slower: waits scale with it.
+scale=${PMHS_TEST_TIMEOUT_SCALE:-1}
 wait_listen() {	# wait_listen ERRFILE: until the listener says where it listens
-	for _ in $(seq 100); do grep -q "listening on" "$1" 2>/dev/null && return 0; sleep 0.05; done
+	for _ in $(seq $((100 * scale))); do grep -q "listening on" "$1" 2>/dev/null && return 0; sleep 0.05; done
 	return 1
 }
 port=7100
@@ -314,10 +316,12 @@ fake_server 7305 'b""' 2
 run connect 127.0.0.1:7305 --mode mutual --identity alice --peer-key bob.pub --timeout 1
 ok $(rc_is $EXIT_FAIL && err_has "timed out"; echo $?) "silent peer: --timeout applies to reads"
 wait
-"$CTL" listen 127.0.0.1:7306 --mode password --password-file pw --timeout 5 >l.out 2>l.err &
+"$CTL" listen 127.0.0.1:7306 --mode password --password-file pw --timeout $((5 * scale)) \
+	>l.out 2>l.err &
 wait_listen l.err
 $PY -c "$FAKE" client 7306 'b"PMHS\x01\x01\x00\x00\x00\x00\x00\x08" + bytes(4)' 0
 wait $!
+cp l.err "$T/err"	# what ok shows if this fails
 ok $(grep -q "truncated frame" l.err && [ ! -s l.out ]; echo $?) "listener: a client that hangs up mid-frame"
 "$CTL" listen 127.0.0.1:7307 --mode password --password-file pw --timeout 1 >l.out 2>l.err
 ok $(grep -q "no connection within 1 s" l.err; echo $?) "listen --timeout bounds the accept"
