@@ -85,7 +85,9 @@ int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 		goto out;
 	}
 	if (ret) {
-		*why = "cannot write the plaintext out";
+		/* Otherwise it is out-fd's error (-ENOSPC, -EFBIG...). */
+		*why = ret == -ENOMEM ? "out of memory" :
+		       "cannot write the plaintext out";
 		goto out;
 	}
 	*outlen = len - hdr;
