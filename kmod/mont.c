@@ -41,17 +41,17 @@
 struct pmhs_mont {
 	unsigned int k;			/* limbs of m */
 	unsigned long minv;		/* -m^-1 mod 2^BITS_PER_LONG */
+	PMHS_DLIMB minv2;		/* -m^-1 mod 2^(2 * BITS_PER_LONG) */
 	unsigned long *m;		/* k limbs each, in buf[] */
 	unsigned long *rr;		/* R^2 mod m */
 	unsigned long buf[];
 };
 
 /*
- * t[0..n) += a[0..n) * b; returns the carry limb. Nearly all the time
- * goes here. On x86-64 gcc turns the __int128 version into about twice
- * the instructions of this mulq and two add-with-carry; a private
- * RSA-2048 operation takes ~1.15x as long with it (QEMU TCG and
- * hardware alike). Unrolling this loop did not help under TCG.
+ * t[0..n) += a[0..n) * b; returns the carry limb. On x86-64 gcc turns
+ * the __int128 version into about twice the instructions of this mulq
+ * and two add-with-carry (a private RSA-2048 operation took ~1.15x as
+ * long with it).
  */
 #if defined(CONFIG_X86_64) && !defined(PMHS_MONT_GENERIC)
 static inline unsigned long mont_addmul(unsigned long *t,
@@ -75,6 +75,49 @@ static inline unsigned long mont_addmul(unsigned long *t,
 	}
 	return c;
 }
+
+/*
+ * Two rows at once: t[0..n) += a[0..n) * (b0 + b1 * 2^BITS_PER_LONG) + c,
+ * n >= 1; the two limbs above t[n - 1] come back in *h0 and *h1. Nearly
+ * all the time goes here. Each a[j] and t[j] is loaded once for two
+ * products, not once for each: under QEMU TCG every guest memory access
+ * costs a software TLB lookup, and this halves them (a private RSA-2048
+ * operation takes about 0.7x the time it took one row at a time).
+ */
+static inline void mont_addmul2(unsigned long *t, const unsigned long *a,
+				unsigned int n, unsigned long b0,
+				unsigned long b1, unsigned long c,
+				unsigned long *h0, unsigned long *h1)
+{
+	unsigned long c0 = c, c1 = 0, x, w, lo, hi;
+	unsigned int j;
+
+	/* a[j] * b + t[j] + two carries < 2^128: the adcq $0 never carry */
+	for (j = 0; j < n; j++) {
+		x = a[j];
+		asm("movq %[x], %%rax\n\t"
+		    "mulq %[b0]\n\t"
+		    "addq %%rax, %[c0]\n\t"
+		    "adcq $0, %%rdx\n\t"
+		    "addq %[c0], %[t]\n\t"
+		    "adcq $0, %%rdx\n\t"
+		    "movq %%rdx, %[w]\n\t"
+		    "movq %[x], %%rax\n\t"
+		    "mulq %[b1]\n\t"
+		    "addq %[w], %%rax\n\t"
+		    "adcq $0, %%rdx\n\t"
+		    "addq %[c1], %%rax\n\t"
+		    "adcq $0, %%rdx\n\t"
+		    "movq %%rax, %[c0]\n\t"
+		    "movq %%rdx, %[c1]"
+		    : [c0] "+&r" (c0), [c1] "+&r" (c1), [w] "=&r" (w),
+		      [t] "+m" (t[j]), "=&a" (lo), "=&d" (hi)
+		    : [x] "r" (x), [b0] "r" (b0), [b1] "r" (b1)
+		    : "cc");
+	}
+	*h0 = c0;
+	*h1 = c1;
+}
 #else
 static inline unsigned long mont_addmul(unsigned long *t,
 					const unsigned long *a,
@@ -91,21 +134,55 @@ static inline unsigned long mont_addmul(unsigned long *t,
 	}
 	return c;
 }
+
+static inline void mont_addmul2(unsigned long *t, const unsigned long *a,
+				unsigned int n, unsigned long b0,
+				unsigned long b1, unsigned long c,
+				unsigned long *h0, unsigned long *h1)
+{
+	unsigned long c0 = c, c1 = 0;
+	unsigned int j;
+	PMHS_DLIMB x;
+
+	for (j = 0; j < n; j++) {
+		x = (PMHS_DLIMB)a[j] * b0 + t[j] + c0;
+		t[j] = (unsigned long)x;
+		x = (PMHS_DLIMB)a[j] * b1 + (unsigned long)(x >> BITS_PER_LONG) +
+		    c1;
+		c0 = (unsigned long)x;
+		c1 = x >> BITS_PER_LONG;
+	}
+	*h0 = c0;
+	*h1 = c1;
+}
 #endif
 
 /*
  * r = t * R^-1 mod m for t < m * R (2k limbs, destroyed): Montgomery
- * reduction one limb at a time, then a final subtraction by mask.
+ * reduction two limbs at a time (q = -t / m mod 2^(2 * BITS_PER_LONG)),
+ * a last single limb for odd k, then a final subtraction by mask.
  */
 static void mont_redc(unsigned long *r, unsigned long *t,
 		      const struct pmhs_mont *ctx)
 {
 	const unsigned long *m = ctx->m;
 	unsigned int k = ctx->k, i, j;
-	unsigned long c, top = 0, borrow, keep;
-	PMHS_DLIMB x;
+	unsigned long c, top = 0, borrow, keep, h0, h1;
+	PMHS_DLIMB x, q;
 
-	for (i = 0; i < k; i++) {
+	for (i = 0; i + 1 < k; i += 2) {
+		q = (((PMHS_DLIMB)t[i + 1] << BITS_PER_LONG) | t[i]) *
+		    ctx->minv2;
+		mont_addmul2(t + i, m, k, (unsigned long)q,
+			     (unsigned long)(q >> BITS_PER_LONG), 0, &h0, &h1);
+		x = (PMHS_DLIMB)t[i + k] + h0 + top;
+		t[i + k] = (unsigned long)x;
+		x = (PMHS_DLIMB)t[i + k + 1] + h1 +
+		    (unsigned long)(x >> BITS_PER_LONG);
+		t[i + k + 1] = (unsigned long)x;
+		top = x >> BITS_PER_LONG;
+	}
+	if (i < k) {
 		c = mont_addmul(t + i, m, k, t[i] * ctx->minv);
 		x = (PMHS_DLIMB)t[i + k] + c + top;
 		t[i + k] = (unsigned long)x;
@@ -132,12 +209,19 @@ static void mont_mul(unsigned long *r, const unsigned long *a,
 	unsigned int k = ctx->k, i;
 
 	memset(t, 0, k * sizeof(*t));
-	for (i = 0; i < k; i++)
+	for (i = 0; i + 1 < k; i += 2)
+		mont_addmul2(t + i, a, k, b[i], b[i + 1], 0, &t[i + k],
+			     &t[i + k + 1]);
+	if (i < k)
 		t[i + k] = mont_addmul(t + i, a, k, b[i]);
 	mont_redc(r, t, ctx);
 }
 
-/* r = a^2 * R^-1 mod m for a < m: each cross product once, doubled. */
+/*
+ * r = a^2 * R^-1 mod m for a < m: each cross product once, doubled.
+ * Rows i and i + 1 go together from a[i + 2] on; a[i + 1] * a[i], which
+ * row i + 1 lacks, is added first and its carry goes in with them.
+ */
 static void mont_sqr(unsigned long *r, const unsigned long *a,
 		     const struct pmhs_mont *ctx, unsigned long *t)
 {
@@ -147,7 +231,12 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 
 	memset(t, 0, k * sizeof(*t));
 	t[2 * k - 1] = 0;
-	for (i = 0; i + 1 < k; i++)
+	for (i = 0; i + 2 < k; i += 2) {
+		c = mont_addmul(t + 2 * i + 1, a + i + 1, 1, a[i]);
+		mont_addmul2(t + 2 * i + 2, a + i + 2, k - i - 2, a[i],
+			     a[i + 1], c, &t[i + k], &t[i + k + 1]);
+	}
+	if (i + 1 < k)
 		t[i + k] = mont_addmul(t + 2 * i + 1, a + i + 1, k - i - 1,
 				       a[i]);
 	/* t = 2 * t (the sum of cross products is below R^2 / 2) */
@@ -169,18 +258,47 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 	mont_redc(r, t, ctx);
 }
 
-/* out = tab[idx], reading every entry */
+/* 1 if i == idx, else 0, without a branch (i, idx < PMHS_MONT_TAB) */
+static inline unsigned long mont_mask(unsigned long i, unsigned long idx)
+{
+	return 0UL - (((i ^ idx) - 1) >> (BITS_PER_LONG - 1));
+}
+
+/*
+ * out = tab[idx], reading every entry. Four limbs of out at a time stay
+ * in registers while all entries go by: one memory access per limb read,
+ * where or-ing into out[] took three.
+ */
 static void mont_select(unsigned long *out, const unsigned long *tab,
 			unsigned int k, unsigned long idx)
 {
-	unsigned long i, mask;
+	unsigned long i, mask, o0, o1, o2, o3;
+	const unsigned long *e;
 	unsigned int j;
 
-	memset(out, 0, k * sizeof(*out));
-	for (i = 0; i < PMHS_MONT_TAB; i++) {
-		mask = 0UL - (((i ^ idx) - 1) >> (BITS_PER_LONG - 1));
-		for (j = 0; j < k; j++)
-			out[j] |= tab[i * k + j] & mask;
+	for (j = 0; j + 4 <= k; j += 4) {
+		o0 = 0;
+		o1 = 0;
+		o2 = 0;
+		o3 = 0;
+		for (i = 0; i < PMHS_MONT_TAB; i++) {
+			mask = mont_mask(i, idx);
+			e = tab + i * k + j;
+			o0 |= e[0] & mask;
+			o1 |= e[1] & mask;
+			o2 |= e[2] & mask;
+			o3 |= e[3] & mask;
+		}
+		out[j] = o0;
+		out[j + 1] = o1;
+		out[j + 2] = o2;
+		out[j + 3] = o3;
+	}
+	for (; j < k; j++) {
+		o0 = 0;
+		for (i = 0; i < PMHS_MONT_TAB; i++)
+			o0 |= tab[i * k + j] & mont_mask(i, idx);
+		out[j] = o0;
 	}
 }
 
@@ -225,6 +343,7 @@ int pmhs_mont_new(MPI m, struct pmhs_mont **out)
 	unsigned int k = m->nlimbs;
 	MPI big = NULL, rr = NULL;
 	unsigned long inv;
+	PMHS_DLIMB m2, inv2;
 	size_t blen;
 	u8 *b;
 	int i, ret;
@@ -246,6 +365,14 @@ int pmhs_mont_new(MPI m, struct pmhs_mont **out)
 	for (i = 0; i < 5; i++)
 		inv *= 2 - m->d[0] * inv;
 	ctx->minv = 0UL - inv;
+	/* the same for two limbs: 192 bits, of which 128 are kept */
+	m2 = m->d[0];
+	if (k > 1)
+		m2 |= (PMHS_DLIMB)m->d[1] << BITS_PER_LONG;
+	inv2 = m2;
+	for (i = 0; i < 6; i++)
+		inv2 *= 2 - m2 * inv2;
+	ctx->minv2 = 0 - inv2;
 
 	/* R^2 = 2^(2 * BITS_PER_LONG * k): a 1 and 2k zero limbs */
 	ret = -ENOMEM;
