@@ -2,7 +2,8 @@
 /*
  * kmod/mont.c against OpenSSL's BN_mod_exp(), in userspace: random
  * moduli of awkward sizes (1 limb, a bit over a limb, 2048 bits, top
- * limbs small and large), random and edge-case bases and exponents, the
+ * limbs small and large, all-ones limbs that make every carry as large
+ * as it can be), random and edge-case bases and exponents, the
  * result written over the base. Built twice: with the x86-64 assembly
  * row and with the portable C one (PMHS_MONT_GENERIC), so the path that
  * other architectures run is tested here too. TAP output.
@@ -99,6 +100,59 @@ next:
 	return bad;
 }
 
+/*
+ * Limbs of all ones make every carry in the two-row code as large as it
+ * can be: modulus 2^bits - 1 and 2^bits - 3, bases m - 1 and m - 2 and
+ * the largest below R, exponent all ones. 0 if all agreed.
+ */
+static int carry_cases(int bits, BN_CTX *c)
+{
+	BIGNUM *m = BN_new(), *b = BN_new(), *e = BN_new(), *want = BN_new();
+	int i, j, bad = 0;
+
+	for (i = 0; i < 2; i++) {
+		BN_zero(m);
+		BN_set_bit(m, bits);
+		BN_sub_word(m, i ? 3 : 1);
+		BN_zero(e);
+		BN_set_bit(e, bits);
+		BN_sub_word(e, 1);
+		for (j = 0; j < 3; j++) {
+			struct pmhs_mont *ctx;
+			MPI mm, mb, me, mr;
+			BIGNUM *got;
+
+			BN_copy(b, m);
+			BN_sub_word(b, j == 2 ? 2 : 1);
+			if (j == 1)	/* all ones up to R: mont.c reduces it */
+				BN_copy(b, e);
+			BN_mod_exp(want, b, e, m, c);
+			mm = bn2mpi(m);
+			mb = bn2mpi(b);
+			me = bn2mpi(e);
+			mr = mpi_alloc(0);
+			if (pmhs_mont_new(mm, &ctx) ||
+			    pmhs_mont_powm(ctx, mr, mb, me)) {
+				bad++;
+			} else {
+				got = shim_mpi2bn(mr);
+				bad += !!BN_cmp(got, want);
+				BN_free(got);
+			}
+			pmhs_mont_free(ctx);
+			mpi_free(mr);
+			mpi_free(me);
+			mpi_free(mb);
+			mpi_free(mm);
+		}
+	}
+	BN_free(want);
+	BN_free(e);
+	BN_free(b);
+	BN_free(m);
+	return bad;
+}
+
 int main(void)
 {
 	static const int sizes[] = { 2, 63, 64, 65, 127, 128, 129, 512, 1000,
@@ -109,7 +163,7 @@ int main(void)
 	MPI m, b, e;
 	size_t i;
 
-	printf("TAP version 13\n1..%zu\n", sizeof(sizes) / sizeof(sizes[0]) + 3);
+	printf("TAP version 13\n1..%zu\n", sizeof(sizes) / sizeof(sizes[0]) + 4);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		int n = sizes[i] > 1100 ? 40 : 300;
 		int bad = random_cases(sizes[i], n, c);
@@ -117,6 +171,18 @@ int main(void)
 		snprintf(what, sizeof(what),
 			 "%d-bit moduli: %d random cases agree with BN_mod_exp (%d wrong)",
 			 sizes[i], n, bad);
+		ok(!bad, what);
+	}
+
+	{
+		static const int cb[] = { 64, 128, 192, 1024, 1088, 2048 };
+		int bad = 0;
+
+		for (i = 0; i < sizeof(cb) / sizeof(cb[0]); i++)
+			bad += carry_cases(cb[i], c);
+		snprintf(what, sizeof(what),
+			 "all-ones limbs (moduli 2^n - 1, 2^n - 3; n = 64 ... 2048): agree with BN_mod_exp (%d wrong)",
+			 bad);
 		ok(!bad, what);
 	}
 
