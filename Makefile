@@ -8,7 +8,9 @@
 #   make check-fuzz      libFuzzer on pmhs-ctl's parsers, 60 s per target
 #   make check-debug     the selftests on a KASAN/kmemleak/lockdep kernel built from
 #                        linux-source-6.1 (cached), 1,000,000 fuzzed netlink messages
-#   make deps            install the Debian packages all of this needs
+#   make deps            install the Debian packages that building and installing
+#                        pmhs needs (make deps-deb: and packaging it; make deps-dev:
+#                        and everything make check, demo and bench need)
 #   make style           checkpatch over kmod/ and include/
 #   make sparse          sparse (C=2) over the module, for both kernels
 #   make install         install pmhs.ko (for KVER), pmhs-ctl, its man page and completion
@@ -38,7 +40,7 @@ KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_DIR := $(TOP)/build/linux-source-6.1
 
-.PHONY: all module userspace selftests vm-modules check check-fuzz demo deps bench \
+.PHONY: all module userspace selftests vm-modules check check-fuzz demo deps deps-deb deps-dev bench \
 	style sparse gen gen-check kselftest-headers install clean \
 	dkms-src dkms-install dkms-remove deb
 
@@ -75,7 +77,7 @@ SHELL := /bin/bash
 # build time; they are never committed.
 kselftest-headers: $(KSRC_DIR)/.stamp
 $(KSRC_DIR)/.stamp:
-	@[ -r $(KSRC_TAR) ] || { echo "$(KSRC_TAR) missing: apt-get install linux-source-6.1 (make deps)" >&2; exit 1; }
+	@[ -r $(KSRC_TAR) ] || { echo "$(KSRC_TAR) missing: apt-get install linux-source-6.1 (make deps-dev)" >&2; exit 1; }
 	mkdir -p $(TOP)/build
 	tar -C $(TOP)/build -xJf $(KSRC_TAR) --wildcards \
 		'linux-source-6.1/tools/testing/selftests/kselftest*.h' \
@@ -89,7 +91,7 @@ KSRC12_TAR ?= /usr/src/linux-source-6.12.tar.xz
 KSRC12_DIR := $(TOP)/build/linux-source-6.12
 ynl: $(KSRC12_DIR)/.stamp
 $(KSRC12_DIR)/.stamp:
-	@[ -r $(KSRC12_TAR) ] || { echo "$(KSRC12_TAR) missing: apt-get install linux-source-6.12 (make deps)" >&2; exit 1; }
+	@[ -r $(KSRC12_TAR) ] || { echo "$(KSRC12_TAR) missing: apt-get install linux-source-6.12 (make deps-dev)" >&2; exit 1; }
 	mkdir -p $(TOP)/build
 	tar -C $(TOP)/build -xJf $(KSRC12_TAR) --wildcards \
 		'linux-source-6.12/tools/net/ynl/*' \
@@ -124,7 +126,7 @@ style: kselftest-headers
 	$(CHECKPATCH) --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
 
 sparse:
-	@command -v sparse >/dev/null || { echo "sparse missing (make deps)" >&2; exit 1; }
+	@command -v sparse >/dev/null || { echo "sparse missing (make deps-dev)" >&2; exit 1; }
 	@set -e; for s in $(CHECK_KERNELS); do \
 		k=$$(selftests/vm/kver $$s); d=$(TOP)/build/sparse-$$k; \
 		mkdir -p $$d/kmod; ln -sfn $(TOP)/include $$d/include; ln -sfn $(TOP)/VERSION $$d/VERSION; \
@@ -136,26 +138,48 @@ sparse:
 		echo "sparse: $$k clean"; \
 	done
 
+DEPS_DEV ?= tools/deps --dev
 deps:
 	@tools/deps
+deps-deb:
+	@tools/deps --deb
+deps-dev:
+	@$(DEPS_DEV)
 
-check: deps
+# Which kernel `make` builds the module for, and whether its headers are there.
+kdir:
+	@[ -d "$(KDIR)" ] || { echo "no kernel build dir $(KDIR): install linux-headers-$(KVER) (make deps)" >&2; exit 1; }
+	@echo "$(KVER) $(KDIR)"
+.PHONY: kdir
+
+# tools/check installs its packages itself (make deps-dev), so that its
+# wall-clock total includes them.
+check:
 	@tools/check
 
 # The debug-kernel lane (tools/check-debug): make check runs it too, with
 # the usual fuzz count; on its own it fuzzes 1,000,000 messages.
-check-debug: deps userspace selftests
+check-debug: deps-dev
+	@$(MAKE) --no-print-directory userspace selftests
 	@tools/check-debug
 .PHONY: check-debug
 
 # libFuzzer on pmhs-ctl's parsers (PEM/DER, hex, TCP frames), 60 s each.
-check-fuzz: deps
+check-fuzz: deps-dev
 	$(MAKE) -C userspace/fuzz run SECONDS=$(or $(SECONDS),60)
 
-demo: deps all vm-modules
-	@tools/demo
+# A second make after the packages are in: KVER and KDIR are worked out
+# when a Makefile is read, and on a fresh machine the headers they name
+# only exist once deps-dev has installed them.
+# (selftests/tool/make-fresh.sh checks this on a machine without headers.)
+DEMO_BUILD ?= all vm-modules
+DEMO ?= tools/demo
+demo: deps-dev
+	@$(MAKE) --no-print-directory $(DEMO_BUILD)
+	@$(DEMO)
 
-bench: all vm-modules selftests
+bench: deps-dev
+	@$(MAKE) --no-print-directory all vm-modules selftests
 	$(MAKE) -C bench
 	@tools/bench
 
@@ -206,7 +230,7 @@ dkms-remove:
 # The packages are built from a copy of the tracked (and new, not ignored)
 # files, so that nothing built in this tree ends up in them.
 deb:
-	@command -v dpkg-buildpackage dh_dkms >/dev/null || { echo "debhelper/dh-dkms missing (make deps)" >&2; exit 1; }
+	@command -v dpkg-buildpackage dh_dkms >/dev/null || { echo "debhelper/dh-dkms missing (make deps-deb)" >&2; exit 1; }
 	rm -rf build/deb
 	mkdir -p build/deb/pmhs-$(VERSION)
 	git ls-files -co --exclude-standard -z | \
