@@ -23,6 +23,7 @@
 #include "nl_gen.h"
 #include "rsa.h"
 #include "session.h"
+#include "sk_priv.h"
 #include "xfrm.h"
 
 #define PMHS_MODES (PMHS_MODE_FLAGS_PASSWORD | PMHS_MODE_FLAGS_RSA_MUTUAL | \
@@ -55,6 +56,17 @@ static bool pmhs_nl_require(struct genl_info *info, int attr, const char *msg)
 	pmhs_extack(info->extack, NULL, msg);
 	NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
 	return false;
+}
+
+/* The sending socket's owner record (see session.c). */
+static struct pmhs_owner *pmhs_nl_owner(struct sock *sk, u32 portid,
+					struct netlink_ext_ack *extack)
+{
+	struct pmhs_owner *o = pmhs_sk_priv_get(sk, portid);
+
+	if (IS_ERR(o))
+		NL_SET_ERR_MSG(extack, "out of memory for this socket's sessions");
+	return o;
 }
 
 static void pmhs_nl_wipe(struct nlattr *attr)
@@ -385,6 +397,7 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_session_params p = {};
 	key_serial_t serial = 0;
+	struct pmhs_owner *o;
 	size_t msglen = 0;
 	struct sk_buff *msg;
 	u8 *out = NULL;
@@ -396,7 +409,12 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	pmhs_nl_wipe(info->attrs[PMHS_A_SESSION_PASSWORD]);
 	if (ret)
 		goto out;
-	ret = pmhs_session_new(genl_info_net(info), info->snd_portid, &p, &id,
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o)) {
+		ret = PTR_ERR(o);
+		goto out;
+	}
+	ret = pmhs_session_new(genl_info_net(info), o, &p, &id,
 			       &out, &msglen, &serial, info->extack);
 	if (ret)
 		goto out;
@@ -416,7 +434,7 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = genlmsg_reply(msg, info);
 	goto out;
 out_del:
-	pmhs_session_del(genl_info_net(info), info->snd_portid, id, NULL);
+	pmhs_session_del(genl_info_net(info), o, id, NULL);
 out:
 	kfree_sensitive(out);
 	pmhs_session_params_clear(&p);
@@ -428,6 +446,7 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *m = info->attrs[PMHS_A_SESSION_MESSAGE];
 	struct pmhs_publish pub;
 	key_serial_t serial = 0;
+	struct pmhs_owner *o;
 	struct sk_buff *msg;
 	bool set;
 	void *hdr;
@@ -440,8 +459,11 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = pmhs_nl_parse_publish(info, &pub, &set);
 	if (ret)
 		return ret;
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
 	id = nla_get_u32(info->attrs[PMHS_A_SESSION_ID]);
-	ret = pmhs_session_recv(genl_info_net(info), info->snd_portid, id,
+	ret = pmhs_session_recv(genl_info_net(info), o, id,
 				nla_data(m), nla_len(m), set ? &pub : NULL,
 				&serial, info->extack);
 	if (ret)
@@ -483,13 +505,17 @@ static int pmhs_nl_put_session(struct sk_buff *msg, struct pmhs_session *s)
 int pmhs_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_session *s;
+	struct pmhs_owner *o;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
 		return -EINVAL;
-	s = pmhs_session_get(genl_info_net(info), info->snd_portid,
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	s = pmhs_session_get(genl_info_net(info), o,
 			     nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
 			     info->extack);
 	if (!s)
@@ -516,9 +542,14 @@ int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 portid = NETLINK_CB(cb->skb).portid;
 	unsigned long pos = cb->args[0];
 	struct pmhs_session *s;
+	struct pmhs_owner *o;
 	void *hdr;
 
-	while ((s = pmhs_session_next(sock_net(skb->sk), portid, &pos))) {
+	/* The dumping socket owns the dump's skb. */
+	o = pmhs_nl_owner(skb->sk, portid, cb->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	while ((s = pmhs_session_next(sock_net(skb->sk), o, &pos))) {
 		hdr = genlmsg_put(skb, portid, cb->nlh->nlmsg_seq,
 				  &pmhs_nl_family, NLM_F_MULTI,
 				  PMHS_CMD_SESSION_GET);
@@ -538,9 +569,14 @@ int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct pmhs_owner *o;
+
 	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
 		return -EINVAL;
-	return pmhs_session_del(genl_info_net(info), info->snd_portid,
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	return pmhs_session_del(genl_info_net(info), o,
 				nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
 				info->extack);
 }
@@ -1101,21 +1137,6 @@ int pmhs_nl_ipsec_down_doit(struct sk_buff *skb, struct genl_info *info)
 	return pmhs_ipsec_down(genl_info_net(info), &p, info->extack);
 }
 
-/* A closing socket takes its sessions with it. */
-static int pmhs_nl_notify(struct notifier_block *nb, unsigned long state,
-			  void *ptr)
-{
-	struct netlink_notify *n = ptr;
-
-	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
-		pmhs_session_release_portid(n->net, n->portid);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block pmhs_nl_notifier = {
-	.notifier_call = pmhs_nl_notify,
-};
-
 static struct genl_family pmhs_nl_family __ro_after_init = {
 	.name		= PMHS_FAMILY_NAME,
 	.version	= PMHS_FAMILY_VERSION,
@@ -1131,17 +1152,20 @@ int __init pmhs_netlink_init(void)
 {
 	int ret;
 
-	ret = netlink_register_notifier(&pmhs_nl_notifier);
+	/* A closing socket takes its sessions with it. */
+	pmhs_sk_priv_setup(sizeof(struct pmhs_owner), pmhs_owner_init,
+			   pmhs_owner_destroy);
+	ret = pmhs_sk_priv_register();
 	if (ret)
 		return ret;
 	ret = genl_register_family(&pmhs_nl_family);
 	if (ret)
-		netlink_unregister_notifier(&pmhs_nl_notifier);
+		pmhs_sk_priv_unregister();
 	return ret;
 }
 
 void pmhs_netlink_uninit(void)
 {
 	genl_unregister_family(&pmhs_nl_family);
-	netlink_unregister_notifier(&pmhs_nl_notifier);
+	pmhs_sk_priv_unregister();
 }

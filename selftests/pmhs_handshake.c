@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -633,6 +634,60 @@ TEST(socket_close_frees_sessions)
 	pmhs_nl_close(other);
 	EXPECT_EQ(before, po_count(nl, PMHS_A_CONFIG_SESSIONS));
 	pmhs_nl_close(nl);
+}
+
+/* session-get of one id (0) or a dump of all (id 0: the count). */
+static int session_get(struct pmhs_nl *nl, uint32_t id, struct pt_reply *r)
+{
+	struct nl_msg *msg = pmhs_nl_msg(nl, PMHS_CMD_SESSION_GET,
+					 id ? 0 : NLM_F_DUMP);
+
+	if (id)
+		nla_put_u32(msg, PMHS_A_SESSION_ID, id);
+	return pt_call(nl, msg, PMHS_A_SESSION_MAX, r);
+}
+
+static void *close_socket(void *nl)
+{
+	pmhs_nl_close(nl);
+	return NULL;
+}
+
+/*
+ * netlink_release() frees the port id before the module hears of the
+ * close: a new socket may bind it in between. It must neither see nor
+ * drive the dying socket's sessions, and the late release must not take
+ * the new socket's. Many sessions on the dying socket widen the window.
+ */
+TEST(port_id_reuse_while_closing)
+{
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+				.password = "correct horse battery staple" };
+	uint32_t port = 0x51000000u | (uint32_t)getpid(), last, mine;
+	struct pmhs_nl *a, *b;
+	struct pt_reply r;
+	int code;
+	pthread_t t;
+
+	for (int round = 0; round < 6; round++) {
+		a = pmhs_nl_open_port(&code, port + round);
+		ASSERT_NE(NULL, a);
+		for (int i = 0; i < 2000; i++)
+			ASSERT_EQ(0, po_session_new(a, &p, &last, &r));
+		ASSERT_EQ(0, pthread_create(&t, NULL, close_socket, a));
+		while (!(b = pmhs_nl_open_port(&code, port + round)))
+			;
+		ASSERT_EQ(0, po_session_new(b, &p, &mine, &r));
+		/* Only its own session, even while the old one's go. */
+		ASSERT_EQ(0, session_get(b, 0, &r));
+		EXPECT_EQ(1, r.count);
+		EXPECT_EQ(-ENOENT, po_session_recv(b, last, (const uint8_t *)"00", 2, &r));
+		ASSERT_EQ(0, pthread_join(t, NULL));
+		EXPECT_EQ(0, session_get(b, mine, &r)) {
+			TH_LOG("round %d: %s", round, r.extack);
+		}
+		pmhs_nl_close(b);
+	}
 }
 
 TEST(unload_with_live_objects)

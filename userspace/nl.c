@@ -37,6 +37,11 @@ struct call_ctx {
 
 struct pmhs_nl *pmhs_nl_open(int *exit_code)
 {
+	return pmhs_nl_open_port(exit_code, 0);
+}
+
+struct pmhs_nl *pmhs_nl_open_port(int *exit_code, uint32_t port)
+{
 	struct pmhs_nl *nl = calloc(1, sizeof(*nl));
 	int one = 1;
 
@@ -46,8 +51,12 @@ struct pmhs_nl *pmhs_nl_open(int *exit_code)
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		goto err_sock;
+	if (port)
+		nl_socket_set_local_port(nl->sk, port);
 	if (genl_connect(nl->sk)) {
-		fprintf(stderr, "%s: cannot open a generic netlink socket\n", prog);
+		/* A taken port is the caller's to retry, not worth a line. */
+		if (!port)
+			fprintf(stderr, "%s: cannot open a generic netlink socket\n", prog);
 		goto err_connect;
 	}
 	/* libnl 3.7 has no helper for this; the kernel's text is the point. */
