@@ -86,8 +86,10 @@ int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_string(msg, PMHS_A_VERSION_MODULE_VERSION, PMHS_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_PROTO_VERSION, PMHS_PROTO_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_MODES, PMHS_MODES) ||
-	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_SESSIONS, pmhs_session_live()) ||
-	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live())) {
+	    /* Counts across all namespaces: for the host's admin only. */
+	    (netlink_capable(skb, CAP_NET_ADMIN) &&
+	     (nla_put_u32(msg, PMHS_A_VERSION_LIVE_SESSIONS, pmhs_session_live()) ||
+	      nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live())))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -108,10 +110,6 @@ int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info)
 			READ_ONCE(pn->session_timeout)) ||
 	    nla_put_u8(msg, PMHS_A_CONFIG_ALLOW_RSA1024,
 		       READ_ONCE(pn->allow_rsa1024)) ||
-	    nla_put_u32(msg, PMHS_A_CONFIG_PW_FAIL_LIMIT,
-			READ_ONCE(pn->pw_fail_limit)) ||
-	    nla_put_u32(msg, PMHS_A_CONFIG_PW_FAIL_WINDOW,
-			READ_ONCE(pn->pw_fail_window)) ||
 	    nla_put_u32(msg, PMHS_A_CONFIG_IDENTITIES,
 			READ_ONCE(pn->n_identities)) ||
 	    nla_put_u32(msg, PMHS_A_CONFIG_SESSIONS,
@@ -128,8 +126,12 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
 	struct nlattr **a = info->attrs;
 
-	if (!a[PMHS_A_CONFIG_SESSION_TIMEOUT] && !a[PMHS_A_CONFIG_ALLOW_RSA1024] &&
-	    !a[PMHS_A_CONFIG_PW_FAIL_LIMIT] && !a[PMHS_A_CONFIG_PW_FAIL_WINDOW]) {
+	if (a[PMHS_A_CONFIG_PW_FAIL_LIMIT] || a[PMHS_A_CONFIG_PW_FAIL_WINDOW]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "pw-fail-limit and pw-fail-window are retired: password failures are not counted (see the threat model)");
+		return -EOPNOTSUPP;
+	}
+	if (!a[PMHS_A_CONFIG_SESSION_TIMEOUT] && !a[PMHS_A_CONFIG_ALLOW_RSA1024]) {
 		NL_SET_ERR_MSG(info->extack, "set-config needs at least one setting");
 		return -EINVAL;
 	}
@@ -140,12 +142,6 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[PMHS_A_CONFIG_ALLOW_RSA1024])
 		WRITE_ONCE(pn->allow_rsa1024,
 			   !!nla_get_u8(a[PMHS_A_CONFIG_ALLOW_RSA1024]));
-	if (a[PMHS_A_CONFIG_PW_FAIL_LIMIT])
-		WRITE_ONCE(pn->pw_fail_limit,
-			   nla_get_u32(a[PMHS_A_CONFIG_PW_FAIL_LIMIT]));
-	if (a[PMHS_A_CONFIG_PW_FAIL_WINDOW])
-		WRITE_ONCE(pn->pw_fail_window,
-			   nla_get_u32(a[PMHS_A_CONFIG_PW_FAIL_WINDOW]));
 	mutex_unlock(&pn->lock);
 	return 0;
 }

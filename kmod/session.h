@@ -37,7 +37,6 @@ struct pmhs_mode_ops {
 
 extern const struct pmhs_mode_ops pmhs_password_ops;
 int pmhs_password_selftest(void);
-void pmhs_pw_limit_flush(struct pmhs_net *pn);
 extern const struct pmhs_mode_ops pmhs_rsa_mutual_ops;
 extern const struct pmhs_mode_ops pmhs_rsa_half_send_ops;
 extern const struct pmhs_mode_ops pmhs_rsa_half_receive_ops;
