@@ -23,6 +23,7 @@
 #include "nl_gen.h"
 #include "rsa.h"
 #include "session.h"
+#include "sk_priv.h"
 #include "xfrm.h"
 
 #define PMHS_MODES (PMHS_MODE_FLAGS_PASSWORD | PMHS_MODE_FLAGS_RSA_MUTUAL | \
@@ -57,6 +58,17 @@ static bool pmhs_nl_require(struct genl_info *info, int attr, const char *msg)
 	return false;
 }
 
+/* The sending socket's owner record (see session.c). */
+static struct pmhs_owner *pmhs_nl_owner(struct sock *sk, u32 portid,
+					struct netlink_ext_ack *extack)
+{
+	struct pmhs_owner *o = pmhs_sk_priv_get(sk, portid);
+
+	if (IS_ERR(o))
+		NL_SET_ERR_MSG(extack, "out of memory for this socket's sessions");
+	return o;
+}
+
 static void pmhs_nl_wipe(struct nlattr *attr)
 {
 	if (attr)
@@ -74,8 +86,10 @@ int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_string(msg, PMHS_A_VERSION_MODULE_VERSION, PMHS_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_PROTO_VERSION, PMHS_PROTO_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_MODES, PMHS_MODES) ||
-	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_SESSIONS, pmhs_session_live()) ||
-	    nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live())) {
+	    /* Counts across all namespaces: for the host's admin only. */
+	    (netlink_capable(skb, CAP_NET_ADMIN) &&
+	     (nla_put_u32(msg, PMHS_A_VERSION_LIVE_SESSIONS, pmhs_session_live()) ||
+	      nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live())))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -96,10 +110,6 @@ int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info)
 			READ_ONCE(pn->session_timeout)) ||
 	    nla_put_u8(msg, PMHS_A_CONFIG_ALLOW_RSA1024,
 		       READ_ONCE(pn->allow_rsa1024)) ||
-	    nla_put_u32(msg, PMHS_A_CONFIG_PW_FAIL_LIMIT,
-			READ_ONCE(pn->pw_fail_limit)) ||
-	    nla_put_u32(msg, PMHS_A_CONFIG_PW_FAIL_WINDOW,
-			READ_ONCE(pn->pw_fail_window)) ||
 	    nla_put_u32(msg, PMHS_A_CONFIG_IDENTITIES,
 			READ_ONCE(pn->n_identities)) ||
 	    nla_put_u32(msg, PMHS_A_CONFIG_SESSIONS,
@@ -116,8 +126,12 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
 	struct nlattr **a = info->attrs;
 
-	if (!a[PMHS_A_CONFIG_SESSION_TIMEOUT] && !a[PMHS_A_CONFIG_ALLOW_RSA1024] &&
-	    !a[PMHS_A_CONFIG_PW_FAIL_LIMIT] && !a[PMHS_A_CONFIG_PW_FAIL_WINDOW]) {
+	if (a[PMHS_A_CONFIG_PW_FAIL_LIMIT] || a[PMHS_A_CONFIG_PW_FAIL_WINDOW]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "pw-fail-limit and pw-fail-window are retired: password failures are not counted (see the threat model)");
+		return -EOPNOTSUPP;
+	}
+	if (!a[PMHS_A_CONFIG_SESSION_TIMEOUT] && !a[PMHS_A_CONFIG_ALLOW_RSA1024]) {
 		NL_SET_ERR_MSG(info->extack, "set-config needs at least one setting");
 		return -EINVAL;
 	}
@@ -128,12 +142,6 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[PMHS_A_CONFIG_ALLOW_RSA1024])
 		WRITE_ONCE(pn->allow_rsa1024,
 			   !!nla_get_u8(a[PMHS_A_CONFIG_ALLOW_RSA1024]));
-	if (a[PMHS_A_CONFIG_PW_FAIL_LIMIT])
-		WRITE_ONCE(pn->pw_fail_limit,
-			   nla_get_u32(a[PMHS_A_CONFIG_PW_FAIL_LIMIT]));
-	if (a[PMHS_A_CONFIG_PW_FAIL_WINDOW])
-		WRITE_ONCE(pn->pw_fail_window,
-			   nla_get_u32(a[PMHS_A_CONFIG_PW_FAIL_WINDOW]));
 	mutex_unlock(&pn->lock);
 	return 0;
 }
@@ -385,6 +393,7 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_session_params p = {};
 	key_serial_t serial = 0;
+	struct pmhs_owner *o;
 	size_t msglen = 0;
 	struct sk_buff *msg;
 	u8 *out = NULL;
@@ -396,7 +405,12 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	pmhs_nl_wipe(info->attrs[PMHS_A_SESSION_PASSWORD]);
 	if (ret)
 		goto out;
-	ret = pmhs_session_new(genl_info_net(info), info->snd_portid, &p, &id,
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o)) {
+		ret = PTR_ERR(o);
+		goto out;
+	}
+	ret = pmhs_session_new(genl_info_net(info), o, &p, &id,
 			       &out, &msglen, &serial, info->extack);
 	if (ret)
 		goto out;
@@ -416,7 +430,7 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = genlmsg_reply(msg, info);
 	goto out;
 out_del:
-	pmhs_session_del(genl_info_net(info), info->snd_portid, id, NULL);
+	pmhs_session_del(genl_info_net(info), o, id, NULL);
 out:
 	kfree_sensitive(out);
 	pmhs_session_params_clear(&p);
@@ -428,6 +442,7 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *m = info->attrs[PMHS_A_SESSION_MESSAGE];
 	struct pmhs_publish pub;
 	key_serial_t serial = 0;
+	struct pmhs_owner *o;
 	struct sk_buff *msg;
 	bool set;
 	void *hdr;
@@ -440,8 +455,11 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = pmhs_nl_parse_publish(info, &pub, &set);
 	if (ret)
 		return ret;
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
 	id = nla_get_u32(info->attrs[PMHS_A_SESSION_ID]);
-	ret = pmhs_session_recv(genl_info_net(info), info->snd_portid, id,
+	ret = pmhs_session_recv(genl_info_net(info), o, id,
 				nla_data(m), nla_len(m), set ? &pub : NULL,
 				&serial, info->extack);
 	if (ret)
@@ -483,13 +501,17 @@ static int pmhs_nl_put_session(struct sk_buff *msg, struct pmhs_session *s)
 int pmhs_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_session *s;
+	struct pmhs_owner *o;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
 		return -EINVAL;
-	s = pmhs_session_get(genl_info_net(info), info->snd_portid,
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	s = pmhs_session_get(genl_info_net(info), o,
 			     nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
 			     info->extack);
 	if (!s)
@@ -516,9 +538,14 @@ int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 portid = NETLINK_CB(cb->skb).portid;
 	unsigned long pos = cb->args[0];
 	struct pmhs_session *s;
+	struct pmhs_owner *o;
 	void *hdr;
 
-	while ((s = pmhs_session_next(sock_net(skb->sk), portid, &pos))) {
+	/* The dumping socket owns the dump's skb. */
+	o = pmhs_nl_owner(skb->sk, portid, cb->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	while ((s = pmhs_session_next(sock_net(skb->sk), o, &pos))) {
 		hdr = genlmsg_put(skb, portid, cb->nlh->nlmsg_seq,
 				  &pmhs_nl_family, NLM_F_MULTI,
 				  PMHS_CMD_SESSION_GET);
@@ -538,9 +565,14 @@ int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct pmhs_owner *o;
+
 	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
 		return -EINVAL;
-	return pmhs_session_del(genl_info_net(info), info->snd_portid,
+	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	return pmhs_session_del(genl_info_net(info), o,
 				nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
 				info->extack);
 }
@@ -1101,21 +1133,6 @@ int pmhs_nl_ipsec_down_doit(struct sk_buff *skb, struct genl_info *info)
 	return pmhs_ipsec_down(genl_info_net(info), &p, info->extack);
 }
 
-/* A closing socket takes its sessions with it. */
-static int pmhs_nl_notify(struct notifier_block *nb, unsigned long state,
-			  void *ptr)
-{
-	struct netlink_notify *n = ptr;
-
-	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
-		pmhs_session_release_portid(n->net, n->portid);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block pmhs_nl_notifier = {
-	.notifier_call = pmhs_nl_notify,
-};
-
 static struct genl_family pmhs_nl_family __ro_after_init = {
 	.name		= PMHS_FAMILY_NAME,
 	.version	= PMHS_FAMILY_VERSION,
@@ -1131,17 +1148,20 @@ int __init pmhs_netlink_init(void)
 {
 	int ret;
 
-	ret = netlink_register_notifier(&pmhs_nl_notifier);
+	/* A closing socket takes its sessions with it. */
+	pmhs_sk_priv_setup(sizeof(struct pmhs_owner), pmhs_owner_init,
+			   pmhs_owner_destroy);
+	ret = pmhs_sk_priv_register();
 	if (ret)
 		return ret;
 	ret = genl_register_family(&pmhs_nl_family);
 	if (ret)
-		netlink_unregister_notifier(&pmhs_nl_notifier);
+		pmhs_sk_priv_unregister();
 	return ret;
 }
 
 void pmhs_netlink_uninit(void)
 {
 	genl_unregister_family(&pmhs_nl_family);
-	netlink_unregister_notifier(&pmhs_nl_notifier);
+	pmhs_sk_priv_unregister();
 }

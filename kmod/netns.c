@@ -29,9 +29,6 @@ static int __net_init pmhs_net_init(struct net *net)
 	atomic_set(&pn->n_sessions, 0);
 	pn->session_timeout = PMHS_SESSION_TIMEOUT_DEFAULT;
 	pn->allow_rsa1024 = false;
-	pn->pw_fail_limit = 5;
-	pn->pw_fail_window = 15 * 60;
-	INIT_LIST_HEAD(&pn->pw_fails);
 	return 0;
 }
 
@@ -42,7 +39,6 @@ static void __net_exit pmhs_net_exit(struct net *net)
 	/* No socket of this namespace is left, so nothing races with us. */
 	pmhs_session_flush_net(net);
 	pmhs_identity_flush(pn);
-	pmhs_pw_limit_flush(pn);
 	mutex_destroy(&pn->lock);
 }
 

@@ -15,8 +15,7 @@
  *
  * Locking: @lock protects @identities and serialises writers of the
  * settings; readers of a single setting use READ_ONCE(). It is never held
- * across cryptography. It may be taken under a session's lock (password.c),
- * never the other way round. Sessions live in a global xarray (session.c)
+ * across cryptography. Sessions live in a global xarray (session.c)
  * and are only counted here.
  */
 struct pmhs_net {
@@ -27,10 +26,6 @@ struct pmhs_net {
 	atomic_t n_sessions;
 	u32 session_timeout;		/* seconds */
 	bool allow_rsa1024;
-	u32 pw_fail_limit;		/* failures per window */
-	u32 pw_fail_window;		/* seconds */
-	struct list_head pw_fails;	/* struct pmhs_pw_fail, under @lock */
-	unsigned int n_pw_fails;
 };
 
 struct pmhs_net *pmhs_net(const struct net *net);

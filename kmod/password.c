@@ -15,99 +15,15 @@
 
 #include "compat.h"
 #include "kdf.h"
-#include "netns.h"
 #include "session.h"
 
 /*
- * Online guessing limit (the OPAQUE draft calls it REQUIRED): wrong
- * passwords are counted per password, keyed by its SHA-256, in a fixed
- * window per network namespace; past the limit every attempt with that
- * password is refused (EAGAIN) until the window ends. Under pn->lock.
+ * No failure counting: each side's hsub is an offline verifier of the
+ * password, sent before the peer proves anything, so a guesser tests
+ * guesses at SHA-256 speed without asking us. A limit here would only let
+ * strangers lock out the peer and answer questions about the password
+ * (docs/threat-model.md, round 2, item 6).
  */
-#define PMHS_PW_FAIL_ENTRIES	1024
-
-struct pmhs_pw_fail {
-	struct list_head node;
-	u8 id[32];
-	unsigned long start;	/* jiffies of the window's first failure */
-	u32 count;
-};
-
-/* Caller holds pn->lock. Expired entries go as a side effect. */
-static struct pmhs_pw_fail *pmhs_pw_fail_find(struct pmhs_net *pn,
-					      const u8 id[32])
-{
-	unsigned long window = READ_ONCE(pn->pw_fail_window) * HZ;
-	struct pmhs_pw_fail *f, *tmp, *found = NULL;
-
-	list_for_each_entry_safe(f, tmp, &pn->pw_fails, node) {
-		if (time_after_eq(jiffies, f->start + window)) {
-			list_del(&f->node);
-			pn->n_pw_fails--;
-			kfree_sensitive(f);
-			continue;
-		}
-		if (!crypto_memneq(f->id, id, sizeof(f->id)))
-			found = f;
-	}
-	return found;
-}
-
-static int pmhs_pw_limit_check(struct pmhs_net *pn, const u8 id[32],
-			       struct netlink_ext_ack *extack)
-{
-	struct pmhs_pw_fail *f;
-	int ret = 0;
-
-	mutex_lock(&pn->lock);
-	f = pmhs_pw_fail_find(pn, id);
-	if (f && f->count >= READ_ONCE(pn->pw_fail_limit)) {
-		NL_SET_ERR_MSG(extack,
-			       "too many wrong passwords: refused until the window ends (config pw-fail-window)");
-		ret = -EAGAIN;
-	}
-	mutex_unlock(&pn->lock);
-	return ret;
-}
-
-static void pmhs_pw_limit_fail(struct pmhs_net *pn, const u8 id[32])
-{
-	struct pmhs_pw_fail *f;
-
-	mutex_lock(&pn->lock);
-	f = pmhs_pw_fail_find(pn, id);
-	if (!f) {
-		if (pn->n_pw_fails >= PMHS_PW_FAIL_ENTRIES) {
-			/* Forget the oldest window rather than grow. */
-			f = list_first_entry(&pn->pw_fails, struct pmhs_pw_fail, node);
-			list_del(&f->node);
-			pn->n_pw_fails--;
-			kfree_sensitive(f);
-		}
-		f = kzalloc(sizeof(*f), GFP_KERNEL);
-		if (f) {
-			memcpy(f->id, id, sizeof(f->id));
-			f->start = jiffies;
-			list_add_tail(&f->node, &pn->pw_fails);
-			pn->n_pw_fails++;
-		}
-	}
-	if (f)
-		f->count++;
-	mutex_unlock(&pn->lock);
-}
-
-void pmhs_pw_limit_flush(struct pmhs_net *pn)
-{
-	struct pmhs_pw_fail *f, *tmp;
-
-	list_for_each_entry_safe(f, tmp, &pn->pw_fails, node) {
-		list_del(&f->node);
-		kfree_sensitive(f);
-	}
-	pn->n_pw_fails = 0;
-}
-
 #define PMHS_HSUB_HEX_MAX	(2 * (PMHS_IV_LEN + 32))
 
 /* hex(iv || SHA256(iv || pw)), all 80 digits. */
@@ -166,9 +82,8 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 			  u8 secret[PMHS_SECRET_LEN],
 			  struct netlink_ext_ack *extack)
 {
-	struct pmhs_net *pn = pmhs_net(s->net);
 	char expect[PMHS_HSUB_HEX_MAX];
-	u8 peer_iv[PMHS_IV_LEN], salt[PMHS_IV_LEN], id[32];
+	u8 peer_iv[PMHS_IV_LEN], salt[PMHS_IV_LEN];
 	int ret, i;
 
 	if (len < PMHS_HSUB_LEN_MIN || len > PMHS_HSUB_LEN_MAX) {
@@ -186,18 +101,11 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 		NL_SET_ERR_MSG(extack, "peer hsub carries our own IV (reflected)");
 		return -EBADMSG;
 	}
-	ret = pmhs_sha256(s->pw, s->pwlen, id);
-	if (ret)
-		goto out;
-	ret = pmhs_pw_limit_check(pn, id, extack);
-	if (ret)
-		goto out;
 	ret = pmhs_hsub(peer_iv, s->pw, s->pwlen, expect);
 	if (ret)
 		goto out;
 	if (crypto_memneq(expect, msg, len)) {
 		NL_SET_ERR_MSG(extack, "peer hsub does not match: wrong password");
-		pmhs_pw_limit_fail(pn, id);
 		ret = -EKEYREJECTED;
 		goto out;
 	}
@@ -208,7 +116,6 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 out:
 	memzero_explicit(expect, sizeof(expect));
 	memzero_explicit(salt, sizeof(salt));
-	memzero_explicit(id, sizeof(id));
 	return ret;
 }
 

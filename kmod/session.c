@@ -9,6 +9,11 @@
  * lookups take no global lock: xa_load() under RCU plus
  * refcount_inc_not_zero(). Whoever removes a session from the xarray
  * (xa_cmpxchg() decides who) drops the table's reference.
+ *
+ * A session is owned by its socket's struct pmhs_owner, never by the port
+ * id: netlink_release() frees the port id before the socket's memory goes,
+ * and another socket may bind it in between. Each owner lists its
+ * sessions, so a closing socket finds its own without a walk of the table.
  */
 #include <linux/jiffies.h>
 #include <linux/random.h>
@@ -23,6 +28,8 @@
 
 static DEFINE_XARRAY_ALLOC1(pmhs_sessions);
 static u32 pmhs_session_next_id;
+static atomic64_t pmhs_owner_ids = ATOMIC64_INIT(0);
+static DEFINE_SPINLOCK(pmhs_owner_lock);	/* all owners' @sessions */
 static void pmhs_session_gc(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pmhs_gc_work, pmhs_session_gc);
 
@@ -59,6 +66,7 @@ void pmhs_session_put(struct pmhs_session *s)
 	memzero_explicit(s->own, sizeof(s->own));
 	memzero_explicit(s->iv, sizeof(s->iv));
 	mutex_destroy(&s->lock);
+	put_net(s->net);
 	call_rcu(&s->rcu, pmhs_session_free_rcu);
 }
 
@@ -78,6 +86,10 @@ static void pmhs_session_unlink(struct pmhs_session *s)
 {
 	if (xa_cmpxchg(&pmhs_sessions, s->id, s, NULL, GFP_KERNEL) != s)
 		return;
+	spin_lock(&pmhs_owner_lock);
+	list_del_init(&s->owner_node);
+	spin_unlock(&pmhs_owner_lock);
+	/* Safe: the session holds its namespace. */
 	atomic_dec(&pmhs_net(s->net)->n_sessions);
 	pmhs_session_put(s);
 }
@@ -87,8 +99,40 @@ static bool pmhs_session_expired(const struct pmhs_session *s)
 	return time_after_eq(jiffies, s->expires);
 }
 
+void pmhs_owner_init(void *priv)
+{
+	struct pmhs_owner *o = priv;
+
+	o->id = atomic64_inc_return(&pmhs_owner_ids);
+	INIT_LIST_HEAD(&o->sessions);
+}
+
+/* The socket is going: so are its sessions. May sleep. */
+void pmhs_owner_destroy(void *priv)
+{
+	struct pmhs_owner *o = priv;
+	struct pmhs_session *s;
+
+	for (;;) {
+		spin_lock(&pmhs_owner_lock);
+		s = list_first_entry_or_null(&o->sessions, struct pmhs_session,
+					     owner_node);
+		if (s) {
+			list_del_init(&s->owner_node);
+			/* Listed means in the table, so referenced. */
+			refcount_inc(&s->ref);
+		}
+		spin_unlock(&pmhs_owner_lock);
+		if (!s)
+			break;
+		pmhs_session_unlink(s);
+		pmhs_session_put(s);
+	}
+}
+
 /* A referenced, live session of this socket, or NULL. */
-static struct pmhs_session *pmhs_session_lookup(struct net *net, u32 portid,
+static struct pmhs_session *pmhs_session_lookup(struct net *net,
+						struct pmhs_owner *o,
 						u32 id, bool *expired)
 {
 	struct pmhs_session *s;
@@ -102,7 +146,7 @@ static struct pmhs_session *pmhs_session_lookup(struct net *net, u32 portid,
 	if (!s)
 		return NULL;
 	/* Another socket's or namespace's session does not exist for us. */
-	if (!net_eq(s->net, net) || s->portid != portid) {
+	if (!net_eq(s->net, net) || s->owner != o->id) {
 		pmhs_session_put(s);
 		return NULL;
 	}
@@ -115,13 +159,13 @@ static struct pmhs_session *pmhs_session_lookup(struct net *net, u32 portid,
 	return s;
 }
 
-struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
-				      struct netlink_ext_ack *extack)
+struct pmhs_session *pmhs_session_get(struct net *net, struct pmhs_owner *o,
+				      u32 id, struct netlink_ext_ack *extack)
 {
 	struct pmhs_session *s;
 	bool expired;
 
-	s = pmhs_session_lookup(net, portid, id, &expired);
+	s = pmhs_session_lookup(net, o, id, &expired);
 	if (!s)
 		NL_SET_ERR_MSG(extack, "no such session for this socket");
 	if (!s && expired)
@@ -129,14 +173,14 @@ struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
 	return s;
 }
 
-struct pmhs_session *pmhs_session_next(struct net *net, u32 portid,
+struct pmhs_session *pmhs_session_next(struct net *net, struct pmhs_owner *o,
 				       unsigned long *pos)
 {
 	struct pmhs_session *s;
 
 	rcu_read_lock();
 	xa_for_each_start(&pmhs_sessions, *pos, s, *pos) {
-		if (net_eq(s->net, net) && s->portid == portid &&
+		if (net_eq(s->net, net) && s->owner == o->id &&
 		    refcount_inc_not_zero(&s->ref)) {
 			rcu_read_unlock();
 			return s;
@@ -153,8 +197,9 @@ static int pmhs_session_publish(struct pmhs_session *s, const u8 *secret,
 				    PMHS_SECRET_LEN, &s->serial, extack);
 }
 
-int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
-		     u32 *id, u8 **msg, size_t *msglen, key_serial_t *serial,
+int pmhs_session_new(struct net *net, struct pmhs_owner *o,
+		     struct pmhs_session_params *p, u32 *id, u8 **msg,
+		     size_t *msglen, key_serial_t *serial,
 		     struct netlink_ext_ack *extack)
 {
 	struct pmhs_net *pn = pmhs_net(net);
@@ -174,8 +219,10 @@ int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
 	atomic_inc(&pmhs_sessions_live);
 	refcount_set(&s->ref, 1);
 	mutex_init(&s->lock);
-	s->portid = portid;
-	s->net = net;
+	s->owner = o->id;
+	INIT_LIST_HEAD(&s->owner_node);
+	/* The GC may still count it out after the socket has gone. */
+	s->net = get_net(net);
 	s->mode = p->mode;
 	s->ops = pmhs_modes[p->mode];
 	s->state = PMHS_STATE_WAITING;
@@ -217,7 +264,10 @@ int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
 		s->state = PMHS_STATE_DONE;
 		*serial = s->serial;
 	}
-	/* Complete: now others may find it. */
+	/* Complete: now others may find it (listed first: see destroy). */
+	spin_lock(&pmhs_owner_lock);
+	list_add_tail(&s->owner_node, &o->sessions);
+	spin_unlock(&pmhs_owner_lock);
 	xa_store(&pmhs_sessions, s->id, s, GFP_KERNEL);
 	*id = s->id;
 	queue_delayed_work(system_wq, &pmhs_gc_work, HZ);
@@ -235,15 +285,15 @@ err_count:
 	return ret;
 }
 
-int pmhs_session_recv(struct net *net, u32 portid, u32 id, const u8 *msg,
-		      size_t len, const struct pmhs_publish *publish,
+int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
+		      const u8 *msg, size_t len, const struct pmhs_publish *publish,
 		      key_serial_t *serial, struct netlink_ext_ack *extack)
 {
 	u8 secret[PMHS_SECRET_LEN];
 	struct pmhs_session *s;
 	int ret;
 
-	s = pmhs_session_get(net, portid, id, extack);
+	s = pmhs_session_get(net, o, id, extack);
 	if (!s)
 		return -ENOENT;
 	mutex_lock(&s->lock);
@@ -279,10 +329,10 @@ out_unlock:
 	return ret;
 }
 
-int pmhs_session_del(struct net *net, u32 portid, u32 id,
+int pmhs_session_del(struct net *net, struct pmhs_owner *o, u32 id,
 		     struct netlink_ext_ack *extack)
 {
-	struct pmhs_session *s = pmhs_session_get(net, portid, id, extack);
+	struct pmhs_session *s = pmhs_session_get(net, o, id, extack);
 
 	if (!s)
 		return -ENOENT;
@@ -292,8 +342,7 @@ int pmhs_session_del(struct net *net, u32 portid, u32 id,
 }
 
 /* Remove every session matching; NULL net matches all. */
-static void pmhs_session_remove_if(struct net *net, bool by_portid, u32 portid,
-				   bool expired_only)
+static void pmhs_session_remove_if(struct net *net, bool expired_only)
 {
 	struct pmhs_session *s;
 	unsigned long idx;
@@ -301,8 +350,6 @@ static void pmhs_session_remove_if(struct net *net, bool by_portid, u32 portid,
 	rcu_read_lock();
 	xa_for_each(&pmhs_sessions, idx, s) {
 		if (net && !net_eq(s->net, net))
-			continue;
-		if (by_portid && s->portid != portid)
 			continue;
 		if (expired_only && !pmhs_session_expired(s))
 			continue;
@@ -317,19 +364,14 @@ static void pmhs_session_remove_if(struct net *net, bool by_portid, u32 portid,
 	rcu_read_unlock();
 }
 
-void pmhs_session_release_portid(struct net *net, u32 portid)
-{
-	pmhs_session_remove_if(net, true, portid, false);
-}
-
 void pmhs_session_flush_net(struct net *net)
 {
-	pmhs_session_remove_if(net, false, 0, false);
+	pmhs_session_remove_if(net, false);
 }
 
 static void pmhs_session_gc(struct work_struct *work)
 {
-	pmhs_session_remove_if(NULL, false, 0, true);
+	pmhs_session_remove_if(NULL, true);
 	if (!xa_empty(&pmhs_sessions))
 		queue_delayed_work(system_wq, &pmhs_gc_work, HZ);
 }
@@ -347,7 +389,7 @@ int __init pmhs_session_init(void)
 void pmhs_session_uninit(void)
 {
 	cancel_delayed_work_sync(&pmhs_gc_work);
-	pmhs_session_remove_if(NULL, false, 0, false);
+	pmhs_session_remove_if(NULL, false);
 	/* pmhs_session_free_rcu() is module text. */
 	rcu_barrier();
 }

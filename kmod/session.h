@@ -37,10 +37,22 @@ struct pmhs_mode_ops {
 
 extern const struct pmhs_mode_ops pmhs_password_ops;
 int pmhs_password_selftest(void);
-void pmhs_pw_limit_flush(struct pmhs_net *pn);
 extern const struct pmhs_mode_ops pmhs_rsa_mutual_ops;
 extern const struct pmhs_mode_ops pmhs_rsa_half_send_ops;
 extern const struct pmhs_mode_ops pmhs_rsa_half_receive_ops;
+
+/*
+ * The netlink socket that owns sessions: its genetlink private memory
+ * (pmhs_sk_priv_get()), freed with the socket. @id is never reused, unlike
+ * the socket's port id or address. @sessions is under pmhs_owner_lock.
+ */
+struct pmhs_owner {
+	u64 id;
+	struct list_head sessions;	/* struct pmhs_session.owner_node */
+};
+
+void pmhs_owner_init(void *priv);
+void pmhs_owner_destroy(void *priv);
 
 /*
  * One handshake. Refcounted: the global session table holds one
@@ -53,8 +65,9 @@ struct pmhs_session {
 	struct rcu_head rcu;
 	struct mutex lock;		/* see above */
 	u32 id;
-	u32 portid;			/* owning netlink socket */
-	struct net *net;
+	u64 owner;			/* pmhs_owner.id */
+	struct list_head owner_node;	/* while in the table */
+	struct net *net;		/* referenced */
 	unsigned long expires;		/* jiffies */
 	enum pmhs_mode mode;
 	enum pmhs_state state;
@@ -90,24 +103,24 @@ struct pmhs_session_params {
 	struct pmhs_publish publish;
 };
 
-int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
-		     u32 *id, u8 **msg, size_t *msglen, key_serial_t *serial,
+int pmhs_session_new(struct net *net, struct pmhs_owner *o,
+		     struct pmhs_session_params *p, u32 *id, u8 **msg,
+		     size_t *msglen, key_serial_t *serial,
 		     struct netlink_ext_ack *extack);
-int pmhs_session_recv(struct net *net, u32 portid, u32 id, const u8 *msg,
-		      size_t len, const struct pmhs_publish *publish,
+int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
+		      const u8 *msg, size_t len, const struct pmhs_publish *publish,
 		      key_serial_t *serial, struct netlink_ext_ack *extack);
-int pmhs_session_del(struct net *net, u32 portid, u32 id,
+int pmhs_session_del(struct net *net, struct pmhs_owner *o, u32 id,
 		     struct netlink_ext_ack *extack);
-struct pmhs_session *pmhs_session_get(struct net *net, u32 portid, u32 id,
-				      struct netlink_ext_ack *extack);
-/* Next session of (net, portid) with id >= *pos, referenced; NULL at the end. */
-struct pmhs_session *pmhs_session_next(struct net *net, u32 portid,
+struct pmhs_session *pmhs_session_get(struct net *net, struct pmhs_owner *o,
+				      u32 id, struct netlink_ext_ack *extack);
+/* Next session of this owner with id >= *pos, referenced; NULL at the end. */
+struct pmhs_session *pmhs_session_next(struct net *net, struct pmhs_owner *o,
 				       unsigned long *pos);
 void pmhs_session_put(struct pmhs_session *s);
 u32 pmhs_session_live(void);
 void pmhs_session_params_clear(struct pmhs_session_params *p);
 
-void pmhs_session_release_portid(struct net *net, u32 portid);
 void pmhs_session_flush_net(struct net *net);
 
 int pmhs_session_init(void);

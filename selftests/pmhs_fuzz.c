@@ -265,7 +265,7 @@ static int handshake_works(struct pmhs_nl *nl)
 	uint8_t ma[80], mb[80], sa[64], sb[64];
 	uint32_t ia, ib;
 
-	if (po_config(nl, 60, 0) || po_config_pw(nl, 5, 900) ||
+	if (po_config(nl, 60, 0) ||
 	    po_session_new(nl, &p, &ia, &ra) || po_session_new(nl, &p, &ib, &rb))
 		return -1;
 	memcpy(ma, nla_data(ra.tb[PMHS_A_SESSION_MESSAGE]), 48);

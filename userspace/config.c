@@ -13,7 +13,6 @@
 struct config_reply {
 	unsigned int timeout;
 	int allow_rsa1024;
-	unsigned int pw_fail_limit, pw_fail_window;
 	unsigned int identities, sessions;
 };
 
@@ -25,10 +24,6 @@ static int config_cb(struct nlattr **tb, void *arg)
 		c->timeout = nla_get_u32(tb[PMHS_A_CONFIG_SESSION_TIMEOUT]);
 	if (tb[PMHS_A_CONFIG_ALLOW_RSA1024])
 		c->allow_rsa1024 = nla_get_u8(tb[PMHS_A_CONFIG_ALLOW_RSA1024]);
-	if (tb[PMHS_A_CONFIG_PW_FAIL_LIMIT])
-		c->pw_fail_limit = nla_get_u32(tb[PMHS_A_CONFIG_PW_FAIL_LIMIT]);
-	if (tb[PMHS_A_CONFIG_PW_FAIL_WINDOW])
-		c->pw_fail_window = nla_get_u32(tb[PMHS_A_CONFIG_PW_FAIL_WINDOW]);
 	if (tb[PMHS_A_CONFIG_IDENTITIES])
 		c->identities = nla_get_u32(tb[PMHS_A_CONFIG_IDENTITIES]);
 	if (tb[PMHS_A_CONFIG_SESSIONS])
@@ -40,8 +35,7 @@ static int usage(int ret)
 {
 	fprintf(ret ? stderr : stdout,
 		"Usage: %s config [show]\n"
-		"       %s config set [session-timeout SECONDS] [allow-rsa1024 yes|no]\n"
-		"                         [pw-fail-limit COUNT] [pw-fail-window SECONDS]\n",
+		"       %s config set [session-timeout SECONDS] [allow-rsa1024 yes|no]\n",
 		prog, prog);
 	return ret;
 }
@@ -85,15 +79,12 @@ static int config_set(struct pmhs_nl *nl, int argc, char *argv[])
 			nla_put_u32(msg, PMHS_A_CONFIG_SESSION_TIMEOUT, v);
 		} else if (!strcmp(argv[i], "pw-fail-limit") ||
 			   !strcmp(argv[i], "pw-fail-window")) {
-			bool limit = !strcmp(argv[i], "pw-fail-limit");
-
-			if (parse_u32(argv[i + 1], limit ? 1000 : 86400, &v) || !v) {
-				fprintf(stderr, "%s: %s must be 1..%d, not '%s'\n", prog, argv[i],
-					limit ? 1000 : 86400, argv[i + 1]);
-				goto usage;
-			}
-			nla_put_u32(msg, limit ? PMHS_A_CONFIG_PW_FAIL_LIMIT :
-				    PMHS_A_CONFIG_PW_FAIL_WINDOW, v);
+			fprintf(stderr,
+				"%s: %s is retired: pmhs no longer counts wrong passwords, which let\n"
+				"  anyone lock a password out (see pmhs-ctl(8), CONFIG). Drop the setting.\n",
+				prog, argv[i]);
+			nlmsg_free(msg);
+			return PMHS_EXIT_USAGE;
 		} else if (!strcmp(argv[i], "allow-rsa1024")) {
 			if (strcmp(argv[i + 1], "yes") && strcmp(argv[i + 1], "no")) {
 				fprintf(stderr, "%s: allow-rsa1024 takes yes or no, not '%s'\n",
@@ -129,8 +120,6 @@ static int config_show(struct pmhs_nl *nl)
 
 		json_object_object_add(o, "session_timeout", json_object_new_int((int)c.timeout));
 		json_object_object_add(o, "allow_rsa1024", json_object_new_boolean(c.allow_rsa1024));
-		json_object_object_add(o, "pw_fail_limit", json_object_new_int((int)c.pw_fail_limit));
-		json_object_object_add(o, "pw_fail_window", json_object_new_int((int)c.pw_fail_window));
 		json_object_object_add(o, "identities", json_object_new_int((int)c.identities));
 		json_object_object_add(o, "sessions", json_object_new_int((int)c.sessions));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
@@ -138,8 +127,6 @@ static int config_show(struct pmhs_nl *nl)
 	} else {
 		printf("session-timeout %u\n", c.timeout);
 		printf("allow-rsa1024 %s\n", c.allow_rsa1024 ? "yes" : "no");
-		printf("pw-fail-limit %u\n", c.pw_fail_limit);
-		printf("pw-fail-window %u\n", c.pw_fail_window);
 		printf("identities %u\n", c.identities);
 		printf("sessions %u\n", c.sessions);
 	}

@@ -37,6 +37,11 @@ struct call_ctx {
 
 struct pmhs_nl *pmhs_nl_open(int *exit_code)
 {
+	return pmhs_nl_open_port(exit_code, 0);
+}
+
+struct pmhs_nl *pmhs_nl_open_port(int *exit_code, uint32_t port)
+{
 	struct pmhs_nl *nl = calloc(1, sizeof(*nl));
 	int one = 1;
 
@@ -46,13 +51,27 @@ struct pmhs_nl *pmhs_nl_open(int *exit_code)
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		goto err_sock;
+	if (port)
+		nl_socket_set_local_port(nl->sk, port);
 	if (genl_connect(nl->sk)) {
-		fprintf(stderr, "%s: cannot open a generic netlink socket\n", prog);
+		/* A taken port is the caller's to retry, not worth a line. */
+		if (!port)
+			fprintf(stderr, "%s: cannot open a generic netlink socket\n", prog);
 		goto err_connect;
 	}
-	/* libnl 3.7 has no helper for this; the kernel's text is the point. */
-	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
-		   &one, sizeof(one));
+	/*
+	 * libnl 3.7 has no helper for these. Extended acks carry the kernel's
+	 * text; capped acks do not echo a refused request (its password or
+	 * private key) back into our receive buffer.
+	 */
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		       &one, sizeof(one)) ||
+	    setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		       &one, sizeof(one))) {
+		fprintf(stderr, "%s: cannot set up the netlink socket: %s\n", prog,
+			strerror(errno));
+		goto err_connect;
+	}
 	/* The lookup lets the kernel autoload pmhs.ko by its family alias. */
 	nl->family = genl_ctrl_resolve(nl->sk, PMHS_FAMILY_NAME);
 	if (nl->family < 0) {
@@ -74,6 +93,11 @@ err_alloc:
 	if (*exit_code == PMHS_EXIT_FAIL)
 		fprintf(stderr, "%s: out of memory or netlink unavailable\n", prog);
 	return NULL;
+}
+
+int pmhs_nl_fd(const struct pmhs_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
 }
 
 void pmhs_nl_close(struct pmhs_nl *nl)

@@ -2,6 +2,8 @@
 #ifndef PMHS_NL_H
 #define PMHS_NL_H
 
+#include <stdint.h>
+
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
@@ -12,7 +14,11 @@ typedef int (*pmhs_nl_cb)(struct nlattr **tb, void *arg);
 
 /* Connect and resolve the family; prints why on failure. */
 struct pmhs_nl *pmhs_nl_open(int *exit_code);
+/* The same, bound to port id @port (0: any); NULL, silently, if taken. */
+struct pmhs_nl *pmhs_nl_open_port(int *exit_code, uint32_t port);
 void pmhs_nl_close(struct pmhs_nl *nl);
+/* The socket, for tests that look at raw messages. */
+int pmhs_nl_fd(const struct pmhs_nl *nl);
 
 struct nl_msg *pmhs_nl_msg(struct pmhs_nl *nl, unsigned char cmd, int flags);
 
