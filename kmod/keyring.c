@@ -10,11 +10,62 @@
 #include <linux/key.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/xarray.h>
 
 #include "compat.h"
 #include "keyring.h"
 
 static struct key *pmhs_keyring;
+
+/*
+ * Secrets of two-sided handshakes that may key traffic without nonces,
+ * by serial, each holding a reference to its key (so the pointer stays
+ * unique). An entry goes when its key keys something, or when only we
+ * still hold the key (pruned at the next publish). Bounded by the keys
+ * alive, which key quotas bound.
+ */
+static DEFINE_XARRAY(pmhs_tickets);
+
+static bool pmhs_key_gone(struct key *key)
+{
+	return refcount_read(&key->usage) == 1 ||
+	       test_bit(KEY_FLAG_INVALIDATED, &key->flags) ||
+	       test_bit(KEY_FLAG_REVOKED, &key->flags);
+}
+
+static void pmhs_tickets_prune(void)
+{
+	unsigned long idx;
+	struct key *key;
+
+	xa_for_each(&pmhs_tickets, idx, key) {
+		if (pmhs_key_gone(key) &&
+		    xa_cmpxchg(&pmhs_tickets, idx, key, NULL, 0) == key)
+			key_put(key);
+	}
+}
+
+static void pmhs_ticket_add(struct key *key)
+{
+	struct key *old;
+
+	pmhs_tickets_prune();
+	old = xa_store(&pmhs_tickets, key->serial, key_get(key),
+		       GFP_KERNEL_ACCOUNT);
+	if (xa_is_err(old))
+		key_put(key);	/* no ticket: it needs nonces then */
+	else if (old)
+		key_put(old);
+}
+
+/* Take @key's ticket; true if it had one. */
+static bool pmhs_ticket_take(struct key *key)
+{
+	if (xa_cmpxchg(&pmhs_tickets, key->serial, key, NULL, 0) != key)
+		return false;
+	key_put(key);
+	return true;
+}
 
 static const char *pmhs_key_type(const struct pmhs_publish *pub)
 {
@@ -94,11 +145,12 @@ int pmhs_keyring_check(const struct pmhs_publish *pub, u32 session_id,
 }
 
 int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
-			 const u8 *secret, size_t len, key_serial_t *serial,
-			 struct netlink_ext_ack *extack)
+			 const u8 *secret, size_t len, bool two_sided,
+			 key_serial_t *serial, struct netlink_ext_ack *extack)
 {
 	char desc[sizeof(pub->desc)];
 	key_ref_t kr, keyring;
+	key_perm_t perm;
 	int ret;
 
 	ret = pmhs_keyring_desc(pub, session_id, desc, sizeof(desc), extack);
@@ -107,11 +159,21 @@ int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
 	keyring = pmhs_keyring_target(pub, extack);
 	if (IS_ERR(keyring))
 		return PTR_ERR(keyring);
-	/* The module keyring's keys must stay findable by their owner. */
+	/*
+	 * The kernel's default permissions, plus search for the owner: a
+	 * process whose session keyring changed (add_key to @s joins a new
+	 * one) no longer possesses what it published, and using a key needs
+	 * search or read permission. The module keyring's keys likewise.
+	 */
+	if (pub->module)
+		perm = KEY_POS_VIEW | KEY_POS_SEARCH | KEY_POS_LINK |
+		       KEY_POS_SETATTR | KEY_USR_VIEW | KEY_USR_SEARCH;
+	else
+		perm = KEY_POS_VIEW | KEY_POS_SEARCH | KEY_POS_LINK |
+		       KEY_POS_SETATTR | KEY_POS_WRITE | KEY_USR_VIEW |
+		       KEY_USR_SEARCH | (pub->logon ? 0 : KEY_POS_READ);
 	kr = pmhs_key_create(keyring, pmhs_key_type(pub), desc, secret, len,
-			     pub->module ? KEY_POS_VIEW | KEY_POS_SEARCH |
-			     KEY_POS_LINK | KEY_POS_SETATTR | KEY_USR_VIEW |
-			     KEY_USR_SEARCH : KEY_PERM_UNDEF);
+			     perm);
 	key_ref_put(keyring);
 	if (IS_ERR(kr)) {
 		ret = PTR_ERR(kr);
@@ -125,35 +187,59 @@ int pmhs_keyring_publish(const struct pmhs_publish *pub, u32 session_id,
 		return ret;
 	}
 	*serial = key_ref_to_ptr(kr)->serial;
+	if (two_sided)
+		pmhs_ticket_add(key_ref_to_ptr(kr));
 	key_ref_put(kr);
 	return 0;
 }
 
+void pmhs_keyring_unpublish(key_serial_t serial)
+{
+	key_ref_t kr = lookup_user_key(serial, KEY_LOOKUP_PARTIAL,
+				       KEY_DEFER_PERM_CHECK);
+
+	if (IS_ERR(kr))
+		return;
+	pmhs_ticket_take(key_ref_to_ptr(kr));
+	key_invalidate(key_ref_to_ptr(kr));
+	key_ref_put(kr);
+}
+
 /*
- * Copy out a user or logon key's payload for use inside the kernel. The
- * caller must possess or own the key: view permission, which keys grant
- * their possessor and owner and nobody else unless told to. Possession
- * alone would not do: a process whose session keyring changes (add_key
- * to @s joins a new one) loses possession of what it published before.
+ * Look a key up for using its payload: the caller must be able to search
+ * it (possess it, or hold search permission) or read it. View permission
+ * is metadata only and does not do.
  */
-static int pmhs_keyring_payload(key_serial_t serial, u8 **out, size_t *len,
+static key_ref_t pmhs_keyring_lookup_use(key_serial_t serial,
+					 struct netlink_ext_ack *extack)
+{
+	key_ref_t kr;
+
+	kr = lookup_user_key(serial, 0, KEY_NEED_SEARCH);
+	if (PTR_ERR_OR_ZERO(kr) == -EACCES)
+		kr = lookup_user_key(serial, 0, KEY_NEED_READ);
+	if (IS_ERR(kr)) {
+		if (PTR_ERR(kr) == -EACCES)
+			NL_SET_ERR_MSG(extack,
+				       "no search or read permission on the key (view is not enough)");
+		else
+			NL_SET_ERR_MSG(extack, "cannot find the key, or it is revoked or used up");
+	}
+	return kr;
+}
+
+/* Copy out a user or logon key's payload for use inside the kernel. */
+static int pmhs_keyring_payload(key_ref_t kr, u8 **out, size_t *len,
 				struct netlink_ext_ack *extack)
 {
 	const struct user_key_payload *upayload;
 	struct key *key;
-	key_ref_t kr;
 	int ret = 0;
 
-	kr = lookup_user_key(serial, 0, KEY_NEED_VIEW);
-	if (IS_ERR(kr)) {
-		NL_SET_ERR_MSG(extack, "cannot find the key, or no permission to use it");
-		return PTR_ERR(kr);
-	}
 	key = key_ref_to_ptr(kr);
 	if (key->type != &key_type_user && key->type != &key_type_logon) {
 		NL_SET_ERR_MSG(extack, "the key must be of type user or logon");
-		ret = -EKEYREJECTED;
-		goto out_put;
+		return -EKEYREJECTED;
 	}
 	down_read(&key->sem);
 	upayload = user_key_payload_locked(key);
@@ -167,25 +253,30 @@ static int pmhs_keyring_payload(key_serial_t serial, u8 **out, size_t *len,
 			ret = -ENOMEM;
 	}
 	up_read(&key->sem);
-out_put:
-	key_ref_put(kr);
 	return ret;
 }
 
 int pmhs_keyring_read_password(key_serial_t serial, u8 **pw, size_t *len,
 			       struct netlink_ext_ack *extack)
 {
-	return pmhs_keyring_payload(serial, pw, len, extack);
+	key_ref_t kr = pmhs_keyring_lookup_use(serial, extack);
+	int ret;
+
+	if (IS_ERR(kr))
+		return PTR_ERR(kr);
+	ret = pmhs_keyring_payload(kr, pw, len, extack);
+	key_ref_put(kr);
+	return ret;
 }
 
-int pmhs_keyring_read_secret(key_serial_t serial, u8 secret[32],
-			     struct netlink_ext_ack *extack)
+static int pmhs_keyring_secret(key_ref_t kr, u8 secret[32],
+			       struct netlink_ext_ack *extack)
 {
 	size_t len = 0;
 	u8 *p = NULL;
 	int ret;
 
-	ret = pmhs_keyring_payload(serial, &p, &len, extack);
+	ret = pmhs_keyring_payload(kr, &p, &len, extack);
 	if (ret)
 		return ret;
 	if (len != 32) {
@@ -196,6 +287,52 @@ int pmhs_keyring_read_secret(key_serial_t serial, u8 secret[32],
 	}
 	kfree_sensitive(p);
 	return ret;
+}
+
+int pmhs_keyring_read_secret(key_serial_t serial, u8 secret[32],
+			     struct netlink_ext_ack *extack)
+{
+	key_ref_t kr = pmhs_keyring_lookup_use(serial, extack);
+	int ret;
+
+	if (IS_ERR(kr))
+		return PTR_ERR(kr);
+	ret = pmhs_keyring_secret(kr, secret, extack);
+	key_ref_put(kr);
+	return ret;
+}
+
+int pmhs_keyring_take_secret(key_serial_t serial, bool nonces, u8 secret[32],
+			     struct key **keyp, struct netlink_ext_ack *extack)
+{
+	key_ref_t kr = pmhs_keyring_lookup_use(serial, extack);
+	int ret;
+
+	if (IS_ERR(kr))
+		return PTR_ERR(kr);
+	ret = pmhs_keyring_secret(kr, secret, extack);
+	if (!ret && !nonces &&
+	    xa_load(&pmhs_tickets, key_ref_to_ptr(kr)->serial) != key_ref_to_ptr(kr)) {
+		NL_SET_ERR_MSG(extack,
+			       "the secret is not from a mutual or password handshake of pmhs: it keys traffic only with both sides' nonces");
+		memzero_explicit(secret, 32);
+		ret = -EKEYREJECTED;
+	}
+	if (ret) {
+		key_ref_put(kr);
+		return ret;
+	}
+	*keyp = key_ref_to_ptr(kr);
+	return 0;
+}
+
+void pmhs_keyring_done_secret(struct key *key, bool used)
+{
+	if (used) {
+		pmhs_ticket_take(key);
+		key_invalidate(key);
+	}
+	key_put(key);
 }
 
 int __init pmhs_keyring_init(void)
@@ -210,6 +347,12 @@ int __init pmhs_keyring_init(void)
 
 void pmhs_keyring_uninit(void)
 {
+	unsigned long idx;
+	struct key *key;
+
+	xa_for_each(&pmhs_tickets, idx, key)
+		key_put(key);
+	xa_destroy(&pmhs_tickets);
 	/* Revoking makes the keys in it unreachable; the GC frees them. */
 	keyring_clear(pmhs_keyring);
 	key_revoke(pmhs_keyring);

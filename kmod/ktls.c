@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernel TLS from a handshake secret, without the keys entering
+ * Kernel TLS from a handshake secret, without the secret entering
  * userspace: the TLS ULP and its crypto_info are set on the caller's socket
- * from here, through kernel sockptr_t pointers. TLS 1.3 records, AES-GCM,
+ * from here, through kernel sockptr_t pointers. The traffic keys are not
+ * hidden: getsockopt(SOL_TLS) gives them to the socket's holder. TLS 1.3 records, AES-GCM,
  * sequence numbers from 0, no rekeying (see docs/protocol.md).
  */
 #include <linux/net.h>
@@ -23,7 +24,7 @@ union pmhs_tls_info {
 };
 
 static int pmhs_ktls_info(union pmhs_tls_info *ci, const u8 secret[32],
-			  bool i2r, bool aes128)
+			  const u8 *nonces, bool i2r, bool aes128)
 {
 	u8 iv[12];
 	int ret;
@@ -32,8 +33,8 @@ static int pmhs_ktls_info(union pmhs_tls_info *ci, const u8 secret[32],
 	if (aes128) {
 		ci->g128.info.version = TLS_1_3_VERSION;
 		ci->g128.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-		ret = pmhs_traffic_key(secret, "tls aes-gcm-128", i2r,
-				       ci->g128.key, sizeof(ci->g128.key),
+		ret = pmhs_traffic_key(secret, nonces, "tls aes-gcm-128",
+				       i2r, ci->g128.key, sizeof(ci->g128.key),
 				       iv, sizeof(iv));
 		/* TLS 1.3 nonce = salt(4) || iv(8), XORed with the sequence. */
 		memcpy(ci->g128.salt, iv, sizeof(ci->g128.salt));
@@ -41,8 +42,8 @@ static int pmhs_ktls_info(union pmhs_tls_info *ci, const u8 secret[32],
 	} else {
 		ci->g256.info.version = TLS_1_3_VERSION;
 		ci->g256.info.cipher_type = TLS_CIPHER_AES_GCM_256;
-		ret = pmhs_traffic_key(secret, "tls aes-gcm-256", i2r,
-				       ci->g256.key, sizeof(ci->g256.key),
+		ret = pmhs_traffic_key(secret, nonces, "tls aes-gcm-256",
+				       i2r, ci->g256.key, sizeof(ci->g256.key),
 				       iv, sizeof(iv));
 		memcpy(ci->g256.salt, iv, sizeof(ci->g256.salt));
 		memcpy(ci->g256.iv, iv + 4, sizeof(ci->g256.iv));
@@ -59,7 +60,8 @@ static int pmhs_ktls_set(struct socket *sock, int optname,
 				     aes128 ? sizeof(ci->g128) : sizeof(ci->g256));
 }
 
-int pmhs_ktls_install(int fd, const u8 secret[32], bool initiator, bool aes128,
+int pmhs_ktls_install(int fd, const u8 secret[32], const u8 *nonces,
+		      bool initiator, bool aes128, bool *used,
 		      struct netlink_ext_ack *extack)
 {
 	static const char ulp[] = "tls";
@@ -94,14 +96,15 @@ int pmhs_ktls_install(int fd, const u8 secret[32], bool initiator, bool aes128,
 		goto out_put;
 	}
 	/* The initiator sends with i2r keys and receives with r2i. */
-	ret = pmhs_ktls_info(&ci, secret, initiator, aes128);
+	ret = pmhs_ktls_info(&ci, secret, nonces, initiator, aes128);
 	if (!ret)
 		ret = pmhs_ktls_set(sock, TLS_TX, &ci, aes128);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot set the kTLS transmit keys");
 		goto out_wipe;
 	}
-	ret = pmhs_ktls_info(&ci, secret, !initiator, aes128);
+	*used = true;
+	ret = pmhs_ktls_info(&ci, secret, nonces, !initiator, aes128);
 	if (!ret)
 		ret = pmhs_ktls_set(sock, TLS_RX, &ci, aes128);
 	if (ret)

@@ -5,7 +5,9 @@
 #include <linux/netlink.h>
 #include <linux/types.h>
 
-int pmhs_ktls_install(int fd, const u8 secret[32], bool initiator, bool aes128,
+/* *@used is set once TLS took keys from @secret (TX at least). */
+int pmhs_ktls_install(int fd, const u8 secret[32], const u8 *nonces,
+		      bool initiator, bool aes128, bool *used,
 		      struct netlink_ext_ack *extack);
 
 #endif /* _PMHS_KTLS_H */

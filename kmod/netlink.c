@@ -22,6 +22,7 @@
 #include "netns.h"
 #include "nl_gen.h"
 #include "rsa.h"
+#include "schedule.h"
 #include "session.h"
 #include "sk_priv.h"
 #include "xfrm.h"
@@ -428,8 +429,12 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	ret = genlmsg_reply(msg, info);
-	goto out;
+	if (!ret)
+		goto out;
 out_del:
+	/* The caller never learns of it: take back a published key too. */
+	if (serial)
+		pmhs_keyring_unpublish(serial);
 	pmhs_session_del(genl_info_net(info), o, id, NULL);
 out:
 	kfree_sensitive(out);
@@ -1001,45 +1006,92 @@ int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * One installation at a time, so that a secret checked unused is consumed
+ * before anyone else looks (installs are rare).
+ */
+static DEFINE_MUTEX(pmhs_install_lock);
+
+/*
+ * Both sides' nonces from @nonce and @peer into @out, the initiator's
+ * first; 0 if neither was given (*@have false), else both are needed.
+ */
+static int pmhs_nl_nonces(struct genl_info *info, int nonce, int peer,
+			  bool initiator, u8 out[PMHS_NONCES_LEN], bool *have)
+{
+	struct nlattr **a = info->attrs;
+	u8 *ours = out + (initiator ? 0 : PMHS_NONCE_LEN);
+	u8 *theirs = out + (initiator ? PMHS_NONCE_LEN : 0);
+
+	*have = false;
+	if (!a[nonce] && !a[peer])
+		return 0;
+	if (!a[nonce] || !a[peer]) {
+		NL_SET_ERR_MSG(info->extack, "give both nonce and peer-nonce, or neither");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, a[nonce] ? peer : nonce);
+		return -EINVAL;
+	}
+	nla_memcpy(ours, a[nonce], PMHS_NONCE_LEN);
+	nla_memcpy(theirs, a[peer], PMHS_NONCE_LEN);
+	/* A reflected nonce would leave only one side's randomness. */
+	if (!memcmp(ours, theirs, PMHS_NONCE_LEN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[peer],
+				    "the peer's nonce is ours (reflected)");
+		return -EINVAL;
+	}
+	*have = true;
+	return 0;
+}
+
 /* kTLS from a handshake secret, inside the kernel */
 
 int pmhs_nl_ktls_install_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	u8 secret[32];
+	u8 secret[32], nonces[PMHS_NONCES_LEN];
+	bool initiator, have_nonces, used = false;
+	struct key *key;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_KTLS_FD, "socket fd missing") ||
 	    !pmhs_nl_require(info, PMHS_A_KTLS_KEY_SERIAL, "secret key serial missing") ||
 	    !pmhs_nl_require(info, PMHS_A_KTLS_ROLE, "role (initiator or responder) missing"))
 		return -EINVAL;
-	ret = pmhs_keyring_read_secret(nla_get_s32(a[PMHS_A_KTLS_KEY_SERIAL]),
-				       secret, info->extack);
+	initiator = nla_get_u32(a[PMHS_A_KTLS_ROLE]) == PMHS_ROLE_INITIATOR;
+	ret = pmhs_nl_nonces(info, PMHS_A_KTLS_NONCE, PMHS_A_KTLS_PEER_NONCE,
+			     initiator, nonces, &have_nonces);
 	if (ret)
 		return ret;
+	mutex_lock(&pmhs_install_lock);
+	ret = pmhs_keyring_take_secret(nla_get_s32(a[PMHS_A_KTLS_KEY_SERIAL]),
+				       have_nonces, secret, &key, info->extack);
+	if (ret)
+		goto out_unlock;
 	ret = pmhs_ktls_install(nla_get_s32(a[PMHS_A_KTLS_FD]), secret,
-				nla_get_u32(a[PMHS_A_KTLS_ROLE]) == PMHS_ROLE_INITIATOR,
+				have_nonces ? nonces : NULL, initiator,
 				a[PMHS_A_KTLS_CIPHER] &&
 				nla_get_u32(a[PMHS_A_KTLS_CIPHER]) == PMHS_TLS_CIPHER_AES_GCM_128,
-				info->extack);
+				&used, info->extack);
+	pmhs_keyring_done_secret(key, used);
 	memzero_explicit(secret, sizeof(secret));
+out_unlock:
+	mutex_unlock(&pmhs_install_lock);
 	return ret;
 }
 
 /* IPsec ESP SAs keyed inside the kernel */
 
 /*
- * Fill @p from the request. The SPIs not given are derived from the
- * secret of key-serial, which is then required.
+ * Fill @p from the request. Without both SPIs, those of key-serial's
+ * secret (no nonces) are looked up, for ipsec-down.
  */
-static int pmhs_nl_ipsec_parse(struct genl_info *info, struct pmhs_ipsec *p,
-			       u8 secret[32], bool *have_secret)
+static int pmhs_nl_ipsec_parse(struct genl_info *info, struct pmhs_ipsec *p)
 {
 	struct nlattr **a = info->attrs;
 	u32 i2r = 0, r2i = 0;
+	u8 secret[32];
 	int ret;
 
-	*have_secret = false;
 	if (!pmhs_nl_require(info, PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing") ||
 	    !pmhs_nl_require(info, PMHS_A_IPSEC_LOCAL, "local IPv4 address missing") ||
 	    !pmhs_nl_require(info, PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing"))
@@ -1051,25 +1103,23 @@ static int pmhs_nl_ipsec_parse(struct genl_info *info, struct pmhs_ipsec *p,
 	ret = pmhs_ipsec_check_addrs(p, info->extack);
 	if (ret)
 		return ret;
-	if (a[PMHS_A_IPSEC_KEY_SERIAL]) {
-		ret = pmhs_keyring_read_secret(nla_get_s32(a[PMHS_A_IPSEC_KEY_SERIAL]),
-					       secret, info->extack);
-		if (ret)
-			return ret;
-		*have_secret = true;
-	}
 	if (!a[PMHS_A_IPSEC_SPI_I2R] || !a[PMHS_A_IPSEC_SPI_R2I]) {
-		if (!*have_secret) {
+		if (!a[PMHS_A_IPSEC_KEY_SERIAL]) {
 			NL_SET_ERR_MSG(info->extack,
 				       "give key-serial, or both spi-i2r and spi-r2i");
 			NL_SET_ERR_ATTR_MISS(info->extack, NULL, PMHS_A_IPSEC_KEY_SERIAL);
 			return -EINVAL;
 		}
-		ret = pmhs_ipsec_spis(secret, &i2r, &r2i);
-		if (ret) {
-			NL_SET_ERR_MSG(info->extack, "cannot derive the SPIs");
-			return ret;
+		ret = pmhs_keyring_read_secret(nla_get_s32(a[PMHS_A_IPSEC_KEY_SERIAL]),
+					       secret, info->extack);
+		if (!ret) {
+			ret = pmhs_ipsec_spis(secret, NULL, &i2r, &r2i);
+			if (ret)
+				NL_SET_ERR_MSG(info->extack, "cannot derive the SPIs");
 		}
+		memzero_explicit(secret, sizeof(secret));
+		if (ret)
+			return ret;
 	}
 	p->spi_i2r = a[PMHS_A_IPSEC_SPI_I2R] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_I2R]) : i2r;
 	p->spi_r2i = a[PMHS_A_IPSEC_SPI_R2I] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_R2I]) : r2i;
@@ -1078,56 +1128,80 @@ static int pmhs_nl_ipsec_parse(struct genl_info *info, struct pmhs_ipsec *p,
 
 int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_ipsec p;
+	u8 secret[32], nonces[PMHS_NONCES_LEN];
+	struct nlattr **a = info->attrs;
+	bool have_nonces, used = false;
+	struct pmhs_ipsec p = {};
 	struct sk_buff *msg;
-	bool have_secret;
-	u8 secret[32];
+	struct key *key;
+	u32 i2r, r2i;
 	void *hdr;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_IPSEC_KEY_SERIAL, "secret key serial missing"))
+	if (!pmhs_nl_require(info, PMHS_A_IPSEC_KEY_SERIAL, "secret key serial missing") ||
+	    !pmhs_nl_require(info, PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing") ||
+	    !pmhs_nl_require(info, PMHS_A_IPSEC_LOCAL, "local IPv4 address missing") ||
+	    !pmhs_nl_require(info, PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing"))
 		return -EINVAL;
-	ret = pmhs_nl_ipsec_parse(info, &p, secret, &have_secret);
-	if (ret)
-		goto out;
+	p.initiator = nla_get_u32(a[PMHS_A_IPSEC_ROLE]) == PMHS_ROLE_INITIATOR;
+	p.local = nla_get_be32(a[PMHS_A_IPSEC_LOCAL]);
+	p.remote = nla_get_be32(a[PMHS_A_IPSEC_REMOTE]);
 	/*
-	 * Not in the shared parser: info->attrs only has room up to each
-	 * op's maxattr, and ipsec-down has no reqid (KASAN caught that read).
+	 * reqid is read here, not in the shared parser: info->attrs only has
+	 * room up to each op's maxattr (KASAN caught that read).
 	 */
-	if (info->attrs[PMHS_A_IPSEC_REQID])
-		p.reqid = nla_get_u32(info->attrs[PMHS_A_IPSEC_REQID]);
+	if (a[PMHS_A_IPSEC_REQID])
+		p.reqid = nla_get_u32(a[PMHS_A_IPSEC_REQID]);
+	ret = pmhs_ipsec_check_addrs(&p, info->extack);
+	if (!ret && a[PMHS_A_IPSEC_SPI_I2R] && a[PMHS_A_IPSEC_SPI_R2I] &&
+	    nla_get_u32(a[PMHS_A_IPSEC_SPI_I2R]) == nla_get_u32(a[PMHS_A_IPSEC_SPI_R2I])) {
+		NL_SET_ERR_MSG(info->extack, "the two directions need different SPIs");
+		ret = -EINVAL;
+	}
+	if (!ret)
+		ret = pmhs_nl_nonces(info, PMHS_A_IPSEC_NONCE, PMHS_A_IPSEC_PEER_NONCE,
+				     p.initiator, nonces, &have_nonces);
+	if (ret)
+		return ret;
+	p.nonces = have_nonces ? nonces : NULL;
 	msg = pmhs_nl_reply_new(info, nla_total_size(sizeof(u32)) * 2, &hdr);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (nla_put_u32(msg, PMHS_A_IPSEC_SPI_I2R, p.spi_i2r) ||
-	    nla_put_u32(msg, PMHS_A_IPSEC_SPI_R2I, p.spi_r2i)) {
-		nlmsg_free(msg);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&pmhs_install_lock);
+	ret = pmhs_keyring_take_secret(nla_get_s32(a[PMHS_A_IPSEC_KEY_SERIAL]),
+				       have_nonces, secret, &key, info->extack);
+	if (ret)
+		goto out_unlock;
+	ret = pmhs_ipsec_spis(secret, p.nonces, &i2r, &r2i);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "cannot derive the SPIs");
+	p.spi_i2r = a[PMHS_A_IPSEC_SPI_I2R] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_I2R]) : i2r;
+	p.spi_r2i = a[PMHS_A_IPSEC_SPI_R2I] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_R2I]) : r2i;
+	if (!ret && (nla_put_u32(msg, PMHS_A_IPSEC_SPI_I2R, p.spi_i2r) ||
+		     nla_put_u32(msg, PMHS_A_IPSEC_SPI_R2I, p.spi_r2i)))
 		ret = -EMSGSIZE;
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	ret = pmhs_ipsec_up(genl_info_net(info), &p, secret, info->extack);
+	if (!ret)
+		ret = pmhs_ipsec_up(genl_info_net(info), &p, secret, &used,
+				    info->extack);
+	pmhs_keyring_done_secret(key, used);
+	memzero_explicit(secret, sizeof(secret));
+out_unlock:
+	mutex_unlock(&pmhs_install_lock);
+	memzero_explicit(nonces, sizeof(nonces));
 	if (ret) {
 		nlmsg_free(msg);
-		goto out;
+		return ret;
 	}
-	ret = genlmsg_reply(msg, info);
-out:
-	memzero_explicit(secret, sizeof(secret));
-	return ret;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 int pmhs_nl_ipsec_down_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_ipsec p;
-	bool have_secret;
-	u8 secret[32];
 	int ret;
 
-	ret = pmhs_nl_ipsec_parse(info, &p, secret, &have_secret);
-	memzero_explicit(secret, sizeof(secret));
+	ret = pmhs_nl_ipsec_parse(info, &p);
 	if (ret)
 		return ret;
 	return pmhs_ipsec_down(genl_info_net(info), &p, info->extack);

@@ -127,11 +127,13 @@ static const struct nla_policy pmhs_rsa_verify_nl_policy[PMHS_A_RSA_SIGNATURE + 
 };
 
 /* PMHS_CMD_KTLS_INSTALL - do */
-static const struct nla_policy pmhs_ktls_install_nl_policy[PMHS_A_KTLS_CIPHER + 1] = {
+static const struct nla_policy pmhs_ktls_install_nl_policy[PMHS_A_KTLS_PEER_NONCE + 1] = {
 	[PMHS_A_KTLS_FD] = NLA_POLICY_MIN(NLA_S32, 0),
 	[PMHS_A_KTLS_KEY_SERIAL] = { .type = NLA_S32, },
 	[PMHS_A_KTLS_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[PMHS_A_KTLS_CIPHER] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_KTLS_NONCE] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_KTLS_PEER_NONCE] = NLA_POLICY_EXACT_LEN(32),
 };
 
 /* PMHS_CMD_KDF - do */
@@ -156,7 +158,7 @@ static const struct nla_policy pmhs_aead_nl_policy[PMHS_A_KAT_DIRECTION + 1] = {
 };
 
 /* PMHS_CMD_IPSEC_UP - do */
-static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_REQID + 1] = {
+static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_PEER_NONCE + 1] = {
 	[PMHS_A_IPSEC_KEY_SERIAL] = { .type = NLA_S32, },
 	[PMHS_A_IPSEC_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[PMHS_A_IPSEC_LOCAL] = { .type = NLA_BE32, },
@@ -164,6 +166,8 @@ static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_REQID + 1] =
 	[PMHS_A_IPSEC_SPI_I2R] = NLA_POLICY_MIN(NLA_U32, PMHS_SPI_MIN),
 	[PMHS_A_IPSEC_SPI_R2I] = NLA_POLICY_MIN(NLA_U32, PMHS_SPI_MIN),
 	[PMHS_A_IPSEC_REQID] = { .type = NLA_U32, },
+	[PMHS_A_IPSEC_NONCE] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_IPSEC_PEER_NONCE] = NLA_POLICY_EXACT_LEN(32),
 };
 
 /* PMHS_CMD_IPSEC_DOWN - do */
@@ -285,7 +289,7 @@ const struct genl_ops pmhs_nl_ops[21] = {
 		.cmd		= PMHS_CMD_KTLS_INSTALL,
 		.doit		= pmhs_nl_ktls_install_doit,
 		.policy		= pmhs_ktls_install_nl_policy,
-		.maxattr	= PMHS_A_KTLS_CIPHER,
+		.maxattr	= PMHS_A_KTLS_PEER_NONCE,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -306,7 +310,7 @@ const struct genl_ops pmhs_nl_ops[21] = {
 		.cmd		= PMHS_CMD_IPSEC_UP,
 		.doit		= pmhs_nl_ipsec_up_doit,
 		.policy		= pmhs_ipsec_up_nl_policy,
-		.maxattr	= PMHS_A_IPSEC_REQID,
+		.maxattr	= PMHS_A_IPSEC_PEER_NONCE,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{

@@ -178,4 +178,5 @@ int pmhs_password_selftest(void)
 const struct pmhs_mode_ops pmhs_password_ops = {
 	.start = pmhs_pw_start,
 	.finish = pmhs_pw_finish,
+	.two_sided = true,	/* unless the caller fixed our IV */
 };

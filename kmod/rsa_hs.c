@@ -113,6 +113,7 @@ static int pmhs_rsa_mutual_finish(struct pmhs_session *s, const u8 *msg,
 const struct pmhs_mode_ops pmhs_rsa_mutual_ops = {
 	.start = pmhs_rsa_start,
 	.finish = pmhs_rsa_mutual_finish,
+	.two_sided = true,
 };
 
 const struct pmhs_mode_ops pmhs_rsa_half_send_ops = {

@@ -193,8 +193,11 @@ struct pmhs_session *pmhs_session_next(struct net *net, struct pmhs_owner *o,
 static int pmhs_session_publish(struct pmhs_session *s, const u8 *secret,
 				struct netlink_ext_ack *extack)
 {
+	/* A fixed IV makes our side of a password secret constant. */
 	return pmhs_keyring_publish(&s->publish, s->id, secret,
-				    PMHS_SECRET_LEN, &s->serial, extack);
+				    PMHS_SECRET_LEN,
+				    s->ops->two_sided && !s->iv_fixed,
+				    &s->serial, extack);
 }
 
 int pmhs_session_new(struct net *net, struct pmhs_owner *o,
@@ -259,6 +262,8 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 		goto err_id;
 	if (s->ops->done_on_start) {
 		ret = pmhs_session_publish(s, s->own, extack);
+		/* Published, or never to be: the keyring has the only copy. */
+		memzero_explicit(s->own, sizeof(s->own));
 		if (ret)
 			goto err_msg;
 		s->state = PMHS_STATE_DONE;

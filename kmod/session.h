@@ -33,6 +33,8 @@ struct pmhs_mode_ops {
 		      u8 secret[PMHS_SECRET_LEN], struct netlink_ext_ack *extack);
 	/* The secret is known once started (rsa-half-send). */
 	bool done_on_start;
+	/* Both sides put fresh randomness into the secret. */
+	bool two_sided;
 };
 
 extern const struct pmhs_mode_ops pmhs_password_ops;

@@ -26,15 +26,16 @@
 #define PMHS_ESP_SPI_USE	"esp spi"
 #define PMHS_ESP_MISSING	PMHS_ESP_AEAD " is not available: load esp4 and gcm"
 
-int pmhs_ipsec_spis(const u8 secret[32], u32 *spi_i2r, u32 *spi_r2i)
+int pmhs_ipsec_spis(const u8 secret[32], const u8 *nonces, u32 *spi_i2r,
+		    u32 *spi_r2i)
 {
 	__be32 v[2];
 	int ret;
 
-	ret = pmhs_traffic_key(secret, PMHS_ESP_SPI_USE, true, (u8 *)&v[0],
-			       sizeof(v[0]), NULL, 0);
+	ret = pmhs_traffic_key(secret, nonces, PMHS_ESP_SPI_USE, true,
+			       (u8 *)&v[0], sizeof(v[0]), NULL, 0);
 	if (!ret)
-		ret = pmhs_traffic_key(secret, PMHS_ESP_SPI_USE, false,
+		ret = pmhs_traffic_key(secret, nonces, PMHS_ESP_SPI_USE, false,
 				       (u8 *)&v[1], sizeof(v[1]), NULL, 0);
 	if (ret)
 		return ret;
@@ -119,7 +120,12 @@ static int pmhs_esp_algo(struct xfrm_algo_aead *aead, u8 *sadb_id,
 	}
 	strscpy(aead->alg_name, algo->name, sizeof(aead->alg_name));
 	*sadb_id = algo->desc.sadb_alg_id;
-	/* A string in xfrm_algo, which stays while the symbol is held. */
+	/*
+	 * A string in xfrm_algo's table, as xfrm_user sets it. We hold the
+	 * symbol until the SAs are initialised; from then on each SA holds
+	 * its type's module (esp4, by xfrm_get_type()), which links against
+	 * xfrm_algo, so the string lives as long as any SA pointing at it.
+	 */
 	*geniv = algo->uinfo.aead.geniv;
 	return 0;
 }
@@ -281,7 +287,8 @@ static void pmhs_esp_policy_notify_del(struct xfrm_policy *xp, int dir,
 }
 
 int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
-		  const u8 secret[32], struct netlink_ext_ack *extack)
+		  const u8 secret[32], bool *used,
+		  struct netlink_ext_ack *extack)
 {
 	struct xfrm_state *xs[2] = { NULL, NULL };	/* in, out */
 	struct xfrm_policy *xp[2] = { NULL, NULL };
@@ -301,12 +308,14 @@ int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
 	if (ret)
 		return ret;
 
+	/* As xfrm_user configures under it: no SA or policy change between. */
+	mutex_lock(&net->xfrm.xfrm_cfg_mutex);
 	/* The inbound SA first, so the peer's first packet finds it. */
 	for (i = 0; i < 2; i++) {
 		bool out = i;
 
 		pmhs_ipsec_ends(p, out, &src, &dst, &spi);
-		ret = pmhs_traffic_key(secret, PMHS_ESP_USE,
+		ret = pmhs_traffic_key(secret, p->nonces, PMHS_ESP_USE,
 				       out == p->initiator, key, sizeof(key),
 				       NULL, 0);
 		if (ret) {
@@ -321,6 +330,7 @@ int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
 			xs[i] = NULL;
 			goto out;
 		}
+		*used = true;
 	}
 	for (i = 0; i < 2; i++) {
 		bool out = i;
@@ -351,13 +361,14 @@ out:
 			xfrm_state_put(xs[i]);
 		}
 	}
+	mutex_unlock(&net->xfrm.xfrm_cfg_mutex);
 	symbol_put(xfrm_aead_get_byname);
 	memzero_explicit(key, sizeof(key));
 	return ret;
 }
 
-int pmhs_ipsec_down(struct net *net, const struct pmhs_ipsec *p,
-		    struct netlink_ext_ack *extack)
+static int pmhs_ipsec_down_locked(struct net *net, const struct pmhs_ipsec *p,
+				  struct netlink_ext_ack *extack)
 {
 	struct xfrm_mark mark = {};
 	struct xfrm_selector sel;
@@ -400,7 +411,10 @@ int pmhs_ipsec_down(struct net *net, const struct pmhs_ipsec *p,
 			xfrm_state_put(x);
 			continue;
 		}
-		ret = xfrm_state_kern(x) ? -EPERM : xfrm_state_delete(x);
+		/* The LSM check xfrm_user's DELSA makes (the policies' is in bysel). */
+		ret = xfrm_state_kern(x) ? -EPERM : security_xfrm_state_delete(x);
+		if (!ret)
+			ret = xfrm_state_delete(x);
 		xfrm_audit_state_delete(x, ret ? 0 : 1, true);
 		if (!ret) {
 			struct km_event c = { .event = XFRM_MSG_DELSA };
@@ -419,4 +433,15 @@ int pmhs_ipsec_down(struct net *net, const struct pmhs_ipsec *p,
 		return -ENOENT;
 	}
 	return 0;
+}
+
+int pmhs_ipsec_down(struct net *net, const struct pmhs_ipsec *p,
+		    struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	mutex_lock(&net->xfrm.xfrm_cfg_mutex);
+	ret = pmhs_ipsec_down_locked(net, p, extack);
+	mutex_unlock(&net->xfrm.xfrm_cfg_mutex);
+	return ret;
 }

@@ -14,11 +14,13 @@ struct pmhs_ipsec {
 	u32 spi_r2i;
 	u32 reqid;
 	bool initiator;		/* we send with the i2r SA */
+	const u8 *nonces;	/* NULL, or PMHS_NONCES_LEN bytes (schedule.h) */
 };
 
 #if IS_ENABLED(CONFIG_XFRM) && IS_ENABLED(CONFIG_INET)
 /* The SPIs both sides derive from a secret (labels in docs/protocol.md). */
-int pmhs_ipsec_spis(const u8 secret[32], u32 *spi_i2r, u32 *spi_r2i);
+int pmhs_ipsec_spis(const u8 secret[32], const u8 *nonces, u32 *spi_i2r,
+		    u32 *spi_r2i);
 
 /* Are local and remote usable unicast addresses, and different? */
 int pmhs_ipsec_check_addrs(const struct pmhs_ipsec *p,
@@ -29,17 +31,19 @@ int pmhs_ipsec_check_addrs(const struct pmhs_ipsec *p,
  * policies then belong to xfrm, like those of `ip xfrm`: pmhs keeps no
  * reference to them. Here and in down, @p has passed
  * pmhs_ipsec_check_addrs() (the netlink parser checks it before it
- * reads any key).
+ * reads any key). *@used is set once an SA keyed from @secret was
+ * added, even if it was then taken back.
  */
 int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
-		  const u8 secret[32], struct netlink_ext_ack *extack);
+		  const u8 secret[32], bool *used,
+		  struct netlink_ext_ack *extack);
 
 /* Remove what is there of them; -ENOENT if nothing was. */
 int pmhs_ipsec_down(struct net *net, const struct pmhs_ipsec *p,
 		    struct netlink_ext_ack *extack);
 #else
-static inline int pmhs_ipsec_spis(const u8 secret[32], u32 *spi_i2r,
-				  u32 *spi_r2i)
+static inline int pmhs_ipsec_spis(const u8 secret[32], const u8 *nonces,
+				  u32 *spi_i2r, u32 *spi_r2i)
 {
 	return -EOPNOTSUPP;
 }
@@ -52,7 +56,7 @@ static inline int pmhs_ipsec_check_addrs(const struct pmhs_ipsec *p,
 }
 
 static inline int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
-				const u8 secret[32],
+				const u8 secret[32], bool *used,
 				struct netlink_ext_ack *extack)
 {
 	return -EOPNOTSUPP;

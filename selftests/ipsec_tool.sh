@@ -43,7 +43,7 @@ pk=$($A ip -s xfrm state | awk '/lifetime current:/ { getline; sub(/\(packets\)/
 check "the SAs counted the packets ($pk)" test "$pk" -ge 6
 $A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
 	> /dev/null 2> $d/err
-check "up twice is refused (exit $?)" grep -q 'SPI' $d/err
+check "up twice with one secret is refused: up used it up (exit $?)" grep -q 'used up' $d/err
 $A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.1 \
 	> /dev/null 2> $d/err
 check "equal addresses are refused with a reason" test -s $d/err
@@ -56,14 +56,15 @@ check "a local address we do not have is named" grep -q 'not an address of this 
 $A pmhs-ctl ipsec up --key "$ka" --role sideways --local 10.77.1.1 --remote 10.77.1.2 \
 	> /dev/null 2> $d/err
 check "a bad role is a usage error ($?)" grep -q 'initiator or responder' $d/err
-$A pmhs-ctl ipsec down --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2
+spis=$(awk '{ printf " --%s %s", $1, $2 }' $d/up.a)
+$A pmhs-ctl ipsec down $spis --role initiator --local 10.77.1.1 --remote 10.77.1.2
 ra=$?
-$B pmhs-ctl ipsec down --key "$kb" --role responder --local 10.77.1.2 --remote 10.77.1.1
+$B pmhs-ctl ipsec down $spis --role responder --local 10.77.1.2 --remote 10.77.1.1
 rb=$?
 check "ipsec down on both sides" test $ra = 0 -a $rb = 0
 check "no SA or policy is left" test -z "$($A ip xfrm state; $A ip xfrm policy; $B ip xfrm state; $B ip xfrm policy)"
 check "plain ping works again" $A ping -c 1 -W 3 10.77.1.2
-$A pmhs-ctl ipsec down --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
+$A pmhs-ctl ipsec down $spis --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
 	2> $d/err
 check "down with nothing there says so (exit $?)" test -s $d/err
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kTLS keyed inside the kernel from handshake secrets that are logon keys,
- * so userspace never holds a key byte: 1 MiB both ways, byte-exact, the
+ * so userspace never holds the secret: 1 MiB both ways, byte-exact, the
  * kernel's TLS counters move, a wrong key fails to decrypt, and bad
  * sockets or keys are refused with a reason.
  */
@@ -16,14 +16,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <keyutils.h>
+#include <linux/tls.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <sched.h>
+
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 
 #include "kselftest_harness.h"
 #include "pmhs_harness.h"
@@ -50,8 +55,9 @@ static int tcp_pair(int fds[2])
 	return fds[1] < 0 ? -1 : 0;
 }
 
-static int ktls(struct pmhs_nl *nl, int fd, int32_t key, int role, int cipher,
-		struct pt_reply *r)
+/* ktls-install; with @ours and @theirs (32 bytes each) as the nonces. */
+static int ktls_n(struct pmhs_nl *nl, int fd, int32_t key, int role, int cipher,
+		  const uint8_t *ours, const uint8_t *theirs, struct pt_reply *r)
 {
 	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_KTLS_INSTALL, 0);
 
@@ -60,7 +66,17 @@ static int ktls(struct pmhs_nl *nl, int fd, int32_t key, int role, int cipher,
 	nla_put_u32(m, PMHS_A_KTLS_ROLE, role);
 	if (cipher >= 0)
 		nla_put_u32(m, PMHS_A_KTLS_CIPHER, cipher);
+	if (ours)
+		nla_put(m, PMHS_A_KTLS_NONCE, 32, ours);
+	if (theirs)
+		nla_put(m, PMHS_A_KTLS_PEER_NONCE, 32, theirs);
 	return pt_call(nl, m, 0, r);
+}
+
+static int ktls(struct pmhs_nl *nl, int fd, int32_t key, int role, int cipher,
+		struct pt_reply *r)
+{
+	return ktls_n(nl, fd, key, role, cipher, NULL, NULL, r);
 }
 
 static long tls_stat(const char *name)
@@ -160,6 +176,7 @@ TEST_F(k, one_mib_both_ways_from_logon_keys)
 {
 	size_t len = 1 << 20;
 	uint8_t *buf = malloc(len), tmp[64];
+	int32_t ka2, kb2;
 	long tx0, rx0;
 
 	/* Userspace cannot read the secrets it is about to use. */
@@ -180,11 +197,181 @@ TEST_F(k, one_mib_both_ways_from_logon_keys)
 	EXPECT_EQ(rx0 + 2, tls_stat("TlsRxSw"));
 	EXPECT_EQ(0, transfer(self->fds[0], self->fds[1], buf, len));
 	EXPECT_EQ(0, transfer(self->fds[1], self->fds[0], buf, len));
-	/* Installing twice is refused. */
-	EXPECT_EQ(-EEXIST, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR, -1,
+	/* Installing twice on one socket is refused, even with a new secret. */
+	ASSERT_EQ(0, po_shared_logon(self->nl, "correct horse battery staple", &ka2, &kb2));
+	EXPECT_EQ(-EEXIST, ktls(self->nl, self->fds[0], ka2, PMHS_ROLE_INITIATOR, -1,
 				&self->r));
 	EXPECT_NE(0, self->r.extack[0]);
 	free(buf);
+}
+
+/* Round 2, item 1: the installation uses the secret up. */
+TEST_F(k, one_secret_keys_one_socket)
+{
+	int other[2];
+
+	ASSERT_EQ(0, tcp_pair(other));
+	ASSERT_EQ(0, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR, -1, &self->r));
+	EXPECT_EQ(-ENOKEY, ktls(self->nl, other[0], self->ka, PMHS_ROLE_INITIATOR, -1,
+				&self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "used up")) {
+		TH_LOG("extack: %s", self->r.extack);
+	}
+	/* Nonces do not revive it. */
+	EXPECT_EQ(-ENOKEY, ktls_n(self->nl, other[0], self->ka, PMHS_ROLE_INITIATOR, -1,
+				  (const uint8_t *)"0123456789abcdef0123456789abcdef",
+				  (const uint8_t *)"fedcba9876543210fedcba9876543210", &self->r));
+	/* The peer's own secret still works, once. */
+	EXPECT_EQ(0, ktls(self->nl, other[1], self->kb, PMHS_ROLE_RESPONDER, -1, &self->r));
+	EXPECT_EQ(-ENOKEY, ktls(self->nl, self->fds[1], self->kb, PMHS_ROLE_RESPONDER, -1,
+				&self->r));
+	close(other[0]);
+	close(other[1]);
+}
+
+/* The traffic keys kTLS holds for @fd, as getsockopt(SOL_TLS) gives them. */
+static int tls_keys(int fd, int opt, struct tls12_crypto_info_aes_gcm_256 *ci)
+{
+	socklen_t len = sizeof(*ci);
+
+	memset(ci, 0, sizeof(*ci));
+	return getsockopt(fd, SOL_TLS, opt, ci, &len) ? -errno : 0;
+}
+
+/*
+ * Round 2, item 1: a recorded half-send message replayed into a second
+ * half-receiver republishes the same secret; that secret keys nothing
+ * without nonces, and with the listener's fresh nonce the replay gets
+ * traffic keys different from the original connection's.
+ */
+TEST_F(k, replayed_half_exchange_gets_new_keys)
+{
+	struct json_object *root = vec_load("poorman-v1.json");
+	struct po_session snd = { .mode = PMHS_MODE_RSA_HALF_SEND, .oaep = -1 };
+	struct po_session rcv = { .mode = PMHS_MODE_RSA_HALF_RECEIVE, .oaep = -1 };
+	struct tls12_crypto_info_aes_gcm_256 tx1, tx2, rx1, rx2;
+	uint8_t ni[32], nr1[32], nr2[32], *apub, *bpub, msgbuf[4096], s1[32], s2[32];
+	static const uint8_t hello[] = "first connection";
+	int32_t ks, k1, k2;
+	uint32_t id, id1, id2;
+	int p2[2];
+	size_t mlen;
+	long al, bl;
+
+	ASSERT_NE(NULL, root);
+	/* Left over if an earlier test stopped half way. */
+	po_identity_del(self->nl, "alice");
+	po_identity_del(self->nl, "bob");
+	ASSERT_EQ(0, po_identity_vec(self->nl, root, "alice", &self->r));
+	ASSERT_EQ(0, po_identity_vec(self->nl, root, "bob", &self->r));
+	al = vec_key_pub_der(root, "alice", &apub);
+	bl = vec_key_pub_der(root, "bob", &bpub);
+	ASSERT_LT(0, al);
+	ASSERT_LT(0, bl);
+	snd.identity = "alice";
+	snd.peer = bpub;
+	snd.peerlen = bl;
+	rcv.identity = "bob";
+	rcv.peer = apub;
+	rcv.peerlen = al;
+	ASSERT_EQ(0, po_session_new(self->nl, &snd, &id, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ks = po_serial(&self->r);
+	mlen = nla_len(self->r.tb[PMHS_A_SESSION_MESSAGE]);
+	ASSERT_GE(sizeof(msgbuf), mlen);
+	memcpy(msgbuf, nla_data(self->r.tb[PMHS_A_SESSION_MESSAGE]), mlen);
+	/* The original listener, and a second one fed the recording. */
+	ASSERT_EQ(0, po_session_new(self->nl, &rcv, &id1, &self->r));
+	ASSERT_EQ(0, po_session_recv(self->nl, id1, msgbuf, mlen, &self->r));
+	k1 = po_serial(&self->r);
+	ASSERT_EQ(0, po_session_new(self->nl, &rcv, &id2, &self->r));
+	ASSERT_EQ(0, po_session_recv(self->nl, id2, msgbuf, mlen, &self->r));
+	k2 = po_serial(&self->r);
+	ASSERT_EQ(32, vec_key_read(k1, s1, sizeof(s1)));
+	ASSERT_EQ(32, vec_key_read(k2, s2, sizeof(s2)));
+	ASSERT_EQ(0, memcmp(s1, s2, 32));	/* the replay's premise */
+
+	ASSERT_EQ(32, getrandom(ni, 32, 0));
+	ASSERT_EQ(32, getrandom(nr1, 32, 0));
+	ASSERT_EQ(32, getrandom(nr2, 32, 0));
+	/* Without both sides' nonces a half-mode secret keys nothing. */
+	EXPECT_EQ(-EKEYREJECTED, ktls(self->nl, self->fds[1], k1, PMHS_ROLE_RESPONDER, -1,
+				      &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "nonces")) {
+		TH_LOG("extack: %s", self->r.extack);
+	}
+	EXPECT_EQ(-EKEYREJECTED, ktls(self->nl, self->fds[0], ks, PMHS_ROLE_INITIATOR, -1,
+				      &self->r));
+	EXPECT_EQ(-EINVAL, ktls_n(self->nl, self->fds[0], ks, PMHS_ROLE_INITIATOR, -1,
+				  ni, ni, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "reflected"));
+
+	/* The original connection, nonces from both sides: it works. */
+	ASSERT_EQ(0, ktls_n(self->nl, self->fds[0], ks, PMHS_ROLE_INITIATOR, -1, ni, nr1,
+			    &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, ktls_n(self->nl, self->fds[1], k1, PMHS_ROLE_RESPONDER, -1, nr1, ni,
+			    &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_EQ(0, transfer(self->fds[0], self->fds[1], hello, sizeof(hello)));
+	/* The replay, even with the recorded initiator nonce: new keys. */
+	ASSERT_EQ(0, tcp_pair(p2));
+	ASSERT_EQ(0, ktls_n(self->nl, p2[1], k2, PMHS_ROLE_RESPONDER, -1, nr2, ni, &self->r));
+	ASSERT_EQ(0, tls_keys(self->fds[1], TLS_TX, &tx1));
+	ASSERT_EQ(0, tls_keys(p2[1], TLS_TX, &tx2));
+	ASSERT_EQ(0, tls_keys(self->fds[1], TLS_RX, &rx1));
+	ASSERT_EQ(0, tls_keys(p2[1], TLS_RX, &rx2));
+	EXPECT_NE(0, memcmp(tx1.key, tx2.key, sizeof(tx1.key)));
+	EXPECT_NE(0, memcmp(tx1.salt, tx2.salt, sizeof(tx1.salt)) |
+		     memcmp(tx1.iv, tx2.iv, sizeof(tx1.iv)));
+	EXPECT_NE(0, memcmp(rx1.key, rx2.key, sizeof(rx1.key)));
+	/* Directions differ too. */
+	EXPECT_NE(0, memcmp(tx1.key, rx1.key, sizeof(tx1.key)));
+	close(p2[0]);
+	close(p2[1]);
+	free(apub);
+	free(bpub);
+	po_identity_del(self->nl, "alice");
+	po_identity_del(self->nl, "bob");
+	json_object_put(root);
+}
+
+/*
+ * Round 2, item 4: using a key's payload needs search (possession) or
+ * read permission; a key the caller may only view is refused.
+ */
+TEST_F(k, view_only_key_is_refused)
+{
+	static const char pw[] = "correct horse battery staple";
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1 };
+	uint8_t sec[32] = { 1, 2, 3 };
+	key_serial_t kv, kp;
+	uint32_t id;
+
+	kv = add_key("user", "pmhs-test:view-only", sec, sizeof(sec), KEY_SPEC_SESSION_KEYRING);
+	kp = add_key("user", "pmhs-test:view-only-pw", pw, strlen(pw), KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, kv);
+	ASSERT_LT(0, kp);
+	/* A searchable password key works... */
+	p.password_key = kp;
+	ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	/* ...and no longer once the caller can only view it. */
+	ASSERT_EQ(0, keyctl_setperm(kv, KEY_POS_VIEW | KEY_USR_VIEW));
+	ASSERT_EQ(0, keyctl_setperm(kp, KEY_POS_VIEW | KEY_USR_VIEW));
+	EXPECT_EQ(-EACCES, po_session_new(self->nl, &p, &id, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "view is not enough")) {
+		TH_LOG("extack: %s", self->r.extack);
+	}
+	EXPECT_EQ(-EACCES, ktls(self->nl, self->fds[0], kv, PMHS_ROLE_INITIATOR, -1,
+				&self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "view is not enough"));
+	keyctl_unlink(kv, KEY_SPEC_SESSION_KEYRING);
+	keyctl_unlink(kp, KEY_SPEC_SESSION_KEYRING);
 }
 
 TEST_F(k, aes128_works_too)
@@ -335,6 +522,59 @@ TEST_F(k, capture_shows_records_not_plaintext)
 	close(pk);
 	pt_sh("ip netns del pk_a; ip netns del pk_b");
 	free(buf);
+}
+
+/*
+ * Round 2, low: if the reply to session-new cannot be delivered (the
+ * caller's receive queue is full), a half-send key the caller never
+ * learned of is taken back, not left orphaned in its keyring.
+ */
+TEST_F(k, lost_session_new_reply_takes_back_the_key)
+{
+	struct json_object *root = vec_load("poorman-v1.json");
+	struct nl_sock *sk = nl_socket_alloc();
+	int fam, one = 1;
+	uint8_t *bpub;
+	long bl;
+
+	ASSERT_NE(NULL, root);
+	ASSERT_NE(NULL, sk);
+	po_identity_del(self->nl, "alice");
+	ASSERT_EQ(0, po_identity_vec(self->nl, root, "alice", &self->r));
+	bl = vec_key_pub_der(root, "bob", &bpub);
+	ASSERT_LT(0, bl);
+	ASSERT_EQ(0, genl_connect(sk));
+	fam = genl_ctrl_resolve(sk, PMHS_FAMILY_NAME);
+	ASSERT_LT(0, fam);
+	nl_socket_disable_auto_ack(sk);
+	/* The smallest receive buffer, filled with replies nobody reads. */
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &one, sizeof(one)));
+	for (int i = 0; i < 32; i++) {
+		struct nl_msg *m = nlmsg_alloc();
+
+		genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, fam, 0, 0, PMHS_CMD_GET_VERSION,
+			    PMHS_FAMILY_VERSION);
+		ASSERT_LT(0, nl_send_auto(sk, m));
+		nlmsg_free(m);
+	}
+	{
+		struct nl_msg *m = nlmsg_alloc();
+
+		genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, fam, 0, 0, PMHS_CMD_SESSION_NEW,
+			    PMHS_FAMILY_VERSION);
+		nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_RSA_HALF_SEND);
+		nla_put_string(m, PMHS_A_SESSION_IDENTITY, "alice");
+		nla_put(m, PMHS_A_SESSION_PEER_PUBKEY, bl, bpub);
+		nla_put_string(m, PMHS_A_SESSION_DESCRIPTION, "pmhs-test:orphan");
+		ASSERT_LT(0, nl_send_auto(sk, m));
+		nlmsg_free(m);
+	}
+	/* Handled synchronously in send: the key is gone already. */
+	EXPECT_EQ(-1, keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", "pmhs-test:orphan", 0));
+	nl_socket_free(sk);
+	free(bpub);
+	po_identity_del(self->nl, "alice");
+	json_object_put(root);
 }
 
 PMHS_TEST_HARNESS_MAIN

@@ -190,6 +190,7 @@ struct ipsec_args {
 	const char *local, *remote;
 	uint32_t spi_i2r, spi_r2i;	/* 0: leave out */
 	int64_t reqid;		/* -1: leave out */
+	const uint8_t *nonce, *peer_nonce;	/* 32 bytes, or NULL */
 };
 
 static int ipsec(struct pmhs_nl *nl, int cmd, const struct ipsec_args *a,
@@ -212,6 +213,10 @@ static int ipsec(struct pmhs_nl *nl, int cmd, const struct ipsec_args *a,
 		nla_put_u32(m, PMHS_A_IPSEC_SPI_R2I, a->spi_r2i);
 	if (a->reqid >= 0 && cmd == PMHS_CMD_IPSEC_UP)
 		nla_put_u32(m, PMHS_A_IPSEC_REQID, a->reqid);
+	if (a->nonce && cmd == PMHS_CMD_IPSEC_UP)
+		nla_put(m, PMHS_A_IPSEC_NONCE, 32, a->nonce);
+	if (a->peer_nonce && cmd == PMHS_CMD_IPSEC_UP)
+		nla_put(m, PMHS_A_IPSEC_PEER_NONCE, 32, a->peer_nonce);
 	return pt_call(nl, m, PMHS_A_IPSEC_MAX, r);
 }
 
@@ -318,9 +323,9 @@ FIXTURE_SETUP(x)
 	ASSERT_EQ(0, po_shared_logon(self->nl, "correct horse battery staple",
 				  &self->ka, &self->kb));
 	self->a = (struct ipsec_args){ self->ka, PMHS_ROLE_INITIATOR, ADDR_A, ADDR_B,
-				       0, 0, -1 };
+				       0, 0, -1, NULL, NULL };
 	self->b = (struct ipsec_args){ self->kb, PMHS_ROLE_RESPONDER, ADDR_B, ADDR_A,
-				       0, 0, -1 };
+				       0, 0, -1, NULL, NULL };
 }
 
 FIXTURE_TEARDOWN(x)
@@ -356,6 +361,9 @@ TEST_F(x, esp_between_namespaces_from_logon_keys)
 	EXPECT_LE(256, i2r);
 	EXPECT_LE(256, r2i);
 	EXPECT_NE(i2r, r2i);
+	/* up used the secrets up: down goes by the SPIs it returned. */
+	self->a.spi_i2r = self->b.spi_i2r = i2r;
+	self->a.spi_r2i = self->b.spi_r2i = r2i;
 
 	/* Exactly two ESP SAs and two policies on each side. */
 	ASSERT_EQ(0, sh_out(self->out, sizeof(self->out), "ip -n pa xfrm state"));
@@ -461,13 +469,19 @@ TEST_F(x, refusals_explain)
 					KEY_SPEC_SESSION_KEYRING);
 	struct ipsec_args a = self->a;
 
+	int32_t k3, k4;
+
 	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
-	/* Twice: the SPI is taken; nothing of the first is lost. */
-	EXPECT_EQ(-EEXIST, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
-	EXPECT_NE(NULL, strstr(self->r.extack, "SPI")) {
+	self->a.spi_i2r = reply_u32(&self->r, PMHS_A_IPSEC_SPI_I2R);
+	self->a.spi_r2i = reply_u32(&self->r, PMHS_A_IPSEC_SPI_R2I);
+	/* Twice: the secret is used up; nothing of the first is lost. */
+	EXPECT_EQ(-ENOKEY, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "used up")) {
 		TH_LOG("%s", self->r.extack);
 	}
-	/* Fresh SPIs but the same addresses: the policies are taken. */
+	/* A new secret and fresh SPIs, same addresses: the policies are taken. */
+	ASSERT_EQ(0, po_shared_logon(self->nl, "correct horse battery staple", &k3, &k4));
+	a.key = k3;
 	a.spi_i2r = 0x3000;
 	a.spi_r2i = 0x3001;
 	EXPECT_EQ(-EEXIST, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
@@ -521,10 +535,12 @@ TEST_F(x, refusals_explain)
 	EXPECT_EQ(-ERANGE, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
 	a = self->a;
 	a.key = 0;
+	a.spi_i2r = 0;
 	a.spi_r2i = 0x5000;
 	EXPECT_EQ(-EINVAL, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &a, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "key-serial"));
 	a = self->a;
+	a.key = 0;
 	a.remote = "10.77.0.3";
 	EXPECT_EQ(-ENOENT, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &a, &self->r));
 	EXPECT_NE(0, self->r.extack[0]);
@@ -534,6 +550,57 @@ TEST_F(x, refusals_explain)
 	EXPECT_EQ(2, count_lines(self->out, "src "));
 	EXPECT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &self->a, &self->r));
 	keyctl_unlink(shortkey, KEY_SPEC_SESSION_KEYRING);
+}
+
+/*
+ * Round 2, item 1: a secret keys one SA pair. Up, down, up again with the
+ * same serial is refused; a new secret with both sides' nonces gets new
+ * SPIs (and keys) and carries traffic.
+ */
+TEST_F(x, one_secret_keys_one_sa_pair)
+{
+	static const uint8_t na[32] = "nonce of the initiator, 32 byte";
+	static const uint8_t nb[32] = "nonce of the responder, 32 byte";
+	struct ipsec_args a = self->a, b = self->b;
+	uint32_t i2r, r2i;
+	int32_t k3, k4;
+
+	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
+	i2r = a.spi_i2r = b.spi_i2r = reply_u32(&self->r, PMHS_A_IPSEC_SPI_I2R);
+	r2i = a.spi_r2i = b.spi_r2i = reply_u32(&self->r, PMHS_A_IPSEC_SPI_R2I);
+	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &a, &self->r));
+	a.spi_i2r = a.spi_r2i = 0;
+	/* The same SAs again would restart the replay window: refused. */
+	EXPECT_EQ(-ENOKEY, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "used up")) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, sh_out(self->out, sizeof(self->out), "ip -n pa xfrm state"));
+	EXPECT_STREQ("", self->out);
+
+	ASSERT_EQ(0, po_shared_logon(self->nl, "correct horse battery staple", &k3, &k4));
+	a.key = k3;
+	b.key = k4;
+	b.spi_i2r = b.spi_r2i = 0;
+	a.nonce = b.peer_nonce = na;
+	b.nonce = a.peer_nonce = nb;
+	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	a.spi_i2r = reply_u32(&self->r, PMHS_A_IPSEC_SPI_I2R);
+	a.spi_r2i = reply_u32(&self->r, PMHS_A_IPSEC_SPI_R2I);
+	ASSERT_EQ(0, ipsec(self->nb, PMHS_CMD_IPSEC_UP, &b, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_EQ(a.spi_i2r, reply_u32(&self->r, PMHS_A_IPSEC_SPI_I2R));
+	EXPECT_EQ(a.spi_r2i, reply_u32(&self->r, PMHS_A_IPSEC_SPI_R2I));
+	EXPECT_NE(i2r, a.spi_i2r);
+	EXPECT_NE(r2i, a.spi_r2i);
+	EXPECT_EQ(0, udp_pingpong(2));
+	b.spi_i2r = a.spi_i2r;
+	b.spi_r2i = a.spi_r2i;
+	EXPECT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &a, &self->r));
+	EXPECT_EQ(0, ipsec(self->nb, PMHS_CMD_IPSEC_DOWN, &b, &self->r));
 }
 
 TEST_F(x, unprivileged_caller_refused)
@@ -572,6 +639,8 @@ TEST_F(x, unload_keeps_sas_and_takes_no_reference)
 
 	ASSERT_NE(NULL, ko);
 	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &self->a, &self->r));
+	self->a.spi_i2r = self->b.spi_i2r = reply_u32(&self->r, PMHS_A_IPSEC_SPI_I2R);
+	self->a.spi_r2i = self->b.spi_r2i = reply_u32(&self->r, PMHS_A_IPSEC_SPI_R2I);
 	ASSERT_EQ(0, ipsec(self->nb, PMHS_CMD_IPSEC_UP, &self->b, &self->r));
 	pmhs_nl_close(self->na);
 	pmhs_nl_close(self->nb);
@@ -580,7 +649,7 @@ TEST_F(x, unload_keeps_sas_and_takes_no_reference)
 	EXPECT_FALSE(pt_family_present());
 	EXPECT_EQ(0, udp_pingpong(2));
 	ASSERT_EQ(0, pt_sh("insmod %s", ko));
-	/* The logon keys outlive the module; down derives the same SPIs. */
+	/* The SAs outlive the module; down finds them by their SPIs. */
 	self->na = ns_nl("pa");
 	self->nb = ns_nl("pb");
 	ASSERT_NE(NULL, self->na);

@@ -48,12 +48,19 @@
  * its key only if both results are OK; otherwise it revokes it, so a key
  * exists on one side only if it exists on both, short of a connection
  * lost between the two RESULTs. flags are 0.
+ *
+ *   FRAME_T_NONCE    only with --ktls, after both RESULTs are OK: 32 fresh
+ *                    random bytes, this side's nonce for the kTLS key
+ *                    schedule (docs/protocol.md). Each side sends its own
+ *                    before reading the peer's.
  */
 enum frame_type {
 	FRAME_T_HELLO = 0,
 	FRAME_T_MESSAGE = 1,
 	FRAME_T_RESULT = 2,
+	FRAME_T_NONCE = 3,
 };
+#define FRAME_NONCE_LEN		32
 #define FRAME_HELLO_LEN		8
 #define FRAME_RESULT_OK		0
 #define FRAME_RESULT_FAIL	1

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 #include <linux/pmhs.h>
 
+#include "hex.h"
 #include "nl.h"
 #include "pmhs-ctl.h"
 
@@ -23,12 +24,18 @@ static int usage(int ret)
 	fprintf(ret ? stderr : stdout,
 		"Usage: %s ipsec up|down --key SERIAL --role initiator|responder\n"
 		"                      --local ADDR --remote ADDR [--spi-i2r N --spi-r2i N] [--reqid N]\n"
+		"                      [--nonce HEX --peer-nonce HEX]\n"
 		"\n"
 		"up installs two transport-mode ESP SAs (rfc4106(gcm(aes)), 256-bit keys\n"
 		"derived from the 32-byte handshake secret SERIAL, one SPI per direction)\n"
 		"and the matching policies between ADDR and ADDR, in this network\n"
 		"namespace. Both ends run it with the same secret and opposite roles (the\n"
-		"side that connected is the initiator). down removes them again.\n"
+		"side that connected is the initiator). up uses the secret up: it keys one\n"
+		"SA pair only; down takes the SPIs that up printed.\n"
+		"A secret from a half-mode handshake (or made outside pmhs) is refused\n"
+		"unless both sides give 32-byte nonces (64 hex digits, fresh from\n"
+		"`head -c32 /dev/urandom | xxd -p -c32`, exchanged between them): each\n"
+		"its own as --nonce and the other's as --peer-nonce.\n"
 		"Needs CAP_NET_ADMIN; esp4 and gcm load on demand.\n", prog);
 	return ret;
 }
@@ -111,6 +118,8 @@ int ipsec_main(int argc, char *argv[])
 	uint32_t key = 0, local = 0, remote = 0, i2r = 0, r2i = 0, reqid = 0;
 	bool up, have_reqid = false, have_role = false, initiator = false;
 	struct ipsec_reply rep = { 0 };
+	uint8_t nonce[32], peer_nonce[32];
+	bool have_nonce = false, have_peer_nonce = false;
 	struct pmhs_nl *nl;
 	struct nl_msg *m;
 	int ret;
@@ -150,6 +159,21 @@ int ipsec_main(int argc, char *argv[])
 		} else if (!strcmp(o, "--spi-r2i")) {
 			if (parse_u32(o, v, &r2i))
 				return PMHS_EXIT_USAGE;
+		} else if ((!strcmp(o, "--nonce") || !strcmp(o, "--peer-nonce")) && up) {
+			bool mine = !strcmp(o, "--nonce");
+			char err[128];
+
+			if (hex_decode(mine ? nonce : peer_nonce, 32, v, strlen(v), err,
+				       sizeof(err)) != 32) {
+				fprintf(stderr, "%s: %s takes 32 bytes as 64 hex digits%s%s\n",
+					prog, o, strlen(v) == 64 ? ": " : "",
+					strlen(v) == 64 ? err : "");
+				return PMHS_EXIT_USAGE;
+			}
+			if (mine)
+				have_nonce = true;
+			else
+				have_peer_nonce = true;
 		} else if (!strcmp(o, "--reqid") && up) {
 			if (parse_u32(o, v, &reqid))
 				return PMHS_EXIT_USAGE;
@@ -163,6 +187,10 @@ int ipsec_main(int argc, char *argv[])
 		fprintf(stderr, "%s: ipsec %s needs --role, --local, --remote and --key "
 			"(or, for down, both SPIs)\n", prog, argv[1]);
 		return usage(PMHS_EXIT_USAGE);
+	}
+	if (have_nonce != have_peer_nonce) {
+		fprintf(stderr, "%s: give both --nonce and --peer-nonce, or neither\n", prog);
+		return PMHS_EXIT_USAGE;
 	}
 	if (up && local != remote) {
 		ret = check_route(local, remote);
@@ -184,6 +212,10 @@ int ipsec_main(int argc, char *argv[])
 		nla_put_u32(m, PMHS_A_IPSEC_SPI_R2I, r2i);
 	if (have_reqid)
 		nla_put_u32(m, PMHS_A_IPSEC_REQID, reqid);
+	if (have_nonce) {
+		nla_put(m, PMHS_A_IPSEC_NONCE, sizeof(nonce), nonce);
+		nla_put(m, PMHS_A_IPSEC_PEER_NONCE, sizeof(peer_nonce), peer_nonce);
+	}
 	ret = pmhs_nl_call(nl, m, PMHS_A_IPSEC_MAX, reply_cb, &rep);
 	if (ret) {
 		if (ret == -ENOENT && strstr(pmhs_nl_extack(nl), "esp4"))

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +47,8 @@ static int usage(bool listener, int ret)
 		"                         unless told), and run COMMAND with the socket as\n"
 		"                         its stdin and stdout; exit with its status.\n"
 		"                         The side that connects is the TLS initiator.\n"
+		"                         The secret is used up; both sides' fresh nonces\n"
+		"                         make the keys new for every connection.\n"
 		HS_USAGE_COMMON,
 		prog, listener ? "listen [ADDR:]PORT [--ktls -- COMMAND...]" :
 				 "connect HOST:PORT [--ktls -- COMMAND...]",
@@ -381,20 +384,38 @@ static int exchange_results(const struct link *l, struct hs *hs, int ours)
 
 /*
  * The secret never comes to us: the module derives the traffic keys from
- * the key serial and sets them on the socket itself.
+ * the key serial and both sides' fresh nonces (exchanged here, in NONCE
+ * frames) and sets them on the socket itself. The nonces make every
+ * connection's keys new, even when the secret is a replayed half-mode one.
  */
-static int ktls_install(struct hs *hs, int fd, bool initiator, bool aes128)
+static int ktls_install(struct hs *hs, const struct link *l, bool initiator, bool aes128)
 {
-	struct nl_msg *m = pmhs_nl_msg(hs->nl, PMHS_CMD_KTLS_INSTALL, 0);
+	uint8_t ours[FRAME_NONCE_LEN], theirs[FRAME_NONCE_LEN];
+	struct frame f;
+	struct nl_msg *m;
 	int ret;
 
+	if (getrandom(ours, sizeof(ours), 0) != sizeof(ours)) {
+		perror("getrandom");
+		return PMHS_EXIT_FAIL;
+	}
+	ret = send_frame(l, FRAME_T_NONCE, ours, sizeof(ours));
+	if (!ret)
+		ret = recv_frame(l, FRAME_T_NONCE, &f, theirs, sizeof(theirs));
+	if (ret)
+		return ret;
+	if (f.len != FRAME_NONCE_LEN)
+		return net_err("protocol error", "the peer's kTLS nonce is not 32 bytes");
+	m = pmhs_nl_msg(hs->nl, PMHS_CMD_KTLS_INSTALL, 0);
 	if (!m)
 		return PMHS_EXIT_FAIL;
-	nla_put_s32(m, PMHS_A_KTLS_FD, fd);
+	nla_put_s32(m, PMHS_A_KTLS_FD, l->fd);
 	nla_put_s32(m, PMHS_A_KTLS_KEY_SERIAL, hs->serial);
 	nla_put_u32(m, PMHS_A_KTLS_ROLE, initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER);
 	nla_put_u32(m, PMHS_A_KTLS_CIPHER, aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 :
 		    PMHS_TLS_CIPHER_AES_GCM_256);
+	nla_put(m, PMHS_A_KTLS_NONCE, sizeof(ours), ours);
+	nla_put(m, PMHS_A_KTLS_PEER_NONCE, sizeof(theirs), theirs);
 	ret = pmhs_nl_call(hs->nl, m, 0, NULL, NULL);
 	if (ret)
 		return pmhs_nl_report(hs->nl, "ktls-install", ret);
@@ -462,7 +483,7 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 		ret = hs_report(o, &hs);
 	if (!ret && ktls_mode) {
 		fflush(stdout);
-		ret = ktls_install(&hs, l.fd, !listener, ktls_mode == 128);
+		ret = ktls_install(&hs, &l, !listener, ktls_mode == 128);
 		if (!ret) {
 			ret = run_command(l.fd, ktls_cmd);
 			l.fd = -1;

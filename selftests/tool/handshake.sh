@@ -109,4 +109,12 @@ ok $(rc_is $EXIT_FAIL && err_has "missing"; echo $?) "hybrid: missing input file
 run hybrid sign
 ok $(rc_is $EXIT_USAGE && err_has "unknown command"; echo $?) "hybrid: unknown command"
 
+# ipsec up: nonces are 32 bytes, and come in pairs (checked before any
+# netlink request).
+n64=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+run ipsec up --key 1 --role initiator --local 10.0.0.1 --remote 10.0.0.2 --nonce abcd --peer-nonce $n64
+ok $(rc_is $EXIT_USAGE && err_has "64 hex digits"; echo $?) "ipsec up: a short --nonce is refused"
+run ipsec up --key 1 --role initiator --local 10.0.0.1 --remote 10.0.0.2 --nonce $n64
+ok $(rc_is $EXIT_USAGE && err_has "both --nonce and --peer-nonce"; echo $?) "ipsec up: --nonce needs --peer-nonce"
+
 finish

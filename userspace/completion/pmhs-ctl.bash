@@ -101,7 +101,7 @@ _pmhs_ctl()
 		if ((COMP_CWORD == i + 1)); then
 			COMPREPLY=($(compgen -W "up down" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i --reqid initiator responder" -- "$cur"))
+			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i --reqid --nonce --peer-nonce initiator responder" -- "$cur"))
 		fi
 		return ;;
 	hybrid)
