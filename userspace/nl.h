@@ -10,8 +10,19 @@ struct pmhs_nl;
 /* Called once per reply message with its attributes parsed. */
 typedef int (*pmhs_nl_cb)(struct nlattr **tb, void *arg);
 
-/* Connect and resolve the family; prints why on failure. */
+/*
+ * Connect and resolve the family (which autoloads pmhs.ko); on failure
+ * print why and what to do (the _quiet one prints nothing if only the
+ * module is missing).
+ */
 struct pmhs_nl *pmhs_nl_open(int *exit_code);
+struct pmhs_nl *pmhs_nl_open_quiet(int *exit_code);
+/*
+ * 0 if the module answers, else the exit code after saying why: the
+ * check before a command does anything it cannot undo (write a file,
+ * bind a port).
+ */
+int pmhs_nl_require(void);
 void pmhs_nl_close(struct pmhs_nl *nl);
 
 struct nl_msg *pmhs_nl_msg(struct pmhs_nl *nl, unsigned char cmd, int flags);
