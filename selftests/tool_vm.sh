@@ -10,6 +10,7 @@
 . "$TOP/selftests/lib/netns.sh"
 vector_keys
 PY=/usr/bin/python3
+EXIT_MALFORMED=7
 
 # Our own session keyring: keys we make are ours to look at and die with us.
 keyctl new_session >/dev/null
@@ -38,9 +39,9 @@ ok $(rc_is 0 && out_has "alice 2048-bit SHA256:"; echo $?) "identity import of a
 run identity import bob bob.pk8
 ok $(rc_is 0; echo $?) "identity import of a PKCS#8 key"
 run identity dump
-ok $(rc_is 0 && grep -qxP "alice\t2048\t$(expected_fp alice.pub)" "$T/out" &&
-     grep -qxP "bob\t2048\t$(expected_fp bob.pub)" "$T/out"; echo $?) \
-	"identity dump: name, bits, sha256 of the SPKI, tab-separated"
+ok $(rc_is 0 && grep -qxP "alice\t$(expected_fp alice.pub)\t2048" "$T/out" &&
+     grep -qxP "bob\t$(expected_fp bob.pub)\t2048" "$T/out"; echo $?) \
+	"identity dump: name, sha256 of the SPKI, bits, tab-separated (pin dump's order)"
 run -j identity list
 ok $(rc_is 0 && json_ok && [ "$(jq -r 'map(.name) | sort | join(",")' "$T/out")" = alice,bob ] &&
      [ "$(jq -r '.[] | select(.name == "bob") | .sha256' "$T/out")" = "$(expected_fp bob.pub)" ]; echo $?) \
@@ -60,9 +61,21 @@ ok $(rc_is $EXIT_FAIL && err_has "exists"; echo $?) "importing a taken name is r
 printf -- '-----BEGIN RSA PRIVATE KEY-----\nnot base64 at all\n-----END RSA PRIVATE KEY-----\n' >bad.pem
 chmod 600 bad.pem
 cp bad.pem bad.orig
-run identity import --no-regenerate broken bad.pem
-ok $(! rc_is 0 && err_has "bad.pem" && cmp -s bad.pem bad.orig && [ ! -e bad.pem.bak ]; echo $?) \
-	"bad PEM with --no-regenerate: refused, file untouched"
+run identity import broken bad.pem
+ok $(rc_is $EXIT_FAIL && err_has "bad.pem" && cmp -s bad.pem bad.orig && [ ! -e bad.pem.bak ]; echo $?) \
+	"bad PEM: refused, file untouched, no .bak"
+: >empty.pem
+run identity import broken empty.pem
+ok $(rc_is $EXIT_FAIL && err_has "empty" && [ ! -s empty.pem ] && [ ! -e empty.pem.bak ]; echo $?) \
+	"empty key file: refused, never filled with a new key"
+openssl pkey -in carol.pk1 -outform DER -out carol.der
+chmod 600 carol.der
+cp carol.der carol.der.orig
+run identity import carol carol.der
+ok $(rc_is 0 && cmp -s carol.der carol.der.orig && [ ! -e carol.der.bak ] &&
+     [ "$("$CTL" identity dump | awk '$1 == "carol" { print $2 }')" = "$(expected_fp carol.pub)" ]; echo $?) \
+	"identity import of a DER key: imported as it is, file untouched"
+"$CTL" identity delete carol >/dev/null
 run identity show broken
 ok $(rc_is $EXIT_NOTFOUND && err_has "no identity 'broken'"; echo $?) "nothing imported from a bad PEM"
 run identity import nofile missing.pem
@@ -77,10 +90,13 @@ ok $? "import carol (3072)"
 "$CTL" identity import dave dave.pk8 >/dev/null
 run identity generate gen gen.pem
 ok $(rc_is 0 && [ "$(stat -c %a gen.pem)" = 600 ] &&
-     [ "$("$CTL" identity dump | awk '$1 == "gen" { print $3 }')" = "$("$CTL" fingerprint gen.pem)" ]; echo $?) \
+     [ "$("$CTL" identity dump | awk '$1 == "gen" { print $2 }')" = "$("$CTL" fingerprint gen.pem)" ]; echo $?) \
 	"identity generate: key file 0600, imported with its fingerprint"
 run identity generate gen2 gen.pem
 ok $(rc_is $EXIT_FAIL && err_has "exists"; echo $?) "identity generate keeps an existing key file"
+run identity generate gen gen-taken.pem
+ok $(rc_is $EXIT_FAIL && err_has "exists" && [ ! -e gen-taken.pem ]; echo $?) \
+	"identity generate under a taken name: no key file left behind"
 run identity delete gen
 ok $(rc_is 0 && ! "$CTL" identity show gen >/dev/null 2>&1; echo $?) "identity delete"
 run identity delete gen
@@ -107,8 +123,10 @@ for i in 0 1 2 3 4 5 6 7; do
 	empty) want="empty" ;;
 	*) want="kernel:" ;;
 	esac
-	ok $(rc_is $EXIT_VERIFY && err_has "$want" && [ "$(nkeys)" = "$before" ] && [ ! -s "$T/out" ]; echo $?) \
-		"half receive refuses '$why' (exit $EXIT_VERIFY, '$want'), no key"
+	rc_want=$EXIT_MALFORMED
+	[ "$want" = "kernel:" ] && rc_want=$EXIT_VERIFY
+	ok $(rc_is $rc_want && err_has "$want" && [ "$(nkeys)" = "$before" ] && [ ! -s "$T/out" ]; echo $?) \
+		"half receive refuses '$why' (exit $rc_want, '$want'), no key"
 done
 run_in "$(vec '.half.valid[0].shake')" -j handshake receive --identity bob --peer-key alice.pub --show-secret
 ok $(rc_is 0 && json_ok && [ "$(jq -r .secret "$T/out")" = "$(vec '.half.valid[0].secret')" ] &&
@@ -133,6 +151,14 @@ ok $(rc_is 0 && [ ${#msg} = 1024 ] && [[ $msg =~ ^[0-9a-f]+$ ]] && [ -n "$(seria
 sec=$(secret_of "$T/out")
 run_in "$msg" handshake receive --identity bob --peer-key alice.pub --show-secret
 ok $(rc_is 0 && [ "$(secret_of "$T/out")" = "$sec" ]; echo $?) "half send -> half receive: same secret"
+run -j handshake send --identity alice --peer-key bob.pub
+ok $(rc_is 0 && [ "$(jq -s length "$T/out")" = 1 ] && [ "$(jq -r '.message | length' "$T/out")" = 1024 ] &&
+     grep -qx "$(jq -r .message "$T/out")" "$T/err" && [ "$(jq -r .serial "$T/out")" -gt 0 ]; echo $?) \
+	"handshake -j send: one JSON document (message and serial); the line for the peer on stderr"
+# Copy and paste adds blanks and a CR: trimmed, and the session goes on.
+run_in "  $(vec '.half.valid[0].shake')"$' \t\r\n' handshake receive --identity bob --peer-key alice.pub
+ok $(rc_is 0 && [ -n "$(serial_of "$T/out")" ]; echo $?) \
+	"a pasted line with surrounding blanks, tab and CR is accepted"
 
 # Two pmhs-ctl processes, each one's first line to the other through FIFOs.
 section "two processes, FIFOs"

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <linux/pmhs.h>
 
+#include "jsonout.h"
 #include "nl.h"
 #include "pmhs-ctl.h"
 
@@ -35,8 +36,14 @@ static int usage(int ret)
 {
 	fprintf(ret ? stderr : stdout,
 		"Usage: %s config [show]\n"
-		"       %s config set [session-timeout SECONDS] [allow-rsa1024 yes|no]\n",
-		prog, prog);
+		"       %s config set [session-timeout SECONDS] [allow-rsa1024 yes|no]\n"
+		"\n"
+		"show prints one setting per line (session-timeout, allow-rsa1024)\n"
+		"and the counts of identities and sessions.\n"
+		"set changes the given settings of this network namespace (CAP_NET_ADMIN):\n"
+		"  session-timeout 1..%d  seconds an unfinished handshake may wait\n"
+		"  allow-rsa1024 yes|no    whether 1024-bit RSA keys are accepted\n",
+		prog, prog, PMHS_SESSION_TIMEOUT_MAX);
 	return ret;
 }
 
@@ -53,9 +60,16 @@ static int parse_u32(const char *s, unsigned long max, unsigned int *out)
 	return 0;
 }
 
+/* Settings of earlier versions that set-config refuses now. */
+static bool retired(const char *name)
+{
+	return !strcmp(name, "pw-fail-limit") || !strcmp(name, "pw-fail-window");
+}
+
+/* With @nl NULL only checks the arguments: before the module is needed. */
 static int config_set(struct pmhs_nl *nl, int argc, char *argv[])
 {
-	struct nl_msg *msg = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
+	struct nl_msg *msg = nl ? pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0) : nlmsg_alloc();
 	unsigned int v;
 	int ret;
 
@@ -77,8 +91,7 @@ static int config_set(struct pmhs_nl *nl, int argc, char *argv[])
 				goto usage;
 			}
 			nla_put_u32(msg, PMHS_A_CONFIG_SESSION_TIMEOUT, v);
-		} else if (!strcmp(argv[i], "pw-fail-limit") ||
-			   !strcmp(argv[i], "pw-fail-window")) {
+		} else if (retired(argv[i])) {
 			fprintf(stderr,
 				"%s: %s is retired: pmhs no longer counts wrong passwords, which let\n"
 				"  anyone lock a password out (see pmhs-ctl(8), CONFIG). Drop the setting.\n",
@@ -96,6 +109,10 @@ static int config_set(struct pmhs_nl *nl, int argc, char *argv[])
 			fprintf(stderr, "%s: config set: unknown setting '%s'\n", prog, argv[i]);
 			goto usage;
 		}
+	}
+	if (!nl) {
+		nlmsg_free(msg);
+		return PMHS_EXIT_OK;
 	}
 	ret = pmhs_nl_call(nl, msg, 0, NULL, NULL);
 	return ret ? pmhs_nl_report(nl, "set-config", ret) : PMHS_EXIT_OK;
@@ -122,8 +139,7 @@ static int config_show(struct pmhs_nl *nl)
 		json_object_object_add(o, "allow_rsa1024", json_object_new_boolean(c.allow_rsa1024));
 		json_object_object_add(o, "identities", json_object_new_int((int)c.identities));
 		json_object_object_add(o, "sessions", json_object_new_int((int)c.sessions));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-		json_object_put(o);
+		json_emit(o);
 	} else {
 		printf("session-timeout %u\n", c.timeout);
 		printf("allow-rsa1024 %s\n", c.allow_rsa1024 ? "yes" : "no");
@@ -138,10 +154,21 @@ int config_main(int argc, char *argv[])
 	struct pmhs_nl *nl;
 	int ret;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+	if (wants_help(argc, argv))
 		return usage(PMHS_EXIT_OK);
-	if (argc > 1 && strcmp(argv[1], "show") && strcmp(argv[1], "set"))
+	if (argc > 1 && strcmp(argv[1], "show") && strcmp(argv[1], "set")) {
+		fprintf(stderr, "%s: config: unknown command '%s'\n", prog, argv[1]);
 		return usage(PMHS_EXIT_USAGE);
+	}
+	if (argc > 2 && !strcmp(argv[1], "show")) {
+		fprintf(stderr, "%s: config show: unexpected argument '%s'\n", prog, argv[2]);
+		return usage(PMHS_EXIT_USAGE);
+	}
+	if (argc > 1 && !strcmp(argv[1], "set")) {
+		ret = config_set(NULL, argc - 2, argv + 2);
+		if (ret)
+			return ret;
+	}
 	nl = pmhs_nl_open(&ret);
 	if (!nl)
 		return ret;

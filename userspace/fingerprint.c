@@ -11,11 +11,12 @@
 static int usage(int ret)
 {
 	fprintf(ret ? stderr : stdout,
-		"Usage: %s fingerprint [--short] KEY-FILE\n"
+		"Usage: %s fingerprint [--short] KEY-FILE|-\n"
 		"\n"
 		"Prints the SHA-256 of the key's SubjectPublicKeyInfo DER in lowercase hex\n"
 		"(the same as: openssl pkey -pubout -outform DER | sha256sum), or with\n"
-		"--short as SHA256:<base64>, ssh style. KEY-FILE may be private or public.\n",
+		"--short as SHA256:<base64>, ssh style. KEY-FILE may be private or public,\n"
+		"PEM or DER; '-' reads it from stdin.\n",
 		prog);
 	return ret;
 }
@@ -34,7 +35,7 @@ int fingerprint_main(int argc, char *argv[])
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': short_form = true; break;
 		case 'h': return usage(PMHS_EXIT_OK);
@@ -43,7 +44,8 @@ int fingerprint_main(int argc, char *argv[])
 	}
 	if (optind != argc - 1)
 		return usage(PMHS_EXIT_USAGE);
-	ret = kf_load_public(argv[optind], &pub, err, sizeof(err));
+	ret = kf_load_public(strcmp(argv[optind], "-") ? argv[optind] : "/dev/stdin", &pub,
+			     err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return kf_exit_code(ret);

@@ -17,18 +17,20 @@
 static int usage(int ret)
 {
 	fprintf(ret ? stderr : stdout,
-		"Usage: %s genkey [--bits 2048|3072|4096] [--force] FILE\n"
-		"       %s genkey --ensure [--bits 2048|3072|4096] [--no-regenerate] FILE\n"
+		"Usage: %s genkey [--bits 2048|3072|4096] [--force] [--short] FILE\n"
+		"       %s genkey --ensure [--bits 2048|3072|4096] [--no-regenerate] [--short] FILE\n"
 		"\n"
 		"Writes a new RSA private key to FILE (PKCS#1 PEM, mode 0600) and prints\n"
-		"its SHA-256 fingerprint. An existing FILE is kept unless --force.\n"
+		"its SHA-256 fingerprint as `pmhs-ctl fingerprint` does: hex, or with\n"
+		"--short SHA256:<base64>. An existing FILE is kept unless --force.\n"
 		"--ensure keeps a usable FILE, creates a missing one, and moves a corrupt\n"
 		"one to FILE.bak before making a new key (--no-regenerate: fail instead).\n",
 		prog, prog);
 	return ret;
 }
 
-static void report(const char *path, const struct kf_private *key, const char *outcome)
+static void report(const char *path, const struct kf_private *key, const char *outcome,
+		   bool short_form)
 {
 	uint8_t fp[KF_FP_LEN];
 	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
@@ -46,7 +48,8 @@ static void report(const char *path, const struct kf_private *key, const char *o
 		json_object_object_add(o, "outcome", json_object_new_string(outcome));
 		json_emit(o);
 	} else {
-		printf("%s\n", sfp);
+		/* The line `pmhs-ctl fingerprint` prints for the same key. */
+		printf("%s\n", short_form ? sfp : hex);
 	}
 }
 
@@ -67,18 +70,19 @@ int genkey_main(int argc, char *argv[])
 		{ "force", no_argument, NULL, 'f' },
 		{ "ensure", no_argument, NULL, 'e' },
 		{ "no-regenerate", no_argument, NULL, 'N' },
+		{ "short", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static const char *const outcomes[] = { "loaded", "created", "regenerated" };
-	bool force = false, ensure = false, no_regen = false;
+	bool force = false, ensure = false, no_regen = false, short_form = false;
 	struct kf_private key;
 	enum kf_outcome outcome = KF_CREATED;
 	int bits = KF_DEFAULT_BITS, c, ret;
 	char err[1024];
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:fh", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc, argv, "b:fsh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			if (parse_bits(optarg, &bits))
@@ -87,6 +91,7 @@ int genkey_main(int argc, char *argv[])
 		case 'f': force = true; break;
 		case 'e': ensure = true; break;
 		case 'N': no_regen = true; break;
+		case 's': short_form = true; break;
 		case 'h': return usage(PMHS_EXIT_OK);
 		default: return usage(PMHS_EXIT_USAGE);
 		}
@@ -110,7 +115,7 @@ int genkey_main(int argc, char *argv[])
 			fprintf(stderr, "%s: use --force to replace it, or --ensure to keep it\n", prog);
 		return kf_exit_code(ret);
 	}
-	report(argv[optind], &key, outcomes[outcome]);
+	report(argv[optind], &key, outcomes[outcome], short_form);
 	kf_private_free(&key);
 	return PMHS_EXIT_OK;
 }

@@ -15,7 +15,6 @@
 
 #include <linux/pmhs.h>
 
-#include "hex.h"
 #include "hs.h"
 #include "jsonout.h"
 #include "pmhs-ctl.h"
@@ -63,62 +62,78 @@ static ssize_t read_line(int fd, char *buf, size_t max)
 	return (ssize_t)n;
 }
 
+/* Surrounding spaces, tabs, CR and LF are what copy and paste adds. */
+static size_t trim(char **line, size_t n)
+{
+	while (n && strchr(" \t\r\n", (*line)[n - 1]))
+		n--;
+	while (n && strchr(" \t\r\n", **line)) {
+		(*line)++;
+		n--;
+	}
+	return n;
+}
+
 static int read_peer(const struct hs_opts *o, uint8_t *msg, size_t *len)
 {
-	static char line[LINE_MAX_LEN + 1];
+	static char buf[LINE_MAX_LEN + 1];
 	const char *from = o->peer_msg_file ? o->peer_msg_file : "standard input";
-	int fd = 0;
-	char err[256];
+	bool tty = !o->peer_msg_file && isatty(0);
+	int fd = 0, tries = 0;
+	char err[256], *line;
 	ssize_t n;
 
 	if (o->peer_msg_file && (fd = open(o->peer_msg_file, O_RDONLY | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, o->peer_msg_file, strerror(errno));
 		return errno == ENOENT ? PMHS_EXIT_NOTFOUND : PMHS_EXIT_FAIL;
 	}
-	if (!o->peer_msg_file && isatty(0))
+	if (tty)
 		fprintf(stderr, "Paste the peer's message and press Enter:\n");
-	n = read_line(fd, line, LINE_MAX_LEN);
-	if (fd)
-		close(fd);
+again:
+	n = read_line(fd, buf, LINE_MAX_LEN);
 	if (n < 0) {
 		fprintf(stderr, "%s: reading the peer's message from %s: %s\n", prog, from,
 			strerror(errno));
+		if (fd)
+			close(fd);
 		return PMHS_EXIT_FAIL;
 	}
-	if ((size_t)n == LINE_MAX_LEN && line[n - 1] != '\n') {
-		fprintf(stderr, "%s: the peer's message from %s is longer than %d hex digits\n",
-			prog, from, 2 * PMHS_MESSAGE_MAX);
-		return PMHS_EXIT_VERIFY;
+	line = buf;
+	if ((size_t)n == LINE_MAX_LEN && buf[n - 1] != '\n') {
+		snprintf(err, sizeof(err), "longer than %d hex digits", 2 * PMHS_MESSAGE_MAX);
+		/* The rest of the overlong line is not the next try. */
+		while (tty && (n = read(fd, buf, 1)) == 1 && buf[0] != '\n')
+			;
+	} else if (!hs_decode_peer(o->mode, line, trim(&line, (size_t)n), msg, PMHS_MESSAGE_MAX,
+				   len, err, sizeof(err))) {
+		if (fd)
+			close(fd);
+		return PMHS_EXIT_OK;
 	}
-	if (hs_decode_peer(o->mode, line, (size_t)n, msg, PMHS_MESSAGE_MAX, len, err,
-			   sizeof(err))) {
-		fprintf(stderr, "%s: the peer's message from %s is refused: %s\n", prog, from, err);
-		return PMHS_EXIT_VERIFY;
+	/* A bad paste is a typo, not an attack: at a terminal the session waits for another. */
+	if (tty && n > 0 && ++tries < 3) {
+		fprintf(stderr, "%s: that is not a handshake message (%s); paste it again:\n",
+			prog, err);
+		goto again;
 	}
-	return PMHS_EXIT_OK;
+	fprintf(stderr, "%s: the peer's message from %s is malformed: %s\n", prog, from, err);
+	if (fd)
+		close(fd);
+	return PMHS_EXIT_MALFORMED;
 }
 
 static void print_message(const struct hs_opts *o, const struct hs *hs)
 {
-	char *text = malloc(2 * hs->msg_len + 1);
-	struct json_object *j;
+	char *text = hs_message_text(o->mode, hs->msg, hs->msg_len);
 
 	if (!text)
 		return;
-	if (o->mode == PMHS_MODE_PASSWORD) {
-		memcpy(text, hs->msg, hs->msg_len);
-		text[hs->msg_len] = '\0';
-	} else {
-		hex_encode(text, hs->msg, hs->msg_len);
-	}
-	if (json_output) {
-		j = json_object_new_object();
-		json_object_object_add(j, "message", json_object_new_string(text));
-		json_emit(j);
-	} else {
-		puts(text);
-	}
-	fflush(stdout);
+	/*
+	 * With -j stdout carries one JSON document, the result, which also
+	 * holds this line; the peer needs the line before there is a result.
+	 */
+	fprintf(json_output ? stderr : stdout, "%s\n", text);
+	fflush(json_output ? stderr : stdout);
 	free(text);
 	if (isatty(1) && !json_output)
 		fprintf(stderr, "Give the line above to the peer%s.\n",
@@ -173,7 +188,7 @@ int handshake_main(int argc, char *argv[])
 		return usage(PMHS_EXIT_USAGE);
 	}
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return usage(PMHS_EXIT_OK);
 		if (c == HS_OPT_PEER_MSG_FILE) {

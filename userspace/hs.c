@@ -439,10 +439,26 @@ static void wipe_json_secret(struct json_object *j)
 	if (!json_object_object_get_ex(j, "secret", &s))
 		return;
 	/* Printed again into the same buffer as the first time, then wiped. */
-	p = (char *)json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	p = (char *)json_object_to_json_string_ext(j, json_flags());
 	explicit_bzero(p, strlen(p));
 	p = (char *)json_object_get_string(s);
 	explicit_bzero(p, strlen(p));
+}
+
+/* Our line: the hsub text itself (password), else hex. malloc()ed. */
+char *hs_message_text(int mode, const uint8_t *msg, size_t len)
+{
+	char *text = malloc(2 * len + 1);
+
+	if (!text)
+		return NULL;
+	if (mode == PMHS_MODE_PASSWORD) {
+		memcpy(text, msg, len);
+		text[len] = '\0';
+	} else {
+		hex_encode(text, msg, len);
+	}
+	return text;
 }
 
 int hs_report(const struct hs_opts *o, const struct hs *hs)
@@ -467,6 +483,13 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 	json_object_object_add(j, "mode", json_object_new_string(hs_mode_name(o->mode)));
 	json_object_object_add(j, "key_type", json_object_new_string(
 		o->logon || o->module_keyring ? "logon" : "user"));
+	if (hs->msg) {
+		char *text = hs_message_text(o->mode, hs->msg, hs->msg_len);
+
+		if (text)
+			json_object_object_add(j, "message", json_object_new_string(text));
+		free(text);
+	}
 	if (hs->have_peer) {
 		kf_fingerprint(&hs->peer, fp);
 		kf_fp_hex(fp, fp_hex);
@@ -474,7 +497,7 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 	}
 	if (secret)
 		json_object_object_add(j, "secret", json_object_new_string(secret));
-	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	json_print(j);
 	wipe_json_secret(j);
 	json_object_put(j);
 	free_secret(secret);

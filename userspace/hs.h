@@ -78,7 +78,7 @@ enum {
 	"  --iterations N         PBKDF2 iterations, both sides alike (default 100000)\n" \
 	PW_USAGE \
 	"Where the secret goes:\n" \
-	"  --keyring @s|@u|@p|@t|@us|SERIAL   keyring to publish in (default @s)\n" \
+	"  --keyring @s|@u|@p|@t|@us|@g|SERIAL  keyring to publish in (default @s)\n" \
 	"  --logon                a logon key: never readable from userspace\n" \
 	"  --description DESC     key description (default pmhs:<session id>;\n" \
 	"                         a logon key's needs a \"prefix:\")\n" \
@@ -108,6 +108,9 @@ int hs_validate(const struct hs_opts *o, bool manual);
 
 /* Read the password or load the peer's key: no kernel yet. PMHS_EXIT_*. */
 int hs_prepare(const struct hs_opts *o, struct hs *hs);
+/* Our message as the line we print: the hsub text (password) or hex. */
+char *hs_message_text(int mode, const uint8_t *msg, size_t len);
+
 /* Open the netlink socket and session-new; our message in hs->msg. */
 int hs_start(const struct hs_opts *o, struct hs *hs);
 /* session-recv with the peer's (raw) message; key serial in hs->serial. */

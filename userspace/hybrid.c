@@ -85,7 +85,8 @@ static int input_fd(const char *path)
 
 	if (fd < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-		return -1;
+		return errno == ENOENT || errno == ENOTDIR ? -PMHS_EXIT_NOTFOUND :
+		       errno == EACCES || errno == EPERM ? -PMHS_EXIT_PERM : -PMHS_EXIT_FAIL;
 	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0) {
 		if (st.st_size > PMHS_HYBRID_MAX) {
@@ -212,7 +213,7 @@ static int run(const struct hy_opts *o)
 	struct stat st;
 
 	if (in < 0)
-		return PMHS_EXIT_FAIL;
+		return in < -1 ? -in : PMHS_EXIT_FAIL;
 	out = memfd_create("pmhs-out", MFD_CLOEXEC);
 	if (out < 0) {
 		fprintf(stderr, "%s: memfd_create: %s\n", prog, strerror(errno));
@@ -255,7 +256,7 @@ int hybrid_main(int argc, char *argv[])
 	}
 	o.decrypt = !strcmp(argv[1], "decrypt");
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o.peer_key = optarg; break;
 		case 'i': o.identity = optarg; break;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <linux/pmhs.h>
 
@@ -22,20 +23,19 @@
 static int usage(int ret)
 {
 	fprintf(ret ? stderr : stdout,
-		"Usage: %s identity import [--no-regenerate] NAME KEY-FILE\n"
+		"Usage: %s identity import NAME KEY-FILE\n"
 		"       %s identity generate [--bits 2048|3072|4096] NAME KEY-FILE\n"
 		"       %s identity list\n"
 		"       %s identity dump\n"
 		"       %s identity show [--pem] NAME\n"
 		"       %s identity delete NAME\n"
 		"\n"
-		"import loads KEY-FILE (PKCS#1 \"RSA PRIVATE KEY\" or PKCS#8 \"PRIVATE KEY\"\n"
-		"PEM, not encrypted) into the module as identity NAME. As poorman_handshake\n"
-		"does, a corrupt KEY-FILE is moved to KEY-FILE.bak and a new key made in\n"
-		"its place (loudly); --no-regenerate makes that an error instead.\n"
-		"generate writes a new key to KEY-FILE (mode 0600) and imports it.\n"
-		"list shows every identity; dump prints NAME, BITS and the SHA-256\n"
-		"fingerprint in hex, tab-separated, for scripts. show --pem prints the\n"
+		"import loads KEY-FILE (PKCS#1 or PKCS#8 RSA private key, PEM or DER, not\n"
+		"encrypted) into the module as identity NAME; it only reads KEY-FILE, and\n"
+		"refuses anything else. generate writes a new key to KEY-FILE (mode 0600,\n"
+		"which must not exist) and imports it; without the module it writes nothing.\n"
+		"list shows every identity; dump prints NAME, SHA256-HEX and BITS,\n"
+		"tab-separated, for scripts (the columns of pin dump). show --pem prints the\n"
 		"public key. Private keys are never printed. import, generate and delete\n"
 		"need CAP_NET_ADMIN; 1024-bit keys need 'config set allow-rsa1024 yes'.\n",
 		prog, prog, prog, prog, prog, prog);
@@ -174,11 +174,34 @@ static void report_import(const struct ident *id, const char *file, const char *
 	json_emit(o);
 }
 
-static int cmd_import(const char *name, const char *file, bool no_regen, int bits,
-		      bool generate)
+static int cmd_import(const char *name, const char *file)
 {
-	static const char *const outcomes[] = { "loaded", "created", "regenerated" };
-	enum kf_outcome outcome = KF_CREATED;
+	struct ident id = { 0 };
+	struct kf_private key;
+	char err[1024];
+	int ret;
+
+	if (!valid_name(name))
+		return PMHS_EXIT_USAGE;
+	/* Only reads @file: a key the user names is never moved or rewritten. */
+	ret = kf_load_private(file, &key, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		if (ret == KF_ENOENT)
+			fprintf(stderr, "%s: to make a new key: %s identity generate %s %s\n",
+				prog, prog, name, file);
+		return kf_exit_code(ret);
+	}
+	ret = import_key(name, &key, &id);
+	kf_private_free(&key);
+	if (!ret)
+		report_import(&id, file, "loaded");
+	free(id.spki);
+	return ret;
+}
+
+static int cmd_generate(const char *name, const char *file, int bits)
+{
 	struct ident id = { 0 };
 	struct kf_private key;
 	struct stat st;
@@ -187,27 +210,31 @@ static int cmd_import(const char *name, const char *file, bool no_regen, int bit
 
 	if (!valid_name(name))
 		return PMHS_EXIT_USAGE;
-	if (generate) {
-		ret = kf_generate(file, bits, false, &key, err, sizeof(err));
-	} else if (stat(file, &st)) {
-		fprintf(stderr, "%s: %s: %s (make a new key with: %s identity generate %s %s)\n",
-			prog, file, strerror(errno), prog, name, file);
-		return errno == ENOENT ? PMHS_EXIT_NOTFOUND : PMHS_EXIT_FAIL;
-	} else {
-		ret = kf_load_or_create(file, bits, no_regen ? KF_NO_REGENERATE : 0, &key,
-					&outcome, err, sizeof(err));
+	if (!lstat(file, &st)) {
+		fprintf(stderr, "%s: %s already exists; not overwriting it\n"
+			"%s: to use the key in it: %s identity import %s %s\n",
+			prog, file, prog, prog, name, file);
+		return PMHS_EXIT_FAIL;
 	}
+	/* No key file for an identity the module cannot take. */
+	ret = pmhs_nl_require();
+	if (ret)
+		return ret;
+	ret = kf_generate(file, bits, false, &key, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		if (ret == KF_EEXIST)
-			fprintf(stderr, "%s: to use the key in it: %s identity import %s %s\n",
-				prog, prog, name, file);
 		return kf_exit_code(ret);
 	}
 	ret = import_key(name, &key, &id);
 	kf_private_free(&key);
-	if (!ret)
-		report_import(&id, file, outcomes[outcome]);
+	if (ret) {
+		/* Ours since a moment ago (no-replace write): the command did not happen. */
+		if (!unlink(file))
+			fprintf(stderr, "%s: removed %s again: the module did not take the key\n",
+				prog, file);
+	} else {
+		report_import(&id, file, "created");
+	}
 	free(id.spki);
 	return ret;
 }
@@ -252,7 +279,7 @@ static int cmd_list(bool dump)
 		if (arr)
 			json_object_array_add(arr, ident_json(id, NULL));
 		else if (dump)
-			printf("%s\t%u\t%s\n", id->name, id->bits, hex);
+			printf("%s\t%s\t%u\n", id->name, hex, id->bits);
 		else
 			printf("%-32s %4u-bit  %s\n", id->name, id->bits, sfp);
 	}
@@ -342,14 +369,13 @@ static int parse_bits(const char *s, int *bits)
 }
 
 struct id_opts {
-	bool no_regen, pem, bits_set;
+	bool pem, bits_set;
 	int bits;
 };
 
 static int parse_opts(int argc, char *argv[], struct id_opts *o)
 {
 	static const struct option opts[] = {
-		{ "no-regenerate", no_argument, NULL, 'N' },
 		{ "bits", required_argument, NULL, 'b' },
 		{ "pem", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
@@ -359,9 +385,8 @@ static int parse_opts(int argc, char *argv[], struct id_opts *o)
 
 	o->bits = KF_DEFAULT_BITS;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'N': o->no_regen = true; break;
 		case 'p': o->pem = true; break;
 		case 'b':
 			if (parse_bits(optarg, &o->bits))
@@ -392,15 +417,15 @@ int identity_main(int argc, char *argv[])
 	argv += optind + 1;
 	n = argc - 1 - optind;
 	if (!strcmp(cmd, "import") && n == 2 && !o.pem && !o.bits_set)
-		return cmd_import(argv[0], argv[1], o.no_regen, KF_DEFAULT_BITS, false);
-	if (!strcmp(cmd, "generate") && n == 2 && !o.pem && !o.no_regen)
-		return cmd_import(argv[0], argv[1], false, o.bits, true);
-	if ((!strcmp(cmd, "list") || !strcmp(cmd, "dump")) && !n && !o.pem && !o.no_regen &&
+		return cmd_import(argv[0], argv[1]);
+	if (!strcmp(cmd, "generate") && n == 2 && !o.pem)
+		return cmd_generate(argv[0], argv[1], o.bits);
+	if ((!strcmp(cmd, "list") || !strcmp(cmd, "dump")) && !n && !o.pem &&
 	    !o.bits_set)
 		return cmd_list(!strcmp(cmd, "dump"));
-	if (!strcmp(cmd, "show") && n == 1 && !o.no_regen && !o.bits_set)
+	if (!strcmp(cmd, "show") && n == 1 && !o.bits_set)
 		return cmd_show(argv[0], o.pem);
-	if (!strcmp(cmd, "delete") && n == 1 && !o.pem && !o.no_regen && !o.bits_set)
+	if (!strcmp(cmd, "delete") && n == 1 && !o.pem && !o.bits_set)
 		return cmd_delete(argv[0]);
 	if (strcmp(cmd, "import") && strcmp(cmd, "generate") && strcmp(cmd, "list") &&
 	    strcmp(cmd, "dump") && strcmp(cmd, "show") && strcmp(cmd, "delete"))

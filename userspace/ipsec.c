@@ -16,6 +16,7 @@
 #include <linux/pmhs.h>
 
 #include "hex.h"
+#include "jsonout.h"
 #include "nl.h"
 #include "pmhs-ctl.h"
 
@@ -124,8 +125,10 @@ int ipsec_main(int argc, char *argv[])
 	struct nl_msg *m;
 	int ret;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return usage(argc < 2 ? PMHS_EXIT_USAGE : PMHS_EXIT_OK);
+	if (wants_help(argc, argv))
+		return usage(PMHS_EXIT_OK);
+	if (argc < 2)
+		return usage(PMHS_EXIT_USAGE);
 	if (strcmp(argv[1], "up") && strcmp(argv[1], "down"))
 		return usage(PMHS_EXIT_USAGE);
 	up = !strcmp(argv[1], "up");
@@ -226,8 +229,7 @@ int ipsec_main(int argc, char *argv[])
 
 		json_object_object_add(o, "spi_i2r", json_object_new_int64(rep.i2r));
 		json_object_object_add(o, "spi_r2i", json_object_new_int64(rep.r2i));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-		json_object_put(o);
+		json_emit(o);
 	} else if (up) {
 		printf("spi-i2r 0x%08x\nspi-r2i 0x%08x\n", rep.i2r, rep.r2i);
 	}

@@ -2,11 +2,22 @@
 #include <stdio.h>
 
 #include "jsonout.h"
+#include "pmhs-ctl.h"
+
+int json_flags(void)
+{
+	/* One line by default keeps `pmhs-ctl -j ... | jq` and line tools happy. */
+	return (json_pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+		JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE;
+}
+
+void json_print(struct json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, json_flags()));
+}
 
 void json_emit(struct json_object *o)
 {
-	/* One object per line keeps `pmhs-ctl -j ... | jq` and line tools happy. */
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_print(o);
 	json_object_put(o);
 }

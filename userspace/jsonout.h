@@ -4,7 +4,13 @@
 
 #include <json-c/json.h>
 
-/* Print @o as one line on stdout (no "\/" escaping) and free it. */
+/*
+ * -j prints exactly one JSON document per invocation: one line, or
+ * indented with -p. No "\/" escaping.
+ */
+int json_flags(void);
+/* Print @o on stdout; json_emit() also frees it. */
+void json_print(struct json_object *o);
 void json_emit(struct json_object *o);
 
 #endif

@@ -140,7 +140,7 @@ static int first_pem_block(const char *path, const char *buf, size_t len,
 	if (ok)
 		return KF_OK;
 	if (ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE)
-		errf("%s is not a PEM key file: no \"-----BEGIN\" line%s", path,
+		errf("%s is not a PEM or DER key file: no \"-----BEGIN\" line%s", path,
 		     len ? "" : " (the file is empty)");
 	else
 		errf("%s is not a valid PEM file: %s", path, ssl_reason());
@@ -288,7 +288,65 @@ static EVP_PKEY *decode_block(const struct pem_block *b)
 	return pkey;
 }
 
-/* Parse @path's first PEM block into a checked RSA key. */
+static void warn_mode(const char *path, const struct stat *st)
+{
+	if (S_ISREG(st->st_mode) && (st->st_mode & 077))
+		fprintf(stderr, "%s: warning: private key %s is readable by others (mode %04o); "
+			"run: chmod 600 %s\n", prog, path, st->st_mode & 07777, path);
+}
+
+/* One DER structure that must fill the whole buffer. */
+#define D2I_ALL(call, p, buf, len) \
+	({ EVP_PKEY *k_ = (call); \
+	   if (k_ && (p) != (buf) + (len)) { EVP_PKEY_free(k_); k_ = NULL; } k_; })
+
+/*
+ * A DER key file: PKCS#1 or PKCS#8 private key, SPKI or PKCS#1 public key
+ * (what `openssl ... -outform DER` writes).
+ */
+static int load_der(const char *path, const unsigned char *buf, size_t len, bool want_private,
+		    EVP_PKEY **out, bool *priv, char *err, size_t err_len)
+{
+	const unsigned char *p = buf;
+	X509_SIG *enc;
+	int ret;
+
+	*priv = true;
+	ERR_clear_error();
+	*out = D2I_ALL(d2i_AutoPrivateKey(NULL, &p, (long)len), p, buf, len);
+	if (!*out) {
+		*priv = false;
+		p = buf;
+		*out = D2I_ALL(d2i_PUBKEY(NULL, &p, (long)len), p, buf, len);
+	}
+	if (!*out) {
+		p = buf;
+		*out = D2I_ALL(d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len), p, buf, len);
+	}
+	if (!*out) {
+		p = buf;
+		enc = d2i_X509_SIG(NULL, &p, (long)len);
+		X509_SIG_free(enc);
+		if (enc && p == buf + len)
+			return wrong_label(path, "ENCRYPTED PRIVATE KEY", want_private, err, err_len);
+		errf("%s is neither a PEM nor a DER key file (a DER structure that is not an RSA key, "
+		     "or a damaged one)", path);
+		return KF_ECORRUPT;
+	}
+	if (want_private && !*priv) {
+		EVP_PKEY_free(*out);
+		*out = NULL;
+		return wrong_label(path, "PUBLIC KEY", true, err, err_len);
+	}
+	ret = check_rsa(path, *out, *priv, err, err_len);
+	if (ret) {
+		EVP_PKEY_free(*out);
+		*out = NULL;
+	}
+	return ret;
+}
+
+/* Parse @path (DER, or its first PEM block) into a checked RSA key. */
 static int load_pkey(const char *path, bool want_private, EVP_PKEY **out,
 		     char *err, size_t err_len)
 {
@@ -302,6 +360,15 @@ static int load_pkey(const char *path, bool want_private, EVP_PKEY **out,
 	ret = read_small_file(path, &buf, &len, &st, err, err_len);
 	if (ret)
 		return ret;
+	/* DER starts with a SEQUENCE tag; PEM is text. */
+	if (len && (unsigned char)buf[0] == 0x30) {
+		ret = load_der(path, (const unsigned char *)buf, len, want_private, out, &priv,
+			       err, err_len);
+		free_file(buf);
+		if (!ret && priv)
+			warn_mode(path, &st);
+		return ret;
+	}
 	ret = first_pem_block(path, buf, len, &b, err, err_len);
 	free_file(buf);
 	if (ret)
@@ -331,9 +398,8 @@ static int load_pkey(const char *path, bool want_private, EVP_PKEY **out,
 		*out = NULL;
 		goto out;
 	}
-	if (priv && S_ISREG(st.st_mode) && (st.st_mode & 077))
-		fprintf(stderr, "%s: warning: private key %s is readable by others (mode %04o); "
-			"run: chmod 600 %s\n", prog, path, st.st_mode & 07777, path);
+	if (priv)
+		warn_mode(path, &st);
 out:
 	pem_block_free(&b);
 	return ret;

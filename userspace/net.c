@@ -6,6 +6,7 @@
  * wire but the handshake messages.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -32,7 +33,8 @@
 static int usage(bool listener, int ret)
 {
 	fprintf(ret ? stderr : stdout,
-		"Usage: %s %s --mode MODE [OPTIONS]\n"
+		"Usage: %s %s --mode MODE [OPTIONS] %s\n"
+		"       %s %s --mode MODE [OPTIONS] --ktls[=aes-gcm-128] %s -- COMMAND [ARG...]\n"
 		"\n"
 		"%s, run one handshake over it and\n"
 		"publish the secret in the kernel keyring; prints \"serial N\" as the\n"
@@ -49,9 +51,12 @@ static int usage(bool listener, int ret)
 		"                         The side that connects is the TLS initiator.\n"
 		"                         The secret is used up; both sides' fresh nonces\n"
 		"                         make the keys new for every connection.\n"
+		"Options go before the address; everything after '--' is COMMAND.\n"
+		"PORT is a number, 1..65535 (listen: 0..65535); listen's ADDR is an IPv4\n"
+		"or IPv6 address ([::1]:PORT), connect's HOST a name or address.\n"
 		HS_USAGE_COMMON,
-		prog, listener ? "listen [ADDR:]PORT [--ktls -- COMMAND...]" :
-				 "connect HOST:PORT [--ktls -- COMMAND...]",
+		prog, listener ? "listen" : "connect", listener ? "[ADDR:]PORT" : "HOST:PORT",
+		prog, listener ? "listen" : "connect", listener ? "[ADDR:]PORT" : "HOST:PORT",
 		listener ? "Accept one TCP connection on PORT (0: any free port, which is\n"
 			   "printed on stderr)" : "Connect to HOST:PORT",
 		DEFAULT_TIMEOUT);
@@ -83,6 +88,39 @@ static int split_addr(const char *arg, bool need_host, char *host, size_t hmax,
 	host[hlen] = '\0';
 	*port = colon + 1;
 	return 0;
+}
+
+/*
+ * Everything about ADDR:PORT that can be wrong, before anything happens:
+ * getaddrinfo() would take "99999" modulo 65536, and a service name.
+ */
+static int check_addr(const char *arg, bool listener)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+	const char *port, *what = listener ? "listen: give [ADDR:]PORT" : "connect: give HOST:PORT";
+	char host[256], *end;
+	long v;
+
+	if (split_addr(arg, !listener, host, sizeof(host), &port)) {
+		fprintf(stderr, "%s: %s, not '%s'\n", prog, what, arg);
+		return PMHS_EXIT_USAGE;
+	}
+	v = strtol(port, &end, 10);
+	if (!*port || *end || *port == '-' || *port == '+' || v < (listener ? 0 : 1) ||
+	    v > 65535) {
+		fprintf(stderr, "%s: port '%s' in '%s' is not a number from %d to 65535\n",
+			prog, port, arg, listener ? 0 : 1);
+		return PMHS_EXIT_USAGE;
+	}
+	/* A listener binds to one of this machine's addresses, never a name. */
+	if (listener && *host && inet_pton(AF_INET, host, &a4) != 1 &&
+	    inet_pton(AF_INET6, host, &a6) != 1) {
+		fprintf(stderr, "%s: listen: '%s' is not an IPv4 or IPv6 address "
+			"(IPv6 in brackets: [::1]:PORT)\n", prog, host);
+		return PMHS_EXIT_USAGE;
+	}
+	return PMHS_EXIT_OK;
 }
 
 static int wait_for(int fd, short events, int timeout_s)
@@ -460,8 +498,12 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 	struct link l = { .timeout_ms = o->timeout * 1000, .mode = (uint8_t)(1u << o->mode) };
 	size_t len = 0;
 	struct hs hs;
-	int ret = hs_prepare(o, &hs);
+	int ret;
 
+	/* Arguments first, then the module: nothing bound or dialled before both are fine. */
+	ret = hs_prepare(o, &hs);
+	if (!ret)
+		ret = pmhs_nl_require();
 	if (ret)
 		goto out;
 	l.fd = listener ? open_listen(addr, o->timeout) : open_connect(addr, o->timeout);
@@ -524,7 +566,7 @@ static int net_main(int argc, char *argv[], bool listener)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return usage(listener, PMHS_EXIT_OK);
 		if (c == HS_OPT_MODE && (o.mode = hs_mode_from_name(optarg)) < 0) {
@@ -559,7 +601,9 @@ static int net_main(int argc, char *argv[], bool listener)
 		fprintf(stderr, "%s: %s needs one address\n", prog, listener ? "listen" : "connect");
 		return usage(listener, PMHS_EXIT_USAGE);
 	}
-	ret = hs_validate(&o, false);
+	ret = check_addr(argv[optind], listener);
+	if (!ret)
+		ret = hs_validate(&o, false);
 	return ret ? ret : run(&o, listener, argv[optind]);
 }
 

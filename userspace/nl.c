@@ -17,6 +17,7 @@
 
 #include <linux/pmhs.h>
 
+#include "modhint.h"
 #include "nl.h"
 #include "pmhs-ctl.h"
 
@@ -35,12 +36,19 @@ struct call_ctx {
 	int done;
 };
 
-struct pmhs_nl *pmhs_nl_open(int *exit_code)
+static void report_no_module(void)
 {
-	return pmhs_nl_open_port(exit_code, 0);
+	struct modhint h;
+	char advice[1536];
+
+	modhint_probe(&h);
+	modhint_advice(&h, advice, sizeof(advice));
+	fprintf(stderr, "%s: %s"
+		"  Without the module these still work: genkey, pubkey, fingerprint, pin,\n"
+		"  password-check, help, version.\n", prog, advice);
 }
 
-struct pmhs_nl *pmhs_nl_open_port(int *exit_code, uint32_t port)
+static struct pmhs_nl *nl_open(int *exit_code, uint32_t port, bool quiet)
 {
 	struct pmhs_nl *nl = calloc(1, sizeof(*nl));
 	int one = 1;
@@ -75,11 +83,8 @@ struct pmhs_nl *pmhs_nl_open_port(int *exit_code, uint32_t port)
 	/* The lookup lets the kernel autoload pmhs.ko by its family alias. */
 	nl->family = genl_ctrl_resolve(nl->sk, PMHS_FAMILY_NAME);
 	if (nl->family < 0) {
-		fprintf(stderr,
-			"%s: the pmhs kernel module is not loaded (no generic netlink family \"%s\").\n"
-			"  Load it with 'modprobe pmhs', or install it first: 'make dkms-install', or\n"
-			"  'apt install ./pmhs-dkms_*.deb'. In a test VM: selftests/vm/run -- ...\n",
-			prog, PMHS_FAMILY_NAME);
+		if (!quiet)
+			report_no_module();
 		*exit_code = PMHS_EXIT_NOMODULE;
 		goto err_connect;
 	}
@@ -93,6 +98,31 @@ err_alloc:
 	if (*exit_code == PMHS_EXIT_FAIL)
 		fprintf(stderr, "%s: out of memory or netlink unavailable\n", prog);
 	return NULL;
+}
+
+struct pmhs_nl *pmhs_nl_open(int *exit_code)
+{
+	return nl_open(exit_code, 0, false);
+}
+
+struct pmhs_nl *pmhs_nl_open_quiet(int *exit_code)
+{
+	return nl_open(exit_code, 0, true);
+}
+
+struct pmhs_nl *pmhs_nl_open_port(int *exit_code, uint32_t port)
+{
+	return nl_open(exit_code, port, false);
+}
+
+int pmhs_nl_require(void)
+{
+	struct pmhs_nl *nl;
+	int ret;
+
+	nl = pmhs_nl_open(&ret);
+	pmhs_nl_close(nl);
+	return nl ? PMHS_EXIT_OK : ret;
 }
 
 int pmhs_nl_fd(const struct pmhs_nl *nl)

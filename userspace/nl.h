@@ -12,10 +12,21 @@ struct pmhs_nl;
 /* Called once per reply message with its attributes parsed. */
 typedef int (*pmhs_nl_cb)(struct nlattr **tb, void *arg);
 
-/* Connect and resolve the family; prints why on failure. */
+/*
+ * Connect and resolve the family (which autoloads pmhs.ko); on failure
+ * print why and what to do (the _quiet one prints nothing if only the
+ * module is missing).
+ */
 struct pmhs_nl *pmhs_nl_open(int *exit_code);
+struct pmhs_nl *pmhs_nl_open_quiet(int *exit_code);
 /* The same, bound to port id @port (0: any); NULL, silently, if taken. */
 struct pmhs_nl *pmhs_nl_open_port(int *exit_code, uint32_t port);
+/*
+ * 0 if the module answers, else the exit code after saying why: the
+ * check before a command does anything it cannot undo (write a file,
+ * bind a port).
+ */
+int pmhs_nl_require(void);
 void pmhs_nl_close(struct pmhs_nl *nl);
 /* The socket, for tests that look at raw messages. */
 int pmhs_nl_fd(const struct pmhs_nl *nl);

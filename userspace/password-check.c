@@ -38,7 +38,7 @@ int password_check_main(int argc, char *argv[])
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return usage(PMHS_EXIT_OK);
 		ret = pw_handle_opt(&src, c, optarg);

@@ -31,8 +31,11 @@ static int usage(int ret)
 		"list and dump show both stores; dump prints NAME, SHA256-HEX, BITS and\n"
 		"user|system separated by tabs. check exits 0 if KEY-FILE is the key\n"
 		"pinned for NAME, %d if it is not, %d if NAME is unknown (with --tofu: pin\n"
-		"it now and exit 0).\n",
-		prog, prog, prog, prog, prog, prog, PMHS_EXIT_VERIFY, PMHS_EXIT_NOTFOUND);
+		"it now and exit 0). add exits %d if NAME is pinned to another key: in the\n"
+		"same store (--replace replaces it) or, for a user pin, in the system store\n"
+		"(which a user pin cannot override). KEY-FILE may be '-' for stdin.\n",
+		prog, prog, prog, prog, prog, prog, PMHS_EXIT_VERIFY, PMHS_EXIT_NOTFOUND,
+		PMHS_EXIT_VERIFY);
 	return ret;
 }
 
@@ -137,33 +140,37 @@ static void show_one(const struct pin *p, const char *path, bool pem)
 
 static int pin_show(const char *name, bool pem)
 {
-	struct json_object *arr = json_output ? json_object_new_array() : NULL;
+	struct json_object *obj = NULL, *scopes = NULL;
 	struct pin_store st[2];
 	bool found = false;
 	size_t n;
 	int ret = load_stores(false, st, &n);
 
-	if (ret) {
-		json_object_put(arr);
+	if (ret)
 		return ret;
-	}
 	for (size_t i = 0; i < n; i++) {
 		const struct pin *p = pins_find(&st[i], name);
 
-		if (p && arr)
-			json_object_array_add(arr, pin_json(p, true));
-		else if (p)
+		/* One JSON object: the first store's pin, and every store that has it. */
+		if (p && json_output) {
+			if (!obj) {
+				obj = pin_json(p, true);
+				scopes = json_object_new_array();
+				json_object_object_add(obj, "scopes", scopes);
+			}
+			json_object_array_add(scopes, json_object_new_string(scope_names[p->scope]));
+		} else if (p) {
 			show_one(p, st[i].path, pem);
+		}
 		found |= p != NULL;
 		pins_free(&st[i]);
 	}
 	if (!found) {
-		json_object_put(arr);
 		fprintf(stderr, "%s: no pin for '%s' (see: %s pin list)\n", prog, name, prog);
 		return PMHS_EXIT_NOTFOUND;
 	}
-	if (arr)
-		json_emit(arr);
+	if (obj)
+		json_emit(obj);
 	return PMHS_EXIT_OK;
 }
 
@@ -263,7 +270,7 @@ int pin_main(int argc, char *argv[])
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
 		return usage(PMHS_EXIT_OK);
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
+	while ((c = ctl_getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': system = true; break;
 		case 'r': replace = true; break;

@@ -394,6 +394,36 @@ static int append_pin(struct pin_store *st, const char *name, struct pin **out)
 	return PIN_OK;
 }
 
+/*
+ * A handshake needs every store that knows a name to agree, so a user pin
+ * that contradicts the system's would make the peer unusable for good:
+ * refuse it here, while the user can still choose another name.
+ */
+static int check_system_pin(const char *name, const struct kf_public *pub,
+			    char *err, size_t err_len)
+{
+	struct pin_store sys;
+	const struct pin *p;
+	uint8_t fp[KF_FP_LEN];
+	char both[200];
+	int ret = pins_load(PIN_SYSTEM, &sys, err, err_len);
+
+	if (ret)
+		return ret;
+	kf_fingerprint(pub, fp);
+	p = pins_find(&sys, name);
+	if (p && memcmp(p->fp, fp, KF_FP_LEN)) {
+		both_fingerprints(both, sizeof(both), p->fp, fp);
+		errf("'%s' is pinned system-wide in %s to a different key (%s), and a user pin "
+		     "cannot override it (--replace does not either). If the key really "
+		     "changed, root must run: %s pin add --system --replace %s KEY-FILE; "
+		     "or pin this key under another name", name, sys.path, both, prog, name);
+		ret = PIN_EMISMATCH;
+	}
+	pins_free(&sys);
+	return ret;
+}
+
 int pins_add(enum pin_scope scope, const char *name, const struct kf_public *pub,
 	     bool replace, int *changed, char *err, size_t err_len)
 {
@@ -404,6 +434,8 @@ int pins_add(enum pin_scope scope, const char *name, const struct kf_public *pub
 	int lock, ret;
 
 	ret = check_name(name, err, err_len);
+	if (!ret && scope == PIN_USER)
+		ret = check_system_pin(name, pub, err, err_len);
 	if (!ret)
 		ret = open_for_update(scope, &st, &lock, err, err_len);
 	if (ret)

@@ -13,11 +13,23 @@ enum {
 	PMHS_EXIT_VERIFY = 4,		/* a peer's message failed to verify */
 	PMHS_EXIT_PERM = 5,		/* not allowed (CAP_NET_ADMIN, file modes) */
 	PMHS_EXIT_NOMODULE = 6,		/* pmhs.ko is not loaded or installed */
+	PMHS_EXIT_MALFORMED = 7,	/* a peer's line is not a message at all */
 };
 
 extern const char *prog;
+extern const char *subcmd;	/* the subcommand running, for messages */
 extern bool json_output;
+extern bool json_pretty;
 
+struct option;
+/* getopt_long() whose messages start with "pmhs-ctl: SUBCOMMAND:". */
+int ctl_getopt_long(int argc, char *argv[], const char *optstring,
+		    const struct option *longopts, int *longindex);
+
+/* -h or --help among the arguments (up to '--'): for hand-parsed subcommands. */
+bool wants_help(int argc, char *argv[]);
+
+int help_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 int config_main(int argc, char *argv[]);
 int ipsec_main(int argc, char *argv[]);

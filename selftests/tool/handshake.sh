@@ -5,7 +5,7 @@
 # Everything that talks to the module is in selftests/tool_vm.sh.
 . "$(dirname "$0")/lib.sh"
 vector_keys
-EXIT_NOMODULE=6
+EXIT_NOMODULE=6 EXIT_MALFORMED=7
 vec() { jq -r "$1" "$VECTORS"; }
 
 for c in identity handshake listen connect hybrid; do
@@ -67,19 +67,19 @@ for i in 4 5 6; do
 	"not hex") want="not a hex digit at position 1: 'g'" ;;
 	empty) want="empty hex string" ;;
 	esac
-	ok $(rc_is $EXIT_VERIFY && err_has "$want" && [ ! -s "$T/out" ]; echo $?) \
-		"half receive refuses the '$why' vector: exit $EXIT_VERIFY, '$want'"
+	ok $(rc_is $EXIT_MALFORMED && err_has "$want" && [ ! -s "$T/out" ]; echo $?) \
+		"half receive refuses the '$why' vector as malformed: exit $EXIT_MALFORMED, '$want'"
 done
 run_in "abcd 12"$'\n' handshake receive --identity bob --peer-key alice.pub
-ok $(rc_is $EXIT_VERIFY && err_has "position 5: whitespace"; echo $?) "a blank inside the hex is named"
+ok $(rc_is $EXIT_MALFORMED && err_has "position 5: whitespace"; echo $?) "a blank inside the hex is named"
 printf '%s\n' "$(vec '.half.valid[0].shake')" >msg
 run handshake receive --identity bob --peer-key alice.pub --peer-message-file msg
-ok $(rc_is $EXIT_NOMODULE && err_has "not loaded"; echo $?) \
+ok $(rc_is $EXIT_NOMODULE && err_has "not installed"; echo $?) \
 	"good hex with a trailing newline is accepted (then: no module here, exit $EXIT_NOMODULE)"
 run handshake receive --identity bob --peer-key alice.pub --peer-message-file missing
 ok $(rc_is $EXIT_NOTFOUND; echo $?) "--peer-message-file missing: exit 3"
 run_in "$(head -c 40000 /dev/zero | tr '\0' a)" handshake receive --identity bob --peer-key alice.pub
-ok $(rc_is $EXIT_VERIFY && err_has "longer than"; echo $?) "an overlong line is refused"
+ok $(rc_is $EXIT_MALFORMED && err_has "longer than"; echo $?) "an overlong line is refused as malformed"
 
 printf 'hunter2\n' >weak
 chmod 600 weak
@@ -105,7 +105,7 @@ ok $(rc_is $EXIT_USAGE; echo $?) "hybrid decrypt takes no --peer-key"
 run hybrid encrypt --peer-key bob.pub a b c
 ok $(rc_is $EXIT_USAGE; echo $?) "hybrid: at most IN and OUT"
 run hybrid encrypt --peer-key bob.pub missing
-ok $(rc_is $EXIT_FAIL && err_has "missing"; echo $?) "hybrid: missing input file"
+ok $(rc_is $EXIT_NOTFOUND && err_has "missing"; echo $?) "hybrid: missing input file: exit 3"
 run hybrid sign
 ok $(rc_is $EXIT_USAGE && err_has "unknown command"; echo $?) "hybrid: unknown command"
 

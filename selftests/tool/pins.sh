@@ -33,6 +33,23 @@ ok $(rc_is 0 && [ "$(cat "$T/out")" = "$(printf 'carol\t%s\t3072\tsystem\nbob\t%
 	"pin dump: NAME TAB SHA256 TAB BITS TAB SCOPE, system first"
 run pin dump --system
 ok $(rc_is 0 && [ "$(wc -l <"$T/out")" = 1 ] && out_has carol; echo $?) "pin dump --system shows only the system store"
+# A user pin that contradicts the system's would make the peer unusable.
+cp "$U" user.before
+run pin add carol alice.pub
+ok $(rc_is $EXIT_VERIFY && err_has "pinned system-wide" && err_has "$fp_carol" && err_has "$fp_alice" &&
+     err_has "pin add --system --replace carol" && cmp -s "$U" user.before; echo $?) \
+	"pin add contradicting a system pin: exit 4, the way out named, user store untouched"
+run pin add --replace carol alice.pub
+ok $(rc_is $EXIT_VERIFY && cmp -s "$U" user.before; echo $?) "--replace does not override a system pin either"
+run pin add carol carol.pub
+ok $(rc_is 0 && grep -q "^carol $fp_carol " "$U"; echo $?) "a user pin that agrees with the system pin is fine"
+run -j pin show carol
+ok $(rc_is 0 && [ "$(jq -s length "$T/out")" = 1 ] && [ "$(jq -c .scopes "$T/out")" = '["system","user"]' ]; echo $?) \
+	"pin show -j of a name in both stores: still one object, both scopes"
+"$CTL" pin remove carol >/dev/null
+run pin add carol-new - <alice.pub
+ok $(rc_is 0 && grep -q "^carol-new $fp_alice " "$U"; echo $?) "the other way out: another name (key from stdin)"
+"$CTL" pin remove carol-new >/dev/null
 run pin list
 ok $(rc_is 0 && out_has "bob" && out_has "carol" && out_has "SHA256:"; echo $?) "pin list"
 run -j pin list
@@ -43,7 +60,9 @@ ok $(rc_is 0 && out_has "$fp_bob" && out_has "2048-bit" && out_has "user"; echo 
 run pin show --pem bob
 ok $(rc_is 0 && cmp -s "$T/out" bob.pub; echo $?) "pin show --pem gives back the pinned key"
 run -j pin show carol
-ok $(rc_is 0 && json_ok && [ "$(jq -r '.[0].public_key' "$T/out")" = "$(cat carol.pub)" ]; echo $?) "pin show --json"
+ok $(rc_is 0 && json_ok && [ "$(jq -r 'type' "$T/out")" = object ] &&
+     [ "$(jq -r '.public_key' "$T/out")" = "$(cat carol.pub)" ] &&
+     [ "$(jq -c '.scopes' "$T/out")" = '["system"]' ]; echo $?) "pin show --json: one object, with its scopes"
 run pin show nobody
 ok $(rc_is $EXIT_NOTFOUND && err_has "nobody"; echo $?) "pin show of an unknown name: exit 3"
 

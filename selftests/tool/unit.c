@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the pure helpers of pmhs-ctl (hex.c, frame.c), TAP output.
+ * Unit tests for the pure helpers of pmhs-ctl (hex.c, frame.c, modhint.c),
+ * TAP output.
  * Built by `make -C userspace unit` (SANITIZE=1 for the ASan+UBSan build).
  */
 #include <signal.h>
@@ -16,6 +17,7 @@
 
 #include "frame.h"
 #include "hex.h"
+#include "modhint.h"
 
 static int n, failed;
 
@@ -177,8 +179,60 @@ static void test_frame_write_hangup(void)
 	close(sv[0]);
 }
 
+/* The module-missing advice for each situation the probe can find. */
+static void test_modhint(void)
+{
+	struct modhint h = { .modprobe_rc = 1, .secure_boot = 0 };
+	char buf[1536];
+
+	snprintf(h.kernel, sizeof(h.kernel), "6.1.0-28-amd64");
+	snprintf(h.modprobe_out, sizeof(h.modprobe_out),
+		 "modprobe: FATAL: Module pmhs not found in directory /lib/modules/6.1.0-28-amd64\n");
+	ok(modhint_advice(&h, buf, sizeof(buf)) == MODHINT_NOT_INSTALLED &&
+	   strstr(buf, "not installed") && strstr(buf, "apt install ./pmhs-dkms_") &&
+	   strstr(buf, "linux-headers-6.1.0-28-amd64") && !strstr(buf, "make "),
+	   "modhint: nothing anywhere is 'not installed', with the apt line and headers");
+
+	snprintf(h.other_kernels, sizeof(h.other_kernels), "6.1.0-27-amd64");
+	ok(modhint_advice(&h, buf, sizeof(buf)) == MODHINT_OTHER_KERNEL &&
+	   strstr(buf, "only for kernel 6.1.0-27-amd64") && strstr(buf, "running kernel 6.1.0-28") &&
+	   strstr(buf, "dkms autoinstall"),
+	   "modhint: a build for another kernel only is named, with dkms autoinstall");
+
+	h.other_kernels[0] = '\0';
+	h.modprobe_rc = 0;
+	snprintf(h.modprobe_out, sizeof(h.modprobe_out),
+		 "insmod /lib/modules/6.1.0-28-amd64/updates/dkms/pmhs.ko\n");
+	ok(modhint_advice(&h, buf, sizeof(buf)) == MODHINT_LOAD_FAILED &&
+	   strstr(buf, "installed for this kernel but did not load") && strstr(buf, "modprobe pmhs") &&
+	   !strstr(buf, "not installed"),
+	   "modhint: installed but not loaded is told apart from not installed");
+
+	h.secure_boot = 1;
+	ok(modhint_advice(&h, buf, sizeof(buf)) == MODHINT_SECURE_BOOT &&
+	   strstr(buf, "Secure Boot is on") && strstr(buf, "Key was rejected by service") &&
+	   strstr(buf, "mokutil --import /var/lib/dkms/mok.pub"),
+	   "modhint: with Secure Boot on, the signature rejection and MOK enrolment");
+
+	h.secure_boot = -1;
+	ok(modhint_classify(&h) == MODHINT_LOAD_FAILED,
+	   "modhint: Secure Boot state unknown: the generic load failure");
+
+	h.loaded = true;
+	ok(modhint_advice(&h, buf, sizeof(buf)) == MODHINT_NO_FAMILY && strstr(buf, "modprobe -r pmhs"),
+	   "modhint: loaded but no family: reload");
+
+	h.loaded = false;
+	h.modprobe_rc = -1;
+	ok(modhint_classify(&h) == MODHINT_NOT_INSTALLED, "modhint: no modprobe binary: not installed");
+
+	ok(modhint_advice(&h, buf, 16) == MODHINT_NOT_INSTALLED && strlen(buf) == 15,
+	   "modhint: a short buffer is truncated, not overrun");
+}
+
 int main(void)
 {
+	test_modhint();
 	test_hex();
 	test_frame_roundtrip();
 	test_frame_errors();

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# bash completion for pmhs-ctl(8)
+# bash completion for pmhs-ctl(8). selftests/tool/options.sh checks that it
+# offers exactly the options the parser takes.
 
+# A TAB never loads the module: names come from it only if it is loaded.
 _pmhs_ctl_identities()
 {
+	[[ -d /sys/module/pmhs ]] || return 0
 	pmhs-ctl identity dump 2>/dev/null | cut -f1
 }
 
@@ -11,9 +14,10 @@ _pmhs_ctl_pins()
 	pmhs-ctl pin dump 2>/dev/null | cut -f1
 }
 
+_pmhs_ctl_global="-j --json -p --pretty -V --version -h --help"
+_pmhs_ctl_pw_opts="--password-file --password-stdin --password-key --allow-weak"
 _pmhs_ctl_hs_opts="--identity --peer-key --peer --tofu --oaep-hash --iterations
-	--password-file --password-stdin --password-key --allow-weak --keyring --logon
-	--description --module-keyring --show-secret --help"
+	$_pmhs_ctl_pw_opts --keyring --logon --description --module-keyring --show-secret --help"
 
 # Complete the argument of option $1, if it takes one. 0 if handled.
 _pmhs_ctl_optarg()
@@ -27,7 +31,9 @@ _pmhs_ctl_optarg()
 	--bits) COMPREPLY=($(compgen -W "2048 3072 4096" -- "$cur")) ;;
 	--keyring) COMPREPLY=($(compgen -W "@s @u @p @t @us @g" -- "$cur")) ;;
 	--mode) COMPREPLY=($(compgen -W "password mutual half-send half-receive" -- "$cur")) ;;
-	--iterations|--password-key|--description|--timeout) COMPREPLY=() ;;
+	--role) COMPREPLY=($(compgen -W "initiator responder" -- "$cur")) ;;
+	--iterations|--password-key|--description|--timeout|--key|--local|--remote|\
+	--spi-i2r|--spi-r2i|--reqid) COMPREPLY=() ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -35,8 +41,8 @@ _pmhs_ctl_optarg()
 
 _pmhs_ctl()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} i cmd= sub=
-	local cmds="version config genkey pubkey fingerprint pin password-check identity
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} i cmd= sub= w
+	local cmds="help version config genkey pubkey fingerprint pin password-check identity
 		handshake listen connect hybrid ipsec"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -46,34 +52,44 @@ _pmhs_ctl()
 		esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "-j --json --help $cmds" -- "$cur"))
+		COMPREPLY=($(compgen -W "$_pmhs_ctl_global $cmds" -- "$cur"))
 		return
 	fi
+	# After '--' (listen/connect --ktls) comes a command of its own.
+	for ((w = i + 1; w < COMP_CWORD; w++)); do
+		[[ ${COMP_WORDS[w]} == -- ]] && { COMPREPLY=($(compgen -c -- "$cur")); return; }
+	done
 	((i + 1 < COMP_CWORD)) && sub=${COMP_WORDS[i + 1]}
 	_pmhs_ctl_optarg "$prev" "$cur" && return
 	case "$cmd" in
+	help)
+		((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
+	version)
+		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
 	config)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "show set" -- "$cur"))
+			COMPREPLY=($(compgen -W "show set --help" -- "$cur"))
 		elif [[ $prev == allow-rsa1024 ]]; then
 			COMPREPLY=($(compgen -W "yes no" -- "$cur"))
-		else
+		elif [[ $sub == set && ! $prev =~ ^(session-timeout)$ ]]; then
 			COMPREPLY=($(compgen -W "session-timeout allow-rsa1024" -- "$cur"))
 		fi ;;
 	genkey)
-		COMPREPLY=($(compgen -W "--bits --force --ensure --no-regenerate --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "--bits --force --ensure --no-regenerate --short --help" -- "$cur"))
 		[[ $cur == -* ]] || COMPREPLY=($(compgen -f -- "$cur")) ;;
-	pubkey|fingerprint)
+	pubkey)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--help" -- "$cur")) ||
+			COMPREPLY=($(compgen -f -- "$cur")) ;;
+	fingerprint)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--short --help" -- "$cur")) ||
 			COMPREPLY=($(compgen -f -- "$cur")) ;;
 	password-check)
-		COMPREPLY=($(compgen -W "--password-file --password-stdin --password-key
-			--allow-weak --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$_pmhs_ctl_pw_opts --help" -- "$cur")) ;;
 	pin)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "list dump show add remove check" -- "$cur"))
+			COMPREPLY=($(compgen -W "list dump show add remove check --help" -- "$cur"))
 		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--system --replace --tofu --pem" -- "$cur"))
+			COMPREPLY=($(compgen -W "--system --replace --tofu --pem --help" -- "$cur"))
 		elif [[ $sub == add || $sub == check ]] && [[ $prev != "$sub" && $prev != -* ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
 		else
@@ -81,9 +97,9 @@ _pmhs_ctl()
 		fi ;;
 	identity)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "import generate list dump show delete" -- "$cur"))
+			COMPREPLY=($(compgen -W "import generate list dump show delete --help" -- "$cur"))
 		elif [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--no-regenerate --bits --pem --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--bits --pem --help" -- "$cur"))
 		elif [[ $sub == show || $sub == delete ]]; then
 			COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur"))
 		elif [[ $sub == import || $sub == generate ]] && [[ $prev != "$sub" && $prev != -* ]]; then
@@ -91,22 +107,23 @@ _pmhs_ctl()
 		fi ;;
 	handshake)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "password mutual send receive" -- "$cur"))
+			COMPREPLY=($(compgen -W "password mutual send receive --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --peer-message-file" -- "$cur"))
 		fi ;;
 	listen|connect)
-		COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --mode --timeout" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --mode --timeout --ktls
+			--ktls=aes-gcm-128 --ktls=aes-gcm-256" -- "$cur")) ;;
 	ipsec)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "up down" -- "$cur"))
+			COMPREPLY=($(compgen -W "up down --help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i --reqid --nonce --peer-nonce initiator responder" -- "$cur"))
-		fi
-		return ;;
+			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i
+				--reqid --nonce --peer-nonce --help" -- "$cur"))
+		fi ;;
 	hybrid)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "encrypt decrypt" -- "$cur"))
+			COMPREPLY=($(compgen -W "encrypt decrypt --help" -- "$cur"))
 		elif [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--peer-key --identity --oaep-hash --help" -- "$cur"))
 		else
