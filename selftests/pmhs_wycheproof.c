@@ -481,13 +481,13 @@ TEST_F(w, rsa_pss_4096_sha256_mgf1_32)
 static int hybrid_decrypt(struct pmhs_nl *nl, const char *ident, const uint8_t *in,
 			  size_t inlen, uint8_t **out, size_t *outlen, struct pt_reply *r)
 {
-	int ifd = memfd_create("in", 0), ofd = memfd_create("out", 0), ret;
+	int ifd = pt_memfd_in(in, inlen), ofd = pt_memfd_out(inlen), ret;
 	struct nl_msg *m;
-	off_t size;
+	uint64_t size = 0;
 
 	*out = NULL;
 	*outlen = 0;
-	if (ifd < 0 || ofd < 0 || write(ifd, in, inlen) != (ssize_t)inlen) {
+	if (ifd < 0 || ofd < 0) {
 		ret = -EIO;
 		goto out;
 	}
@@ -496,9 +496,10 @@ static int hybrid_decrypt(struct pmhs_nl *nl, const char *ident, const uint8_t *
 	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
 	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
 	ret = pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
-	size = lseek(ofd, 0, SEEK_END);
+	if (!ret && r->tb[PMHS_A_HYBRID_LENGTH])
+		size = nla_get_u64(r->tb[PMHS_A_HYBRID_LENGTH]);
 	*out = malloc(size + 1);
-	if (pread(ofd, *out, size, 0) != size)
+	if (size > inlen || pread(ofd, *out, size, 0) != (ssize_t)size)
 		ret = ret ? ret : -EIO;
 	*outlen = size;
 out:
