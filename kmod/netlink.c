@@ -342,7 +342,7 @@ static int pmhs_nl_session_params(struct genl_info *info,
 		if (a[PMHS_A_SESSION_PASSWORD]) {
 			p->pw = kmemdup(nla_data(a[PMHS_A_SESSION_PASSWORD]),
 					nla_len(a[PMHS_A_SESSION_PASSWORD]),
-					GFP_KERNEL);
+					GFP_KERNEL_ACCOUNT);
 			if (!p->pw)
 				return -ENOMEM;
 			p->pwlen = nla_len(a[PMHS_A_SESSION_PASSWORD]);
@@ -782,7 +782,7 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = pmhs_nl_rsa_pub(info, &pub);
 	if (ret)
 		return ret;
-	ct = kmalloc(pmhs_rsa_size(pub), GFP_KERNEL);
+	ct = kmalloc(pmhs_rsa_size(pub), GFP_KERNEL_ACCOUNT);
 	if (!ct) {
 		ret = -ENOMEM;
 		goto out;
@@ -840,7 +840,7 @@ int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(id))
 		return PTR_ERR(id);
 	len = pmhs_rsa_size(pmhs_rsa_priv_pub(id->key));
-	sig = kmalloc(len, GFP_KERNEL);
+	sig = kmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!sig) {
 		ret = -ENOMEM;
 		goto out;

@@ -84,7 +84,7 @@ static void pmhs_pw_limit_fail(struct pmhs_net *pn, const u8 id[32])
 			pn->n_pw_fails--;
 			kfree_sensitive(f);
 		}
-		f = kzalloc(sizeof(*f), GFP_KERNEL);
+		f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 		if (f) {
 			memcpy(f->id, id, sizeof(f->id));
 			f->start = jiffies;
@@ -118,7 +118,7 @@ static int pmhs_hsub(const u8 iv[PMHS_IV_LEN], const u8 *pw, size_t pwlen,
 	u8 *buf;
 	int ret;
 
-	buf = kmalloc(PMHS_IV_LEN + pwlen, GFP_KERNEL);
+	buf = kmalloc(PMHS_IV_LEN + pwlen, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, iv, PMHS_IV_LEN);
@@ -144,7 +144,7 @@ static int pmhs_pw_start(struct pmhs_session *s, u8 **out, size_t *outlen,
 	if (ret)
 		return ret;
 	/* The hsub is hex text on the wire; it is the message as is. */
-	*out = kmemdup(hsub, s->hsub_len, GFP_KERNEL);
+	*out = kmemdup(hsub, s->hsub_len, GFP_KERNEL_ACCOUNT);
 	memzero_explicit(hsub, sizeof(hsub));
 	if (!*out)
 		return -ENOMEM;
@@ -205,6 +205,8 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 		salt[i] = s->iv[i] ^ peer_iv[i];
 	ret = pmhs_pbkdf2_sha256(s->pw, s->pwlen, salt, sizeof(salt),
 				 s->iterations, secret, PMHS_SECRET_LEN);
+	if (ret == -EINTR)
+		NL_SET_ERR_MSG(extack, "PBKDF2 interrupted by a fatal signal");
 out:
 	memzero_explicit(expect, sizeof(expect));
 	memzero_explicit(salt, sizeof(salt));

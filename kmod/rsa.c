@@ -197,7 +197,7 @@ static int pmhs_rsa_encode_spki(const u8 *n, size_t nlen, const u8 *e,
 	bits = 1 + seq;
 	body = sizeof(alg) + pmhs_der_hdr_len(bits) + bits;
 	total = pmhs_der_hdr_len(body) + body;
-	buf = kmalloc(total, GFP_KERNEL);
+	buf = kmalloc(total, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	p = pmhs_der_put_hdr(buf, PMHS_DER_SEQUENCE, body);
@@ -287,6 +287,15 @@ static int pmhs_rsa_pub_new(const u8 *n, size_t nlen, const u8 *e,
 		*why = "RSA public exponent must be odd and at least 3";
 		return -EINVAL;
 	}
+	/*
+	 * As the kernel's other RSA users: a huge e would make every public
+	 * operation (and each private one's check) as slow as a private one.
+	 * An odd e <= 2^32 fits in four bytes.
+	 */
+	if (elen > 4) {
+		*why = "RSA public exponent must be at most 2^32";
+		return -EINVAL;
+	}
 	/* e and n are public: memcmp is fine */
 	if (elen > nlen || (elen == nlen && memcmp(e, n, nlen) >= 0)) {
 		*why = "RSA public exponent must be below the modulus";
@@ -294,7 +303,7 @@ static int pmhs_rsa_pub_new(const u8 *n, size_t nlen, const u8 *e,
 	}
 
 	*why = "out of memory";
-	pub = kzalloc(sizeof(*pub), GFP_KERNEL);
+	pub = kzalloc(sizeof(*pub), GFP_KERNEL_ACCOUNT);
 	if (!pub)
 		return -ENOMEM;
 	refcount_set(&pub->ref, 1);
@@ -413,7 +422,7 @@ int pmhs_rsa_pub_to_spki(const struct pmhs_rsa_pub *pub, u8 **der,
 	int ret;
 
 	/* n, then e right after it: both exact length, no leading zeros. */
-	n = kmalloc(pub->size + elen, GFP_KERNEL);
+	n = kmalloc(pub->size + elen, GFP_KERNEL_ACCOUNT);
 	if (!n)
 		return -ENOMEM;
 	pmhs_mpi_to_be(pub->n, n, pub->size);
@@ -451,7 +460,7 @@ static int pmhs_rsa_public(const struct pmhs_rsa_pub *pub, const u8 *in,
 	int ret;
 
 	if (pub->tfm) {
-		buf = kmalloc(k + pub->tfm_len, GFP_KERNEL);
+		buf = kmalloc(k + pub->tfm_len, GFP_KERNEL_ACCOUNT);
 		if (!buf)
 			return -ENOMEM;
 		memcpy(buf, in, k);
@@ -528,7 +537,7 @@ static int pmhs_rsa_blind_new(struct pmhs_rsa_priv *priv, MPI *pa, MPI *pai)
 	u8 *buf;
 	int ret = -ENOMEM;
 
-	buf = kmalloc(k, GFP_KERNEL);
+	buf = kmalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	get_random_bytes(buf, k);
@@ -807,7 +816,7 @@ int pmhs_rsa_priv_from_pkcs1(const u8 *der, size_t len,
 		return -EINVAL;
 
 	*why = "out of memory";
-	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL_ACCOUNT);
 	if (!priv)
 		return -ENOMEM;
 	mutex_init(&priv->lock);
@@ -867,7 +876,7 @@ int pmhs_rsa_oaep_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
 	if (len > pmhs_rsa_oaep_max_msg(pub, h))
 		return -EMSGSIZE;
 	dblen = k - hlen - 1;
-	em = kzalloc(k, GFP_KERNEL);
+	em = kzalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!em)
 		return -ENOMEM;
 	/* EM = 0x00 || maskedSeed || maskedDB, DB = lHash || PS || 01 || M */
@@ -903,7 +912,7 @@ int pmhs_rsa_oaep_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 	hlen = crypto_shash_digestsize(tfm);
 	if (ctlen != k || k < 2 * hlen + 2)
 		return -EBADMSG;
-	em = kmalloc(k, GFP_KERNEL);
+	em = kmalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!em)
 		return -ENOMEM;
 	ret = pmhs_rsa_private(priv, ct, em);
@@ -981,7 +990,7 @@ int pmhs_rsa_pss_sign(struct pmhs_rsa_priv *priv, const u8 *msg, size_t len,
 
 	if (emlen < hlen + PMHS_PSS_SALT_LEN + 2)
 		return -EINVAL;
-	buf = kzalloc(k, GFP_KERNEL);
+	buf = kzalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	/* EM (emlen bytes, right-aligned) = maskedDB || H || 0xbc */
@@ -1019,7 +1028,7 @@ int pmhs_rsa_pss_verify(const struct pmhs_rsa_pub *pub, const u8 *msg,
 
 	if (siglen != k || emlen < hlen + PMHS_PSS_SALT_LEN + 2)
 		return -EKEYREJECTED;
-	buf = kmalloc(k, GFP_KERNEL);
+	buf = kmalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	ret = pmhs_rsa_public(pub, sig, buf);
@@ -1122,7 +1131,7 @@ static int pmhs_kat_oaep(void)
 	u8 *out;
 	int ret = 0;
 
-	out = kmalloc(PMHS_RSA_MAX_BYTES, GFP_KERNEL);
+	out = kmalloc(PMHS_RSA_MAX_BYTES, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(pmhs_kat_oaeps); i++) {
@@ -1193,7 +1202,7 @@ static int pmhs_kat_roundtrip(struct pmhs_rsa_pub *alice_spki)
 		goto out_priv;
 	}
 	ret = -ENOMEM;
-	sig = kzalloc(3 * k, GFP_KERNEL);
+	sig = kzalloc(3 * k, GFP_KERNEL_ACCOUNT);
 	if (!sig)
 		goto out_priv;
 	ct = sig + k;

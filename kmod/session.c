@@ -19,6 +19,7 @@
 #include "compat.h"
 #include "identity.h"
 #include "netns.h"
+#include "quota.h"
 #include "session.h"
 
 static DEFINE_XARRAY_ALLOC1(pmhs_sessions);
@@ -52,6 +53,7 @@ void pmhs_session_put(struct pmhs_session *s)
 	if (!s || !refcount_dec_and_test(&s->ref))
 		return;
 	/* Process context: the teardown may sleep; only the memory waits. */
+	pmhs_quota_uncharge(PMHS_QUOTA_SESSIONS, s->quota_uid);
 	pmhs_identity_put(s->ident);
 	if (s->peer)
 		pmhs_rsa_pub_put(s->peer);
@@ -159,6 +161,7 @@ int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
 {
 	struct pmhs_net *pn = pmhs_net(net);
 	struct pmhs_session *s;
+	kuid_t uid;
 	int ret;
 
 	if (atomic_inc_return(&pn->n_sessions) > PMHS_MAX_SESSIONS) {
@@ -166,11 +169,17 @@ int pmhs_session_new(struct net *net, u32 portid, struct pmhs_session_params *p,
 		NL_SET_ERR_MSG(extack, "too many sessions in this namespace");
 		return -ENOSPC;
 	}
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	ret = pmhs_quota_charge(PMHS_QUOTA_SESSIONS, &uid, extack);
+	if (ret)
+		goto err_count;
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s) {
+		pmhs_quota_uncharge(PMHS_QUOTA_SESSIONS, uid);
 		ret = -ENOMEM;
 		goto err_count;
 	}
+	/* From here the session holds the charge. */
+	s->quota_uid = uid;
 	atomic_inc(&pmhs_sessions_live);
 	refcount_set(&s->ref, 1);
 	mutex_init(&s->lock);

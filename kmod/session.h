@@ -7,6 +7,7 @@
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/uidgid.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/pmhs.h>
 
@@ -54,6 +55,7 @@ struct pmhs_session {
 	struct mutex lock;		/* see above */
 	u32 id;
 	u32 portid;			/* owning netlink socket */
+	kuid_t quota_uid;		/* charged for it (quota.h) */
 	struct net *net;
 	unsigned long expires;		/* jiffies */
 	enum pmhs_mode mode;

@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,10 +268,11 @@ TEST_F(c, agrees_with_openssl)
 }
 
 /*
- * An RSA key (e = 65537) from primes of @pbits and @qbits, which need not
- * be equal, nor multiples of 64: the shapes generators do not make.
+ * An RSA key with public exponent @ew from primes of @pbits and @qbits,
+ * which need not be equal, nor multiples of 64: the shapes generators do
+ * not make.
  */
-static EVP_PKEY *odd_key(int pbits, int qbits)
+static EVP_PKEY *odd_key_e(int pbits, int qbits, unsigned long ew)
 {
 	BIGNUM *p = BN_new(), *q = BN_new(), *n = BN_new(), *e = BN_new();
 	BIGNUM *d = BN_new(), *p1 = BN_new(), *q1 = BN_new(), *phi = BN_new();
@@ -280,7 +283,7 @@ static EVP_PKEY *odd_key(int pbits, int qbits)
 	EVP_PKEY *k = NULL;
 	OSSL_PARAM *par;
 
-	BN_set_word(e, 65537);
+	BN_set_word(e, ew);
 	do {
 		BN_generate_prime_ex(p, pbits, 0, NULL, NULL, NULL);
 		BN_sub(p1, p, BN_value_one());
@@ -316,6 +319,57 @@ static EVP_PKEY *odd_key(int pbits, int qbits)
 	     *x; x++)
 		BN_clear_free(*x);
 	return k;
+}
+
+static EVP_PKEY *odd_key(int pbits, int qbits)
+{
+	return odd_key_e(pbits, qbits, 65537);
+}
+
+/*
+ * The public exponent is at most 2^32 for every operation, public or
+ * private: a huge one would make each public operation cost a private one.
+ */
+TEST_F(c, rsa_public_exponent_capped)
+{
+	static const unsigned long es[] = { 0xfffffffbUL, 0x100000001UL, 0x10000000000001UL };
+
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++) {
+		EVP_PKEY *k = odd_key_e(1024, 1024, es[i]);
+		unsigned char *der = NULL;
+		struct nl_msg *m;
+		int dlen, want = es[i] >> 32 ? -EINVAL : 0;
+
+		ASSERT_NE(NULL, k);
+		dlen = i2d_PrivateKey(k, &der);
+		ASSERT_LT(0, dlen);
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+		nla_put_string(m, PMHS_A_IDENTITY_NAME, "odd");
+		nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
+		OPENSSL_clear_free(der, dlen);
+		EXPECT_EQ(want, pt_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r)) {
+			TH_LOG("e = %#lx: %s", es[i], self->r.extack);
+		}
+		if (want) {
+			EXPECT_STREQ("RSA public exponent must be at most 2^32", self->r.extack);
+		} else {
+			EXPECT_EQ(0, po_identity_del(self->nl, "odd"));
+		}
+		der = NULL;
+		dlen = i2d_PUBKEY(k, &der);
+		ASSERT_LT(0, dlen);
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_ENCRYPT, 0);
+		nla_put(m, PMHS_A_RSA_PUBKEY, dlen, der);
+		nla_put(m, PMHS_A_RSA_DATA, 2, "hi");
+		OPENSSL_free(der);
+		EXPECT_EQ(want, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
+			TH_LOG("e = %#lx: %s", es[i], self->r.extack);
+		}
+		if (want) {
+			EXPECT_STREQ("RSA public exponent must be at most 2^32", self->r.extack);
+		}
+		EVP_PKEY_free(k);
+	}
 }
 
 /*
@@ -747,6 +801,100 @@ TEST_F(c, hybrid_one_failure_message)
 	EXPECT_STREQ(oaep, tag);
 	free(ct);
 	free(pub);
+}
+
+static int write_param(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/pmhs/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fputs(val, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+static int new_identity(struct pmhs_nl *nl, const char *name, const uint8_t *der,
+			long dlen, struct pt_reply *r)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_NEW, 0);
+
+	nla_put_string(m, PMHS_A_IDENTITY_NAME, name);
+	nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
+	return pt_call(nl, m, PMHS_A_IDENTITY_MAX, r);
+}
+
+/*
+ * Limits per user, not per namespace: an unprivileged user with
+ * CAP_NET_ADMIN in user and network namespaces of its own gets -EDQUOT
+ * once it holds max_user_identities identities or max_user_sessions
+ * sessions, in all its namespaces together.
+ */
+TEST_F(c, per_user_limits)
+{
+	uint8_t *der;
+	long dlen = vec_key_priv_der(self->root, "alice", &der);
+	pid_t pid;
+	int st;
+
+	ASSERT_LT(0, dlen);
+	ASSERT_EQ(0, write_param("max_user_identities", "2"));
+	ASSERT_EQ(0, write_param("max_user_sessions", "2"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct po_session ps = { .mode = PMHS_MODE_PASSWORD, .password = "a password",
+					 .oaep = -1 };
+		struct pmhs_nl *nl, *nl2;
+		struct pt_reply r;
+		uint32_t id;
+
+		if (pt_drop_privs() || unshare(CLONE_NEWUSER | CLONE_NEWNET))
+			_exit(10);
+		nl = pt_open();
+		if (!nl)
+			_exit(11);
+		if (new_identity(nl, "q0", der, dlen, &r) || new_identity(nl, "q1", der, dlen, &r))
+			_exit(12);
+		if (new_identity(nl, "q2", der, dlen, &r) != -EDQUOT ||
+		    !strstr(r.extack, "too many identities for this user"))
+			_exit(13);
+		if (po_session_new(nl, &ps, &id, &r) || po_session_new(nl, &ps, &id, &r))
+			_exit(14);
+		if (po_session_new(nl, &ps, &id, &r) != -EDQUOT ||
+		    !strstr(r.extack, "too many sessions for this user"))
+			_exit(15);
+		/*
+		 * A fresh network namespace does not reset the count (the
+		 * first socket stays open: its sessions die with it).
+		 */
+		if (unshare(CLONE_NEWNET))
+			_exit(16);
+		nl2 = pt_open();
+		if (!nl2)
+			_exit(17);
+		if (new_identity(nl2, "q3", der, dlen, &r) != -EDQUOT)
+			_exit(18);
+		if (po_session_new(nl2, &ps, &id, &r) != -EDQUOT)
+			_exit(19);
+		/* Closing a socket gives its sessions' share back. */
+		pmhs_nl_close(nl);
+		for (int i = 0; po_session_new(nl2, &ps, &id, &r); i++) {
+			if (i == 20)
+				_exit(20);
+			usleep(100 * 1000);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, write_param("max_user_identities", "64"));
+	EXPECT_EQ(0, write_param("max_user_sessions", "1024"));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	free(der);
 }
 
 TEST_F(c, unprivileged_cannot_use_private_keys)
