@@ -66,10 +66,14 @@ struct pmhs_rsa_priv {
 	struct pmhs_rsa_pub *pub;	/* own reference */
 	MPI p, q, dp, dq, qinv;
 	struct pmhs_mont *mp, *mq;	/* NULL: mpi_powm() (see mont.h) */
-	struct mutex lock;		/* protects blind_a, blind_ai */
+	struct mutex lock;		/* protects blind_* */
 	MPI blind_a;			/* r^e mod n */
 	MPI blind_ai;			/* r^-1 mod n */
+	unsigned int blind_uses;	/* squarings since a fresh r */
 };
+
+/* Squarings of one r before a fresh one (OpenSSL's BN_BLINDING_COUNTER). */
+#define PMHS_RSA_BLIND_USES	32
 
 static struct crypto_shash *pmhs_sha1_tfm;
 static struct crypto_shash *pmhs_sha256_tfm;
@@ -585,14 +589,41 @@ out:
 }
 
 /*
+ * A fresh pair: every PMHS_RSA_BLIND_USES operations, and after a failed
+ * check (the pair may be bad: 6.1 MPI hides ENOMEM).
+ */
+static void pmhs_rsa_blind_renew(struct pmhs_rsa_priv *priv)
+{
+	MPI a, ai;
+
+	if (pmhs_rsa_blind_new(priv, &a, &ai))
+		return;
+	mutex_lock(&priv->lock);
+	swap(a, priv->blind_a);
+	swap(ai, priv->blind_ai);
+	mutex_unlock(&priv->lock);
+	mpi_free(a);
+	mpi_free(ai);
+}
+
+/*
  * Take this operation's blinding pair and leave its square for the next
- * one (BN_BLINDING style): (r^2)^e and (r^2)^-1.
+ * one (BN_BLINDING style): (r^2)^e and (r^2)^-1; every
+ * PMHS_RSA_BLIND_USES operations, from a fresh r.
  */
 static int pmhs_rsa_blind_take(struct pmhs_rsa_priv *priv, MPI *pa, MPI *pai)
 {
 	MPI na, nai;
+	bool fresh;
 	int ret = -ENOMEM;
 
+	mutex_lock(&priv->lock);
+	fresh = ++priv->blind_uses >= PMHS_RSA_BLIND_USES;
+	if (fresh)
+		priv->blind_uses = 0;
+	mutex_unlock(&priv->lock);
+	if (fresh)
+		pmhs_rsa_blind_renew(priv);
 	na = mpi_alloc(0);
 	nai = mpi_alloc(0);
 	if (!na || !nai)
@@ -614,21 +645,6 @@ out:
 	mpi_free(nai);
 	mpi_free(na);
 	return ret;
-}
-
-/* After a failed check the pair may be bad (6.1 MPI hides ENOMEM): renew. */
-static void pmhs_rsa_blind_renew(struct pmhs_rsa_priv *priv)
-{
-	MPI a, ai;
-
-	if (pmhs_rsa_blind_new(priv, &a, &ai))
-		return;
-	mutex_lock(&priv->lock);
-	swap(a, priv->blind_a);
-	swap(ai, priv->blind_ai);
-	mutex_unlock(&priv->lock);
-	mpi_free(a);
-	mpi_free(ai);
 }
 
 /*
@@ -659,20 +675,26 @@ static int pmhs_rsa_private(struct pmhs_rsa_priv *priv, const u8 *in, u8 *out)
 	ret = pmhs_rsa_blind_take(priv, &a, &ai);
 	if (ret)
 		goto out;
+	/*
+	 * The fault check runs on the blinded result (mpi_powm() is not
+	 * constant time): (c * r^e)^d^e == c * r^e, then unblind.
+	 */
 	ret = pmhs_mpi_mulm(cb, c, a, pub->n) ?:
 	      pmhs_rsa_half(priv->mp, m1, cb, priv->dp, priv->p) ?:
 	      pmhs_rsa_half(priv->mq, m2, cb, priv->dq, priv->q) ?:
 	      pmhs_rsa_crt(priv, m, m1, m2) ?:
-	      pmhs_mpi_mulm(m, m, ai, pub->n) ?:
 	      mpi_powm(chk, m, pub->e, pub->n);
 	if (ret)
 		goto out;
-	if (mpi_cmp(chk, c)) {
+	if (mpi_cmp(chk, cb)) {
 		pr_warn_ratelimited("RSA private operation failed its check, result withheld\n");
 		pmhs_rsa_blind_renew(priv);
 		ret = -EIO;
 		goto out;
 	}
+	ret = pmhs_mpi_mulm(m, m, ai, pub->n);
+	if (ret)
+		goto out;
 	pmhs_mpi_to_be(m, out, pub->size);
 out:
 	mpi_free(chk);
