@@ -289,11 +289,22 @@ static void bench_pbkdf2(struct pmhs_nl *nl)
 	keyctl_clear(bench_keyring);
 }
 
+/* The module takes sealed memfds only: in sealed against writes. */
 static int memfd_with(const uint8_t *p, size_t len)
 {
-	int fd = memfd_create("bench", 0);
+	int fd = pt_memfd_in(p, len);
 
-	if (fd < 0 || write(fd, p, len) != (ssize_t)len)
+	if (fd < 0)
+		die("memfd", NULL);
+	return fd;
+}
+
+/* out sized for the output (a 4096-bit header at most) and sealed. */
+static int memfd_out(size_t len)
+{
+	int fd = pt_memfd_out(len + 2 + 512 + 32);
+
+	if (fd < 0)
 		die("memfd", NULL);
 	return fd;
 }
@@ -301,7 +312,7 @@ static int memfd_with(const uint8_t *p, size_t len)
 static double pmhs_hybrid(struct pmhs_nl *nl, int cmd, const uint8_t *pub, size_t plen,
 			  const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
 {
-	int ifd = memfd_with(in, len), ofd = memfd_create("out", 0);
+	int ifd = memfd_with(in, len), ofd = memfd_out(len);
 	struct nl_msg *m = pmhs_nl_msg(nl, cmd, 0);
 	struct pt_reply r;
 	double t;
@@ -317,7 +328,7 @@ static double pmhs_hybrid(struct pmhs_nl *nl, int cmd, const uint8_t *pub, size_
 		die("hybrid", &r);
 	t = now() - t;
 	if (out) {
-		*outlen = lseek(ofd, 0, SEEK_END);
+		*outlen = nla_get_u64(r.tb[PMHS_A_HYBRID_LENGTH]);
 		*out = malloc(*outlen);
 		if (pread(ofd, *out, *outlen, 0) != (ssize_t)*outlen)
 			die("pread", NULL);

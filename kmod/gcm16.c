@@ -175,9 +175,9 @@ static int pmhs_gcm_setup(struct pmhs_gcm *g, const u8 *key, unsigned int keylen
 	g->ghash = crypto_alloc_ahash("ghash", 0, 0);
 	if (IS_ERR(g->ghash))
 		return PTR_ERR(g->ghash);
-	g->creq = skcipher_request_alloc(g->ctr, GFP_KERNEL);
-	g->hreq = ahash_request_alloc(g->ghash, GFP_KERNEL);
-	g->small = kzalloc(2 * PMHS_GCM_BLOCK, GFP_KERNEL);
+	g->creq = skcipher_request_alloc(g->ctr, GFP_KERNEL_ACCOUNT);
+	g->hreq = ahash_request_alloc(g->ghash, GFP_KERNEL_ACCOUNT);
+	g->small = kzalloc(2 * PMHS_GCM_BLOCK, GFP_KERNEL_ACCOUNT);
 	if (!g->creq || !g->hreq || !g->small)
 		return -ENOMEM;
 	crypto_init_wait(&g->wait);
@@ -341,7 +341,7 @@ int pmhs_gcm_decrypt_stream(const u8 *key, unsigned int keylen,
 	if (!ret && crypto_memneq(want, tag, PMHS_GCM_TAG_SIZE))
 		ret = -EBADMSG;
 	if (!ret && len) {
-		bounce = kmalloc(min_t(size_t, len, PMHS_GCM_CHUNK), GFP_KERNEL);
+		bounce = kmalloc(min_t(size_t, len, PMHS_GCM_CHUNK), GFP_KERNEL_ACCOUNT);
 		ret = bounce ? pmhs_gcm_crypt(&g, in, bounce, len, emit, ctx) :
 			       -ENOMEM;
 	}
@@ -509,7 +509,7 @@ int pmhs_gcm_selftest(void)
 	u8 *buf;
 	int ret = 0;
 
-	buf = kmalloc(PMHS_GCM_KAT_MAX_LEN, GFP_KERNEL);
+	buf = kmalloc(PMHS_GCM_KAT_MAX_LEN, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(pmhs_gcm_kats); i++) {

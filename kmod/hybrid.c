@@ -18,7 +18,7 @@ size_t pmhs_hybrid_header_len(const struct pmhs_rsa_pub *pub)
 }
 
 int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
-			u8 *buf, size_t len)
+			const u8 *in, size_t len, u8 *out)
 {
 	size_t rsa_len = pmhs_rsa_size(pub);
 	size_t hdr = pmhs_hybrid_header_len(pub);
@@ -26,21 +26,26 @@ int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
 	u8 *nonce, *tag;
 	int ret;
 
-	nonce = buf + 2 + rsa_len;
+	nonce = out + 2 + rsa_len;
 	tag = nonce + PMHS_HYBRID_NONCE_LEN;
-	put_unaligned_be16(rsa_len, buf);
+	put_unaligned_be16(rsa_len, out);
 	get_random_bytes(key, sizeof(key));
 	get_random_bytes(nonce, PMHS_HYBRID_NONCE_LEN);
-	ret = pmhs_rsa_oaep_encrypt(pub, h, key, sizeof(key), buf + 2);
-	/* A second buffer would cost a zeroed 1 MiB and its wipe: in place. */
+	ret = pmhs_rsa_oaep_encrypt(pub, h, key, sizeof(key), out + 2);
 	if (!ret)
 		ret = pmhs_gcm_encrypt(key, sizeof(key), nonce,
-				       PMHS_HYBRID_NONCE_LEN, NULL, 0, buf + hdr,
-				       len, buf + hdr, tag);
-	else
-		memzero_explicit(buf + hdr, len);
+				       PMHS_HYBRID_NONCE_LEN, NULL, 0, in, len,
+				       out + hdr, tag);
+	if (ret)
+		memset(out, 0, hdr + len);
 	memzero_explicit(key, sizeof(key));
 	return ret;
+}
+
+/* Stands in for @emit when the AES key was garbage: emits nothing. */
+static int pmhs_hybrid_drop(void *ctx, const u8 *p, size_t n)
+{
+	return -EBADMSG;
 }
 
 int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
@@ -51,6 +56,7 @@ int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 	size_t rsa_len, hdr, klen = 0;
 	u8 key[PMHS_RSA_MAX_BYTES];
 	u8 nonce[PMHS_HYBRID_NONCE_LEN], tag[PMHS_HYBRID_TAG_LEN];
+	bool bad_key;
 	int ret;
 
 	if (len < 2) {
@@ -71,23 +77,31 @@ int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 	memcpy(tag, buf + 2 + rsa_len + sizeof(nonce), sizeof(tag));
 	ret = pmhs_rsa_oaep_decrypt(priv, h, buf + 2, rsa_len, key, sizeof(key),
 				    &klen);
-	if (ret || klen != PMHS_HYBRID_KEY_LEN) {
-		*why = "cannot decrypt the AES key: not for our key, or corrupted";
-		ret = -EBADMSG;
+	/*
+	 * Implicit rejection: a bad OAEP block goes on with a random key, so
+	 * it fails like a bad tag, with the same message and GHASH's time.
+	 */
+	if (ret == -ENOMEM) {
+		*why = "out of memory";
 		goto out;
 	}
+	bad_key = ret || klen != PMHS_HYBRID_KEY_LEN;
+	if (bad_key)
+		get_random_bytes(key, PMHS_HYBRID_KEY_LEN);
 	/* Nothing reaches @emit unless the tag verifies. */
 	ret = pmhs_gcm_decrypt_stream(key, PMHS_HYBRID_KEY_LEN, nonce,
 				      PMHS_HYBRID_NONCE_LEN, NULL, 0,
-				      buf + hdr, len - hdr, tag, emit, ctx);
-	if (ret == -EBADMSG) {
-		*why = "GCM tag does not verify: tampered or wrong key";
+				      buf + hdr, len - hdr, tag,
+				      bad_key ? pmhs_hybrid_drop : emit, ctx);
+	if (ret == -EBADMSG || (!ret && bad_key)) {
+		*why = "hybrid message does not decrypt: wrong key or OAEP hash, or tampered";
+		ret = -EBADMSG;
 		goto out;
 	}
 	if (ret) {
-		/* Otherwise it is out-fd's error (-ENOSPC, -EFBIG...). */
+		/* Otherwise it is the output's error (-ENOSPC, -EINTR...). */
 		*why = ret == -ENOMEM ? "out of memory" :
-		       "cannot write the plaintext out";
+		       ret == -EINTR ? "interrupted" : "cannot write the plaintext out";
 		goto out;
 	}
 	*outlen = len - hdr;

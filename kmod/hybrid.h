@@ -11,12 +11,11 @@
 /* Bytes of a message to @pub before the ciphertext. */
 size_t pmhs_hybrid_header_len(const struct pmhs_rsa_pub *pub);
 /*
- * In place: buf holds pmhs_hybrid_header_len(pub) free bytes, then @len
- * bytes of plaintext; on success buf[0 .. header + len) is the message and
- * no plaintext is left. On failure the plaintext's place is wiped.
+ * @len bytes at @in to pmhs_hybrid_header_len(pub) + @len bytes at @out
+ * (zeroed on failure).
  */
 int pmhs_hybrid_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
-			u8 *buf, size_t len);
+			const u8 *in, size_t len, u8 *out);
 /*
  * The plaintext goes to @emit in pieces, and only once the whole message
  * has been authenticated; @buf is only read (it holds nothing secret).

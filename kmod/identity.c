@@ -9,6 +9,7 @@
 #include "compat.h"
 #include "identity.h"
 #include "netlink.h"
+#include "quota.h"
 #include "rsa.h"
 
 /* Objects made and not yet freed; checked at unload. */
@@ -22,6 +23,7 @@ u32 pmhs_identity_live(void)
 static void pmhs_identity_free(struct pmhs_identity *id)
 {
 	pmhs_rsa_priv_free(id->key);
+	pmhs_quota_uncharge(PMHS_QUOTA_IDENTITIES, id->quota_uid);
 	kfree_sensitive(id);
 	atomic_dec(&pmhs_identities_live);
 }
@@ -51,15 +53,22 @@ int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
 	struct pmhs_identity *id;
 	const char *why = NULL;
 	unsigned int bits;
+	kuid_t uid;
 	int ret;
 
 	if (!name[0]) {
 		NL_SET_ERR_MSG(extack, "identity name must not be empty");
 		return -EINVAL;
 	}
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	if (!id)
+	ret = pmhs_quota_charge(PMHS_QUOTA_IDENTITIES, &uid, extack);
+	if (ret)
+		return ret;
+	id = kzalloc(sizeof(*id), GFP_KERNEL_ACCOUNT);
+	if (!id) {
+		pmhs_quota_uncharge(PMHS_QUOTA_IDENTITIES, uid);
 		return -ENOMEM;
+	}
+	id->quota_uid = uid;
 	atomic_inc(&pmhs_identities_live);
 	refcount_set(&id->ref, 1);
 	strscpy(id->name, name, sizeof(id->name));

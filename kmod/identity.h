@@ -4,6 +4,7 @@
 
 #include <linux/netlink.h>
 #include <linux/refcount.h>
+#include <linux/uidgid.h>
 #include <uapi/linux/pmhs.h>
 
 #include "netns.h"
@@ -19,6 +20,7 @@ struct pmhs_identity {
 	char name[PMHS_NAME_MAX + 1];
 	struct pmhs_rsa_priv *key;
 	u8 fingerprint[32];
+	kuid_t quota_uid;		/* charged for it (quota.h) */
 };
 
 int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,

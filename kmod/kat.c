@@ -126,7 +126,7 @@ static int pmhs_kat_kdf(struct genl_info *info, u32 alg, u8 **outp,
 		}
 	}
 
-	out = kmalloc(len, GFP_KERNEL);
+	out = kmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return -ENOMEM;
 	switch (alg) {
@@ -143,6 +143,11 @@ static int pmhs_kat_kdf(struct genl_info *info, u32 alg, u8 **outp,
 		      pmhs_hkdf_sha256_expand(prk, ainfo, infolen, out, len);
 		memzero_explicit(prk, sizeof(prk));
 		break;
+	}
+	if (ret == -EINTR) {
+		NL_SET_ERR_MSG(info->extack, "kdf interrupted by a fatal signal");
+		kfree_sensitive(out);
+		return ret;
 	}
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "kdf computation failed");
@@ -219,7 +224,7 @@ static int pmhs_kat_aead(struct genl_info *info, u8 **outp, size_t *outlen,
 	aad = pmhs_kat_bytes(a[PMHS_A_KAT_AAD], &aadlen);
 	in = pmhs_kat_bytes(a[PMHS_A_KAT_INPUT], &len);
 
-	out = kmalloc(len + 1, GFP_KERNEL);
+	out = kmalloc(len + 1, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return -ENOMEM;
 	if (decrypt)

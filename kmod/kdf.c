@@ -15,6 +15,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <crypto/hash.h>
@@ -152,9 +153,12 @@ int pmhs_pbkdf2_sha256(const u8 *pw, size_t pwlen, const u8 *salt,
 			memcpy(u, next, sizeof(u));
 			for (j = 0; j < SHA256_DIGEST_SIZE; j++)
 				t[j] ^= u[j];
-			/* 100000 iterations take long enough to need a break. */
-			if (!(i & 1023))
+			/* 100000 iterations need a break; 10M, a way out. */
+			if (!(i & 1023)) {
 				cond_resched();
+				if (fatal_signal_pending(current))
+					ret = -EINTR;
+			}
 		}
 		n = min_t(size_t, outlen - done, SHA256_DIGEST_SIZE);
 		memcpy(out + done, t, n);

@@ -247,7 +247,7 @@ static int pmhs_keyring_payload(key_ref_t kr, u8 **out, size_t *len,
 		NL_SET_ERR_MSG(extack, "the key is empty or revoked");
 		ret = -EKEYREVOKED;
 	} else {
-		*out = kmemdup(upayload->data, upayload->datalen, GFP_KERNEL);
+		*out = kmemdup(upayload->data, upayload->datalen, GFP_KERNEL_ACCOUNT);
 		*len = upayload->datalen;
 		if (!*out)
 			ret = -ENOMEM;

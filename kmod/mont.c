@@ -353,7 +353,7 @@ int pmhs_mont_new(MPI m, struct pmhs_mont **out)
 		return -EOPNOTSUPP;
 	if (!k || m->sign || !(m->d[0] & 1) || (k == 1 && m->d[0] == 1))
 		return -EINVAL;
-	ctx = kzalloc(struct_size(ctx, buf, 2 * k), GFP_KERNEL);
+	ctx = kzalloc(struct_size(ctx, buf, 2 * k), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->k = k;
@@ -377,7 +377,7 @@ int pmhs_mont_new(MPI m, struct pmhs_mont **out)
 	/* R^2 = 2^(2 * BITS_PER_LONG * k): a 1 and 2k zero limbs */
 	ret = -ENOMEM;
 	blen = 2 * k * sizeof(unsigned long) + 1;
-	b = kzalloc(blen, GFP_KERNEL);
+	b = kzalloc(blen, GFP_KERNEL_ACCOUNT);
 	if (!b)
 		goto err;
 	b[0] = 1;
@@ -418,7 +418,7 @@ int pmhs_mont_powm(const struct pmhs_mont *ctx, MPI r, MPI b, MPI e)
 		return -EINVAL;
 	/* tab[32k] acc[k] sel[k] t[2k] eb[k+1] one[k] */
 	n = (PMHS_MONT_TAB + 6) * k + 1;
-	s = kmalloc_array(n, sizeof(*s), GFP_KERNEL);
+	s = kmalloc_array(n, sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	tab = s;

@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "hybrid.h"
+#include "memfd.h"
 #include "identity.h"
 #include "keyring.h"
 #include "ktls.h"
@@ -350,7 +351,7 @@ static int pmhs_nl_session_params(struct genl_info *info,
 		if (a[PMHS_A_SESSION_PASSWORD]) {
 			p->pw = kmemdup(nla_data(a[PMHS_A_SESSION_PASSWORD]),
 					nla_len(a[PMHS_A_SESSION_PASSWORD]),
-					GFP_KERNEL);
+					GFP_KERNEL_ACCOUNT);
 			if (!p->pw)
 				return -ENOMEM;
 			p->pwlen = nla_len(a[PMHS_A_SESSION_PASSWORD]);
@@ -582,146 +583,49 @@ int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 				info->extack);
 }
 
-/* Hybrid encryption, through the caller's file descriptors */
-
-/*
- * The caller's in-fd or out-fd, referenced. No pipes or sockets: a read or
- * write that blocks here would hold up every genetlink family's
- * (un)registration; regular files and memfds always come to an end.
- */
-static struct file *pmhs_nl_fget(int fd, bool out, struct netlink_ext_ack *extack)
-{
-	struct file *file = fget(fd);
-
-	if (!file) {
-		if (out)
-			NL_SET_ERR_MSG(extack, "out-fd is not an open file descriptor");
-		else
-			NL_SET_ERR_MSG(extack, "in-fd is not an open file descriptor");
-		return ERR_PTR(-EBADF);
-	}
-	if (!(file->f_mode & (out ? FMODE_WRITE : FMODE_READ))) {
-		if (out)
-			NL_SET_ERR_MSG(extack, "out-fd is not open for writing");
-		else
-			NL_SET_ERR_MSG(extack, "in-fd is not open for reading");
-		fput(file);
-		return ERR_PTR(-EBADF);
-	}
-	if (!S_ISREG(file_inode(file)->i_mode)) {
-		if (out)
-			NL_SET_ERR_MSG(extack, "out-fd must be a regular file or a memfd");
-		else
-			NL_SET_ERR_MSG(extack, "in-fd must be a regular file or a memfd");
-		fput(file);
-		return ERR_PTR(-EINVAL);
-	}
-	return file;
-}
-
-/*
- * The whole of in-fd, at *out + @room: the caller's @room bytes come first
- * (a header to write in place). *outlen counts the file's bytes only.
- */
-static int pmhs_nl_read_fd(int fd, size_t room, u8 **out, size_t *outlen,
-			   struct netlink_ext_ack *extack)
-{
-	size_t cap, len = 0;
-	struct file *file;
-	loff_t pos = 0;
-	u8 *buf, *bigger;
-	ssize_t n;
-	int ret = 0;
-
-	file = pmhs_nl_fget(fd, false, extack);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	/*
-	 * Sized from the file, plus one byte to see EOF without growing:
-	 * each doubling would cost a fresh (zeroed) buffer, a copy and a wipe.
-	 */
-	cap = clamp_t(loff_t, i_size_read(file_inode(file)) + 1, SZ_4K,
-		      PMHS_HYBRID_MAX + 1);
-	buf = kvmalloc(room + cap, GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_put;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap >= PMHS_HYBRID_MAX) {
-				NL_SET_ERR_MSG(extack, "input larger than 64 MiB");
-				ret = -EFBIG;
-				break;
-			}
-			/* The file grew while we read it. */
-			bigger = kvmalloc(room + min_t(size_t, cap * 2, PMHS_HYBRID_MAX + 1),
-					  GFP_KERNEL);
-			if (!bigger) {
-				ret = -ENOMEM;
-				break;
-			}
-			memcpy(bigger + room, buf + room, len);
-			kvfree_sensitive(buf, room + cap);
-			buf = bigger;
-			cap = min_t(size_t, cap * 2, PMHS_HYBRID_MAX + 1);
-		}
-		n = kernel_read(file, buf + room + len, cap - len, &pos);
-		if (n < 0) {
-			NL_SET_ERR_MSG(extack, "cannot read in-fd");
-			ret = n;
-			break;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	if (ret) {
-		kvfree_sensitive(buf, room + cap);
-	} else {
-		*out = buf;
-		*outlen = len;
-	}
-out_put:
-	fput(file);
-	return ret;
-}
+/* Hybrid encryption, between the caller's sealed memfds (memfd.c says why) */
 
 struct pmhs_nl_out {
-	struct file *file;
-	loff_t pos;
+	u8 *p;
+	size_t room;
 };
 
-/* Append to out-fd (a callback for the decryption's pieces). */
+/* Append to out-fd's mapping (a callback for the decryption's pieces). */
 static int pmhs_nl_emit(void *ctx, const u8 *p, size_t n)
 {
 	struct pmhs_nl_out *o = ctx;
-	ssize_t w;
 
-	while (n) {
-		w = kernel_write(o->file, p, n, &o->pos);
-		if (w <= 0)
-			return w ? w : -EIO;
-		p += w;
-		n -= w;
-	}
-	return 0;
+	if (n > o->room)
+		return -ENOSPC;
+	memcpy(o->p, p, n);
+	o->p += n;
+	o->room -= n;
+	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
-static int pmhs_nl_write_fd(int fd, const u8 *buf, size_t len,
-			    struct netlink_ext_ack *extack)
+static int pmhs_nl_map(struct pmhs_memfd *m, size_t len,
+		       struct netlink_ext_ack *extack)
 {
-	struct pmhs_nl_out o = { };
-	int ret;
+	int ret = pmhs_memfd_map(m, len);
 
-	o.file = pmhs_nl_fget(fd, true, extack);
-	if (IS_ERR(o.file))
-		return PTR_ERR(o.file);
-	ret = pmhs_nl_emit(&o, buf, len);
-	if (ret)
-		NL_SET_ERR_MSG(extack, "cannot write out-fd");
-	fput(o.file);
+	if (ret == -EINTR)
+		NL_SET_ERR_MSG(extack, "interrupted");
+	else if (ret && m->out)
+		NL_SET_ERR_MSG(extack, "cannot map out-fd");
+	else if (ret)
+		NL_SET_ERR_MSG(extack, "cannot map in-fd");
 	return ret;
+}
+
+/* out-fd must hold @len bytes: the caller sizes it. */
+static int pmhs_nl_map_out(struct pmhs_memfd *out, size_t len,
+			   struct netlink_ext_ack *extack)
+{
+	if (out->size < len) {
+		NL_SET_ERR_MSG(extack, "out-fd is smaller than the output: ftruncate it first");
+		return -ENOSPC;
+	}
+	return pmhs_nl_map(out, len, extack);
 }
 
 static int pmhs_nl_reply_length(struct genl_info *info, size_t len)
@@ -751,10 +655,10 @@ static enum pmhs_hash pmhs_nl_hybrid_hash(struct genl_info *info)
 int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *spki = info->attrs[PMHS_A_HYBRID_PEER_PUBKEY];
+	struct pmhs_memfd in = { }, out = { };
 	struct pmhs_rsa_pub *pub = NULL;
-	size_t inlen = 0, hdr = 0;
 	const char *why = NULL;
-	u8 *buf = NULL;
+	size_t hdr;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_HYBRID_PEER_PUBKEY, "public key to encrypt to missing") ||
@@ -767,28 +671,30 @@ int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 			    why ? why : "cannot parse the public key");
 		return ret;
 	}
-	/* Read after the header's room, encrypted in place. */
 	hdr = pmhs_hybrid_header_len(pub);
-	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			      hdr, &buf, &inlen, info->extack);
+	ret = pmhs_memfd_get(&in, nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+			     false, PMHS_HYBRID_MAX, info->extack);
 	if (ret)
 		goto out;
-	ret = pmhs_hybrid_encrypt(pub, pmhs_nl_hybrid_hash(info), buf, inlen);
+	ret = pmhs_memfd_get(&out, nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+			     true, 0, info->extack);
+	if (ret)
+		goto out;
+	ret = pmhs_nl_map_out(&out, hdr + in.size, info->extack);
+	if (!ret)
+		ret = pmhs_nl_map(&in, in.size, info->extack);
+	if (ret)
+		goto out;
+	ret = pmhs_hybrid_encrypt(pub, pmhs_nl_hybrid_hash(info), in.map,
+				  in.size, out.map);
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "hybrid encryption failed");
 		goto out;
 	}
-	ret = pmhs_nl_write_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			       buf, hdr + inlen, info->extack);
-	if (!ret)
-		ret = pmhs_nl_reply_length(info, hdr + inlen);
-	/* Only ciphertext is left: no wipe needed. */
-	kvfree(buf);
-	pmhs_rsa_pub_put(pub);
-	return ret;
+	ret = pmhs_nl_reply_length(info, hdr + in.size);
 out:
-	if (buf)
-		kvfree_sensitive(buf, hdr + inlen);
+	pmhs_memfd_put(&out);
+	pmhs_memfd_put(&in);
 	pmhs_rsa_pub_put(pub);
 	return ret;
 }
@@ -796,11 +702,11 @@ out:
 int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_memfd in = { }, out = { };
 	struct pmhs_nl_out o = { };
 	struct pmhs_identity *id;
-	size_t inlen = 0, outlen = 0;
+	size_t hdr, outlen = 0;
 	const char *why = NULL;
-	u8 *in = NULL;
 	int ret;
 
 	if (!pmhs_nl_require(info, PMHS_A_HYBRID_IDENTITY, "identity to decrypt with missing") ||
@@ -812,30 +718,34 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no such identity");
 		return -ENOENT;
 	}
-	o.file = pmhs_nl_fget(nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			      true, info->extack);
-	if (IS_ERR(o.file)) {
-		ret = PTR_ERR(o.file);
-		goto out_put_id;
-	}
-	ret = pmhs_nl_read_fd(nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			      0, &in, &inlen, info->extack);
+	/* A malformed message is pmhs_hybrid_decrypt()'s to explain. */
+	hdr = pmhs_hybrid_header_len(pmhs_rsa_priv_pub(id->key));
+	ret = pmhs_memfd_get(&out, nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+			     true, 0, info->extack);
 	if (ret)
-		goto out_put_file;
-	/*
-	 * The plaintext goes to out-fd piece by piece once the tag is good,
-	 * so the buffer only ever holds the (public) ciphertext.
-	 */
-	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in, inlen,
-				  pmhs_nl_emit, &o, &outlen, &why);
+		goto out;
+	ret = pmhs_memfd_get(&in, nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+			     false, PMHS_HYBRID_MAX + hdr, info->extack);
+	if (ret)
+		goto out;
+	ret = pmhs_nl_map_out(&out, in.size > hdr ? in.size - hdr : 0,
+			      info->extack);
+	if (!ret)
+		ret = pmhs_nl_map(&in, in.size, info->extack);
+	if (ret)
+		goto out;
+	o.p = out.map;
+	o.room = in.size > hdr ? in.size - hdr : 0;
+	/* Plaintext reaches out-fd only once the tag is good. */
+	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in.map,
+				  in.size, pmhs_nl_emit, &o, &outlen, &why);
 	if (ret)
 		pmhs_extack(info->extack, NULL, why ? why : "hybrid decryption failed");
 	else
 		ret = pmhs_nl_reply_length(info, outlen);
-	kvfree(in);
-out_put_file:
-	fput(o.file);
-out_put_id:
+out:
+	pmhs_memfd_put(&in);
+	pmhs_memfd_put(&out);
 	pmhs_identity_put(id);
 	return ret;
 }
@@ -909,7 +819,7 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = pmhs_nl_rsa_pub(info, &pub);
 	if (ret)
 		return ret;
-	ct = kmalloc(pmhs_rsa_size(pub), GFP_KERNEL);
+	ct = kmalloc(pmhs_rsa_size(pub), GFP_KERNEL_ACCOUNT);
 	if (!ct) {
 		ret = -ENOMEM;
 		goto out;
@@ -967,7 +877,7 @@ int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(id))
 		return PTR_ERR(id);
 	len = pmhs_rsa_size(pmhs_rsa_priv_pub(id->key));
-	sig = kmalloc(len, GFP_KERNEL);
+	sig = kmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!sig) {
 		ret = -ENOMEM;
 		goto out;

@@ -34,7 +34,7 @@ static int pmhs_hsub(const u8 iv[PMHS_IV_LEN], const u8 *pw, size_t pwlen,
 	u8 *buf;
 	int ret;
 
-	buf = kmalloc(PMHS_IV_LEN + pwlen, GFP_KERNEL);
+	buf = kmalloc(PMHS_IV_LEN + pwlen, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, iv, PMHS_IV_LEN);
@@ -60,7 +60,7 @@ static int pmhs_pw_start(struct pmhs_session *s, u8 **out, size_t *outlen,
 	if (ret)
 		return ret;
 	/* The hsub is hex text on the wire; it is the message as is. */
-	*out = kmemdup(hsub, s->hsub_len, GFP_KERNEL);
+	*out = kmemdup(hsub, s->hsub_len, GFP_KERNEL_ACCOUNT);
 	memzero_explicit(hsub, sizeof(hsub));
 	if (!*out)
 		return -ENOMEM;
@@ -113,6 +113,8 @@ static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
 		salt[i] = s->iv[i] ^ peer_iv[i];
 	ret = pmhs_pbkdf2_sha256(s->pw, s->pwlen, salt, sizeof(salt),
 				 s->iterations, secret, PMHS_SECRET_LEN);
+	if (ret == -EINTR)
+		NL_SET_ERR_MSG(extack, "PBKDF2 interrupted by a fatal signal");
 out:
 	memzero_explicit(expect, sizeof(expect));
 	memzero_explicit(salt, sizeof(salt));

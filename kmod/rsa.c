@@ -66,10 +66,14 @@ struct pmhs_rsa_priv {
 	struct pmhs_rsa_pub *pub;	/* own reference */
 	MPI p, q, dp, dq, qinv;
 	struct pmhs_mont *mp, *mq;	/* NULL: mpi_powm() (see mont.h) */
-	struct mutex lock;		/* protects blind_a, blind_ai */
+	struct mutex lock;		/* protects blind_* */
 	MPI blind_a;			/* r^e mod n */
 	MPI blind_ai;			/* r^-1 mod n */
+	unsigned int blind_uses;	/* squarings since a fresh r */
 };
+
+/* Squarings of one r before a fresh one (OpenSSL's BN_BLINDING_COUNTER). */
+#define PMHS_RSA_BLIND_USES	32
 
 static struct crypto_shash *pmhs_sha1_tfm;
 static struct crypto_shash *pmhs_sha256_tfm;
@@ -197,7 +201,7 @@ static int pmhs_rsa_encode_spki(const u8 *n, size_t nlen, const u8 *e,
 	bits = 1 + seq;
 	body = sizeof(alg) + pmhs_der_hdr_len(bits) + bits;
 	total = pmhs_der_hdr_len(body) + body;
-	buf = kmalloc(total, GFP_KERNEL);
+	buf = kmalloc(total, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	p = pmhs_der_put_hdr(buf, PMHS_DER_SEQUENCE, body);
@@ -287,6 +291,15 @@ static int pmhs_rsa_pub_new(const u8 *n, size_t nlen, const u8 *e,
 		*why = "RSA public exponent must be odd and at least 3";
 		return -EINVAL;
 	}
+	/*
+	 * As the kernel's other RSA users: a huge e would make every public
+	 * operation (and each private one's check) as slow as a private one.
+	 * An odd e <= 2^32 fits in four bytes.
+	 */
+	if (elen > 4) {
+		*why = "RSA public exponent must be at most 2^32";
+		return -EINVAL;
+	}
 	/* e and n are public: memcmp is fine */
 	if (elen > nlen || (elen == nlen && memcmp(e, n, nlen) >= 0)) {
 		*why = "RSA public exponent must be below the modulus";
@@ -294,7 +307,7 @@ static int pmhs_rsa_pub_new(const u8 *n, size_t nlen, const u8 *e,
 	}
 
 	*why = "out of memory";
-	pub = kzalloc(sizeof(*pub), GFP_KERNEL);
+	pub = kzalloc(sizeof(*pub), GFP_KERNEL_ACCOUNT);
 	if (!pub)
 		return -ENOMEM;
 	refcount_set(&pub->ref, 1);
@@ -413,7 +426,7 @@ int pmhs_rsa_pub_to_spki(const struct pmhs_rsa_pub *pub, u8 **der,
 	int ret;
 
 	/* n, then e right after it: both exact length, no leading zeros. */
-	n = kmalloc(pub->size + elen, GFP_KERNEL);
+	n = kmalloc(pub->size + elen, GFP_KERNEL_ACCOUNT);
 	if (!n)
 		return -ENOMEM;
 	pmhs_mpi_to_be(pub->n, n, pub->size);
@@ -451,7 +464,7 @@ static int pmhs_rsa_public(const struct pmhs_rsa_pub *pub, const u8 *in,
 	int ret;
 
 	if (pub->tfm) {
-		buf = kmalloc(k + pub->tfm_len, GFP_KERNEL);
+		buf = kmalloc(k + pub->tfm_len, GFP_KERNEL_ACCOUNT);
 		if (!buf)
 			return -ENOMEM;
 		memcpy(buf, in, k);
@@ -528,7 +541,7 @@ static int pmhs_rsa_blind_new(struct pmhs_rsa_priv *priv, MPI *pa, MPI *pai)
 	u8 *buf;
 	int ret = -ENOMEM;
 
-	buf = kmalloc(k, GFP_KERNEL);
+	buf = kmalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	get_random_bytes(buf, k);
@@ -576,14 +589,41 @@ out:
 }
 
 /*
+ * A fresh pair: every PMHS_RSA_BLIND_USES operations, and after a failed
+ * check (the pair may be bad: 6.1 MPI hides ENOMEM).
+ */
+static void pmhs_rsa_blind_renew(struct pmhs_rsa_priv *priv)
+{
+	MPI a, ai;
+
+	if (pmhs_rsa_blind_new(priv, &a, &ai))
+		return;
+	mutex_lock(&priv->lock);
+	swap(a, priv->blind_a);
+	swap(ai, priv->blind_ai);
+	mutex_unlock(&priv->lock);
+	mpi_free(a);
+	mpi_free(ai);
+}
+
+/*
  * Take this operation's blinding pair and leave its square for the next
- * one (BN_BLINDING style): (r^2)^e and (r^2)^-1.
+ * one (BN_BLINDING style): (r^2)^e and (r^2)^-1; every
+ * PMHS_RSA_BLIND_USES operations, from a fresh r.
  */
 static int pmhs_rsa_blind_take(struct pmhs_rsa_priv *priv, MPI *pa, MPI *pai)
 {
 	MPI na, nai;
+	bool fresh;
 	int ret = -ENOMEM;
 
+	mutex_lock(&priv->lock);
+	fresh = ++priv->blind_uses >= PMHS_RSA_BLIND_USES;
+	if (fresh)
+		priv->blind_uses = 0;
+	mutex_unlock(&priv->lock);
+	if (fresh)
+		pmhs_rsa_blind_renew(priv);
 	na = mpi_alloc(0);
 	nai = mpi_alloc(0);
 	if (!na || !nai)
@@ -605,21 +645,6 @@ out:
 	mpi_free(nai);
 	mpi_free(na);
 	return ret;
-}
-
-/* After a failed check the pair may be bad (6.1 MPI hides ENOMEM): renew. */
-static void pmhs_rsa_blind_renew(struct pmhs_rsa_priv *priv)
-{
-	MPI a, ai;
-
-	if (pmhs_rsa_blind_new(priv, &a, &ai))
-		return;
-	mutex_lock(&priv->lock);
-	swap(a, priv->blind_a);
-	swap(ai, priv->blind_ai);
-	mutex_unlock(&priv->lock);
-	mpi_free(a);
-	mpi_free(ai);
 }
 
 /*
@@ -650,20 +675,26 @@ static int pmhs_rsa_private(struct pmhs_rsa_priv *priv, const u8 *in, u8 *out)
 	ret = pmhs_rsa_blind_take(priv, &a, &ai);
 	if (ret)
 		goto out;
+	/*
+	 * The fault check runs on the blinded result (mpi_powm() is not
+	 * constant time): (c * r^e)^d^e == c * r^e, then unblind.
+	 */
 	ret = pmhs_mpi_mulm(cb, c, a, pub->n) ?:
 	      pmhs_rsa_half(priv->mp, m1, cb, priv->dp, priv->p) ?:
 	      pmhs_rsa_half(priv->mq, m2, cb, priv->dq, priv->q) ?:
 	      pmhs_rsa_crt(priv, m, m1, m2) ?:
-	      pmhs_mpi_mulm(m, m, ai, pub->n) ?:
 	      mpi_powm(chk, m, pub->e, pub->n);
 	if (ret)
 		goto out;
-	if (mpi_cmp(chk, c)) {
+	if (mpi_cmp(chk, cb)) {
 		pr_warn_ratelimited("RSA private operation failed its check, result withheld\n");
 		pmhs_rsa_blind_renew(priv);
 		ret = -EIO;
 		goto out;
 	}
+	ret = pmhs_mpi_mulm(m, m, ai, pub->n);
+	if (ret)
+		goto out;
 	pmhs_mpi_to_be(m, out, pub->size);
 out:
 	mpi_free(chk);
@@ -807,7 +838,7 @@ int pmhs_rsa_priv_from_pkcs1(const u8 *der, size_t len,
 		return -EINVAL;
 
 	*why = "out of memory";
-	priv = kzalloc(sizeof(*priv), GFP_KERNEL);
+	priv = kzalloc(sizeof(*priv), GFP_KERNEL_ACCOUNT);
 	if (!priv)
 		return -ENOMEM;
 	mutex_init(&priv->lock);
@@ -867,7 +898,7 @@ int pmhs_rsa_oaep_encrypt(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
 	if (len > pmhs_rsa_oaep_max_msg(pub, h))
 		return -EMSGSIZE;
 	dblen = k - hlen - 1;
-	em = kzalloc(k, GFP_KERNEL);
+	em = kzalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!em)
 		return -ENOMEM;
 	/* EM = 0x00 || maskedSeed || maskedDB, DB = lHash || PS || 01 || M */
@@ -903,7 +934,7 @@ int pmhs_rsa_oaep_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 	hlen = crypto_shash_digestsize(tfm);
 	if (ctlen != k || k < 2 * hlen + 2)
 		return -EBADMSG;
-	em = kmalloc(k, GFP_KERNEL);
+	em = kmalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!em)
 		return -ENOMEM;
 	ret = pmhs_rsa_private(priv, ct, em);
@@ -981,7 +1012,7 @@ int pmhs_rsa_pss_sign(struct pmhs_rsa_priv *priv, const u8 *msg, size_t len,
 
 	if (emlen < hlen + PMHS_PSS_SALT_LEN + 2)
 		return -EINVAL;
-	buf = kzalloc(k, GFP_KERNEL);
+	buf = kzalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	/* EM (emlen bytes, right-aligned) = maskedDB || H || 0xbc */
@@ -1019,7 +1050,7 @@ int pmhs_rsa_pss_verify(const struct pmhs_rsa_pub *pub, const u8 *msg,
 
 	if (siglen != k || emlen < hlen + PMHS_PSS_SALT_LEN + 2)
 		return -EKEYREJECTED;
-	buf = kmalloc(k, GFP_KERNEL);
+	buf = kmalloc(k, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	ret = pmhs_rsa_public(pub, sig, buf);
@@ -1122,7 +1153,7 @@ static int pmhs_kat_oaep(void)
 	u8 *out;
 	int ret = 0;
 
-	out = kmalloc(PMHS_RSA_MAX_BYTES, GFP_KERNEL);
+	out = kmalloc(PMHS_RSA_MAX_BYTES, GFP_KERNEL_ACCOUNT);
 	if (!out)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(pmhs_kat_oaeps); i++) {
@@ -1193,7 +1224,7 @@ static int pmhs_kat_roundtrip(struct pmhs_rsa_pub *alice_spki)
 		goto out_priv;
 	}
 	ret = -ENOMEM;
-	sig = kzalloc(3 * k, GFP_KERNEL);
+	sig = kzalloc(3 * k, GFP_KERNEL_ACCOUNT);
 	if (!sig)
 		goto out_priv;
 	ct = sig + k;

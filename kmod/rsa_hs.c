@@ -28,7 +28,7 @@ static int pmhs_rsa_start(struct pmhs_session *s, u8 **out, size_t *outlen,
 	u8 *msg;
 	int ret;
 
-	msg = kmalloc(siglen + ctlen, GFP_KERNEL);
+	msg = kmalloc(siglen + ctlen, GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return -ENOMEM;
 	get_random_bytes(s->own, sizeof(s->own));

@@ -24,6 +24,7 @@
 #include "compat.h"
 #include "identity.h"
 #include "netns.h"
+#include "quota.h"
 #include "session.h"
 
 static DEFINE_XARRAY_ALLOC1(pmhs_sessions);
@@ -59,6 +60,7 @@ void pmhs_session_put(struct pmhs_session *s)
 	if (!s || !refcount_dec_and_test(&s->ref))
 		return;
 	/* Process context: the teardown may sleep; only the memory waits. */
+	pmhs_quota_uncharge(PMHS_QUOTA_SESSIONS, s->quota_uid);
 	pmhs_identity_put(s->ident);
 	if (s->peer)
 		pmhs_rsa_pub_put(s->peer);
@@ -207,6 +209,7 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 {
 	struct pmhs_net *pn = pmhs_net(net);
 	struct pmhs_session *s;
+	kuid_t uid;
 	int ret;
 
 	if (atomic_inc_return(&pn->n_sessions) > PMHS_MAX_SESSIONS) {
@@ -214,11 +217,17 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 		NL_SET_ERR_MSG(extack, "too many sessions in this namespace");
 		return -ENOSPC;
 	}
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	ret = pmhs_quota_charge(PMHS_QUOTA_SESSIONS, &uid, extack);
+	if (ret)
+		goto err_count;
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s) {
+		pmhs_quota_uncharge(PMHS_QUOTA_SESSIONS, uid);
 		ret = -ENOMEM;
 		goto err_count;
 	}
+	/* From here the session holds the charge. */
+	s->quota_uid = uid;
 	atomic_inc(&pmhs_sessions_live);
 	refcount_set(&s->ref, 1);
 	mutex_init(&s->lock);

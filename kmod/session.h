@@ -7,6 +7,7 @@
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/uidgid.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/pmhs.h>
 
@@ -69,6 +70,7 @@ struct pmhs_session {
 	u32 id;
 	u64 owner;			/* pmhs_owner.id */
 	struct list_head owner_node;	/* while in the table */
+	kuid_t quota_uid;		/* charged for it (quota.h) */
 	struct net *net;		/* referenced */
 	unsigned long expires;		/* jiffies */
 	enum pmhs_mode mode;

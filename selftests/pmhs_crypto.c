@@ -7,12 +7,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -265,10 +268,11 @@ TEST_F(c, agrees_with_openssl)
 }
 
 /*
- * An RSA key (e = 65537) from primes of @pbits and @qbits, which need not
- * be equal, nor multiples of 64: the shapes generators do not make.
+ * An RSA key with public exponent @ew from primes of @pbits and @qbits,
+ * which need not be equal, nor multiples of 64: the shapes generators do
+ * not make.
  */
-static EVP_PKEY *odd_key(int pbits, int qbits)
+static EVP_PKEY *odd_key_e(int pbits, int qbits, unsigned long ew)
 {
 	BIGNUM *p = BN_new(), *q = BN_new(), *n = BN_new(), *e = BN_new();
 	BIGNUM *d = BN_new(), *p1 = BN_new(), *q1 = BN_new(), *phi = BN_new();
@@ -279,7 +283,7 @@ static EVP_PKEY *odd_key(int pbits, int qbits)
 	EVP_PKEY *k = NULL;
 	OSSL_PARAM *par;
 
-	BN_set_word(e, 65537);
+	BN_set_word(e, ew);
 	do {
 		BN_generate_prime_ex(p, pbits, 0, NULL, NULL, NULL);
 		BN_sub(p1, p, BN_value_one());
@@ -315,6 +319,57 @@ static EVP_PKEY *odd_key(int pbits, int qbits)
 	     *x; x++)
 		BN_clear_free(*x);
 	return k;
+}
+
+static EVP_PKEY *odd_key(int pbits, int qbits)
+{
+	return odd_key_e(pbits, qbits, 65537);
+}
+
+/*
+ * The public exponent is at most 2^32 for every operation, public or
+ * private: a huge one would make each public operation cost a private one.
+ */
+TEST_F(c, rsa_public_exponent_capped)
+{
+	static const unsigned long es[] = { 0xfffffffbUL, 0x100000001UL, 0x10000000000001UL };
+
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++) {
+		EVP_PKEY *k = odd_key_e(1024, 1024, es[i]);
+		unsigned char *der = NULL;
+		struct nl_msg *m;
+		int dlen, want = es[i] >> 32 ? -EINVAL : 0;
+
+		ASSERT_NE(NULL, k);
+		dlen = i2d_PrivateKey(k, &der);
+		ASSERT_LT(0, dlen);
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+		nla_put_string(m, PMHS_A_IDENTITY_NAME, "odd");
+		nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
+		OPENSSL_clear_free(der, dlen);
+		EXPECT_EQ(want, pt_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r)) {
+			TH_LOG("e = %#lx: %s", es[i], self->r.extack);
+		}
+		if (want) {
+			EXPECT_STREQ("RSA public exponent must be at most 2^32", self->r.extack);
+		} else {
+			EXPECT_EQ(0, po_identity_del(self->nl, "odd"));
+		}
+		der = NULL;
+		dlen = i2d_PUBKEY(k, &der);
+		ASSERT_LT(0, dlen);
+		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_ENCRYPT, 0);
+		nla_put(m, PMHS_A_RSA_PUBKEY, dlen, der);
+		nla_put(m, PMHS_A_RSA_DATA, 2, "hi");
+		OPENSSL_free(der);
+		EXPECT_EQ(want, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
+			TH_LOG("e = %#lx: %s", es[i], self->r.extack);
+		}
+		if (want) {
+			EXPECT_STREQ("RSA public exponent must be at most 2^32", self->r.extack);
+		}
+		EVP_PKEY_free(k);
+	}
 }
 
 /*
@@ -395,16 +450,23 @@ TEST_F(c, odd_shaped_keys_agree_with_openssl)
 	}
 }
 
-/* Run hybrid-(en|de)crypt from memfd @in into a new memfd; returns errno. */
+/*
+ * Run hybrid-(en|de)crypt from a sealed memfd holding @in into a new memfd;
+ * returns errno. On failure *outlen counts the output's nonzero bytes:
+ * nothing may have been written.
+ */
 static int hybrid(struct pmhs_nl *nl, int cmd, const char *ident, const uint8_t *pub,
 		  size_t plen, const uint8_t *in, size_t inlen, uint8_t **out,
 		  size_t *outlen, struct pt_reply *r)
 {
-	int ifd = memfd_create("in", 0), ofd = memfd_create("out", 0), ret;
+	size_t room = cmd == PMHS_CMD_HYBRID_DECRYPT ? inlen : inlen + 2 + 512 + 32;
+	int ifd = pt_memfd_in(in, inlen), ofd = pt_memfd_out(room), ret;
 	struct nl_msg *m = pmhs_nl_msg(nl, cmd, 0);
-	off_t size;
+	size_t len = 0;
 
-	if (write(ifd, in, inlen) != (ssize_t)inlen)
+	*out = calloc(1, room + 1);
+	*outlen = 0;
+	if (ifd < 0 || ofd < 0 || !*out)
 		return -EIO;
 	if (ident)
 		nla_put_string(m, PMHS_A_HYBRID_IDENTITY, ident);
@@ -413,14 +475,17 @@ static int hybrid(struct pmhs_nl *nl, int cmd, const char *ident, const uint8_t 
 	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
 	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
 	ret = pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
-	size = lseek(ofd, 0, SEEK_END);
-	*outlen = size;
-	*out = malloc(size + 1);
-	if (pread(ofd, *out, size, 0) != size)
+	if (pread(ofd, *out, room, 0) != (ssize_t)room)
 		ret = ret ? ret : -EIO;
-	if (!ret && (!r->tb[PMHS_A_HYBRID_LENGTH] ||
-		     nla_get_u64(r->tb[PMHS_A_HYBRID_LENGTH]) != (uint64_t)size))
-		ret = -EPROTO;
+	if (!ret) {
+		if (!r->tb[PMHS_A_HYBRID_LENGTH] ||
+		    (len = nla_get_u64(r->tb[PMHS_A_HYBRID_LENGTH])) > room)
+			ret = -EPROTO;
+		*outlen = len;
+	} else {
+		for (size_t i = 0; i < room; i++)
+			*outlen += !!(*out)[i];
+	}
 	close(ifd);
 	close(ofd);
 	return ret;
@@ -532,61 +597,114 @@ TEST_F(c, hybrid_1mib_roundtrip_and_openssl)
 	free(pub);
 }
 
+/* hybrid-encrypt to alice from @in to @out; the extack in r->extack. */
+static int encrypt_fds(struct pmhs_nl *nl, const uint8_t *pub, long plen, int in, int out,
+		       struct pt_reply *r)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
+
+	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, in);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, out);
+	return pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
+}
+
+/*
+ * Only sealed memfds: a read or write on anything else (a file on disk or
+ * on FUSE, a pipe, a socket) could block inside the genetlink handler.
+ */
 TEST_F(c, hybrid_bad_fds)
 {
 	size_t outlen;
-	uint8_t *out, *pub;
+	uint8_t *out, *pub, zero[4096] = { 0 }, got[4096];
 	long plen = vec_key_pub_der(self->root, "alice", &pub);
-	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
-	int wo = open("/dev/null", O_WRONLY), pfd[2];
+	int wo = open("/dev/null", O_WRONLY), pfd[2], sfd[2], disk, ofd, ifd, raw;
 
-	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, 999);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, 1);
-	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
+	ofd = pt_memfd_out(1 << 20);
+	ifd = pt_memfd_in("hello", 5);
+	ASSERT_LE(0, ofd);
+	ASSERT_LE(0, ifd);
+	EXPECT_EQ(-EBADF, encrypt_fds(self->nl, pub, plen, 999, ofd, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "in-fd"));
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
-	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, wo);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, wo);
-	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_EQ(-EBADF, encrypt_fds(self->nl, pub, plen, wo, ofd, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "reading"));
-	/* A pipe could block the module: refused. */
+	/* A pipe, a socket, a file on disk (9p here): refused. */
 	ASSERT_EQ(0, pipe(pfd));
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
-	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, pfd[0]);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, wo);
-	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
-	EXPECT_NE(NULL, strstr(self->r.extack, "regular file"));
-	close(pfd[0]);
-	close(pfd[1]);
+	EXPECT_EQ(-EINVAL, encrypt_fds(self->nl, pub, plen, pfd[0], ofd, &self->r));
+	EXPECT_STREQ("in-fd must be a memfd (MFD_ALLOW_SEALING), not a file, pipe or socket",
+		     self->r.extack);
+	EXPECT_EQ(-EINVAL, encrypt_fds(self->nl, pub, plen, ifd, pfd[1], &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd must be a memfd"));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sfd));
+	EXPECT_EQ(-EINVAL, encrypt_fds(self->nl, pub, plen, sfd[0], ofd, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "in-fd must be a memfd"));
+	disk = open("/proc/self/exe", O_RDONLY);
+	ASSERT_LE(0, disk);
+	EXPECT_EQ(-EINVAL, encrypt_fds(self->nl, pub, plen, disk, ofd, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "in-fd must be a memfd"));
+	/* A memfd whose contents could change under the tag: refused. */
+	raw = memfd_create("raw", MFD_ALLOW_SEALING);
+	ASSERT_EQ(5, write(raw, "hello", 5));
+	EXPECT_EQ(-EINVAL, encrypt_fds(self->nl, pub, plen, raw, ofd, &self->r));
+	EXPECT_STREQ("in-fd must be sealed with F_SEAL_WRITE, F_SEAL_SHRINK and F_SEAL_GROW",
+		     self->r.extack);
+	/* An out-fd that can change size, or is too small, or write-sealed. */
+	EXPECT_EQ(-EINVAL, encrypt_fds(self->nl, pub, plen, ifd, raw, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd must be sealed with F_SEAL_SHRINK"));
+	close(ofd);
+	ofd = pt_memfd_out(2 + 256 + 32 + 4);
+	EXPECT_EQ(-ENOSPC, encrypt_fds(self->nl, pub, plen, ifd, ofd, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd is smaller than the output"));
+	EXPECT_EQ(2 + 256 + 32 + 4, pread(ofd, got, sizeof(got), 0));
+	EXPECT_EQ(0, memcmp(zero, got, 2 + 256 + 32 + 4));
+	ASSERT_EQ(0, fcntl(raw, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW));
+	EXPECT_EQ(-EPERM, encrypt_fds(self->nl, pub, plen, ifd, raw, &self->r));
+	EXPECT_STREQ("out-fd is sealed against writing", self->r.extack);
+	/* The right size works (alice is RSA-2048). */
+	close(ofd);
+	ofd = pt_memfd_out(2 + 256 + 32 + 5);
+	EXPECT_EQ(0, encrypt_fds(self->nl, pub, plen, ifd, ofd, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
 	/* Unknown identity. */
 	EXPECT_EQ(-ENOENT, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, "nobody", NULL, 0,
 				  (const uint8_t *)"x", 1, &out, &outlen, &self->r));
 	free(out);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(sfd[0]);
+	close(sfd[1]);
+	close(disk);
+	close(raw);
+	close(ifd);
+	close(ofd);
 	close(wo);
 	free(pub);
 }
 
 /*
- * Decryption streams the plaintext to out-fd once the tag is good: an
- * out-fd that is not writable is refused before anything is read, and one
- * that fills up (RLIMIT_FSIZE) stops it with the write's error.
+ * out-fd is refused before anything is decrypted if it is not writable or
+ * too small; nothing of the plaintext reaches it then.
  */
 TEST_F(c, hybrid_decrypt_out_fd_errors)
 {
-	size_t len = 1 << 20, clen;
-	uint8_t *pt = calloc(1, len), *ct, *pub;
+	size_t len = 1 << 20, clen, ptlen;
+	uint8_t *pt = calloc(1, len), *ct, *pub, *back;
 	long plen = vec_key_pub_der(self->root, "alice", &pub);
-	int ifd = memfd_create("in", 0), ro, st;
+	int ifd, ofd, ro;
+	char path[64];
 	struct nl_msg *m;
-	pid_t pid;
 
+	for (size_t i = 0; i < len; i++)
+		pt[i] = (uint8_t)(i * 7 + 1);
 	ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_ENCRYPT, NULL, pub, plen,
 			    pt, len, &ct, &clen, &self->r));
-	ASSERT_EQ((ssize_t)clen, write(ifd, ct, clen));
-	ro = open("/proc/self/exe", O_RDONLY);
+	ifd = pt_memfd_in(ct, clen);
+	ASSERT_LE(0, ifd);
+	ofd = pt_memfd_out(len);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", ofd);
+	ro = open(path, O_RDONLY);
+	ASSERT_LE(0, ro);
 	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_DECRYPT, 0);
 	nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
 	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
@@ -594,47 +712,189 @@ TEST_F(c, hybrid_decrypt_out_fd_errors)
 	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd is not open for writing"));
 	close(ro);
+	close(ofd);
 
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct rlimit lim = { 64 * 1024, 64 * 1024 };
-		int ofd = memfd_create("out", 0);
-		struct pmhs_nl *nl = pt_open();
-		struct pt_reply r;
-		off_t size;
-
-		signal(SIGXFSZ, SIG_IGN);
-		if (!nl || ofd < 0 || setrlimit(RLIMIT_FSIZE, &lim))
-			_exit(10);
-		m = pmhs_nl_msg(nl, PMHS_CMD_HYBRID_DECRYPT, 0);
-		nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
-		nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
-		nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
-		if (pt_call(nl, m, 0, &r) != -EFBIG)
-			_exit(11);
-		if (!strstr(r.extack, "cannot write the plaintext out"))
-			_exit(12);
-		/* What was written is the start of the real plaintext. */
-		size = lseek(ofd, 0, SEEK_END);
-		if (size != 64 * 1024)
-			_exit(13);
-		{
-			static uint8_t got[64 * 1024];
-
-			if (pread(ofd, got, sizeof(got), 0) != (ssize_t)sizeof(got) ||
-			    memcmp(got, pt, sizeof(got)))
-				_exit(14);
-		}
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	EXPECT_TRUE(WIFEXITED(st));
-	EXPECT_EQ(0, WEXITSTATUS(st));
+	ofd = pt_memfd_out(len - 1);
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_DECRYPT, 0);
+	nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
+	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
+	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
+	EXPECT_EQ(-ENOSPC, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd is smaller than the output"));
+	back = malloc(len);
+	EXPECT_EQ((ssize_t)len - 1, pread(ofd, back, len, 0));
+	ptlen = 0;
+	for (size_t i = 0; i < len - 1; i++)
+		ptlen += !!back[i];
+	EXPECT_EQ(0, ptlen);
+	close(ofd);
+	free(back);
 	close(ifd);
 	free(ct);
 	free(pt);
 	free(pub);
+}
+
+/* The largest input both ways, and one byte more refused. */
+TEST_F(c, hybrid_64mib)
+{
+	size_t len = PMHS_HYBRID_MAX, clen, plen2;
+	uint8_t *pt = malloc(len + 1), *ct, *back, *pub;
+	long plen = vec_key_pub_der(self->root, "dave", &pub);
+	int ifd, ofd;
+
+	ASSERT_NE(NULL, pt);
+	for (size_t i = 0; i <= len; i++)
+		pt[i] = (uint8_t)(i * 131 + (i >> 20));
+	ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_ENCRYPT, NULL, pub, plen,
+			    pt, len, &ct, &clen, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(2 + 512 + 32 + len, clen);
+	ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, "dave", NULL, 0,
+			    ct, clen, &back, &plen2, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(len, plen2);
+	EXPECT_EQ(0, memcmp(pt, back, len));
+	free(back);
+	free(ct);
+	ifd = pt_memfd_in(pt, len + 1);
+	ofd = pt_memfd_out(len + 1 + 2 + 512 + 32);
+	ASSERT_LE(0, ifd);
+	ASSERT_LE(0, ofd);
+	EXPECT_EQ(-EFBIG, encrypt_fds(self->nl, pub, plen, ifd, ofd, &self->r));
+	EXPECT_STREQ("input larger than 64 MiB (and a header, to decrypt)", self->r.extack);
+	close(ifd);
+	close(ofd);
+	free(pt);
+	free(pub);
+}
+
+/*
+ * A wrong AES key (bad OAEP block) and a bad GCM tag fail alike: one
+ * message, so that the extack is no padding oracle.
+ */
+TEST_F(c, hybrid_one_failure_message)
+{
+	size_t clen, outlen;
+	uint8_t pt[100] = { 1, 2, 3 }, *ct, *out, *pub;
+	long plen = vec_key_pub_der(self->root, "alice", &pub);
+	char oaep[256], tag[256];
+
+	ASSERT_EQ(0, hybrid(self->nl, PMHS_CMD_HYBRID_ENCRYPT, NULL, pub, plen,
+			    pt, sizeof(pt), &ct, &clen, &self->r));
+	ct[2 + 100] ^= 1;	/* in the RSA block */
+	EXPECT_EQ(-EBADMSG, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, "alice", NULL, 0,
+				   ct, clen, &out, &outlen, &self->r));
+	EXPECT_EQ(0, outlen);
+	free(out);
+	snprintf(oaep, sizeof(oaep), "%s", self->r.extack);
+	ct[2 + 100] ^= 1;
+	ct[2 + 256 + 16] ^= 1;	/* in the tag */
+	EXPECT_EQ(-EBADMSG, hybrid(self->nl, PMHS_CMD_HYBRID_DECRYPT, "alice", NULL, 0,
+				   ct, clen, &out, &outlen, &self->r));
+	EXPECT_EQ(0, outlen);
+	free(out);
+	snprintf(tag, sizeof(tag), "%s", self->r.extack);
+	EXPECT_NE(0, oaep[0]);
+	EXPECT_STREQ(oaep, tag);
+	free(ct);
+	free(pub);
+}
+
+static int write_param(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/module/pmhs/parameters/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fputs(val, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+static int new_identity(struct pmhs_nl *nl, const char *name, const uint8_t *der,
+			long dlen, struct pt_reply *r)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_NEW, 0);
+
+	nla_put_string(m, PMHS_A_IDENTITY_NAME, name);
+	nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
+	return pt_call(nl, m, PMHS_A_IDENTITY_MAX, r);
+}
+
+/*
+ * Limits per user, not per namespace: an unprivileged user with
+ * CAP_NET_ADMIN in user and network namespaces of its own gets -EDQUOT
+ * once it holds max_user_identities identities or max_user_sessions
+ * sessions, in all its namespaces together.
+ */
+TEST_F(c, per_user_limits)
+{
+	uint8_t *der;
+	long dlen = vec_key_priv_der(self->root, "alice", &der);
+	pid_t pid;
+	int st;
+
+	ASSERT_LT(0, dlen);
+	ASSERT_EQ(0, write_param("max_user_identities", "2"));
+	ASSERT_EQ(0, write_param("max_user_sessions", "2"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct po_session ps = { .mode = PMHS_MODE_PASSWORD, .password = "a password",
+					 .oaep = -1 };
+		struct pmhs_nl *nl, *nl2;
+		struct pt_reply r;
+		uint32_t id;
+
+		if (pt_drop_privs() || unshare(CLONE_NEWUSER | CLONE_NEWNET))
+			_exit(10);
+		nl = pt_open();
+		if (!nl)
+			_exit(11);
+		if (new_identity(nl, "q0", der, dlen, &r) || new_identity(nl, "q1", der, dlen, &r))
+			_exit(12);
+		if (new_identity(nl, "q2", der, dlen, &r) != -EDQUOT ||
+		    !strstr(r.extack, "too many identities for this user"))
+			_exit(13);
+		if (po_session_new(nl, &ps, &id, &r) || po_session_new(nl, &ps, &id, &r))
+			_exit(14);
+		if (po_session_new(nl, &ps, &id, &r) != -EDQUOT ||
+		    !strstr(r.extack, "too many sessions for this user"))
+			_exit(15);
+		/*
+		 * A fresh network namespace does not reset the count (the
+		 * first socket stays open: its sessions die with it).
+		 */
+		if (unshare(CLONE_NEWNET))
+			_exit(16);
+		nl2 = pt_open();
+		if (!nl2)
+			_exit(17);
+		if (new_identity(nl2, "q3", der, dlen, &r) != -EDQUOT)
+			_exit(18);
+		if (po_session_new(nl2, &ps, &id, &r) != -EDQUOT)
+			_exit(19);
+		/* Closing a socket gives its sessions' share back. */
+		pmhs_nl_close(nl);
+		for (int i = 0; po_session_new(nl2, &ps, &id, &r); i++) {
+			if (i == 20)
+				_exit(20);
+			usleep(100 * 1000);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, write_param("max_user_identities", "64"));
+	EXPECT_EQ(0, write_param("max_user_sessions", "1024"));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	free(der);
 }
 
 TEST_F(c, unprivileged_cannot_use_private_keys)

@@ -654,11 +654,23 @@ TEST(port_id_reuse_while_closing)
 	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
 				.password = "correct horse battery staple" };
 	uint32_t port = 0x51000000u | (uint32_t)getpid(), last, mine;
+	const char *lim = "/sys/module/pmhs/parameters/max_user_sessions";
+	char old[32] = "";
 	struct pmhs_nl *a, *b;
 	struct pt_reply r;
 	int code;
 	pthread_t t;
+	FILE *f;
 
+	/* 2,000 sessions of one user: above the default per-user limit. */
+	f = fopen(lim, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
+	fclose(f);
+	f = fopen(lim, "w");
+	ASSERT_NE(NULL, f);
+	fputs("4096", f);
+	ASSERT_EQ(0, fclose(f));
 	for (int round = 0; round < 6; round++) {
 		a = pmhs_nl_open_port(&code, port + round);
 		ASSERT_NE(NULL, a);
@@ -678,6 +690,10 @@ TEST(port_id_reuse_while_closing)
 		}
 		pmhs_nl_close(b);
 	}
+	f = fopen(lim, "w");
+	ASSERT_NE(NULL, f);
+	fputs(old, f);
+	ASSERT_EQ(0, fclose(f));
 }
 
 TEST(unload_with_live_objects)

@@ -54,6 +54,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -481,13 +482,13 @@ TEST_F(w, rsa_pss_4096_sha256_mgf1_32)
 static int hybrid_decrypt(struct pmhs_nl *nl, const char *ident, const uint8_t *in,
 			  size_t inlen, uint8_t **out, size_t *outlen, struct pt_reply *r)
 {
-	int ifd = memfd_create("in", 0), ofd = memfd_create("out", 0), ret;
+	int ifd = pt_memfd_in(in, inlen), ofd = pt_memfd_out(inlen), ret;
 	struct nl_msg *m;
-	off_t size;
+	uint64_t size = 0;
 
 	*out = NULL;
 	*outlen = 0;
-	if (ifd < 0 || ofd < 0 || write(ifd, in, inlen) != (ssize_t)inlen) {
+	if (ifd < 0 || ofd < 0) {
 		ret = -EIO;
 		goto out;
 	}
@@ -496,9 +497,10 @@ static int hybrid_decrypt(struct pmhs_nl *nl, const char *ident, const uint8_t *
 	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
 	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
 	ret = pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
-	size = lseek(ofd, 0, SEEK_END);
+	if (!ret && r->tb[PMHS_A_HYBRID_LENGTH])
+		size = nla_get_u64(r->tb[PMHS_A_HYBRID_LENGTH]);
 	*out = malloc(size + 1);
-	if (pread(ofd, *out, size, 0) != size)
+	if (size > inlen || pread(ofd, *out, size, 0) != (ssize_t)size)
 		ret = ret ? ret : -EIO;
 	*outlen = size;
 out:
@@ -883,6 +885,52 @@ TEST_F(w, rfc7914_pbkdf2_sha256)
 	    t.cases, t.applicable, t.passed, t.failed, tally_seconds(&t));
 	EXPECT_EQ(2, t.passed);
 	EXPECT_EQ(0, t.failed);
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A SIGKILL ends a 10M-iteration PBKDF2 (minutes in a VM) at once: the
+ * loop checks fatal_signal_pending(), so a killed caller leaves promptly.
+ */
+TEST_F(w, pbkdf2_10m_killable)
+{
+	double t0, waited;
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		static const uint8_t k[8];
+		struct kdf_req q = {
+			.alg = PMHS_KDF_ALG_PBKDF2_SHA256, .key = k, .klen = 8, .slen = -1,
+			.ilen = -1, .inlen = -1, .iterations = PMHS_ITERATIONS_MAX,
+			.length = 32,
+		};
+		struct pmhs_nl *nl = pt_open();
+		struct pt_reply r;
+
+		kdf(nl, &q, &r);
+		_exit(0);
+	}
+	usleep(500 * 1000);
+	t0 = mono_now();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	waited = mono_now() - t0;
+	say("# pbkdf2 of %d iterations killed after 0.5 s: gone %.3f s later\n",
+	    PMHS_ITERATIONS_MAX, waited);
+	/* Killed in the kernel, not finished: then it left within a second. */
+	ASSERT_TRUE(WIFSIGNALED(st));
+	EXPECT_EQ(SIGKILL, WTERMSIG(st));
+	EXPECT_GT(1.0, waited);
 }
 
 /* The kat ops refuse what they cannot do, with a reason, and only for root. */

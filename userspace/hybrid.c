@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pmhs-ctl hybrid: the reference's hybrid_encrypt_RSA/hybrid_decrypt_RSA
- * (RSA-OAEP wrapped AES-256-GCM key) done by the module through file
- * descriptors. The module reads a file to its end from offset 0, so a
- * pipe or terminal on stdin is first copied into a memfd; its output goes
- * to a memfd too, and reaches stdout or OUT only once the module said
- * yes, so a failed decryption never leaves partial plaintext behind.
+ * (RSA-OAEP wrapped AES-256-GCM key) done by the module through sealed
+ * memfds: the module touches no other kind of file (a read that blocks
+ * would stall genetlink), so IN is copied into a memfd sealed against
+ * writes and size changes. The output goes to a memfd of fixed size too,
+ * and reaches stdout or OUT only once the module said yes, so a failed
+ * decryption never leaves partial plaintext behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,11 +44,35 @@ static int usage(int ret)
 	return ret;
 }
 
-/* Copy @fd into a new memfd, refusing more than PMHS_HYBRID_MAX bytes. */
-static int to_memfd(int fd, const char *what)
+/* Largest RSA modulus the module takes, in bytes. */
+#define HYBRID_RSA_MAX	512
+/* u16be rsa_len, nonce and tag around the RSA block. */
+#define HYBRID_HDR_MAX	(2 + HYBRID_RSA_MAX + 16 + 16)
+
+/* A memfd of @size bytes that can neither grow nor shrink, for the output. */
+static int out_memfd(size_t size)
 {
+	int mfd = memfd_create("pmhs-out", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (mfd < 0 || ftruncate(mfd, (off_t)size) ||
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
+		fprintf(stderr, "%s: making the output memfd: %s\n", prog, strerror(errno));
+		if (mfd >= 0)
+			close(mfd);
+		return -1;
+	}
+	return mfd;
+}
+
+/*
+ * Copy @fd into a new memfd sealed against writes and size changes,
+ * refusing more than @max bytes; its size in *size.
+ */
+static int to_memfd(int fd, const char *what, size_t max, size_t *size)
+{
+	/* Plaintext passes through it: wiped on every way out. */
 	static char buf[65536];
-	int mfd = memfd_create("pmhs-in", MFD_CLOEXEC);
+	int mfd = memfd_create("pmhs-in", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	size_t total = 0;
 	ssize_t r;
 
@@ -58,24 +83,32 @@ static int to_memfd(int fd, const char *what)
 	while ((r = read(fd, buf, sizeof(buf))) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 || (total += (size_t)r) > PMHS_HYBRID_MAX) {
+		if (r < 0 || (total += (size_t)r) > max) {
 			fprintf(stderr, "%s: %s: %s\n", prog, what, r < 0 ? strerror(errno) :
 				"more than 64 MiB: too big for hybrid encryption");
-			close(mfd);
-			return -1;
+			goto fail;
 		}
 		if (write(mfd, buf, (size_t)r) != r) {
 			fprintf(stderr, "%s: writing a memfd: %s\n", prog, strerror(errno));
-			close(mfd);
-			return -1;
+			goto fail;
 		}
 	}
 	explicit_bzero(buf, sizeof(buf));
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) {
+		fprintf(stderr, "%s: sealing a memfd: %s\n", prog, strerror(errno));
+		close(mfd);
+		return -1;
+	}
+	*size = total;
 	return mfd;
+fail:
+	explicit_bzero(buf, sizeof(buf));
+	close(mfd);
+	return -1;
 }
 
-/* An fd the module can read from offset 0 to the end. */
-static int input_fd(const char *path)
+/* IN (or stdin) as a sealed memfd, at most @max bytes. */
+static int input_fd(const char *path, size_t max, size_t *size)
 {
 	bool std = !path || !strcmp(path, "-");
 	const char *what = std ? "standard input" : path;
@@ -88,17 +121,14 @@ static int input_fd(const char *path)
 		return errno == ENOENT || errno == ENOTDIR ? -PMHS_EXIT_NOTFOUND :
 		       errno == EACCES || errno == EPERM ? -PMHS_EXIT_PERM : -PMHS_EXIT_FAIL;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0) {
-		if (st.st_size > PMHS_HYBRID_MAX) {
-			fprintf(stderr, "%s: %s: %lld bytes, more than 64 MiB\n", prog, what,
-				(long long)st.st_size);
-			if (!std)
-				close(fd);
-			return -1;
-		}
-		return std ? dup(0) : fd;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+		fprintf(stderr, "%s: %s: %lld bytes, more than 64 MiB\n", prog, what,
+			(long long)st.st_size);
+		if (!std)
+			close(fd);
+		return -1;
 	}
-	mfd = to_memfd(fd, what);
+	mfd = to_memfd(fd, what, max, size);
 	if (!std)
 		close(fd);
 	return mfd;
@@ -120,20 +150,13 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* Hand the module's output on, then wipe it: it may be plaintext. */
-static int emit(int mfd, const char *out_path)
+/* Hand the module's @len bytes of output on, then wipe them: they may be plaintext. */
+static int emit(int mfd, size_t len, const char *out_path)
 {
-	struct stat st;
 	char err[1024];
 	uint8_t *p = NULL;
-	size_t len;
 	int ret = 0;
 
-	if (fstat(mfd, &st)) {
-		fprintf(stderr, "%s: fstat: %s\n", prog, strerror(errno));
-		return PMHS_EXIT_FAIL;
-	}
-	len = (size_t)st.st_size;
 	if (len && (p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) == MAP_FAILED) {
 		fprintf(stderr, "%s: mmap: %s\n", prog, strerror(errno));
 		return PMHS_EXIT_FAIL;
@@ -180,7 +203,15 @@ static int put_key(struct nl_msg *m, const struct hy_opts *o)
 	return ret ? PMHS_EXIT_FAIL : 0;
 }
 
-static int call_module(const struct hy_opts *o, int in, int out)
+static int got_length(struct nlattr **tb, void *arg)
+{
+	if (!tb[PMHS_A_HYBRID_LENGTH])
+		return -EPROTO;
+	*(uint64_t *)arg = nla_get_u64(tb[PMHS_A_HYBRID_LENGTH]);
+	return 0;
+}
+
+static int call_module(const struct hy_opts *o, int in, int out, uint64_t *len)
 {
 	struct pmhs_nl *nl;
 	struct nl_msg *m;
@@ -198,7 +229,7 @@ static int call_module(const struct hy_opts *o, int in, int out)
 	if (ret) {
 		nlmsg_free(m);
 	} else {
-		ret = pmhs_nl_call(nl, m, 0, NULL, NULL);
+		ret = pmhs_nl_call(nl, m, PMHS_A_HYBRID_MAX, got_length, len);
 		if (ret)
 			ret = pmhs_nl_report(nl, o->decrypt ? "hybrid-decrypt" : "hybrid-encrypt",
 					     ret);
@@ -209,25 +240,33 @@ static int call_module(const struct hy_opts *o, int in, int out)
 
 static int run(const struct hy_opts *o)
 {
-	int in = input_fd(o->in), out, ret;
-	struct stat st;
+	uint64_t len = UINT64_MAX;
+	size_t size = 0;
+	/* A message is longer than its plaintext by the header. */
+	int in = input_fd(o->in, PMHS_HYBRID_MAX + (o->decrypt ? HYBRID_HDR_MAX : 0), &size);
+	int out, ret;
 
 	if (in < 0)
 		return in < -1 ? -in : PMHS_EXIT_FAIL;
-	out = memfd_create("pmhs-out", MFD_CLOEXEC);
+	/* Room for the output; the module says how much it wrote. */
+	out = out_memfd(o->decrypt ? size : size + HYBRID_HDR_MAX);
 	if (out < 0) {
-		fprintf(stderr, "%s: memfd_create: %s\n", prog, strerror(errno));
 		close(in);
 		return PMHS_EXIT_FAIL;
 	}
-	ret = call_module(o, in, out);
+	ret = call_module(o, in, out, &len);
 	close(in);
+	if (!ret && len > (o->decrypt ? size : size + HYBRID_HDR_MAX)) {
+		fprintf(stderr, "%s: the module reported %llu bytes of output, more than it had room for\n",
+			prog, (unsigned long long)len);
+		ret = PMHS_EXIT_FAIL;
+	}
 	if (!ret)
-		ret = emit(out, o->out);
-	if (!ret && json_output && o->out && strcmp(o->out, "-") && !fstat(out, &st)) {
+		ret = emit(out, (size_t)len, o->out);
+	if (!ret && json_output && o->out && strcmp(o->out, "-")) {
 		struct json_object *j = json_object_new_object();
 
-		json_object_object_add(j, "length", json_object_new_int64(st.st_size));
+		json_object_object_add(j, "length", json_object_new_int64((int64_t)len));
 		json_emit(j);
 	}
 	close(out);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,4 +98,41 @@ int pt_drop_privs(void)
 	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 		return -errno;
 	return 0;
+}
+
+int pt_memfd_in(const void *p, size_t len)
+{
+	int fd = memfd_create("in", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	const char *c = p;
+	ssize_t w;
+
+	if (fd < 0)
+		return -1;
+	while (len) {
+		w = write(fd, c, len);
+		if (w <= 0) {
+			close(fd);
+			return -1;
+		}
+		c += w;
+		len -= (size_t)w;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int pt_memfd_out(size_t size)
+{
+	int fd = memfd_create("out", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)size) || fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

@@ -27,5 +27,9 @@ bool pt_family_present(void);
 int pt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Drop to an unprivileged uid (no capabilities left). */
 int pt_drop_privs(void);
+/* hybrid in-fd: a memfd holding @len bytes, sealed against writes and resizing. */
+int pt_memfd_in(const void *p, size_t len);
+/* hybrid out-fd: a memfd of @size zero bytes, sealed against resizing. */
+int pt_memfd_out(size_t size);
 
 #endif

@@ -107,7 +107,7 @@ enum pmhs_tls_cipher {
 
 #define PMHS_ITERATIONS_DEFAULT	100000
 
-/* Largest hybrid plaintext or ciphertext (64 MiB), passed through file descriptors. */
+/* Largest hybrid plaintext (64 MiB); a message adds a header. */
 #define PMHS_HYBRID_MAX	67108864
 
 #define PMHS_SESSION_TIMEOUT_MAX	3600
