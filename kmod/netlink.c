@@ -943,10 +943,8 @@ static int pmhs_nl_nonces(struct genl_info *info, int nonce, int peer,
 	}
 	nla_memcpy(ours, a[nonce], PMHS_NONCE_LEN);
 	nla_memcpy(theirs, a[peer], PMHS_NONCE_LEN);
-	/*
-	 * A reflected nonce would leave only one side's randomness. Nonces
-	 * are public (each side sends its own in the clear): memcmp is fine.
-	 */
+	/* A reflected nonce would leave only one side's randomness. */
+	/* Nonces are public: each side sends its own in the clear. */
 	if (!memcmp(ours, theirs, PMHS_NONCE_LEN)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[peer],
 				    "the peer's nonce is ours (reflected)");
