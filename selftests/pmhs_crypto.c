@@ -326,6 +326,22 @@ static EVP_PKEY *odd_key(int pbits, int qbits)
 	return odd_key_e(pbits, qbits, 65537);
 }
 
+/* identity-new "odd" from @k's private key; the module's answer. */
+static int odd_identity_new(struct pmhs_nl *nl, EVP_PKEY *k, struct pt_reply *r)
+{
+	unsigned char *der = NULL;
+	int dlen = i2d_PrivateKey(k, &der);
+	struct nl_msg *m;
+
+	if (dlen <= 0)
+		return -EINVAL;
+	m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_NEW, 0);
+	nla_put_string(m, PMHS_A_IDENTITY_NAME, "odd");
+	nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
+	OPENSSL_clear_free(der, dlen);
+	return pt_call(nl, m, PMHS_A_IDENTITY_MAX, r);
+}
+
 /*
  * The public exponent is at most 2^32 for every operation, public or
  * private: a huge one would make each public operation cost a private one.
@@ -336,18 +352,12 @@ TEST_F(c, rsa_public_exponent_capped)
 
 	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++) {
 		EVP_PKEY *k = odd_key_e(1024, 1024, es[i]);
-		unsigned char *der = NULL;
-		struct nl_msg *m;
 		int dlen, want = es[i] >> 32 ? -EINVAL : 0;
+		unsigned char *der;
+		struct nl_msg *m;
 
 		ASSERT_NE(NULL, k);
-		dlen = i2d_PrivateKey(k, &der);
-		ASSERT_LT(0, dlen);
-		m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
-		nla_put_string(m, PMHS_A_IDENTITY_NAME, "odd");
-		nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
-		OPENSSL_clear_free(der, dlen);
-		EXPECT_EQ(want, pt_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r)) {
+		EXPECT_EQ(want, odd_identity_new(self->nl, k, &self->r)) {
 			TH_LOG("e = %#lx: %s", es[i], self->r.extack);
 		}
 		if (want) {
@@ -391,23 +401,15 @@ TEST_F(c, odd_shaped_keys_agree_with_openssl)
 
 	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
 		EVP_PKEY *k = odd_key(shapes[i][0], shapes[i][1]);
-		unsigned char *der = NULL;
 		uint8_t ct[512];
 		EVP_MD_CTX *md;
 		EVP_PKEY_CTX *ctx;
 		struct nl_msg *m;
 		size_t klen, len;
-		int dlen;
 
 		ASSERT_NE(NULL, k);
 		klen = EVP_PKEY_get_size(k);
-		dlen = i2d_PrivateKey(k, &der);
-		ASSERT_LT(0, dlen);
-		m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
-		nla_put_string(m, PMHS_A_IDENTITY_NAME, "odd");
-		nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
-		OPENSSL_clear_free(der, dlen);
-		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r))
+		ASSERT_EQ(0, odd_identity_new(self->nl, k, &self->r))
 			TH_LOG("shape %d+%d bits: %s", shapes[i][0], shapes[i][1], self->r.extack);
 
 		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_SIGN, 0);
