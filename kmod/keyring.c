@@ -2,7 +2,14 @@
 /*
  * Derived secrets go to the kernel keyring: a keyring of the caller's
  * choosing (resolved in the caller's context, with write permission), or
- * the module-owned ".pmhs" keyring for keys userspace must never read.
+ * the module's keyring for keys userspace must never read.
+ *
+ * The module keyring is one keyring per user (fsuid, as key ownership)
+ * and network namespace, "_pmhs.<uid>", held by the namespace's
+ * struct pmhs_net and linked nowhere else. So users cannot see, collide
+ * with or squat each other's descriptions, nor probe for them, and the
+ * keys die with the namespace. Its owner may list it and search, view
+ * and invalidate the keys in it, never read or write them.
  */
 #include <keys/user-type.h>
 #include <linux/cred.h>
@@ -14,8 +21,7 @@
 
 #include "compat.h"
 #include "keyring.h"
-
-static struct key *pmhs_keyring;
+#include "netns.h"
 
 /*
  * Secrets of two-sided handshakes that may key traffic without nonces,
@@ -89,16 +95,82 @@ static int pmhs_keyring_desc(const struct pmhs_publish *pub, u32 session_id,
 	return 0;
 }
 
+/* The caller's module keyring in @net, referenced; made on first use. */
+static key_ref_t pmhs_module_keyring(struct net *net,
+				     struct netlink_ext_ack *extack)
+{
+	struct pmhs_net *pn = pmhs_net(net);
+	kuid_t uid = current_fsuid();
+	u32 idx = from_kuid(&init_user_ns, uid);
+	char desc[sizeof("_pmhs.4294967295")];
+	struct key *ring;
+	int ret;
+
+	mutex_lock(&pn->keyring_lock);
+	ring = xa_load(&pn->keyrings, idx);
+	if (ring) {
+		__key_get(ring);
+		goto out;
+	}
+	snprintf(desc, sizeof(desc), "_pmhs.%u", idx);
+	/* Charged to nobody's key quota: one per user and namespace. */
+	ring = keyring_alloc(desc, uid, current_fsgid(), current_cred(),
+			     KEY_POS_VIEW | KEY_POS_READ | KEY_POS_SEARCH |
+			     KEY_POS_WRITE | KEY_USR_VIEW | KEY_USR_READ | KEY_USR_SEARCH,
+			     KEY_ALLOC_NOT_IN_QUOTA, NULL, NULL);
+	if (IS_ERR(ring)) {
+		NL_SET_ERR_MSG(extack, "cannot create the module keyring");
+		goto out;
+	}
+	ret = xa_err(xa_store(&pn->keyrings, idx, ring, GFP_KERNEL_ACCOUNT));
+	if (ret) {
+		key_revoke(ring);
+		key_put(ring);
+		NL_SET_ERR_MSG(extack, "out of memory for the module keyring");
+		ring = ERR_PTR(ret);
+		goto out;
+	}
+	__key_get(ring);
+out:
+	mutex_unlock(&pn->keyring_lock);
+	if (IS_ERR(ring))
+		return ERR_CAST(ring);
+	/*
+	 * Possessed: only the module holds it (no one may link it), and
+	 * possession is what lets it write there for the owner.
+	 */
+	return make_key_ref(ring, true);
+}
+
+void pmhs_keyring_net_init(struct pmhs_net *pn)
+{
+	mutex_init(&pn->keyring_lock);
+	xa_init(&pn->keyrings);
+}
+
+/* The namespace is going: so are its module keyrings and their keys. */
+void pmhs_keyring_net_exit(struct pmhs_net *pn)
+{
+	unsigned long idx;
+	struct key *ring;
+
+	xa_for_each(&pn->keyrings, idx, ring) {
+		keyring_clear(ring);
+		key_revoke(ring);
+		key_put(ring);
+	}
+	xa_destroy(&pn->keyrings);
+	mutex_destroy(&pn->keyring_lock);
+}
+
 /* The keyring to publish in, referenced, checked for write permission. */
 static key_ref_t pmhs_keyring_target(const struct pmhs_publish *pub,
 				     struct netlink_ext_ack *extack)
 {
 	key_ref_t keyring;
 
-	if (pub->module) {
-		__key_get(pmhs_keyring);
-		return make_key_ref(pmhs_keyring, true);
-	}
+	if (pub->module)
+		return pmhs_module_keyring(pub->net, extack);
 	/*
 	 * No KEY_LOOKUP_CREATE: with it, a caller whose session keyring is
 	 * its user-session keyring would be moved to a new anonymous one
@@ -335,16 +407,6 @@ void pmhs_keyring_done_secret(struct key *key, bool used)
 	key_put(key);
 }
 
-int __init pmhs_keyring_init(void)
-{
-	pmhs_keyring = keyring_alloc(".pmhs", GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
-				     current_cred(),
-				     (KEY_POS_ALL & ~KEY_POS_SETATTR) |
-				     KEY_USR_VIEW | KEY_USR_SEARCH,
-				     KEY_ALLOC_NOT_IN_QUOTA, NULL, NULL);
-	return PTR_ERR_OR_ZERO(pmhs_keyring);
-}
-
 void pmhs_keyring_uninit(void)
 {
 	unsigned long idx;
@@ -353,8 +415,4 @@ void pmhs_keyring_uninit(void)
 	xa_for_each(&pmhs_tickets, idx, key)
 		key_put(key);
 	xa_destroy(&pmhs_tickets);
-	/* Revoking makes the keys in it unreachable; the GC frees them. */
-	keyring_clear(pmhs_keyring);
-	key_revoke(pmhs_keyring);
-	key_put(pmhs_keyring);
 }

@@ -5,10 +5,17 @@
 #include <linux/key.h>
 #include <linux/netlink.h>
 
-/* Where and how a derived secret is published. */
+struct net;
+struct pmhs_net;
+
+/*
+ * Where and how a derived secret is published. @net is the requesting
+ * socket's namespace, which a session referencing it keeps alive.
+ */
 struct pmhs_publish {
+	struct net *net;
 	key_serial_t keyring;	/* serial or special id, for the caller */
-	bool module;		/* into the module's .pmhs keyring instead */
+	bool module;		/* into the caller's module keyring instead */
 	bool logon;		/* logon (never readable) instead of user */
 	char desc[257];		/* empty: "pmhs:<session id>" */
 };
@@ -38,7 +45,8 @@ int pmhs_keyring_take_secret(key_serial_t serial, bool nonces, u8 secret[32],
 			     struct key **keyp, struct netlink_ext_ack *extack);
 void pmhs_keyring_done_secret(struct key *key, bool used);
 
-int pmhs_keyring_init(void);
+void pmhs_keyring_net_init(struct pmhs_net *pn);
+void pmhs_keyring_net_exit(struct pmhs_net *pn);
 void pmhs_keyring_uninit(void);
 
 #endif /* _PMHS_KEYRING_H */

@@ -36,12 +36,9 @@ static int __init pmhs_mod_init(void)
 		pr_err("crypto self-tests failed (%d), not loading\n", ret);
 		goto err_selftest;
 	}
-	ret = pmhs_keyring_init();
-	if (ret)
-		goto err_selftest;
 	ret = pmhs_session_init();
 	if (ret)
-		goto err_session;
+		goto err_selftest;
 	ret = pmhs_netns_init();
 	if (ret)
 		goto err_netns;
@@ -56,8 +53,6 @@ err_netlink:
 	pmhs_netns_uninit();
 err_netns:
 	pmhs_session_uninit();
-err_session:
-	pmhs_keyring_uninit();
 err_selftest:
 	pmhs_rsa_uninit();
 err_rsa:

@@ -292,6 +292,7 @@ static int pmhs_nl_parse_publish(struct genl_info *info,
 	*set = a[PMHS_A_SESSION_KEYRING] || a[PMHS_A_SESSION_KEY_TYPE] ||
 	       a[PMHS_A_SESSION_DESCRIPTION] || a[PMHS_A_SESSION_MODULE_KEYRING];
 	memset(pub, 0, sizeof(*pub));
+	pub->net = genl_info_net(info);
 	pub->keyring = KEY_SPEC_SESSION_KEYRING;
 	if (a[PMHS_A_SESSION_KEYRING])
 		pub->keyring = nla_get_s32(a[PMHS_A_SESSION_KEYRING]);

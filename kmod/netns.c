@@ -8,6 +8,7 @@
 
 #include "compat.h"
 #include "identity.h"
+#include "keyring.h"
 #include "netns.h"
 #include "session.h"
 #include <uapi/linux/pmhs.h>
@@ -29,6 +30,7 @@ static int __net_init pmhs_net_init(struct net *net)
 	atomic_set(&pn->n_sessions, 0);
 	pn->session_timeout = PMHS_SESSION_TIMEOUT_DEFAULT;
 	pn->allow_rsa1024 = false;
+	pmhs_keyring_net_init(pn);
 	return 0;
 }
 
@@ -39,6 +41,7 @@ static void __net_exit pmhs_net_exit(struct net *net)
 	/* No socket of this namespace is left, so nothing races with us. */
 	pmhs_session_flush_net(net);
 	pmhs_identity_flush(pn);
+	pmhs_keyring_net_exit(pn);
 	mutex_destroy(&pn->lock);
 }
 

@@ -5,6 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 
 #define PMHS_MAX_IDENTITIES	1024
@@ -16,7 +17,8 @@
  * Locking: @lock protects @identities and serialises writers of the
  * settings; readers of a single setting use READ_ONCE(). It is never held
  * across cryptography. Sessions live in a global xarray (session.c)
- * and are only counted here.
+ * and are only counted here. @keyring_lock serialises making module
+ * keyrings (keyring.c); @keyrings holds a reference to each.
  */
 struct pmhs_net {
 	struct net *net;
@@ -26,6 +28,8 @@ struct pmhs_net {
 	atomic_t n_sessions;
 	u32 session_timeout;		/* seconds */
 	bool allow_rsa1024;
+	struct mutex keyring_lock;	/* see above */
+	struct xarray keyrings;		/* module keyring (struct key) by uid */
 };
 
 struct pmhs_net *pmhs_net(const struct net *net);

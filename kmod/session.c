@@ -8,7 +8,9 @@
  * descriptions "pmhs:<id>") are unique across namespaces, and so that
  * lookups take no global lock: xa_load() under RCU plus
  * refcount_inc_not_zero(). Whoever removes a session from the xarray
- * (xa_cmpxchg() decides who) drops the table's reference.
+ * (xa_cmpxchg() decides who) drops the table's reference. Ids are random,
+ * not sequential: nobody can predict another's next id (or the key
+ * description it will publish under) or count others' sessions by them.
  *
  * A session is owned by its socket's struct pmhs_owner, never by the port
  * id: netlink_release() frees the port id before the socket's memory goes,
@@ -27,8 +29,7 @@
 #include "quota.h"
 #include "session.h"
 
-static DEFINE_XARRAY_ALLOC1(pmhs_sessions);
-static u32 pmhs_session_next_id;
+static DEFINE_XARRAY(pmhs_sessions);
 static atomic64_t pmhs_owner_ids = ATOMIC64_INIT(0);
 static DEFINE_SPINLOCK(pmhs_owner_lock);	/* all owners' @sessions */
 static void pmhs_session_gc(struct work_struct *work);
@@ -202,6 +203,29 @@ static int pmhs_session_publish(struct pmhs_session *s, const u8 *secret,
 				    &s->serial, extack);
 }
 
+/*
+ * A random free id in [1, 2^31): sessions are bounded per user and
+ * namespace far below 2^31, so a few tries find one.
+ */
+static int pmhs_session_reserve_id(struct pmhs_session *s,
+				   struct netlink_ext_ack *extack)
+{
+	int ret = -EBUSY;
+
+	for (int i = 0; i < 16 && ret == -EBUSY; i++) {
+		s->id = get_random_u32() & 0x7fffffff;
+		if (!s->id)
+			continue;
+		/* A NULL entry reserves the index. */
+		ret = xa_insert(&pmhs_sessions, s->id, NULL, GFP_KERNEL_ACCOUNT);
+	}
+	if (ret == -EBUSY)
+		NL_SET_ERR_MSG(extack, "out of session ids");
+	else if (ret)
+		NL_SET_ERR_MSG(extack, "out of memory for the session table");
+	return ret;
+}
+
 int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 		     struct pmhs_session_params *p, u32 *id, u8 **msg,
 		     size_t *msglen, key_serial_t *serial,
@@ -255,12 +279,9 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 	p->pw = NULL;
 
 	/* Reserve the id (lookups see nothing yet): descriptions need it. */
-	ret = xa_alloc_cyclic(&pmhs_sessions, &s->id, NULL, xa_limit_31b,
-			      &pmhs_session_next_id, GFP_KERNEL);
-	if (ret < 0) {
-		NL_SET_ERR_MSG(extack, "out of session ids");
+	ret = pmhs_session_reserve_id(s, extack);
+	if (ret)
 		goto err_put;
-	}
 	if (s->ops->done_on_start) {
 		ret = pmhs_keyring_check(&s->publish, s->id, extack);
 		if (ret)
@@ -392,11 +413,6 @@ static void pmhs_session_gc(struct work_struct *work)
 
 int __init pmhs_session_init(void)
 {
-	/*
-	 * Start ids somewhere random: default key descriptions are
-	 * "pmhs:<id>", and keys outlive a module reload in users' keyrings.
-	 */
-	pmhs_session_next_id = get_random_u32() & 0x3fffffff;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/fsuid.h>
 
 #include <keyutils.h>
 #include <openssl/evp.h>
@@ -386,6 +387,103 @@ TEST_F(vec, logon_and_module_keyring)
 	EXPECT_NE(NULL, strstr(self->r.extack, "prefix"));
 	free(msg);
 	free(pub);
+}
+
+/* One password handshake published as @desc in the module keyring. */
+static int32_t module_publish(struct __test_metadata *_metadata, struct pmhs_nl *nl,
+			      struct json_object *c, const char *desc, int *err,
+			      struct pt_reply *r)
+{
+	const char *hsub_b = vec_str(c, "hsub_b");
+	struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+				.module_keyring = true, .desc = desc };
+	uint8_t *iv;
+	uint32_t id;
+
+	if (vec_unhex(vec_str(c, "iv_a"), &iv) != 8)
+		return 0;
+	p.password = vec_str(c, "password");
+	p.iv = iv;
+	*err = po_session_new(nl, &p, &id, r);
+	if (!*err)
+		*err = po_session_recv(nl, id, (const uint8_t *)hsub_b,
+				       strlen(hsub_b), r);
+	free(iv);
+	if (*err)
+		TH_LOG("%s: %d %s", desc, *err, r->extack);
+	return *err ? 0 : po_serial(r);
+}
+
+/*
+ * The module keyring is one per user and namespace: another user may
+ * publish under the same description (no squatting, no probing), owns
+ * what it published, may invalidate its own keys and nobody else's.
+ * Session ids are random, so nobody can predict a default description.
+ */
+TEST_F(vec, module_keyring_per_user_and_netns)
+{
+	struct json_object *c = vec_get(self->root, "password.valid.1");
+	const char *desc = "pmhs-test:shared";
+	int32_t mine, theirs, again, there;
+	uint32_t ids[4];
+	bool consecutive = true;
+	char *d = NULL;
+	int err;
+
+	mine = module_publish(_metadata, self->nl, c, desc, &err, &self->r);
+	ASSERT_LT(0, mine);
+	/* Our own keyring still refuses a second key of that description. */
+	EXPECT_EQ(0, module_publish(_metadata, self->nl, c, desc, &err, &self->r));
+	EXPECT_EQ(-EEXIST, err);
+
+	setfsuid(1001);
+	ASSERT_EQ(1001, setfsuid(-1));
+	theirs = module_publish(_metadata, self->nl, c, desc, &err, &self->r);
+	ASSERT_LT(0, theirs);
+	EXPECT_NE(mine, theirs);
+	ASSERT_LT(0, keyctl_describe_alloc(theirs, &d));
+	/* "type;uid;gid;perm;desc": 1001 owns it. */
+	EXPECT_EQ(0, strncmp(d, "user;1001;", 10)) {
+		TH_LOG("%s", d);
+	}
+	free(d);
+	/* Not root's key, but its own. */
+	EXPECT_EQ(-1, keyctl_invalidate(mine));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(0, keyctl_invalidate(theirs));
+	setfsuid(0);
+	ASSERT_EQ(0, setfsuid(-1));
+	EXPECT_GT(0, keyctl_describe_alloc(theirs, &d));
+	/* Root's key is untouched; 1001's description is free again. */
+	ASSERT_LT(0, keyctl_describe_alloc(mine, &d));
+	free(d);
+
+	/* Random ids: four new sessions are not numbered one after another. */
+	for (int i = 0; i < 4; i++) {
+		struct po_session p = { .mode = PMHS_MODE_PASSWORD, .oaep = -1,
+					.password = "correct horse battery staple" };
+
+		ASSERT_EQ(0, po_session_new(self->nl, &p, &ids[i], &self->r));
+		if (i && ids[i] != ids[i - 1] + 1)
+			consecutive = false;
+	}
+	EXPECT_FALSE(consecutive);
+
+	/* Another namespace has its own module keyrings. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	{
+		struct pmhs_nl *nl = pt_open();
+
+		ASSERT_NE(NULL, nl);
+		there = module_publish(_metadata, nl, c, desc, &err, &self->r);
+		EXPECT_LT(0, there);
+		EXPECT_NE(mine, there);
+		again = module_publish(_metadata, nl, c, desc, &err, &self->r);
+		EXPECT_EQ(0, again);
+		EXPECT_EQ(-EEXIST, err);
+		pmhs_nl_close(nl);
+	}
+	keyctl_invalidate(mine);
 }
 
 /*
