@@ -443,7 +443,7 @@ TEST_F(vec, module_keyring_per_user_and_netns)
 	EXPECT_NE(mine, theirs);
 	ASSERT_LT(0, keyctl_describe_alloc(theirs, &d));
 	/* "type;uid;gid;perm;desc": 1001 owns it. */
-	EXPECT_EQ(0, strncmp(d, "user;1001;", 10)) {
+	EXPECT_EQ(0, strncmp(d, "logon;1001;", 11)) {
 		TH_LOG("%s", d);
 	}
 	free(d);
