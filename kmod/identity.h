@@ -27,7 +27,7 @@ int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
 		      size_t len, struct pmhs_identity **out,
 		      struct netlink_ext_ack *extack);
 struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name);
-int pmhs_identity_del(struct pmhs_net *pn, const char *name);
+int pmhs_identity_del(struct pmhs_net *pn, struct pmhs_identity *id);
 void pmhs_identity_put(struct pmhs_identity *id);
 void pmhs_identity_flush(struct pmhs_net *pn);
 u32 pmhs_identity_live(void);

@@ -320,17 +320,13 @@ err_count:
 	return ret;
 }
 
-int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
-		      const u8 *msg, size_t len, const struct pmhs_publish *publish,
-		      key_serial_t *serial, struct netlink_ext_ack *extack)
+int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
+		      const struct pmhs_publish *publish, key_serial_t *serial,
+		      struct netlink_ext_ack *extack)
 {
 	u8 secret[PMHS_SECRET_LEN];
-	struct pmhs_session *s;
 	int ret;
 
-	s = pmhs_session_get(net, o, id, extack);
-	if (!s)
-		return -ENOENT;
 	mutex_lock(&s->lock);
 	if (s->state != PMHS_STATE_WAITING || !s->ops->finish) {
 		if (s->state == PMHS_STATE_FAILED)
@@ -360,20 +356,22 @@ int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
 	*serial = s->serial;
 out_unlock:
 	mutex_unlock(&s->lock);
-	pmhs_session_put(s);
 	return ret;
 }
 
-int pmhs_session_del(struct net *net, struct pmhs_owner *o, u32 id,
-		     struct netlink_ext_ack *extack)
+void pmhs_session_del(struct pmhs_session *s)
 {
-	struct pmhs_session *s = pmhs_session_get(net, o, id, extack);
-
-	if (!s)
-		return -ENOENT;
 	pmhs_session_unlink(s);
-	pmhs_session_put(s);
-	return 0;
+}
+
+void pmhs_session_del_id(struct net *net, struct pmhs_owner *o, u32 id)
+{
+	struct pmhs_session *s = pmhs_session_get(net, o, id, NULL);
+
+	if (s) {
+		pmhs_session_unlink(s);
+		pmhs_session_put(s);
+	}
 }
 
 /* Remove every session matching; NULL net matches all. */

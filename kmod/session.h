@@ -111,11 +111,13 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 		     struct pmhs_session_params *p, u32 *id, u8 **msg,
 		     size_t *msglen, key_serial_t *serial,
 		     struct netlink_ext_ack *extack);
-int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
-		      const u8 *msg, size_t len, const struct pmhs_publish *publish,
-		      key_serial_t *serial, struct netlink_ext_ack *extack);
-int pmhs_session_del(struct net *net, struct pmhs_owner *o, u32 id,
-		     struct netlink_ext_ack *extack);
+/* The caller holds a reference to @s (pmhs_session_get()). */
+int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
+		      const struct pmhs_publish *publish, key_serial_t *serial,
+		      struct netlink_ext_ack *extack);
+/* Out of the table, if not already; the caller's reference stays. */
+void pmhs_session_del(struct pmhs_session *s);
+void pmhs_session_del_id(struct net *net, struct pmhs_owner *o, u32 id);
 struct pmhs_session *pmhs_session_get(struct net *net, struct pmhs_owner *o,
 				      u32 id, struct netlink_ext_ack *extack);
 /* Next session of this owner with id >= *pos, referenced; NULL at the end. */
