@@ -78,7 +78,7 @@ static inline key_ref_t pmhs_key_create(key_ref_t keyring, const char *type,
 
 /*
  * MPI arithmetic: 6.1 returns void (allocation failures go unnoticed,
- * which is one reason rsa.c checks every CRT result with e); by 6.12 it
+ * which is one reason rsa_priv.c checks every CRT result with e); by 6.12 it
  * returns 0 or -ENOMEM. pmhs_mpi_*() always return int.
  */
 #include <linux/mpi.h>
