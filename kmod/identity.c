@@ -3,8 +3,10 @@
  * Identities: named RSA private keys, per network namespace. Only the
  * public half ever leaves the kernel.
  */
+#include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <net/netlink.h>
 
 #include "compat.h"
 #include "identity.h"
@@ -124,6 +126,19 @@ struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name)
 	if (id)
 		refcount_inc(&id->ref);
 	mutex_unlock(&pn->lock);
+	return id;
+}
+
+struct pmhs_identity *pmhs_identity_find_attr(struct pmhs_net *pn,
+					      const struct nlattr *name,
+					      struct netlink_ext_ack *extack)
+{
+	struct pmhs_identity *id = pmhs_identity_find(pn, nla_data(name));
+
+	if (!id) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "no such identity");
+		return ERR_PTR(-ENOENT);
+	}
 	return id;
 }
 

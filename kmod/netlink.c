@@ -111,15 +111,6 @@ static int pmhs_nl_no_identity(struct genl_info *info, int attr)
 	return -ENOENT;
 }
 
-/* The identity @attr names, referenced, or an extack and an ERR_PTR. */
-static struct pmhs_identity *pmhs_nl_identity(struct genl_info *info, int attr)
-{
-	struct pmhs_identity *id;
-
-	id = pmhs_identity_find(pmhs_nl_net(info), nla_data(info->attrs[attr]));
-	return id ? id : ERR_PTR(pmhs_nl_no_identity(info, attr));
-}
-
 /*
  * What pre_doit checks and resolves for an op before its doit runs: the
  * attributes it cannot do without (in this order), the identity or the
@@ -236,7 +227,9 @@ static int pmhs_nl_pre_doit(const struct genl_split_ops *ops,
 			goto err;
 	}
 	if (op->identity) {
-		id = pmhs_nl_identity(info, op->identity);
+		id = pmhs_identity_find_attr(pmhs_nl_net(info),
+					     info->attrs[op->identity],
+					     info->extack);
 		if (IS_ERR(id)) {
 			ret = PTR_ERR(id);
 			goto err;
@@ -479,108 +472,29 @@ static int pmhs_nl_parse_publish(struct genl_info *info,
 	return 0;
 }
 
-static int pmhs_nl_session_params(struct genl_info *info,
-				  struct pmhs_session_params *p)
-{
-	struct pmhs_net *pn = pmhs_nl_net(info);
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr **a = info->attrs;
-	const char *why = NULL;
-	bool unused;
-	int ret;
-
-	p->mode = nla_get_u32(a[PMHS_A_SESSION_MODE]);
-	p->oaep = a[PMHS_A_SESSION_OAEP_HASH] &&
-		  nla_get_u32(a[PMHS_A_SESSION_OAEP_HASH]) == PMHS_OAEP_HASH_SHA256 ?
-		  PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
-	p->iterations = a[PMHS_A_SESSION_ITERATIONS] ?
-			nla_get_u32(a[PMHS_A_SESSION_ITERATIONS]) :
-			PMHS_ITERATIONS_DEFAULT;
-	p->hsub_len = a[PMHS_A_SESSION_HSUB_LEN] ?
-		      nla_get_u32(a[PMHS_A_SESSION_HSUB_LEN]) : PMHS_HSUB_LEN_MIN;
-	ret = pmhs_nl_parse_publish(info, &p->publish, &unused);
-	if (ret)
-		return ret;
-
-	if (p->mode == PMHS_MODE_PASSWORD) {
-		if (a[PMHS_A_SESSION_IDENTITY] || a[PMHS_A_SESSION_PEER_PUBKEY]) {
-			NL_SET_ERR_MSG(extack, "password mode takes no identity or peer key");
-			return -EINVAL;
-		}
-		if (a[PMHS_A_SESSION_IV]) {
-			p->iv_fixed = true;
-			nla_memcpy(p->iv, a[PMHS_A_SESSION_IV], sizeof(p->iv));
-		}
-		if (!!a[PMHS_A_SESSION_PASSWORD] == !!a[PMHS_A_SESSION_PASSWORD_KEY]) {
-			NL_SET_ERR_MSG(extack,
-				       "password mode needs exactly one of password, password-key");
-			return -EINVAL;
-		}
-		if (a[PMHS_A_SESSION_PASSWORD]) {
-			p->pw = kmemdup(nla_data(a[PMHS_A_SESSION_PASSWORD]),
-					nla_len(a[PMHS_A_SESSION_PASSWORD]),
-					GFP_KERNEL_ACCOUNT);
-			if (!p->pw)
-				return -ENOMEM;
-			p->pwlen = nla_len(a[PMHS_A_SESSION_PASSWORD]);
-			return 0;
-		}
-		return pmhs_keyring_read_password(nla_get_s32(a[PMHS_A_SESSION_PASSWORD_KEY]),
-						  &p->pw, &p->pwlen, extack);
-	}
-
-	if (a[PMHS_A_SESSION_PASSWORD] || a[PMHS_A_SESSION_PASSWORD_KEY] ||
-	    a[PMHS_A_SESSION_IV]) {
-		NL_SET_ERR_MSG(extack, "RSA modes take no password or IV");
-		return -EINVAL;
-	}
-	if (!pmhs_nl_require(info, PMHS_A_SESSION_IDENTITY, "RSA modes need our identity") ||
-	    !pmhs_nl_require(info, PMHS_A_SESSION_PEER_PUBKEY,
-			     "RSA modes need the peer's public key"))
-		return -EINVAL;
-	p->ident = pmhs_nl_identity(info, PMHS_A_SESSION_IDENTITY);
-	if (IS_ERR(p->ident)) {
-		ret = PTR_ERR(p->ident);
-		p->ident = NULL;
-		return ret;
-	}
-	ret = pmhs_rsa_pub_from_spki(nla_data(a[PMHS_A_SESSION_PEER_PUBKEY]),
-				     nla_len(a[PMHS_A_SESSION_PEER_PUBKEY]),
-				     &p->peer, &why);
-	if (ret) {
-		pmhs_extack(extack, a[PMHS_A_SESSION_PEER_PUBKEY],
-			    why ? why : "cannot parse the peer's public key");
-		return ret;
-	}
-	if (pmhs_rsa_bits(p->peer) < 2048 && !READ_ONCE(pn->allow_rsa1024)) {
-		NL_SET_ERR_MSG(extack,
-			       "peer key under 2048 bits is legacy: enable with config allow-rsa1024");
-		return -EKEYREJECTED;
-	}
-	return 0;
-}
-
 int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_session_params p = {};
 	key_serial_t serial = 0;
+	struct pmhs_publish pub;
 	struct pmhs_nl_reply r;
 	struct pmhs_owner *o;
 	size_t msglen = 0;
 	u8 *out = NULL;
+	bool unused;
 	u32 id;
 	int ret;
 
-	ret = pmhs_nl_session_params(info, &p);
+	ret = pmhs_nl_parse_publish(info, &pub, &unused);
 	if (ret)
-		goto out;
+		return ret;
 	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
-	if (IS_ERR(o)) {
-		ret = PTR_ERR(o);
-		goto out;
-	}
-	ret = pmhs_session_new(genl_info_net(info), o, &p, &id,
-			       &out, &msglen, &serial, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	/* The protocol takes its parameters from the attributes. */
+	ret = pmhs_session_new(genl_info_net(info), o,
+			       nla_get_u32(info->attrs[PMHS_A_SESSION_MODE]),
+			       info->attrs, &pub, &id, &out, &msglen, &serial,
+			       info->extack);
 	if (ret)
 		goto out;
 	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + msglen, &r);
@@ -600,7 +514,6 @@ out_del:
 	pmhs_session_del_id(genl_info_net(info), o, id);
 out:
 	kfree_sensitive(out);
-	pmhs_session_params_clear(&p);
 	return ret;
 }
 
@@ -611,6 +524,8 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_nl_reply r;
 	struct pmhs_publish pub;
 	key_serial_t serial = 0;
+	size_t outlen = 0;
+	u8 *out = NULL;
 	bool set;
 	int ret;
 
@@ -618,35 +533,40 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	ret = pmhs_session_recv(s, nla_data(m), nla_len(m), set ? &pub : NULL,
-				&serial, info->extack);
+				&out, &outlen, &serial, info->extack);
 	if (ret)
 		return ret;
-	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE, &r);
-	if (ret)
-		return ret;
-	if (nla_put_u32(r.msg, PMHS_A_SESSION_ID, s->id) ||
-	    nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial))
-		ret = -EMSGSIZE;
-	return pmhs_nl_reply_end(info, &r, ret);
+	/* Our next message if the handshake goes on, the secret if done. */
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + outlen, &r);
+	if (!ret) {
+		if (nla_put_u32(r.msg, PMHS_A_SESSION_ID, s->id) ||
+		    (out && nla_put(r.msg, PMHS_A_SESSION_MESSAGE, outlen, out)) ||
+		    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)))
+			ret = -EMSGSIZE;
+		ret = pmhs_nl_reply_end(info, &r, ret);
+	}
+	kfree_sensitive(out);
+	return ret;
 }
 
 static int pmhs_nl_put_session(struct sk_buff *msg, struct pmhs_session *s)
 {
 	long left = (long)s->expires - (long)jiffies;
-	u8 fp[32];
+	struct pmhs_proto_info pi = {};
 	int ret = 0;
 
 	mutex_lock(&s->lock);
+	if (s->proto->describe)
+		s->proto->describe(s->priv, &pi);
 	if (nla_put_u32(msg, PMHS_A_SESSION_ID, s->id) ||
-	    nla_put_u32(msg, PMHS_A_SESSION_MODE, s->mode) ||
+	    nla_put_u32(msg, PMHS_A_SESSION_MODE, s->proto->mode) ||
 	    nla_put_u32(msg, PMHS_A_SESSION_STATE, s->state) ||
 	    nla_put_u32(msg, PMHS_A_SESSION_EXPIRES,
 			left > 0 ? DIV_ROUND_UP(left, HZ) : 0) ||
-	    (s->ident && nla_put_string(msg, PMHS_A_SESSION_IDENTITY, s->ident->name)) ||
-	    (s->serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, s->serial)))
-		ret = -EMSGSIZE;
-	if (!ret && s->peer && !pmhs_rsa_fingerprint(s->peer, fp) &&
-	    nla_put(msg, PMHS_A_SESSION_PEER_FINGERPRINT, sizeof(fp), fp))
+	    (pi.identity && nla_put_string(msg, PMHS_A_SESSION_IDENTITY, pi.identity)) ||
+	    (s->serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, s->serial)) ||
+	    (pi.has_peer && nla_put(msg, PMHS_A_SESSION_PEER_FINGERPRINT,
+				    sizeof(pi.peer_fpr), pi.peer_fpr)))
 		ret = -EMSGSIZE;
 	mutex_unlock(&s->lock);
 	return ret;
