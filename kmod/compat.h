@@ -69,8 +69,16 @@ static inline key_ref_t pmhs_key_create(key_ref_t keyring, const char *type,
 #endif
 
 /*
+ * pre_doit/post_doit get the op as struct genl_split_ops since 6.2; 6.1
+ * passes struct genl_ops, which has the same cmd and maxattr fields.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#define genl_split_ops genl_ops
+#endif
+
+/*
  * MPI arithmetic: 6.1 returns void (allocation failures go unnoticed,
- * which is one reason rsa.c checks every CRT result with e); by 6.12 it
+ * which is one reason rsa_priv.c checks every CRT result with e); by 6.12 it
  * returns 0 or -ENOMEM. pmhs_mpi_*() always return int.
  */
 #include <linux/mpi.h>

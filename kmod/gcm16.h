@@ -32,6 +32,8 @@ int pmhs_gcm_decrypt(const u8 *key, unsigned int keylen, const u8 *iv,
 		     const u8 *in, size_t len, const u8 tag[16], u8 *out);
 
 int pmhs_gcm_init(void);
+/* "ctr driver, ghash driver", for the self-test's report. */
+const char *pmhs_gcm_drivers_used(void);
 void pmhs_gcm_uninit(void);
 /* Known-answer tests: 0 or -errno. Needs pmhs_kdf_init() done. */
 int pmhs_gcm_selftest(void);

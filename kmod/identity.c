@@ -3,8 +3,10 @@
  * Identities: named RSA private keys, per network namespace. Only the
  * public half ever leaves the kernel.
  */
+#include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <net/netlink.h>
 
 #include "compat.h"
 #include "identity.h"
@@ -127,18 +129,32 @@ struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name)
 	return id;
 }
 
-int pmhs_identity_del(struct pmhs_net *pn, const char *name)
+struct pmhs_identity *pmhs_identity_find_attr(struct pmhs_net *pn,
+					      const struct nlattr *name,
+					      struct netlink_ext_ack *extack)
 {
-	struct pmhs_identity *id;
+	struct pmhs_identity *id = pmhs_identity_find(pn, nla_data(name));
+
+	if (!id) {
+		NL_SET_ERR_MSG_ATTR(extack, name, "no such identity");
+		return ERR_PTR(-ENOENT);
+	}
+	return id;
+}
+
+int pmhs_identity_del(struct pmhs_net *pn, struct pmhs_identity *id)
+{
+	bool listed;
 
 	mutex_lock(&pn->lock);
-	id = pmhs_identity_lookup(pn, name);
-	if (id) {
-		list_del(&id->node);
+	/* Unlinked nodes are kept empty: a racing delete finds it gone. */
+	listed = !list_empty(&id->node);
+	if (listed) {
+		list_del_init(&id->node);
 		pn->n_identities--;
 	}
 	mutex_unlock(&pn->lock);
-	if (!id)
+	if (!listed)
 		return -ENOENT;
 	pmhs_identity_put(id);
 	return 0;
@@ -154,7 +170,7 @@ void pmhs_identity_flush(struct pmhs_net *pn)
 	pn->n_identities = 0;
 	mutex_unlock(&pn->lock);
 	list_for_each_entry_safe(id, tmp, &dead, node) {
-		list_del(&id->node);
+		list_del_init(&id->node);
 		pmhs_identity_put(id);
 	}
 }

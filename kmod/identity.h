@@ -27,7 +27,11 @@ int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
 		      size_t len, struct pmhs_identity **out,
 		      struct netlink_ext_ack *extack);
 struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name);
-int pmhs_identity_del(struct pmhs_net *pn, const char *name);
+/* The identity @name (a string attribute) names, or "no such identity". */
+struct pmhs_identity *pmhs_identity_find_attr(struct pmhs_net *pn,
+					      const struct nlattr *name,
+					      struct netlink_ext_ack *extack);
+int pmhs_identity_del(struct pmhs_net *pn, struct pmhs_identity *id);
 void pmhs_identity_put(struct pmhs_identity *id);
 void pmhs_identity_flush(struct pmhs_net *pn);
 u32 pmhs_identity_live(void);

@@ -17,6 +17,8 @@ int pmhs_hkdf_sha256_expand(const u8 prk[32], const u8 *info, size_t infolen,
 			    u8 *out, size_t outlen);
 
 int pmhs_kdf_init(void);
+/* The sha256 driver in use, for the self-test's report. */
+const char *pmhs_kdf_driver(void);
 void pmhs_kdf_uninit(void);
 /* Known-answer tests: 0 or -errno. */
 int pmhs_kdf_selftest(void);

@@ -34,21 +34,49 @@
 
 static struct genl_family pmhs_nl_family;
 
-struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
-				  void **hdr)
+/* What pmhs_nl_pre_doit() resolved. */
+static struct pmhs_net *pmhs_nl_net(struct genl_info *info)
 {
-	struct sk_buff *msg;
+	return info->user_ptr[0];
+}
 
-	msg = genlmsg_new(size, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &pmhs_nl_family, 0,
-				 info->genlhdr->cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
+int pmhs_nl_reply_begin(struct genl_info *info, size_t size,
+			struct pmhs_nl_reply *r)
+{
+	r->msg = genlmsg_new(size, GFP_KERNEL);
+	if (!r->msg)
+		return -ENOMEM;
+	r->hdr = genlmsg_put_reply(r->msg, info, &pmhs_nl_family, 0,
+				   info->genlhdr->cmd);
+	if (!r->hdr) {
+		nlmsg_free(r->msg);
+		return -ENOMEM;
 	}
-	return msg;
+	return 0;
+}
+
+int pmhs_nl_reply_end(struct genl_info *info, struct pmhs_nl_reply *r,
+		      int err)
+{
+	if (err) {
+		nlmsg_free(r->msg);
+		return err;
+	}
+	genlmsg_end(r->msg, r->hdr);
+	return genlmsg_reply(r->msg, info);
+}
+
+/* A reply of one binary attribute. */
+static int pmhs_nl_reply_bytes(struct genl_info *info, int attr, const u8 *p,
+			       size_t len)
+{
+	struct pmhs_nl_reply r;
+	int ret;
+
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + len, &r);
+	if (ret)
+		return ret;
+	return pmhs_nl_reply_end(info, &r, nla_put(r.msg, attr, len, p));
 }
 
 static bool pmhs_nl_require(struct genl_info *info, int attr, const char *msg)
@@ -77,37 +105,206 @@ static void pmhs_nl_wipe(struct nlattr *attr)
 		memzero_explicit(nla_data(attr), nla_len(attr));
 }
 
+static int pmhs_nl_no_identity(struct genl_info *info, int attr)
+{
+	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr], "no such identity");
+	return -ENOENT;
+}
+
+/*
+ * What pre_doit checks and resolves for an op before its doit runs: the
+ * attributes it cannot do without (in this order), the identity or the
+ * session it names (into user_ptr[1], dropped in post_doit), and the
+ * secret attribute wiped from the request when the op is over.
+ */
+struct pmhs_nl_op {
+	struct {
+		u16 attr;
+		const char *msg;
+	} need[4];
+	u16 identity;
+	u16 session;
+	u16 secret;
+};
+
+static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
+	[PMHS_CMD_IDENTITY_NEW] = {
+		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" },
+			  { PMHS_A_IDENTITY_KEY_DER, "private key (PKCS#1 DER) missing" } },
+		.secret = PMHS_A_IDENTITY_KEY_DER,
+	},
+	[PMHS_CMD_IDENTITY_GET] = {
+		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" } },
+		.identity = PMHS_A_IDENTITY_NAME,
+	},
+	[PMHS_CMD_IDENTITY_DEL] = {
+		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" } },
+		.identity = PMHS_A_IDENTITY_NAME,
+	},
+	[PMHS_CMD_SESSION_NEW] = {
+		.need = { { PMHS_A_SESSION_MODE, "handshake mode missing" } },
+		.secret = PMHS_A_SESSION_PASSWORD,
+	},
+	[PMHS_CMD_SESSION_RECV] = {
+		.need = { { PMHS_A_SESSION_ID, "session id missing" },
+			  { PMHS_A_SESSION_MESSAGE, "peer message missing" } },
+		.session = PMHS_A_SESSION_ID,
+	},
+	[PMHS_CMD_SESSION_GET] = {
+		.need = { { PMHS_A_SESSION_ID, "session id missing" } },
+		.session = PMHS_A_SESSION_ID,
+	},
+	[PMHS_CMD_SESSION_DEL] = {
+		.need = { { PMHS_A_SESSION_ID, "session id missing" } },
+		.session = PMHS_A_SESSION_ID,
+	},
+	[PMHS_CMD_HYBRID_ENCRYPT] = {
+		.need = { { PMHS_A_HYBRID_PEER_PUBKEY, "public key to encrypt to missing" },
+			  { PMHS_A_HYBRID_IN_FD, "in-fd missing" },
+			  { PMHS_A_HYBRID_OUT_FD, "out-fd missing" } },
+	},
+	[PMHS_CMD_HYBRID_DECRYPT] = {
+		.need = { { PMHS_A_HYBRID_IDENTITY, "identity to decrypt with missing" },
+			  { PMHS_A_HYBRID_IN_FD, "in-fd missing" },
+			  { PMHS_A_HYBRID_OUT_FD, "out-fd missing" } },
+		.identity = PMHS_A_HYBRID_IDENTITY,
+	},
+	[PMHS_CMD_RSA_ENCRYPT] = {
+		.need = { { PMHS_A_RSA_DATA, "plaintext missing" },
+			  { PMHS_A_RSA_PUBKEY, "public key missing" } },
+		.secret = PMHS_A_RSA_DATA,
+	},
+	[PMHS_CMD_RSA_DECRYPT] = {
+		.need = { { PMHS_A_RSA_DATA, "ciphertext missing" },
+			  { PMHS_A_RSA_IDENTITY, "identity missing" } },
+		.identity = PMHS_A_RSA_IDENTITY,
+	},
+	[PMHS_CMD_RSA_SIGN] = {
+		.need = { { PMHS_A_RSA_DATA, "message to sign missing" },
+			  { PMHS_A_RSA_IDENTITY, "identity missing" } },
+		.identity = PMHS_A_RSA_IDENTITY,
+	},
+	[PMHS_CMD_RSA_VERIFY] = {
+		.need = { { PMHS_A_RSA_DATA, "signed message missing" },
+			  { PMHS_A_RSA_SIGNATURE, "signature missing" },
+			  { PMHS_A_RSA_PUBKEY, "public key missing" } },
+	},
+	[PMHS_CMD_KTLS_INSTALL] = {
+		.need = { { PMHS_A_KTLS_FD, "socket fd missing" },
+			  { PMHS_A_KTLS_KEY_SERIAL, "secret key serial missing" },
+			  { PMHS_A_KTLS_ROLE, "role (initiator or responder) missing" } },
+	},
+	[PMHS_CMD_IPSEC_UP] = {
+		.need = { { PMHS_A_IPSEC_KEY_SERIAL, "secret key serial missing" },
+			  { PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing" },
+			  { PMHS_A_IPSEC_LOCAL, "local IPv4 address missing" },
+			  { PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing" } },
+	},
+	[PMHS_CMD_IPSEC_DOWN] = {
+		.need = { { PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing" },
+			  { PMHS_A_IPSEC_LOCAL, "local IPv4 address missing" },
+			  { PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing" } },
+	},
+};
+
+static int pmhs_nl_pre_doit(const struct genl_split_ops *ops,
+			    struct sk_buff *skb, struct genl_info *info)
+{
+	const struct pmhs_nl_op *op = &pmhs_nl_op[ops->cmd];
+	struct pmhs_session *s;
+	struct pmhs_identity *id;
+	struct pmhs_owner *o;
+	int ret = -EINVAL;
+
+	info->user_ptr[0] = pmhs_net(genl_info_net(info));
+	info->user_ptr[1] = NULL;
+	/* info->attrs has room for this op's attributes only. */
+	if (WARN_ON_ONCE(max3(op->identity, op->session, op->secret) > ops->maxattr))
+		return -EINVAL;
+	for (unsigned int i = 0; i < ARRAY_SIZE(op->need) && op->need[i].attr; i++) {
+		if (WARN_ON_ONCE(op->need[i].attr > ops->maxattr) ||
+		    !pmhs_nl_require(info, op->need[i].attr, op->need[i].msg))
+			goto err;
+	}
+	if (op->identity) {
+		id = pmhs_identity_find_attr(pmhs_nl_net(info),
+					     info->attrs[op->identity],
+					     info->extack);
+		if (IS_ERR(id)) {
+			ret = PTR_ERR(id);
+			goto err;
+		}
+		info->user_ptr[1] = id;
+	}
+	if (op->session) {
+		o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid,
+				  info->extack);
+		if (IS_ERR(o)) {
+			ret = PTR_ERR(o);
+			goto err;
+		}
+		s = pmhs_session_get(genl_info_net(info), o,
+				     nla_get_u32(info->attrs[op->session]),
+				     info->extack);
+		if (!s) {
+			ret = -ENOENT;
+			goto err;
+		}
+		info->user_ptr[1] = s;
+	}
+	return 0;
+err:
+	/* post_doit does not run after a failed pre_doit. */
+	if (op->secret)
+		pmhs_nl_wipe(info->attrs[op->secret]);
+	return ret;
+}
+
+static void pmhs_nl_post_doit(const struct genl_split_ops *ops,
+			      struct sk_buff *skb, struct genl_info *info)
+{
+	const struct pmhs_nl_op *op = &pmhs_nl_op[ops->cmd];
+
+	if (op->identity)
+		pmhs_identity_put(info->user_ptr[1]);
+	if (op->session)
+		pmhs_session_put(info->user_ptr[1]);
+	if (op->secret)
+		pmhs_nl_wipe(info->attrs[op->secret]);
+}
+
 int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct pmhs_nl_reply r;
 	struct sk_buff *msg;
-	void *hdr;
+	int ret;
 
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg)
-		return -ENOMEM;
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE, &r);
+	if (ret)
+		return ret;
+	msg = r.msg;
 	if (nla_put_string(msg, PMHS_A_VERSION_MODULE_VERSION, PMHS_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_PROTO_VERSION, PMHS_PROTO_VERSION) ||
 	    nla_put_u32(msg, PMHS_A_VERSION_MODES, PMHS_MODES) ||
 	    /* Counts across all namespaces: for the host's admin only. */
 	    (netlink_capable(skb, CAP_NET_ADMIN) &&
 	     (nla_put_u32(msg, PMHS_A_VERSION_LIVE_SESSIONS, pmhs_session_live()) ||
-	      nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live())))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	      nla_put_u32(msg, PMHS_A_VERSION_LIVE_IDENTITIES, pmhs_identity_live()))))
+		ret = -EMSGSIZE;
+	return pmhs_nl_reply_end(info, &r, ret);
 }
 
 int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_net *pn = pmhs_nl_net(info);
+	struct pmhs_nl_reply r;
 	struct sk_buff *msg;
-	void *hdr;
+	int ret;
 
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg)
-		return -ENOMEM;
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE, &r);
+	if (ret)
+		return ret;
+	msg = r.msg;
 	if (nla_put_u32(msg, PMHS_A_CONFIG_SESSION_TIMEOUT,
 			READ_ONCE(pn->session_timeout)) ||
 	    nla_put_u8(msg, PMHS_A_CONFIG_ALLOW_RSA1024,
@@ -115,17 +312,14 @@ int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, PMHS_A_CONFIG_IDENTITIES,
 			READ_ONCE(pn->n_identities)) ||
 	    nla_put_u32(msg, PMHS_A_CONFIG_SESSIONS,
-			atomic_read(&pn->n_sessions))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+			atomic_read(&pn->n_sessions)))
+		ret = -EMSGSIZE;
+	return pmhs_nl_reply_end(info, &r, ret);
 }
 
 int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_net *pn = pmhs_nl_net(info);
 	struct nlattr **a = info->attrs;
 
 	if (a[PMHS_A_CONFIG_PW_FAIL_LIMIT] || a[PMHS_A_CONFIG_PW_FAIL_WINDOW]) {
@@ -176,61 +370,34 @@ static int pmhs_nl_put_identity(struct sk_buff *msg, struct pmhs_identity *id,
 static int pmhs_nl_reply_identity(struct genl_info *info,
 				  struct pmhs_identity *id, bool pubkey)
 {
-	struct sk_buff *msg;
-	void *hdr;
+	struct pmhs_nl_reply r;
 	int ret;
 
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	ret = pmhs_nl_put_identity(msg, id, pubkey);
-	if (ret) {
-		nlmsg_free(msg);
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE, &r);
+	if (ret)
 		return ret;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return pmhs_nl_reply_end(info, &r, pmhs_nl_put_identity(r.msg, id, pubkey));
 }
 
 int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
 	struct nlattr *der = info->attrs[PMHS_A_IDENTITY_KEY_DER];
 	struct pmhs_identity *id;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing") ||
-	    !pmhs_nl_require(info, PMHS_A_IDENTITY_KEY_DER, "private key (PKCS#1 DER) missing")) {
-		ret = -EINVAL;
-		goto out_wipe;
-	}
-	ret = pmhs_identity_add(pn, nla_data(info->attrs[PMHS_A_IDENTITY_NAME]),
+	ret = pmhs_identity_add(pmhs_nl_net(info),
+				nla_data(info->attrs[PMHS_A_IDENTITY_NAME]),
 				nla_data(der), nla_len(der), &id, info->extack);
 	if (ret)
-		goto out_wipe;
+		return ret;
 	ret = pmhs_nl_reply_identity(info, id, false);
 	pmhs_identity_put(id);
-out_wipe:
-	pmhs_nl_wipe(der);
 	return ret;
 }
 
 int pmhs_nl_identity_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
-	struct pmhs_identity *id;
-	int ret;
-
-	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing"))
-		return -EINVAL;
-	id = pmhs_identity_find(pn, nla_data(info->attrs[PMHS_A_IDENTITY_NAME]));
-	if (!id) {
-		NL_SET_ERR_MSG(info->extack, "no such identity");
-		return -ENOENT;
-	}
-	ret = pmhs_nl_reply_identity(info, id, true);
-	pmhs_identity_put(id);
-	return ret;
+	return pmhs_nl_reply_identity(info, info->user_ptr[1], true);
 }
 
 int pmhs_nl_identity_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -270,14 +437,9 @@ int pmhs_nl_identity_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 
 int pmhs_nl_identity_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
-
-	if (!pmhs_nl_require(info, PMHS_A_IDENTITY_NAME, "identity name missing"))
-		return -EINVAL;
-	if (pmhs_identity_del(pn, nla_data(info->attrs[PMHS_A_IDENTITY_NAME]))) {
-		NL_SET_ERR_MSG(info->extack, "no such identity");
-		return -ENOENT;
-	}
+	/* Found, but a racing request may have deleted it since. */
+	if (pmhs_identity_del(pmhs_nl_net(info), info->user_ptr[1]))
+		return pmhs_nl_no_identity(info, PMHS_A_IDENTITY_NAME);
 	return 0;
 }
 
@@ -310,196 +472,101 @@ static int pmhs_nl_parse_publish(struct genl_info *info,
 	return 0;
 }
 
-static int pmhs_nl_session_params(struct genl_info *info,
-				  struct pmhs_session_params *p)
-{
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr **a = info->attrs;
-	const char *why = NULL;
-	bool unused;
-	int ret;
-
-	if (!pmhs_nl_require(info, PMHS_A_SESSION_MODE, "handshake mode missing"))
-		return -EINVAL;
-	p->mode = nla_get_u32(a[PMHS_A_SESSION_MODE]);
-	p->oaep = a[PMHS_A_SESSION_OAEP_HASH] &&
-		  nla_get_u32(a[PMHS_A_SESSION_OAEP_HASH]) == PMHS_OAEP_HASH_SHA256 ?
-		  PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
-	p->iterations = a[PMHS_A_SESSION_ITERATIONS] ?
-			nla_get_u32(a[PMHS_A_SESSION_ITERATIONS]) :
-			PMHS_ITERATIONS_DEFAULT;
-	p->hsub_len = a[PMHS_A_SESSION_HSUB_LEN] ?
-		      nla_get_u32(a[PMHS_A_SESSION_HSUB_LEN]) : PMHS_HSUB_LEN_MIN;
-	ret = pmhs_nl_parse_publish(info, &p->publish, &unused);
-	if (ret)
-		return ret;
-
-	if (p->mode == PMHS_MODE_PASSWORD) {
-		if (a[PMHS_A_SESSION_IDENTITY] || a[PMHS_A_SESSION_PEER_PUBKEY]) {
-			NL_SET_ERR_MSG(extack, "password mode takes no identity or peer key");
-			return -EINVAL;
-		}
-		if (a[PMHS_A_SESSION_IV]) {
-			p->iv_fixed = true;
-			nla_memcpy(p->iv, a[PMHS_A_SESSION_IV], sizeof(p->iv));
-		}
-		if (!!a[PMHS_A_SESSION_PASSWORD] == !!a[PMHS_A_SESSION_PASSWORD_KEY]) {
-			NL_SET_ERR_MSG(extack,
-				       "password mode needs exactly one of password, password-key");
-			return -EINVAL;
-		}
-		if (a[PMHS_A_SESSION_PASSWORD]) {
-			p->pw = kmemdup(nla_data(a[PMHS_A_SESSION_PASSWORD]),
-					nla_len(a[PMHS_A_SESSION_PASSWORD]),
-					GFP_KERNEL_ACCOUNT);
-			if (!p->pw)
-				return -ENOMEM;
-			p->pwlen = nla_len(a[PMHS_A_SESSION_PASSWORD]);
-			return 0;
-		}
-		return pmhs_keyring_read_password(nla_get_s32(a[PMHS_A_SESSION_PASSWORD_KEY]),
-						  &p->pw, &p->pwlen, extack);
-	}
-
-	if (a[PMHS_A_SESSION_PASSWORD] || a[PMHS_A_SESSION_PASSWORD_KEY] ||
-	    a[PMHS_A_SESSION_IV]) {
-		NL_SET_ERR_MSG(extack, "RSA modes take no password or IV");
-		return -EINVAL;
-	}
-	if (!pmhs_nl_require(info, PMHS_A_SESSION_IDENTITY, "RSA modes need our identity") ||
-	    !pmhs_nl_require(info, PMHS_A_SESSION_PEER_PUBKEY,
-			     "RSA modes need the peer's public key"))
-		return -EINVAL;
-	p->ident = pmhs_identity_find(pn, nla_data(a[PMHS_A_SESSION_IDENTITY]));
-	if (!p->ident) {
-		NL_SET_ERR_MSG_ATTR(extack, a[PMHS_A_SESSION_IDENTITY], "no such identity");
-		return -ENOENT;
-	}
-	ret = pmhs_rsa_pub_from_spki(nla_data(a[PMHS_A_SESSION_PEER_PUBKEY]),
-				     nla_len(a[PMHS_A_SESSION_PEER_PUBKEY]),
-				     &p->peer, &why);
-	if (ret) {
-		pmhs_extack(extack, a[PMHS_A_SESSION_PEER_PUBKEY],
-			    why ? why : "cannot parse the peer's public key");
-		return ret;
-	}
-	if (pmhs_rsa_bits(p->peer) < 2048 && !READ_ONCE(pn->allow_rsa1024)) {
-		NL_SET_ERR_MSG(extack,
-			       "peer key under 2048 bits is legacy: enable with config allow-rsa1024");
-		return -EKEYREJECTED;
-	}
-	return 0;
-}
-
 int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_session_params p = {};
 	key_serial_t serial = 0;
+	struct pmhs_publish pub;
+	struct pmhs_nl_reply r;
 	struct pmhs_owner *o;
 	size_t msglen = 0;
-	struct sk_buff *msg;
 	u8 *out = NULL;
-	void *hdr;
+	bool unused;
 	u32 id;
 	int ret;
 
-	ret = pmhs_nl_session_params(info, &p);
-	pmhs_nl_wipe(info->attrs[PMHS_A_SESSION_PASSWORD]);
+	ret = pmhs_nl_parse_publish(info, &pub, &unused);
 	if (ret)
-		goto out;
+		return ret;
 	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
-	if (IS_ERR(o)) {
-		ret = PTR_ERR(o);
-		goto out;
-	}
-	ret = pmhs_session_new(genl_info_net(info), o, &p, &id,
-			       &out, &msglen, &serial, info->extack);
+	if (IS_ERR(o))
+		return PTR_ERR(o);
+	/* The protocol takes its parameters from the attributes. */
+	ret = pmhs_session_new(genl_info_net(info), o,
+			       nla_get_u32(info->attrs[PMHS_A_SESSION_MODE]),
+			       info->attrs, &pub, &id, &out, &msglen, &serial,
+			       info->extack);
 	if (ret)
 		goto out;
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE + msglen, &hdr);
-	if (!msg) {
-		ret = -ENOMEM;
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + msglen, &r);
+	if (ret)
 		goto out_del;
-	}
-	if (nla_put_u32(msg, PMHS_A_SESSION_ID, id) ||
-	    (out && nla_put(msg, PMHS_A_SESSION_MESSAGE, msglen, out)) ||
-	    (serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, serial))) {
-		nlmsg_free(msg);
+	if (nla_put_u32(r.msg, PMHS_A_SESSION_ID, id) ||
+	    (out && nla_put(r.msg, PMHS_A_SESSION_MESSAGE, msglen, out)) ||
+	    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)))
 		ret = -EMSGSIZE;
-		goto out_del;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
+	ret = pmhs_nl_reply_end(info, &r, ret);
 	if (!ret)
 		goto out;
 out_del:
 	/* The caller never learns of it: take back a published key too. */
 	if (serial)
 		pmhs_keyring_unpublish(serial);
-	pmhs_session_del(genl_info_net(info), o, id, NULL);
+	pmhs_session_del_id(genl_info_net(info), o, id);
 out:
 	kfree_sensitive(out);
-	pmhs_session_params_clear(&p);
 	return ret;
 }
 
 int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *m = info->attrs[PMHS_A_SESSION_MESSAGE];
+	struct pmhs_session *s = info->user_ptr[1];
+	struct pmhs_nl_reply r;
 	struct pmhs_publish pub;
 	key_serial_t serial = 0;
-	struct pmhs_owner *o;
-	struct sk_buff *msg;
+	size_t outlen = 0;
+	u8 *out = NULL;
 	bool set;
-	void *hdr;
-	u32 id;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing") ||
-	    !pmhs_nl_require(info, PMHS_A_SESSION_MESSAGE, "peer message missing"))
-		return -EINVAL;
 	ret = pmhs_nl_parse_publish(info, &pub, &set);
 	if (ret)
 		return ret;
-	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
-	if (IS_ERR(o))
-		return PTR_ERR(o);
-	id = nla_get_u32(info->attrs[PMHS_A_SESSION_ID]);
-	ret = pmhs_session_recv(genl_info_net(info), o, id,
-				nla_data(m), nla_len(m), set ? &pub : NULL,
-				&serial, info->extack);
+	ret = pmhs_session_recv(s, nla_data(m), nla_len(m), set ? &pub : NULL,
+				&out, &outlen, &serial, info->extack);
 	if (ret)
 		return ret;
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, PMHS_A_SESSION_ID, id) ||
-	    nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, serial)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
+	/* Our next message if the handshake goes on, the secret if done. */
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + outlen, &r);
+	if (!ret) {
+		if (nla_put_u32(r.msg, PMHS_A_SESSION_ID, s->id) ||
+		    (out && nla_put(r.msg, PMHS_A_SESSION_MESSAGE, outlen, out)) ||
+		    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)))
+			ret = -EMSGSIZE;
+		ret = pmhs_nl_reply_end(info, &r, ret);
 	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	kfree_sensitive(out);
+	return ret;
 }
 
 static int pmhs_nl_put_session(struct sk_buff *msg, struct pmhs_session *s)
 {
 	long left = (long)s->expires - (long)jiffies;
-	u8 fp[32];
+	struct pmhs_proto_info pi = {};
 	int ret = 0;
 
 	mutex_lock(&s->lock);
+	if (s->proto->describe)
+		s->proto->describe(s->priv, &pi);
 	if (nla_put_u32(msg, PMHS_A_SESSION_ID, s->id) ||
-	    nla_put_u32(msg, PMHS_A_SESSION_MODE, s->mode) ||
+	    nla_put_u32(msg, PMHS_A_SESSION_MODE, s->proto->mode) ||
 	    nla_put_u32(msg, PMHS_A_SESSION_STATE, s->state) ||
 	    nla_put_u32(msg, PMHS_A_SESSION_EXPIRES,
 			left > 0 ? DIV_ROUND_UP(left, HZ) : 0) ||
-	    (s->ident && nla_put_string(msg, PMHS_A_SESSION_IDENTITY, s->ident->name)) ||
-	    (s->serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, s->serial)))
-		ret = -EMSGSIZE;
-	if (!ret && s->peer && !pmhs_rsa_fingerprint(s->peer, fp) &&
-	    nla_put(msg, PMHS_A_SESSION_PEER_FINGERPRINT, sizeof(fp), fp))
+	    (pi.identity && nla_put_string(msg, PMHS_A_SESSION_IDENTITY, pi.identity)) ||
+	    (s->serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, s->serial)) ||
+	    (pi.has_peer && nla_put(msg, PMHS_A_SESSION_PEER_FINGERPRINT,
+				    sizeof(pi.peer_fpr), pi.peer_fpr)))
 		ret = -EMSGSIZE;
 	mutex_unlock(&s->lock);
 	return ret;
@@ -507,37 +574,14 @@ static int pmhs_nl_put_session(struct sk_buff *msg, struct pmhs_session *s)
 
 int pmhs_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_session *s;
-	struct pmhs_owner *o;
-	struct sk_buff *msg;
-	void *hdr;
+	struct pmhs_nl_reply r;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
-		return -EINVAL;
-	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
-	if (IS_ERR(o))
-		return PTR_ERR(o);
-	s = pmhs_session_get(genl_info_net(info), o,
-			     nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
-			     info->extack);
-	if (!s)
-		return -ENOENT;
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = pmhs_nl_put_session(msg, s);
-	if (ret) {
-		nlmsg_free(msg);
-		goto out;
-	}
-	genlmsg_end(msg, hdr);
-	ret = genlmsg_reply(msg, info);
-out:
-	pmhs_session_put(s);
-	return ret;
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE, &r);
+	if (ret)
+		return ret;
+	return pmhs_nl_reply_end(info, &r,
+				 pmhs_nl_put_session(r.msg, info->user_ptr[1]));
 }
 
 int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -572,16 +616,8 @@ int pmhs_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_owner *o;
-
-	if (!pmhs_nl_require(info, PMHS_A_SESSION_ID, "session id missing"))
-		return -EINVAL;
-	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
-	if (IS_ERR(o))
-		return PTR_ERR(o);
-	return pmhs_session_del(genl_info_net(info), o,
-				nla_get_u32(info->attrs[PMHS_A_SESSION_ID]),
-				info->extack);
+	pmhs_session_del(info->user_ptr[1]);
+	return 0;
 }
 
 /* Hybrid encryption, between the caller's sealed memfds (memfd.c says why) */
@@ -631,18 +667,15 @@ static int pmhs_nl_map_out(struct pmhs_memfd *out, size_t len,
 
 static int pmhs_nl_reply_length(struct genl_info *info, size_t len)
 {
-	struct sk_buff *msg;
-	void *hdr;
+	struct pmhs_nl_reply r;
+	int ret;
 
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u64_64bit(msg, PMHS_A_HYBRID_LENGTH, len, 0)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE, &r);
+	if (ret)
+		return ret;
+	return pmhs_nl_reply_end(info, &r,
+				 nla_put_u64_64bit(r.msg, PMHS_A_HYBRID_LENGTH,
+						   len, 0));
 }
 
 static enum pmhs_hash pmhs_nl_hybrid_hash(struct genl_info *info)
@@ -662,10 +695,6 @@ int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	size_t hdr;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_HYBRID_PEER_PUBKEY, "public key to encrypt to missing") ||
-	    !pmhs_nl_require(info, PMHS_A_HYBRID_IN_FD, "in-fd missing") ||
-	    !pmhs_nl_require(info, PMHS_A_HYBRID_OUT_FD, "out-fd missing"))
-		return -EINVAL;
 	ret = pmhs_rsa_pub_from_spki(nla_data(spki), nla_len(spki), &pub, &why);
 	if (ret) {
 		pmhs_extack(info->extack, spki,
@@ -702,23 +731,13 @@ out:
 
 int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
+	struct pmhs_identity *id = info->user_ptr[1];
 	struct pmhs_memfd in = { }, out = { };
 	struct pmhs_nl_out o = { };
-	struct pmhs_identity *id;
 	size_t hdr, outlen = 0;
 	const char *why = NULL;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_HYBRID_IDENTITY, "identity to decrypt with missing") ||
-	    !pmhs_nl_require(info, PMHS_A_HYBRID_IN_FD, "in-fd missing") ||
-	    !pmhs_nl_require(info, PMHS_A_HYBRID_OUT_FD, "out-fd missing"))
-		return -EINVAL;
-	id = pmhs_identity_find(pn, nla_data(info->attrs[PMHS_A_HYBRID_IDENTITY]));
-	if (!id) {
-		NL_SET_ERR_MSG(info->extack, "no such identity");
-		return -ENOENT;
-	}
 	/* A malformed message is pmhs_hybrid_decrypt()'s to explain. */
 	hdr = pmhs_hybrid_header_len(pmhs_rsa_priv_pub(id->key));
 	ret = pmhs_memfd_get(&out, nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
@@ -747,7 +766,6 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	pmhs_memfd_put(&in);
 	pmhs_memfd_put(&out);
-	pmhs_identity_put(id);
 	return ret;
 }
 
@@ -759,28 +777,11 @@ static int pmhs_nl_rsa_pub(struct genl_info *info, struct pmhs_rsa_pub **pub)
 	const char *why = NULL;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_RSA_PUBKEY, "public key missing"))
-		return -EINVAL;
 	ret = pmhs_rsa_pub_from_spki(nla_data(a), nla_len(a), pub, &why);
 	if (ret)
 		pmhs_extack(info->extack, a,
 			    why ? why : "cannot parse the public key");
 	return ret;
-}
-
-static struct pmhs_identity *pmhs_nl_rsa_ident(struct genl_info *info)
-{
-	struct pmhs_net *pn = pmhs_net(genl_info_net(info));
-	struct pmhs_identity *id;
-
-	if (!pmhs_nl_require(info, PMHS_A_RSA_IDENTITY, "identity missing"))
-		return ERR_PTR(-EINVAL);
-	id = pmhs_identity_find(pn, nla_data(info->attrs[PMHS_A_RSA_IDENTITY]));
-	if (!id) {
-		NL_SET_ERR_MSG(info->extack, "no such identity");
-		return ERR_PTR(-ENOENT);
-	}
-	return id;
 }
 
 static enum pmhs_hash pmhs_nl_rsa_hash(struct genl_info *info)
@@ -791,23 +792,6 @@ static enum pmhs_hash pmhs_nl_rsa_hash(struct genl_info *info)
 	       PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
 }
 
-static int pmhs_nl_reply_bytes(struct genl_info *info, int attr, const u8 *p,
-			       size_t len)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE + len, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put(msg, attr, len, p)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
 int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
@@ -815,8 +799,6 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	u8 *ct;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "plaintext missing"))
-		return -EINVAL;
 	ret = pmhs_nl_rsa_pub(info, &pub);
 	if (ret)
 		return ret;
@@ -834,7 +816,6 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 					  pmhs_rsa_size(pub));
 	kfree(ct);
 out:
-	pmhs_nl_wipe(data);
 	pmhs_rsa_pub_put(pub);
 	return ret;
 }
@@ -842,16 +823,11 @@ out:
 int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
-	struct pmhs_identity *id;
+	struct pmhs_identity *id = info->user_ptr[1];
 	u8 pt[PMHS_RSA_MAX_BYTES];
 	size_t ptlen = 0;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "ciphertext missing"))
-		return -EINVAL;
-	id = pmhs_nl_rsa_ident(info);
-	if (IS_ERR(id))
-		return PTR_ERR(id);
 	ret = pmhs_rsa_oaep_decrypt(id->key, pmhs_nl_rsa_hash(info),
 				    nla_data(data), nla_len(data), pt,
 				    sizeof(pt), &ptlen);
@@ -860,37 +836,27 @@ int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	else
 		ret = pmhs_nl_reply_bytes(info, PMHS_A_RSA_DATA, pt, ptlen);
 	memzero_explicit(pt, sizeof(pt));
-	pmhs_identity_put(id);
 	return ret;
 }
 
 int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
-	struct pmhs_identity *id;
+	struct pmhs_identity *id = info->user_ptr[1];
 	size_t len;
 	u8 *sig;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "message to sign missing"))
-		return -EINVAL;
-	id = pmhs_nl_rsa_ident(info);
-	if (IS_ERR(id))
-		return PTR_ERR(id);
 	len = pmhs_rsa_size(pmhs_rsa_priv_pub(id->key));
 	sig = kmalloc(len, GFP_KERNEL_ACCOUNT);
-	if (!sig) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!sig)
+		return -ENOMEM;
 	ret = pmhs_rsa_pss_sign(id->key, nla_data(data), nla_len(data), sig);
 	if (ret)
 		NL_SET_ERR_MSG(info->extack, "signing failed");
 	else
 		ret = pmhs_nl_reply_bytes(info, PMHS_A_RSA_SIGNATURE, sig, len);
 	kfree(sig);
-out:
-	pmhs_identity_put(id);
 	return ret;
 }
 
@@ -901,9 +867,6 @@ int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_rsa_pub *pub;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_RSA_DATA, "signed message missing") ||
-	    !pmhs_nl_require(info, PMHS_A_RSA_SIGNATURE, "signature missing"))
-		return -EINVAL;
 	ret = pmhs_nl_rsa_pub(info, &pub);
 	if (ret)
 		return ret;
@@ -965,10 +928,6 @@ int pmhs_nl_ktls_install_doit(struct sk_buff *skb, struct genl_info *info)
 	struct key *key;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_KTLS_FD, "socket fd missing") ||
-	    !pmhs_nl_require(info, PMHS_A_KTLS_KEY_SERIAL, "secret key serial missing") ||
-	    !pmhs_nl_require(info, PMHS_A_KTLS_ROLE, "role (initiator or responder) missing"))
-		return -EINVAL;
 	initiator = nla_get_u32(a[PMHS_A_KTLS_ROLE]) == PMHS_ROLE_INITIATOR;
 	ret = pmhs_nl_nonces(info, PMHS_A_KTLS_NONCE, PMHS_A_KTLS_PEER_NONCE,
 			     initiator, nonces, &have_nonces);
@@ -1004,10 +963,6 @@ static int pmhs_nl_ipsec_parse(struct genl_info *info, struct pmhs_ipsec *p)
 	u8 secret[32];
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing") ||
-	    !pmhs_nl_require(info, PMHS_A_IPSEC_LOCAL, "local IPv4 address missing") ||
-	    !pmhs_nl_require(info, PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing"))
-		return -EINVAL;
 	memset(p, 0, sizeof(*p));
 	p->initiator = nla_get_u32(a[PMHS_A_IPSEC_ROLE]) == PMHS_ROLE_INITIATOR;
 	p->local = nla_get_be32(a[PMHS_A_IPSEC_LOCAL]);
@@ -1044,17 +999,11 @@ int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	bool have_nonces, used = false;
 	struct pmhs_ipsec p = {};
-	struct sk_buff *msg;
+	struct pmhs_nl_reply r;
 	struct key *key;
 	u32 i2r, r2i;
-	void *hdr;
 	int ret;
 
-	if (!pmhs_nl_require(info, PMHS_A_IPSEC_KEY_SERIAL, "secret key serial missing") ||
-	    !pmhs_nl_require(info, PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing") ||
-	    !pmhs_nl_require(info, PMHS_A_IPSEC_LOCAL, "local IPv4 address missing") ||
-	    !pmhs_nl_require(info, PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing"))
-		return -EINVAL;
 	p.initiator = nla_get_u32(a[PMHS_A_IPSEC_ROLE]) == PMHS_ROLE_INITIATOR;
 	p.local = nla_get_be32(a[PMHS_A_IPSEC_LOCAL]);
 	p.remote = nla_get_be32(a[PMHS_A_IPSEC_REMOTE]);
@@ -1076,9 +1025,10 @@ int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	p.nonces = have_nonces ? nonces : NULL;
-	msg = pmhs_nl_reply_new(info, nla_total_size(sizeof(u32)) * 2, &hdr);
-	if (!msg)
-		return -ENOMEM;
+	/* Room first: a reply that cannot be sent must not use the secret. */
+	ret = pmhs_nl_reply_begin(info, nla_total_size(sizeof(u32)) * 2, &r);
+	if (ret)
+		return ret;
 	mutex_lock(&pmhs_install_lock);
 	ret = pmhs_keyring_take_secret(nla_get_s32(a[PMHS_A_IPSEC_KEY_SERIAL]),
 				       have_nonces, secret, &key, info->extack);
@@ -1089,8 +1039,8 @@ int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "cannot derive the SPIs");
 	p.spi_i2r = a[PMHS_A_IPSEC_SPI_I2R] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_I2R]) : i2r;
 	p.spi_r2i = a[PMHS_A_IPSEC_SPI_R2I] ? nla_get_u32(a[PMHS_A_IPSEC_SPI_R2I]) : r2i;
-	if (!ret && (nla_put_u32(msg, PMHS_A_IPSEC_SPI_I2R, p.spi_i2r) ||
-		     nla_put_u32(msg, PMHS_A_IPSEC_SPI_R2I, p.spi_r2i)))
+	if (!ret && (nla_put_u32(r.msg, PMHS_A_IPSEC_SPI_I2R, p.spi_i2r) ||
+		     nla_put_u32(r.msg, PMHS_A_IPSEC_SPI_R2I, p.spi_r2i)))
 		ret = -EMSGSIZE;
 	if (!ret)
 		ret = pmhs_ipsec_up(genl_info_net(info), &p, secret, &used,
@@ -1100,12 +1050,7 @@ int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
 out_unlock:
 	mutex_unlock(&pmhs_install_lock);
 	memzero_explicit(nonces, sizeof(nonces));
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return pmhs_nl_reply_end(info, &r, ret);
 }
 
 int pmhs_nl_ipsec_down_doit(struct sk_buff *skb, struct genl_info *info)
@@ -1125,6 +1070,8 @@ static struct genl_family pmhs_nl_family __ro_after_init = {
 	.netnsok	= true,
 	.parallel_ops	= true,
 	.module		= THIS_MODULE,
+	.pre_doit	= pmhs_nl_pre_doit,
+	.post_doit	= pmhs_nl_post_doit,
 	.ops		= pmhs_nl_ops,
 	.n_ops		= ARRAY_SIZE(pmhs_nl_ops),
 	.resv_start_op	= PMHS_CMD_MAX + 1,

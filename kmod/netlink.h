@@ -21,9 +21,21 @@ static inline void pmhs_extack(struct netlink_ext_ack *extack,
 struct genl_info;
 struct sk_buff;
 
-/* A reply to @info's request, to fill between *@hdr and genlmsg_end(). */
-struct sk_buff *pmhs_nl_reply_new(struct genl_info *info, size_t size,
-				  void **hdr);
+/*
+ * A reply to a request: begin() makes room for @size bytes of
+ * attributes, the caller puts them into @msg, end() sends it, or frees it
+ * and returns @err if that is not 0 (so a failed nla_put() can go
+ * straight in).
+ */
+struct pmhs_nl_reply {
+	struct sk_buff *msg;
+	void *hdr;
+};
+
+int pmhs_nl_reply_begin(struct genl_info *info, size_t size,
+			struct pmhs_nl_reply *r);
+int pmhs_nl_reply_end(struct genl_info *info, struct pmhs_nl_reply *r,
+		      int err);
 
 int pmhs_netlink_init(void);
 void pmhs_netlink_uninit(void);

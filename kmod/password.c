@@ -7,15 +7,20 @@
  * Differences: a peer hsub carrying our own IV is refused (reflection
  * gives an all-zero salt), and every failure is an error, never a secret.
  */
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <crypto/algapi.h>
+#include <net/netlink.h>
 
 #include "compat.h"
 #include "kdf.h"
-#include "session.h"
+#include "keyring.h"
+#include "proto.h"
+
+#define PMHS_IV_LEN		8
 
 /*
  * No failure counting: each side's hsub is an offline verifier of the
@@ -25,6 +30,51 @@
  * (docs/threat-model.md, round 2, item 6).
  */
 #define PMHS_HSUB_HEX_MAX	(2 * (PMHS_IV_LEN + 32))
+
+struct pmhs_pw {
+	u8 *pw;
+	size_t pwlen;
+	u32 iterations;
+	u32 hsub_len;
+	bool iv_fixed;			/* @iv given by the caller */
+	u8 iv[PMHS_IV_LEN];
+};
+
+static int pmhs_pw_parse(void *priv, struct net *net, struct nlattr **a,
+			 struct netlink_ext_ack *extack)
+{
+	struct pmhs_pw *s = priv;
+
+	s->iterations = a[PMHS_A_SESSION_ITERATIONS] ?
+			nla_get_u32(a[PMHS_A_SESSION_ITERATIONS]) :
+			PMHS_ITERATIONS_DEFAULT;
+	s->hsub_len = a[PMHS_A_SESSION_HSUB_LEN] ?
+		      nla_get_u32(a[PMHS_A_SESSION_HSUB_LEN]) : PMHS_HSUB_LEN_MIN;
+	if (a[PMHS_A_SESSION_IDENTITY] || a[PMHS_A_SESSION_PEER_PUBKEY]) {
+		NL_SET_ERR_MSG(extack, "password mode takes no identity or peer key");
+		return -EINVAL;
+	}
+	if (a[PMHS_A_SESSION_IV]) {
+		s->iv_fixed = true;
+		nla_memcpy(s->iv, a[PMHS_A_SESSION_IV], sizeof(s->iv));
+	}
+	if (!!a[PMHS_A_SESSION_PASSWORD] == !!a[PMHS_A_SESSION_PASSWORD_KEY]) {
+		NL_SET_ERR_MSG(extack,
+			       "password mode needs exactly one of password, password-key");
+		return -EINVAL;
+	}
+	if (a[PMHS_A_SESSION_PASSWORD]) {
+		s->pw = kmemdup(nla_data(a[PMHS_A_SESSION_PASSWORD]),
+				nla_len(a[PMHS_A_SESSION_PASSWORD]),
+				GFP_KERNEL_ACCOUNT);
+		if (!s->pw)
+			return -ENOMEM;
+		s->pwlen = nla_len(a[PMHS_A_SESSION_PASSWORD]);
+		return 0;
+	}
+	return pmhs_keyring_read_password(nla_get_s32(a[PMHS_A_SESSION_PASSWORD_KEY]),
+					  &s->pw, &s->pwlen, extack);
+}
 
 /* hex(iv || SHA256(iv || pw)), all 80 digits. */
 static int pmhs_hsub(const u8 iv[PMHS_IV_LEN], const u8 *pw, size_t pwlen,
@@ -48,8 +98,7 @@ static int pmhs_hsub(const u8 iv[PMHS_IV_LEN], const u8 *pw, size_t pwlen,
 	return ret;
 }
 
-static int pmhs_pw_start(struct pmhs_session *s, u8 **out, size_t *outlen,
-			 struct netlink_ext_ack *extack)
+static int pmhs_pw_start(struct pmhs_pw *s, u8 **out, size_t *outlen)
 {
 	char hsub[PMHS_HSUB_HEX_MAX];
 	int ret;
@@ -78,7 +127,7 @@ static bool pmhs_is_lower_hex(const u8 *p, size_t len)
 	return true;
 }
 
-static int pmhs_pw_finish(struct pmhs_session *s, const u8 *msg, size_t len,
+static int pmhs_pw_finish(struct pmhs_pw *s, const u8 *msg, size_t len,
 			  u8 secret[PMHS_SECRET_LEN],
 			  struct netlink_ext_ack *extack)
 {
@@ -121,6 +170,33 @@ out:
 	return ret;
 }
 
+/* Our hsub first; the peer's then gives the secret. */
+static int pmhs_pw_step(void *priv, const u8 *in, size_t inlen, u8 **out,
+			size_t *outlen, struct pmhs_proto_done *done,
+			struct netlink_ext_ack *extack)
+{
+	struct pmhs_pw *s = priv;
+	int ret;
+
+	if (!in)
+		return pmhs_pw_start(s, out, outlen);
+	ret = pmhs_pw_finish(s, in, inlen, done->secret, extack);
+	if (ret)
+		return ret;
+	done->done = true;
+	/* A fixed IV makes our side of the secret constant. */
+	done->two_sided = !s->iv_fixed;
+	return 0;
+}
+
+static void pmhs_pw_destroy(void *priv)
+{
+	struct pmhs_pw *s = priv;
+
+	kfree_sensitive(s->pw);
+	memzero_explicit(s, sizeof(*s));
+}
+
 /*
  * hsub known answers from poorman-v1.json (password.valid 0, 3, 4): the
  * hex digits expected are those of @raw, first @digits of them.
@@ -156,7 +232,7 @@ static const struct {
 	} },
 };
 
-int pmhs_password_selftest(void)
+static int pmhs_pw_selftest(void)
 {
 	char out[PMHS_HSUB_HEX_MAX], want[PMHS_HSUB_HEX_MAX];
 	size_t i;
@@ -177,8 +253,12 @@ int pmhs_password_selftest(void)
 	return 0;
 }
 
-const struct pmhs_mode_ops pmhs_password_ops = {
-	.start = pmhs_pw_start,
-	.finish = pmhs_pw_finish,
-	.two_sided = true,	/* unless the caller fixed our IV */
+const struct pmhs_proto pmhs_password_proto = {
+	.name = "password",
+	.mode = PMHS_MODE_PASSWORD,
+	.priv_size = sizeof(struct pmhs_pw),
+	.parse = pmhs_pw_parse,
+	.step = pmhs_pw_step,
+	.destroy = pmhs_pw_destroy,
+	.selftest = pmhs_pw_selftest,
 };

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * RSA for pmhs: key import/export, OAEP and PSS as poorman_handshake
- * (pycryptodome) does them. The only code that touches the RSA primitive.
+ * (pycryptodome) does them. rsa_key.c (keys, public operation),
+ * rsa_priv.c (private operation) and rsa_pad.c (OAEP, PSS) are the only
+ * code that touches the RSA primitive; rsa_kat.c tests them at load.
  *
  * All functions may sleep (GFP_KERNEL allocations, mutexes, crypto API):
  * call them from process context only.

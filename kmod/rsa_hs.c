@@ -13,13 +13,94 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <net/netlink.h>
 
 #include "compat.h"
 #include "identity.h"
+#include "netlink.h"
+#include "netns.h"
+#include "proto.h"
 #include "rsa.h"
-#include "session.h"
 
-static int pmhs_rsa_start(struct pmhs_session *s, u8 **out, size_t *outlen,
+struct pmhs_rsa_hs {
+	struct pmhs_identity *ident;
+	struct pmhs_rsa_pub *peer;
+	enum pmhs_hash oaep;
+	u8 own[PMHS_SECRET_LEN];	/* our contribution, until used */
+};
+
+static bool pmhs_rsa_hs_require(struct nlattr **a, int attr, const char *msg,
+				struct netlink_ext_ack *extack)
+{
+	if (a[attr])
+		return true;
+	pmhs_extack(extack, NULL, msg);
+	NL_SET_ERR_ATTR_MISS(extack, NULL, attr);
+	return false;
+}
+
+static int pmhs_rsa_hs_parse(void *priv, struct net *net, struct nlattr **a,
+			     struct netlink_ext_ack *extack)
+{
+	struct pmhs_rsa_hs *s = priv;
+	struct pmhs_net *pn = pmhs_net(net);
+	const char *why = NULL;
+	int ret;
+
+	s->oaep = a[PMHS_A_SESSION_OAEP_HASH] &&
+		  nla_get_u32(a[PMHS_A_SESSION_OAEP_HASH]) == PMHS_OAEP_HASH_SHA256 ?
+		  PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
+	if (a[PMHS_A_SESSION_PASSWORD] || a[PMHS_A_SESSION_PASSWORD_KEY] ||
+	    a[PMHS_A_SESSION_IV]) {
+		NL_SET_ERR_MSG(extack, "RSA modes take no password or IV");
+		return -EINVAL;
+	}
+	if (!pmhs_rsa_hs_require(a, PMHS_A_SESSION_IDENTITY,
+				 "RSA modes need our identity", extack) ||
+	    !pmhs_rsa_hs_require(a, PMHS_A_SESSION_PEER_PUBKEY,
+				 "RSA modes need the peer's public key", extack))
+		return -EINVAL;
+	s->ident = pmhs_identity_find_attr(pn, a[PMHS_A_SESSION_IDENTITY], extack);
+	if (IS_ERR(s->ident)) {
+		ret = PTR_ERR(s->ident);
+		s->ident = NULL;
+		return ret;
+	}
+	ret = pmhs_rsa_pub_from_spki(nla_data(a[PMHS_A_SESSION_PEER_PUBKEY]),
+				     nla_len(a[PMHS_A_SESSION_PEER_PUBKEY]),
+				     &s->peer, &why);
+	if (ret) {
+		pmhs_extack(extack, a[PMHS_A_SESSION_PEER_PUBKEY],
+			    why ? why : "cannot parse the peer's public key");
+		return ret;
+	}
+	if (pmhs_rsa_bits(s->peer) < 2048 && !READ_ONCE(pn->allow_rsa1024)) {
+		NL_SET_ERR_MSG(extack,
+			       "peer key under 2048 bits is legacy: enable with config allow-rsa1024");
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+static void pmhs_rsa_hs_describe(const void *priv, struct pmhs_proto_info *info)
+{
+	const struct pmhs_rsa_hs *s = priv;
+
+	info->identity = s->ident->name;
+	info->has_peer = !pmhs_rsa_fingerprint(s->peer, info->peer_fpr);
+}
+
+static void pmhs_rsa_hs_destroy(void *priv)
+{
+	struct pmhs_rsa_hs *s = priv;
+
+	pmhs_identity_put(s->ident);
+	if (s->peer)
+		pmhs_rsa_pub_put(s->peer);
+	memzero_explicit(s->own, sizeof(s->own));
+}
+
+static int pmhs_rsa_start(struct pmhs_rsa_hs *s, u8 **out, size_t *outlen,
 			  struct netlink_ext_ack *extack)
 {
 	struct pmhs_rsa_priv *priv = s->ident->key;
@@ -52,16 +133,8 @@ err:
 	return ret;
 }
 
-static int pmhs_rsa_recv_start(struct pmhs_session *s, u8 **out,
-			       size_t *outlen, struct netlink_ext_ack *extack)
-{
-	*out = NULL;
-	*outlen = 0;
-	return 0;
-}
-
 /* Verify the peer's message and recover its 32 bytes into @peer32. */
-static int pmhs_rsa_open(struct pmhs_session *s, const u8 *msg, size_t len,
+static int pmhs_rsa_open(struct pmhs_rsa_hs *s, const u8 *msg, size_t len,
 			 u8 peer32[PMHS_SECRET_LEN],
 			 struct netlink_ext_ack *extack)
 {
@@ -96,32 +169,78 @@ static int pmhs_rsa_open(struct pmhs_session *s, const u8 *msg, size_t len,
 	return ret;
 }
 
-static int pmhs_rsa_mutual_finish(struct pmhs_session *s, const u8 *msg,
-				  size_t len, u8 secret[PMHS_SECRET_LEN],
-				  struct netlink_ext_ack *extack)
+/* Ours, then the peer's: secret = own32 XOR peer32. */
+static int pmhs_rsa_mutual_step(void *priv, const u8 *in, size_t inlen,
+				u8 **out, size_t *outlen,
+				struct pmhs_proto_done *done,
+				struct netlink_ext_ack *extack)
 {
+	struct pmhs_rsa_hs *s = priv;
 	int ret, i;
 
-	ret = pmhs_rsa_open(s, msg, len, secret, extack);
+	if (!in)
+		return pmhs_rsa_start(s, out, outlen, extack);
+	ret = pmhs_rsa_open(s, in, inlen, done->secret, extack);
+	for (i = 0; !ret && i < PMHS_SECRET_LEN; i++)
+		done->secret[i] ^= s->own[i];
+	/* Used, or never to be: the session is over either way. */
+	memzero_explicit(s->own, sizeof(s->own));
+	done->done = !ret;
+	done->two_sided = true;
+	return ret;
+}
+
+/* Ours only: secret = own32, known once the message is made. */
+static int pmhs_rsa_half_send_step(void *priv, const u8 *in, size_t inlen,
+				   u8 **out, size_t *outlen,
+				   struct pmhs_proto_done *done,
+				   struct netlink_ext_ack *extack)
+{
+	struct pmhs_rsa_hs *s = priv;
+	int ret;
+
+	ret = pmhs_rsa_start(s, out, outlen, extack);
 	if (ret)
 		return ret;
-	for (i = 0; i < PMHS_SECRET_LEN; i++)
-		secret[i] ^= s->own[i];
+	memcpy(done->secret, s->own, PMHS_SECRET_LEN);
+	memzero_explicit(s->own, sizeof(s->own));
+	done->done = true;
 	return 0;
 }
 
-const struct pmhs_mode_ops pmhs_rsa_mutual_ops = {
-	.start = pmhs_rsa_start,
-	.finish = pmhs_rsa_mutual_finish,
-	.two_sided = true,
-};
+/* No message of ours; the peer's: secret = peer32. */
+static int pmhs_rsa_half_receive_step(void *priv, const u8 *in, size_t inlen,
+				      u8 **out, size_t *outlen,
+				      struct pmhs_proto_done *done,
+				      struct netlink_ext_ack *extack)
+{
+	int ret;
 
-const struct pmhs_mode_ops pmhs_rsa_half_send_ops = {
-	.start = pmhs_rsa_start,
-	.done_on_start = true,
-};
+	if (!in)
+		return 0;
+	ret = pmhs_rsa_open(priv, in, inlen, done->secret, extack);
+	done->done = !ret;
+	return ret;
+}
 
-const struct pmhs_mode_ops pmhs_rsa_half_receive_ops = {
-	.start = pmhs_rsa_recv_start,
-	.finish = pmhs_rsa_open,
-};
+#define PMHS_RSA_HS_PROTO(_name, _mode, _step, _done_on_start)	\
+	{							\
+		.name = _name,					\
+		.mode = _mode,					\
+		.priv_size = sizeof(struct pmhs_rsa_hs),	\
+		.parse = pmhs_rsa_hs_parse,			\
+		.done_on_start = _done_on_start,		\
+		.step = _step,					\
+		.describe = pmhs_rsa_hs_describe,		\
+		.destroy = pmhs_rsa_hs_destroy,			\
+	}
+
+const struct pmhs_proto pmhs_rsa_mutual_proto =
+	PMHS_RSA_HS_PROTO("rsa-mutual", PMHS_MODE_RSA_MUTUAL,
+			  pmhs_rsa_mutual_step, false);
+const struct pmhs_proto pmhs_rsa_half_send_proto =
+	PMHS_RSA_HS_PROTO("rsa-half-send", PMHS_MODE_RSA_HALF_SEND,
+			  pmhs_rsa_half_send_step, true);
+const struct pmhs_proto pmhs_rsa_half_receive_proto =
+	PMHS_RSA_HS_PROTO("rsa-half-receive", PMHS_MODE_RSA_HALF_RECEIVE,
+			  pmhs_rsa_half_receive_step, false);

@@ -2,7 +2,7 @@
 /*
  * Sessions: one handshake each, single-use, owned by the netlink socket
  * that created it. This is the only file that knows about their locking,
- * expiry and ownership; the mode files do the cryptography.
+ * expiry and ownership; the protocol files (proto.h) do the cryptography.
  *
  * Sessions live in one global xarray so that ids (and so the default key
  * descriptions "pmhs:<id>") are unique across namespaces, and so that
@@ -35,12 +35,28 @@ static DEFINE_SPINLOCK(pmhs_owner_lock);	/* all owners' @sessions */
 static void pmhs_session_gc(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pmhs_gc_work, pmhs_session_gc);
 
-static const struct pmhs_mode_ops *const pmhs_modes[] = {
-	[PMHS_MODE_PASSWORD] = &pmhs_password_ops,
-	[PMHS_MODE_RSA_MUTUAL] = &pmhs_rsa_mutual_ops,
-	[PMHS_MODE_RSA_HALF_SEND] = &pmhs_rsa_half_send_ops,
-	[PMHS_MODE_RSA_HALF_RECEIVE] = &pmhs_rsa_half_receive_ops,
+static const struct pmhs_proto *const pmhs_protos[] = {
+	[PMHS_MODE_PASSWORD] = &pmhs_password_proto,
+	[PMHS_MODE_RSA_MUTUAL] = &pmhs_rsa_mutual_proto,
+	[PMHS_MODE_RSA_HALF_SEND] = &pmhs_rsa_half_send_proto,
+	[PMHS_MODE_RSA_HALF_RECEIVE] = &pmhs_rsa_half_receive_proto,
 };
+
+int pmhs_proto_selftest(void)
+{
+	int ret;
+
+	for (size_t i = 0; i < ARRAY_SIZE(pmhs_protos); i++) {
+		if (!pmhs_protos[i] || !pmhs_protos[i]->selftest)
+			continue;
+		ret = pmhs_protos[i]->selftest();
+		if (ret) {
+			pr_err("%s self-test failed: %d\n", pmhs_protos[i]->name, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
 
 /* Objects made and not yet freed; checked at unload. */
 static atomic_t pmhs_sessions_live = ATOMIC_INIT(0);
@@ -62,26 +78,10 @@ void pmhs_session_put(struct pmhs_session *s)
 		return;
 	/* Process context: the teardown may sleep; only the memory waits. */
 	pmhs_quota_uncharge(PMHS_QUOTA_SESSIONS, s->quota_uid);
-	pmhs_identity_put(s->ident);
-	if (s->peer)
-		pmhs_rsa_pub_put(s->peer);
-	kfree_sensitive(s->pw);
-	memzero_explicit(s->own, sizeof(s->own));
-	memzero_explicit(s->iv, sizeof(s->iv));
+	s->proto->destroy(s->priv);
 	mutex_destroy(&s->lock);
 	put_net(s->net);
 	call_rcu(&s->rcu, pmhs_session_free_rcu);
-}
-
-void pmhs_session_params_clear(struct pmhs_session_params *p)
-{
-	pmhs_identity_put(p->ident);
-	p->ident = NULL;
-	if (p->peer)
-		pmhs_rsa_pub_put(p->peer);
-	p->peer = NULL;
-	kfree_sensitive(p->pw);
-	p->pw = NULL;
 }
 
 /* Drop the table's reference, once, whoever calls first. */
@@ -193,14 +193,18 @@ struct pmhs_session *pmhs_session_next(struct net *net, struct pmhs_owner *o,
 	return NULL;
 }
 
-static int pmhs_session_publish(struct pmhs_session *s, const u8 *secret,
+/* Publish what the finishing step derived, and wipe it. */
+static int pmhs_session_publish(struct pmhs_session *s,
+				struct pmhs_proto_done *done,
 				struct netlink_ext_ack *extack)
 {
-	/* A fixed IV makes our side of a password secret constant. */
-	return pmhs_keyring_publish(&s->publish, s->id, secret,
-				    PMHS_SECRET_LEN,
-				    s->ops->two_sided && !s->iv_fixed,
-				    &s->serial, extack);
+	int ret;
+
+	ret = pmhs_keyring_publish(&s->publish, s->id, done->secret,
+				   PMHS_SECRET_LEN, done->two_sided,
+				   &s->serial, extack);
+	memzero_explicit(done, sizeof(*done));
+	return ret;
 }
 
 /*
@@ -227,30 +231,40 @@ static int pmhs_session_reserve_id(struct pmhs_session *s,
 }
 
 int pmhs_session_new(struct net *net, struct pmhs_owner *o,
-		     struct pmhs_session_params *p, u32 *id, u8 **msg,
+		     enum pmhs_mode mode, struct nlattr **attrs,
+		     const struct pmhs_publish *publish, u32 *id, u8 **msg,
 		     size_t *msglen, key_serial_t *serial,
 		     struct netlink_ext_ack *extack)
 {
 	struct pmhs_net *pn = pmhs_net(net);
+	struct pmhs_proto_done done = {};
+	const struct pmhs_proto *proto;
 	struct pmhs_session *s;
 	kuid_t uid;
 	int ret;
 
+	proto = mode < ARRAY_SIZE(pmhs_protos) ? pmhs_protos[mode] : NULL;
+	if (!proto) {
+		NL_SET_ERR_MSG(extack, "no such handshake mode");
+		return -EOPNOTSUPP;
+	}
+	/* The parameters first: their errors come before any limit's. */
+	s = kzalloc(struct_size(s, priv, proto->priv_size), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return -ENOMEM;
+	s->proto = proto;
+	ret = proto->parse(s->priv, net, attrs, extack);
+	if (ret)
+		goto err_free;
 	if (atomic_inc_return(&pn->n_sessions) > PMHS_MAX_SESSIONS) {
-		atomic_dec(&pn->n_sessions);
 		NL_SET_ERR_MSG(extack, "too many sessions in this namespace");
-		return -ENOSPC;
+		ret = -ENOSPC;
+		goto err_count;
 	}
 	ret = pmhs_quota_charge(PMHS_QUOTA_SESSIONS, &uid, extack);
 	if (ret)
 		goto err_count;
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s) {
-		pmhs_quota_uncharge(PMHS_QUOTA_SESSIONS, uid);
-		ret = -ENOMEM;
-		goto err_count;
-	}
-	/* From here the session holds the charge. */
+	/* From here the session holds the charge, and put() undoes it all. */
 	s->quota_uid = uid;
 	atomic_inc(&pmhs_sessions_live);
 	refcount_set(&s->ref, 1);
@@ -259,41 +273,25 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 	INIT_LIST_HEAD(&s->owner_node);
 	/* The GC may still count it out after the socket has gone. */
 	s->net = get_net(net);
-	s->mode = p->mode;
-	s->ops = pmhs_modes[p->mode];
 	s->state = PMHS_STATE_WAITING;
 	s->expires = jiffies + READ_ONCE(pn->session_timeout) * HZ;
-	s->publish = p->publish;
-	s->oaep = p->oaep;
-	s->iterations = p->iterations;
-	s->hsub_len = p->hsub_len;
-	s->iv_fixed = p->iv_fixed;
-	memcpy(s->iv, p->iv, sizeof(s->iv));
-	/* Take over what the caller gathered. */
-	s->ident = p->ident;
-	s->peer = p->peer;
-	s->pw = p->pw;
-	s->pwlen = p->pwlen;
-	p->ident = NULL;
-	p->peer = NULL;
-	p->pw = NULL;
+	s->publish = *publish;
 
 	/* Reserve the id (lookups see nothing yet): descriptions need it. */
 	ret = pmhs_session_reserve_id(s, extack);
 	if (ret)
 		goto err_put;
-	if (s->ops->done_on_start) {
+	if (proto->done_on_start) {
 		ret = pmhs_keyring_check(&s->publish, s->id, extack);
 		if (ret)
 			goto err_id;
 	}
-	ret = s->ops->start(s, msg, msglen, extack);
+	ret = proto->step(s->priv, NULL, 0, msg, msglen, &done, extack);
 	if (ret)
 		goto err_id;
-	if (s->ops->done_on_start) {
-		ret = pmhs_session_publish(s, s->own, extack);
+	if (done.done) {
 		/* Published, or never to be: the keyring has the only copy. */
-		memzero_explicit(s->own, sizeof(s->own));
+		ret = pmhs_session_publish(s, &done, extack);
 		if (ret)
 			goto err_msg;
 		s->state = PMHS_STATE_DONE;
@@ -315,24 +313,29 @@ err_id:
 	xa_erase(&pmhs_sessions, s->id);
 err_put:
 	pmhs_session_put(s);
+	atomic_dec(&pn->n_sessions);
+	return ret;
 err_count:
 	atomic_dec(&pn->n_sessions);
+err_free:
+	proto->destroy(s->priv);
+	kfree_sensitive(s);
 	return ret;
 }
 
-int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
-		      const u8 *msg, size_t len, const struct pmhs_publish *publish,
-		      key_serial_t *serial, struct netlink_ext_ack *extack)
+int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
+		      const struct pmhs_publish *publish, u8 **out,
+		      size_t *outlen, key_serial_t *serial,
+		      struct netlink_ext_ack *extack)
 {
-	u8 secret[PMHS_SECRET_LEN];
-	struct pmhs_session *s;
+	struct pmhs_proto_done done = {};
+	bool finished;
 	int ret;
 
-	s = pmhs_session_get(net, o, id, extack);
-	if (!s)
-		return -ENOENT;
+	*out = NULL;
+	*outlen = 0;
 	mutex_lock(&s->lock);
-	if (s->state != PMHS_STATE_WAITING || !s->ops->finish) {
+	if (s->state != PMHS_STATE_WAITING) {
 		if (s->state == PMHS_STATE_FAILED)
 			NL_SET_ERR_MSG(extack, "session failed earlier; start a new one");
 		else
@@ -346,34 +349,41 @@ int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
 	ret = pmhs_keyring_check(&s->publish, s->id, extack);
 	if (ret)
 		goto out_unlock;
-	ret = s->ops->finish(s, msg, len, secret, extack);
-	if (!ret)
-		ret = pmhs_session_publish(s, secret, extack);
-	memzero_explicit(secret, sizeof(secret));
+	ret = s->proto->step(s->priv, msg, len, out, outlen, &done, extack);
+	finished = done.done;
+	if (!ret && finished)
+		ret = pmhs_session_publish(s, &done, extack);
+	memzero_explicit(&done, sizeof(done));
 	if (ret) {
 		/* Never fall back to our own contribution: fail for good. */
 		s->state = PMHS_STATE_FAILED;
-		memzero_explicit(s->own, sizeof(s->own));
+		kfree(*out);
+		*out = NULL;
+		*outlen = 0;
 		goto out_unlock;
 	}
-	s->state = PMHS_STATE_DONE;
-	*serial = s->serial;
+	if (finished) {
+		s->state = PMHS_STATE_DONE;
+		*serial = s->serial;
+	}
 out_unlock:
 	mutex_unlock(&s->lock);
-	pmhs_session_put(s);
 	return ret;
 }
 
-int pmhs_session_del(struct net *net, struct pmhs_owner *o, u32 id,
-		     struct netlink_ext_ack *extack)
+void pmhs_session_del(struct pmhs_session *s)
 {
-	struct pmhs_session *s = pmhs_session_get(net, o, id, extack);
-
-	if (!s)
-		return -ENOENT;
 	pmhs_session_unlink(s);
-	pmhs_session_put(s);
-	return 0;
+}
+
+void pmhs_session_del_id(struct net *net, struct pmhs_owner *o, u32 id)
+{
+	struct pmhs_session *s = pmhs_session_get(net, o, id, NULL);
+
+	if (s) {
+		pmhs_session_unlink(s);
+		pmhs_session_put(s);
+	}
 }
 
 /* Remove every session matching; NULL net matches all. */

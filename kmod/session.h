@@ -12,37 +12,10 @@
 #include <uapi/linux/pmhs.h>
 
 #include "keyring.h"
-#include "rsa.h"
+#include "proto.h"
 
-#define PMHS_SECRET_LEN		32
-#define PMHS_IV_LEN		8
-
-struct pmhs_identity;
 struct pmhs_net;
 struct pmhs_session;
-
-/*
- * What a handshake mode does; session.c drives it and owns locking,
- * lifetime and ownership. The mode files only do cryptography.
- */
-struct pmhs_mode_ops {
-	/* Our outgoing message (kmalloc'd into *out), or none. */
-	int (*start)(struct pmhs_session *s, u8 **out, size_t *outlen,
-		     struct netlink_ext_ack *extack);
-	/* Check the peer's message and derive the secret. */
-	int (*finish)(struct pmhs_session *s, const u8 *msg, size_t len,
-		      u8 secret[PMHS_SECRET_LEN], struct netlink_ext_ack *extack);
-	/* The secret is known once started (rsa-half-send). */
-	bool done_on_start;
-	/* Both sides put fresh randomness into the secret. */
-	bool two_sided;
-};
-
-extern const struct pmhs_mode_ops pmhs_password_ops;
-int pmhs_password_selftest(void);
-extern const struct pmhs_mode_ops pmhs_rsa_mutual_ops;
-extern const struct pmhs_mode_ops pmhs_rsa_half_send_ops;
-extern const struct pmhs_mode_ops pmhs_rsa_half_receive_ops;
 
 /*
  * The netlink socket that owns sessions: its genetlink private memory
@@ -73,49 +46,31 @@ struct pmhs_session {
 	kuid_t quota_uid;		/* charged for it (quota.h) */
 	struct net *net;		/* referenced */
 	unsigned long expires;		/* jiffies */
-	enum pmhs_mode mode;
+	const struct pmhs_proto *proto;
 	enum pmhs_state state;
-	const struct pmhs_mode_ops *ops;
 	key_serial_t serial;		/* of the published secret, once done */
 	struct pmhs_publish publish;
-	/* RSA modes */
-	struct pmhs_identity *ident;
-	struct pmhs_rsa_pub *peer;
-	enum pmhs_hash oaep;
-	u8 own[PMHS_SECRET_LEN];	/* our contribution */
-	/* password mode */
-	u8 *pw;
-	size_t pwlen;
-	u32 iterations;
-	u32 hsub_len;
-	bool iv_fixed;			/* @iv given by the caller */
-	u8 iv[PMHS_IV_LEN];
+	/* The protocol's state: proto->priv_size bytes. */
+	u8 priv[] __aligned(sizeof(u64));
 };
 
-/* Everything session-new needs; ownership of the pointers moves in. */
-struct pmhs_session_params {
-	enum pmhs_mode mode;
-	struct pmhs_identity *ident;
-	struct pmhs_rsa_pub *peer;
-	enum pmhs_hash oaep;
-	u8 *pw;
-	size_t pwlen;
-	u32 iterations;
-	u32 hsub_len;
-	bool iv_fixed;
-	u8 iv[PMHS_IV_LEN];
-	struct pmhs_publish publish;
-};
-
+/* @attrs: session-new's, for the protocol of @mode to parse. */
 int pmhs_session_new(struct net *net, struct pmhs_owner *o,
-		     struct pmhs_session_params *p, u32 *id, u8 **msg,
+		     enum pmhs_mode mode, struct nlattr **attrs,
+		     const struct pmhs_publish *publish, u32 *id, u8 **msg,
 		     size_t *msglen, key_serial_t *serial,
 		     struct netlink_ext_ack *extack);
-int pmhs_session_recv(struct net *net, struct pmhs_owner *o, u32 id,
-		      const u8 *msg, size_t len, const struct pmhs_publish *publish,
-		      key_serial_t *serial, struct netlink_ext_ack *extack);
-int pmhs_session_del(struct net *net, struct pmhs_owner *o, u32 id,
-		     struct netlink_ext_ack *extack);
+/*
+ * The caller holds a reference to @s (pmhs_session_get()). *@out: our
+ * next message, if the handshake goes on (kmalloc'd), else NULL.
+ */
+int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
+		      const struct pmhs_publish *publish, u8 **out,
+		      size_t *outlen, key_serial_t *serial,
+		      struct netlink_ext_ack *extack);
+/* Out of the table, if not already; the caller's reference stays. */
+void pmhs_session_del(struct pmhs_session *s);
+void pmhs_session_del_id(struct net *net, struct pmhs_owner *o, u32 id);
 struct pmhs_session *pmhs_session_get(struct net *net, struct pmhs_owner *o,
 				      u32 id, struct netlink_ext_ack *extack);
 /* Next session of this owner with id >= *pos, referenced; NULL at the end. */
@@ -123,7 +78,8 @@ struct pmhs_session *pmhs_session_next(struct net *net, struct pmhs_owner *o,
 				       unsigned long *pos);
 void pmhs_session_put(struct pmhs_session *s);
 u32 pmhs_session_live(void);
-void pmhs_session_params_clear(struct pmhs_session_params *p);
+/* Every protocol's known-answer tests. */
+int pmhs_proto_selftest(void);
 
 void pmhs_session_flush_net(struct net *net);
 

@@ -59,19 +59,16 @@ static const u8 *pmhs_kat_bytes(struct nlattr *attr, size_t *len)
 static int pmhs_kat_reply(struct genl_info *info, const u8 *out, size_t len,
 			  const u8 *tag)
 {
-	struct sk_buff *msg;
-	void *hdr;
+	struct pmhs_nl_reply r;
+	int ret;
 
-	msg = pmhs_nl_reply_new(info, NLMSG_GOODSIZE + len, &hdr);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put(msg, PMHS_A_KAT_OUTPUT, len, out) ||
-	    (tag && nla_put(msg, PMHS_A_KAT_TAG, PMHS_GCM_TAG_SIZE, tag))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + len, &r);
+	if (ret)
+		return ret;
+	if (nla_put(r.msg, PMHS_A_KAT_OUTPUT, len, out) ||
+	    (tag && nla_put(r.msg, PMHS_A_KAT_TAG, PMHS_GCM_TAG_SIZE, tag)))
+		ret = -EMSGSIZE;
+	return pmhs_nl_reply_end(info, &r, ret);
 }
 
 /* Every attribute @want needs is there, and nothing it does not take. */

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A handshake protocol, in the spirit of net/handshake's struct
+ * handshake_proto. session.c owns what every handshake has (lifetime,
+ * owner, locking, expiry, publishing the secret); a protocol file owns
+ * its private state and its cryptography, and knows nothing of genetlink.
+ * docs/adding-a-protocol.md walks through password.c as the example.
+ */
+#ifndef _PMHS_PROTO_H
+#define _PMHS_PROTO_H
+
+#include <linux/netlink.h>
+#include <linux/types.h>
+#include <uapi/linux/pmhs.h>
+
+#define PMHS_SECRET_LEN		32
+
+struct net;
+
+/* What the step that finishes a handshake hands to the session. */
+struct pmhs_proto_done {
+	bool done;
+	u8 secret[PMHS_SECRET_LEN];	/* wiped by the session */
+	/* Both sides put fresh randomness into the secret. */
+	bool two_sided;
+};
+
+/* The public outputs session-get shows. */
+struct pmhs_proto_info {
+	const char *identity;		/* our identity's name, or NULL */
+	bool has_peer;
+	u8 peer_fpr[32];		/* SHA-256 of the peer's key */
+};
+
+struct pmhs_proto {
+	const char *name;
+	enum pmhs_mode mode;
+	size_t priv_size;		/* zeroed for parse() */
+	/*
+	 * Take this protocol's parameters from session-new's attributes
+	 * (@attrs[PMHS_A_SESSION_*], all of them parsed by the policy) and
+	 * refuse, with an extack, what it does not take. destroy() runs
+	 * after a failure too.
+	 */
+	int (*parse)(void *priv, struct net *net, struct nlattr **attrs,
+		     struct netlink_ext_ack *extack);
+	/* The first step finishes: check the publish target before it. */
+	bool done_on_start;
+	/*
+	 * Consume the peer's message (@in NULL on the first step, at
+	 * session-new) and produce ours into *@out (kmalloc'd, or NULL for
+	 * none). A step that derives the secret fills @done. An error fails
+	 * the session for good.
+	 */
+	int (*step)(void *priv, const u8 *in, size_t inlen, u8 **out,
+		    size_t *outlen, struct pmhs_proto_done *done,
+		    struct netlink_ext_ack *extack);
+	/* Under the session's lock. */
+	void (*describe)(const void *priv, struct pmhs_proto_info *info);
+	/* Wipe and release the private state (whatever parse() got to). */
+	void (*destroy)(void *priv);
+	/* Known-answer tests at module load, or NULL. */
+	int (*selftest)(void);
+};
+
+extern const struct pmhs_proto pmhs_password_proto;
+extern const struct pmhs_proto pmhs_rsa_mutual_proto;
+extern const struct pmhs_proto pmhs_rsa_half_send_proto;
+extern const struct pmhs_proto pmhs_rsa_half_receive_proto;
+
+#endif /* _PMHS_PROTO_H */
