@@ -10,7 +10,7 @@
 #include <keyutils.h>
 #include <linux/pmhs.h>
 
-#include "hex.h"
+#include <pmhs/pmhs.h>
 #include "hs.h"
 #include "jsonout.h"
 #include "nl.h"
@@ -416,7 +416,7 @@ static char *secret_hex(int32_t serial)
 	}
 	hex = malloc(2 * (size_t)n + 1);
 	if (hex)
-		hex_encode(hex, payload, (size_t)n);
+		pmhs_hex_encode(hex, payload, (size_t)n);
 	explicit_bzero(payload, (size_t)n);
 	free(payload);
 	return hex;
@@ -456,7 +456,7 @@ char *hs_message_text(int mode, const uint8_t *msg, size_t len)
 		memcpy(text, msg, len);
 		text[len] = '\0';
 	} else {
-		hex_encode(text, msg, len);
+		pmhs_hex_encode(text, msg, len);
 	}
 	return text;
 }
@@ -537,7 +537,7 @@ int hs_decode_peer(int mode, const char *text, size_t text_len, uint8_t *out,
 	ssize_t n;
 
 	if (mode != PMHS_MODE_PASSWORD) {
-		n = hex_decode(out, out_max, text, text_len, err, err_len);
+		n = pmhs_hex_decode(out, out_max, text, text_len, err, err_len);
 		if (n < 0)
 			return -1;
 		*len = (size_t)n;

@@ -15,7 +15,7 @@
 #include <json-c/json.h>
 #include <linux/pmhs.h>
 
-#include "hex.h"
+#include <pmhs/pmhs.h>
 #include "jsonout.h"
 #include "nl.h"
 #include "pmhs-ctl.h"
@@ -166,7 +166,7 @@ int ipsec_main(int argc, char *argv[])
 			bool mine = !strcmp(o, "--nonce");
 			char err[128];
 
-			if (hex_decode(mine ? nonce : peer_nonce, 32, v, strlen(v), err,
+			if (pmhs_hex_decode(mine ? nonce : peer_nonce, 32, v, strlen(v), err,
 				       sizeof(err)) != 32) {
 				fprintf(stderr, "%s: %s takes 32 bytes as 64 hex digits%s%s\n",
 					prog, o, strlen(v) == 64 ? ": " : "",
