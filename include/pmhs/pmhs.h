@@ -176,6 +176,8 @@ int pmhs_session_new(struct pmhs *h, const struct pmhs_session_params *p,
  * Give session @id the peer's message. On success the secret is
  * published (@st->key_serial). A refused message (-EBADMSG,
  * -EKEYREJECTED) fails the session for good. @publish may be NULL.
+ * @st is written afresh (msg_len 0 if no message follows): use another
+ * struct than the one whose message still has to reach the peer.
  */
 int pmhs_session_step(struct pmhs *h, uint32_t id, const void *peer_msg, size_t len,
 		      const struct pmhs_publish *publish, struct pmhs_step *st);
