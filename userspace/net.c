@@ -25,7 +25,7 @@
 
 #include <pmhs/pmhs.h>
 #include "hs.h"
-#include "nl.h"
+#include "module.h"
 #include "pmhs-ctl.h"
 
 #define DEFAULT_TIMEOUT 30
@@ -429,8 +429,8 @@ static int exchange_results(const struct link *l, struct hs *hs, int ours)
 static int ktls_install(struct hs *hs, const struct link *l, bool initiator, bool aes128)
 {
 	uint8_t ours[PMHS_FRAME_NONCE_LEN], theirs[PMHS_FRAME_NONCE_LEN];
+	struct pmhs_ktls_params p;
 	struct pmhs_frame f;
-	struct nl_msg *m;
 	int ret;
 
 	if (getrandom(ours, sizeof(ours), 0) != sizeof(ours)) {
@@ -444,19 +444,18 @@ static int ktls_install(struct hs *hs, const struct link *l, bool initiator, boo
 		return ret;
 	if (f.len != PMHS_FRAME_NONCE_LEN)
 		return net_err("protocol error", "the peer's kTLS nonce is not 32 bytes");
-	m = pmhs_nl_msg(hs->nl, PMHS_CMD_KTLS_INSTALL, 0);
-	if (!m)
-		return PMHS_EXIT_FAIL;
-	nla_put_s32(m, PMHS_A_KTLS_FD, l->fd);
-	nla_put_s32(m, PMHS_A_KTLS_KEY_SERIAL, hs->serial);
-	nla_put_u32(m, PMHS_A_KTLS_ROLE, initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER);
-	nla_put_u32(m, PMHS_A_KTLS_CIPHER, aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 :
-		    PMHS_TLS_CIPHER_AES_GCM_256);
-	nla_put(m, PMHS_A_KTLS_NONCE, sizeof(ours), ours);
-	nla_put(m, PMHS_A_KTLS_PEER_NONCE, sizeof(theirs), theirs);
-	ret = pmhs_nl_call(hs->nl, m, 0, NULL, NULL);
+	PMHS_INIT(p);
+	p.fd = l->fd;
+	p.key_serial = hs->serial;
+	p.role = initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER;
+	p.cipher = aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 : PMHS_TLS_CIPHER_AES_GCM_256;
+	p.nonce = ours;
+	p.nonce_len = sizeof(ours);
+	p.peer_nonce = theirs;
+	p.peer_nonce_len = sizeof(theirs);
+	ret = pmhs_ktls_install(hs->h, &p);
 	if (ret)
-		return pmhs_nl_report(hs->nl, "ktls-install", ret);
+		return ctl_report(hs->h, "ktls-install", ret);
 	return 0;
 }
 
@@ -503,7 +502,7 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 	/* Arguments first, then the module: nothing bound or dialled before both are fine. */
 	ret = hs_prepare(o, &hs);
 	if (!ret)
-		ret = pmhs_nl_require();
+		ret = ctl_require();
 	if (ret)
 		goto out;
 	l.fd = listener ? open_listen(addr, o->timeout) : open_connect(addr, o->timeout);
