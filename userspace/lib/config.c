@@ -99,20 +99,11 @@ PMHS_API int pmhs_config_get(struct pmhs *h, struct pmhs_config *c)
 	return 0;
 }
 
-PMHS_API int pmhs_config_set(struct pmhs *h, const struct pmhs_config *c)
+int pmhs_put_config(struct nl_msg *m, const struct pmhs_config *c)
 {
-	const uint32_t settable = PMHS_CONFIG_SESSION_TIMEOUT | PMHS_CONFIG_ALLOW_RSA1024 |
-				  PMHS_CONFIG_PW_FAIL_LIMIT | PMHS_CONFIG_PW_FAIL_WINDOW;
-	struct pmhs_config cc;
-	struct nl_msg *m;
+	struct pmhs_config cc = *c;
 	int err = 0;
 
-	if (!h || !PMHS_SIZE_OK(c, sizeof(*c)) || (c->fields & ~settable))
-		return -EINVAL;
-	cc = *c;
-	m = pmhs_raw_msg(h, PMHS_CMD_SET_CONFIG, 0);
-	if (!m)
-		return -ENOMEM;
 	for (size_t i = 0; i < N_CONFIG && !err; i++) {
 		if (!(cc.fields & config_attrs[i].field))
 			continue;
@@ -121,7 +112,21 @@ PMHS_API int pmhs_config_set(struct pmhs *h, const struct pmhs_config *c)
 		else
 			err = nla_put_u32(m, config_attrs[i].attr, *config_member(&cc, i));
 	}
-	if (err) {
+	return err ? -EMSGSIZE : 0;
+}
+
+PMHS_API int pmhs_config_set(struct pmhs *h, const struct pmhs_config *c)
+{
+	const uint32_t settable = PMHS_CONFIG_SESSION_TIMEOUT | PMHS_CONFIG_ALLOW_RSA1024 |
+				  PMHS_CONFIG_PW_FAIL_LIMIT | PMHS_CONFIG_PW_FAIL_WINDOW;
+	struct nl_msg *m;
+
+	if (!h || !PMHS_SIZE_OK(c, sizeof(*c)) || (c->fields & ~settable))
+		return -EINVAL;
+	m = pmhs_raw_msg(h, PMHS_CMD_SET_CONFIG, 0);
+	if (!m)
+		return -ENOMEM;
+	if (pmhs_put_config(m, c)) {
 		pmhs_raw_discard(m, false);
 		return -EMSGSIZE;
 	}

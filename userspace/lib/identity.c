@@ -64,6 +64,14 @@ static void copy_identity(struct pmhs_identity *dst, const struct pmhs_identity 
 	dst->size = size;
 }
 
+int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_t der_len)
+{
+	if ((name && nla_put_string(m, PMHS_A_IDENTITY_NAME, name)) ||
+	    (der && nla_put(m, PMHS_A_IDENTITY_KEY_DER, (int)der_len, der)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int ident_request(struct pmhs *h, uint8_t cmd, const char *name, int flags,
 			 const void *der, size_t der_len, struct ident_ctx *c)
 {
@@ -74,8 +82,7 @@ static int ident_request(struct pmhs *h, uint8_t cmd, const char *name, int flag
 	m = pmhs_raw_msg_sized(h, cmd, flags, der_len);
 	if (!m)
 		return -ENOMEM;
-	if ((name && nla_put_string(m, PMHS_A_IDENTITY_NAME, name)) ||
-	    (der && nla_put(m, PMHS_A_IDENTITY_KEY_DER, (int)der_len, der))) {
+	if (pmhs_put_identity(m, name, der, der_len)) {
 		pmhs_raw_discard(m, der != NULL);
 		return -EMSGSIZE;
 	}

@@ -50,6 +50,18 @@ void pmhs_raw_discard(struct nl_msg *msg, bool wipe);
 /* Set the handle's message for an error found here, not in the kernel. */
 void pmhs_set_errmsg(struct pmhs *h, const char *msg);
 
+/*
+ * The request builders, one per request that carries parameters: the
+ * public calls use them, and the selftests build their requests with them
+ * too (then look at the raw reply). 0 or -EMSGSIZE.
+ */
+int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *p);
+int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
+			  const struct pmhs_publish *publish);
+int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_t der_len);
+/* The members named in c->fields. */
+int pmhs_put_config(struct nl_msg *m, const struct pmhs_config *c);
+
 /* A struct with a size member is usable if it is at least @min bytes. */
 #define PMHS_SIZE_OK(p, min) ((p) && (p)->size >= (min))
 

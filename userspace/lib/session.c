@@ -42,7 +42,7 @@ static int put_publish(struct nl_msg *m, const struct pmhs_publish *p)
 	return 0;
 }
 
-static int put_params(struct nl_msg *m, const struct pmhs_session_params *p)
+int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *p)
 {
 	if (nla_put_u32(m, PMHS_A_SESSION_MODE, p->mode) ||
 	    (p->identity && nla_put_string(m, PMHS_A_SESSION_IDENTITY, p->identity)) ||
@@ -58,6 +58,15 @@ static int put_params(struct nl_msg *m, const struct pmhs_session_params *p)
 					      (uint32_t)p->oaep_hash)))
 		return -EMSGSIZE;
 	return put_publish(m, p->publish);
+}
+
+int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
+			  const struct pmhs_publish *publish)
+{
+	if (nla_put_u32(m, PMHS_A_SESSION_ID, id) ||
+	    nla_put(m, PMHS_A_SESSION_MESSAGE, (int)len, msg))
+		return -EMSGSIZE;
+	return put_publish(m, publish);
 }
 
 static int step_ok(const struct pmhs_step *st)
@@ -87,7 +96,7 @@ PMHS_API int pmhs_session_new(struct pmhs *h, const struct pmhs_session_params *
 			      p->password_len + p->peer_pubkey_len + p->iv_len);
 	if (!m)
 		return -ENOMEM;
-	ret = put_params(m, p);
+	ret = pmhs_put_session_params(m, p);
 	if (ret) {
 		pmhs_raw_discard(m, true);
 		return ret;
@@ -109,10 +118,7 @@ PMHS_API int pmhs_session_step(struct pmhs *h, uint32_t id, const void *peer_msg
 	m = pmhs_raw_msg_sized(h, PMHS_CMD_SESSION_RECV, 0, len);
 	if (!m)
 		return -ENOMEM;
-	ret = nla_put_u32(m, PMHS_A_SESSION_ID, id) ||
-	      nla_put(m, PMHS_A_SESSION_MESSAGE, (int)len, peer_msg) ? -EMSGSIZE : 0;
-	if (!ret)
-		ret = put_publish(m, publish);
+	ret = pmhs_put_session_step(m, id, peer_msg, len, publish);
 	if (ret) {
 		pmhs_raw_discard(m, false);
 		return ret;
