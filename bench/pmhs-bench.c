@@ -84,6 +84,13 @@ static void die(const char *what, struct pt_reply *r)
 	exit(1);
 }
 
+static void die_lib(const char *what, struct pmhs *h, int err)
+{
+	fprintf(stderr, "pmhs-bench: %s failed: %s (%s)\n", what, strerror(-err),
+		pmhs_errmsg(h));
+	exit(1);
+}
+
 static EVP_PKEY *ossl_key(const char *name)
 {
 	uint8_t *der;
@@ -209,13 +216,13 @@ static void bench_mutual(struct pmhs_nl *nl)
  */
 static void pmhs_sign(struct pmhs_nl *nl, const uint8_t *data, size_t len)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_RSA_SIGN, 0);
-	struct pt_reply r;
+	struct pmhs *h = pmhs_nl_handle(nl);
+	uint8_t sig[512];
+	size_t slen;
+	int ret = pmhs_rsa_sign(h, "alice", data, len, sig, sizeof(sig), &slen);
 
-	nla_put_string(m, PMHS_A_RSA_IDENTITY, "alice");
-	nla_put(m, PMHS_A_RSA_DATA, len, data);
-	if (pt_call(nl, m, PMHS_A_RSA_MAX, &r))
-		die("rsa-sign", &r);
+	if (ret)
+		die_lib("rsa-sign", h, ret);
 }
 
 static void ossl_sign(EVP_PKEY *k, const uint8_t *data, size_t len)
@@ -313,22 +320,21 @@ static double pmhs_hybrid(struct pmhs_nl *nl, int cmd, const uint8_t *pub, size_
 			  const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
 {
 	int ifd = memfd_with(in, len), ofd = memfd_out(len);
-	struct nl_msg *m = pmhs_nl_msg(nl, cmd, 0);
-	struct pt_reply r;
+	struct pmhs *h = pmhs_nl_handle(nl);
+	uint64_t written;
 	double t;
+	int ret;
 
-	if (pub)
-		nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
-	else
-		nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
 	t = now();
-	if (pt_call(nl, m, PMHS_A_HYBRID_MAX, &r))
-		die("hybrid", &r);
+	if (cmd == PMHS_CMD_HYBRID_ENCRYPT)
+		ret = pmhs_hybrid_encrypt(h, pub, plen, -1, ifd, ofd, &written);
+	else
+		ret = pmhs_hybrid_decrypt(h, "alice", -1, ifd, ofd, &written);
+	if (ret)
+		die_lib("hybrid", h, ret);
 	t = now() - t;
 	if (out) {
-		*outlen = nla_get_u64(r.tb[PMHS_A_HYBRID_LENGTH]);
+		*outlen = written;
 		*out = malloc(*outlen);
 		if (pread(ofd, *out, *outlen, 0) != (ssize_t)*outlen)
 			die("pread", NULL);

@@ -10,10 +10,10 @@
 #include <keyutils.h>
 #include <linux/pmhs.h>
 
-#include "hex.h"
+#include <pmhs/pmhs.h>
 #include "hs.h"
 #include "jsonout.h"
-#include "nl.h"
+#include "module.h"
 #include "pins.h"
 #include "pmhs-ctl.h"
 
@@ -286,53 +286,31 @@ int hs_prepare(const struct hs_opts *o, struct hs *hs)
 	return ret;
 }
 
-static int session_cb(struct nlattr **tb, void *arg)
+/* Where the secret goes, from the options. */
+static void publish_from_opts(const struct hs_opts *o, struct pmhs_publish *pub)
 {
-	struct hs *hs = arg;
-	struct nlattr *m = tb[PMHS_A_SESSION_MESSAGE];
+	PMHS_INIT(*pub);
+	pub->keyring = o->keyring;
+	pub->key_type = o->logon ? PMHS_KEY_TYPE_LOGON : PMHS_KEY_TYPE_USER;
+	pub->description = o->description;
+	if (o->module_keyring)
+		pub->flags |= PMHS_PUBLISH_MODULE_KEYRING;
+}
 
-	if (tb[PMHS_A_SESSION_ID])
-		hs->id = nla_get_u32(tb[PMHS_A_SESSION_ID]);
-	if (tb[PMHS_A_SESSION_KEY_SERIAL])
-		hs->serial = nla_get_s32(tb[PMHS_A_SESSION_KEY_SERIAL]);
-	if (m && !hs->msg) {
-		hs->msg = malloc((size_t)nla_len(m));
+/* Our message (NULL for half-receive) and the serial into @hs. */
+static int take_step(struct hs *hs, const struct pmhs_step *st)
+{
+	hs->id = st->id;
+	if (st->key_serial)
+		hs->serial = st->key_serial;
+	if (st->msg_len && !hs->msg) {
+		hs->msg = malloc(st->msg_len);
 		if (!hs->msg)
 			return -ENOMEM;
-		hs->msg_len = (size_t)nla_len(m);
-		memcpy(hs->msg, nla_data(m), hs->msg_len);
+		memcpy(hs->msg, st->msg, st->msg_len);
+		hs->msg_len = st->msg_len;
 	}
 	return 0;
-}
-
-static int put_publish(struct nl_msg *m, const struct hs_opts *o)
-{
-	if (o->keyring && nla_put_s32(m, PMHS_A_SESSION_KEYRING, o->keyring))
-		return -1;
-	if (o->logon && nla_put_u32(m, PMHS_A_SESSION_KEY_TYPE, PMHS_KEY_TYPE_LOGON))
-		return -1;
-	if (o->description && nla_put_string(m, PMHS_A_SESSION_DESCRIPTION, o->description))
-		return -1;
-	if (o->module_keyring && nla_put_flag(m, PMHS_A_SESSION_MODULE_KEYRING))
-		return -1;
-	return 0;
-}
-
-static int put_mode(struct nl_msg *m, const struct hs_opts *o, const struct hs *hs)
-{
-	if (nla_put_u32(m, PMHS_A_SESSION_MODE, (uint32_t)o->mode))
-		return -1;
-	if (o->mode == PMHS_MODE_PASSWORD) {
-		if (nla_put(m, PMHS_A_SESSION_PASSWORD, (int)strlen(hs->pw), hs->pw))
-			return -1;
-		return o->iterations &&
-		       nla_put_u32(m, PMHS_A_SESSION_ITERATIONS, o->iterations) ? -1 : 0;
-	}
-	if (nla_put_string(m, PMHS_A_SESSION_IDENTITY, o->identity) ||
-	    nla_put(m, PMHS_A_SESSION_PEER_PUBKEY, (int)hs->peer.spki_len, hs->peer.spki))
-		return -1;
-	return o->oaep >= 0 && nla_put_u32(m, PMHS_A_SESSION_OAEP_HASH, (uint32_t)o->oaep) ?
-	       -1 : 0;
 }
 
 /*
@@ -350,27 +328,42 @@ static void settle_session_keyring(const struct hs_opts *o)
 
 int hs_start(const struct hs_opts *o, struct hs *hs)
 {
-	struct nl_msg *m;
+	static uint8_t msg[PMHS_MESSAGE_MAX];
+	struct pmhs_session_params p;
+	struct pmhs_publish pub;
+	struct pmhs_step st;
 	int ret;
 
 	settle_session_keyring(o);
-	hs->nl = pmhs_nl_open(&ret);
-	if (!hs->nl)
+	hs->h = ctl_open(&ret);
+	if (!hs->h)
 		return ret;
-	m = pmhs_nl_msg(hs->nl, PMHS_CMD_SESSION_NEW, 0);
-	if (!m || put_mode(m, o, hs) || put_publish(m, o)) {
-		if (m)
-			explicit_bzero(nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len);
-		nlmsg_free(m);
-		fprintf(stderr, "%s: cannot build the session-new request\n", prog);
-		return PMHS_EXIT_FAIL;
+	publish_from_opts(o, &pub);
+	PMHS_INIT(p);
+	p.mode = (uint32_t)o->mode;
+	p.oaep_hash = -1;
+	p.publish = &pub;
+	if (o->mode == PMHS_MODE_PASSWORD) {
+		p.password = hs->pw;
+		p.password_len = strlen(hs->pw);
+		p.iterations = o->iterations;
+	} else {
+		p.identity = o->identity;
+		p.peer_pubkey = hs->peer.spki;
+		p.peer_pubkey_len = hs->peer.spki_len;
+		p.oaep_hash = o->oaep;
 	}
-	/* The password (if any) is in the request: wipe it after sending. */
-	ret = pmhs_nl_call_wipe(hs->nl, m, PMHS_A_SESSION_MAX, session_cb, hs);
+	PMHS_INIT(st);
+	st.msg = msg;
+	st.msg_max = sizeof(msg);
+	/* The library wipes the request, which holds the password, after sending. */
+	ret = pmhs_session_new(hs->h, &p, &st);
 	pw_free(hs->pw);
 	hs->pw = NULL;
+	if (!ret)
+		ret = take_step(hs, &st);
 	if (ret)
-		return pmhs_nl_report(hs->nl, "session-new", ret);
+		return ctl_report(hs->h, "session-new", ret);
 	if (o->mode != PMHS_MODE_RSA_HALF_RECEIVE && !hs->msg) {
 		fprintf(stderr, "%s: session-new: the module sent no message\n", prog);
 		return PMHS_EXIT_FAIL;
@@ -380,18 +373,15 @@ int hs_start(const struct hs_opts *o, struct hs *hs)
 
 int hs_finish(struct hs *hs, const uint8_t *msg, size_t len)
 {
-	struct nl_msg *m = pmhs_nl_msg(hs->nl, PMHS_CMD_SESSION_RECV, 0);
+	struct pmhs_step st;
 	int ret;
 
-	if (!m || nla_put_u32(m, PMHS_A_SESSION_ID, hs->id) ||
-	    nla_put(m, PMHS_A_SESSION_MESSAGE, (int)len, msg)) {
-		nlmsg_free(m);
-		fprintf(stderr, "%s: cannot build the session-recv request\n", prog);
-		return PMHS_EXIT_FAIL;
-	}
-	ret = pmhs_nl_call(hs->nl, m, PMHS_A_SESSION_MAX, session_cb, hs);
+	PMHS_INIT(st);
+	ret = pmhs_session_step(hs->h, hs->id, msg, len, NULL, &st);
+	if (!ret)
+		ret = take_step(hs, &st);
 	if (ret) {
-		ret = pmhs_nl_report(hs->nl, "the peer's message was refused", ret);
+		ret = ctl_report(hs->h, "the peer's message was refused", ret);
 		if (ret == PMHS_EXIT_VERIFY)
 			fprintf(stderr, "%s: no key was published\n", prog);
 		return ret;
@@ -416,7 +406,7 @@ static char *secret_hex(int32_t serial)
 	}
 	hex = malloc(2 * (size_t)n + 1);
 	if (hex)
-		hex_encode(hex, payload, (size_t)n);
+		pmhs_hex_encode(hex, payload, (size_t)n);
 	explicit_bzero(payload, (size_t)n);
 	free(payload);
 	return hex;
@@ -456,7 +446,7 @@ char *hs_message_text(int mode, const uint8_t *msg, size_t len)
 		memcpy(text, msg, len);
 		text[len] = '\0';
 	} else {
-		hex_encode(text, msg, len);
+		pmhs_hex_encode(text, msg, len);
 	}
 	return text;
 }
@@ -510,8 +500,8 @@ void hs_free(struct hs *hs)
 	free(hs->msg);
 	if (hs->have_peer)
 		kf_public_free(&hs->peer);
-	/* Closing the socket destroys an unfinished session in the module. */
-	pmhs_nl_close(hs->nl);
+	/* Closing the handle destroys an unfinished session in the module. */
+	pmhs_close(hs->h);
 	memset(hs, 0, sizeof(*hs));
 }
 
@@ -537,7 +527,7 @@ int hs_decode_peer(int mode, const char *text, size_t text_len, uint8_t *out,
 	ssize_t n;
 
 	if (mode != PMHS_MODE_PASSWORD) {
-		n = hex_decode(out, out_max, text, text_len, err, err_len);
+		n = pmhs_hex_decode(out, out_max, text, text_len, err, err_len);
 		if (n < 0)
 			return -1;
 		*len = (size_t)n;

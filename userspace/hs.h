@@ -6,7 +6,7 @@
  * One handshake as pmhs-ctl drives it, shared by `handshake` (messages
  * pasted as hex lines) and `listen`/`connect` (messages in TCP frames).
  * The module does the cryptography; this holds the options, loads the
- * password or the peer's key, and keeps the one netlink socket that owns
+ * password or the peer's key, and keeps the one libpmhs handle that owns
  * the session from session-new to session-recv.
  */
 
@@ -85,10 +85,10 @@ enum {
 	"  --module-keyring       the module's own .pmhs keyring (a logon key)\n" \
 	"  --show-secret          print the secret in hex too (user keys only)\n"
 
-struct pmhs_nl;
+struct pmhs;
 
 struct hs {
-	struct pmhs_nl *nl;
+	struct pmhs *h;
 	uint32_t id;			/* session id */
 	uint8_t *msg;			/* our message, NULL for half-receive */
 	size_t msg_len;

@@ -23,7 +23,7 @@
 
 #include "jsonout.h"
 #include "keyfile.h"
-#include "nl.h"
+#include "module.h"
 #include "pmhs-ctl.h"
 
 static int usage(int ret)
@@ -184,57 +184,31 @@ struct hy_opts {
 	int oaep;
 };
 
-static int put_key(struct nl_msg *m, const struct hy_opts *o)
+static int call_module(const struct hy_opts *o, int in, int out, uint64_t *len)
 {
 	struct kf_public pub;
+	struct pmhs *h;
 	char err[1024];
 	int ret;
 
-	if (o->decrypt)
-		return nla_put_string(m, PMHS_A_HYBRID_IDENTITY, o->identity) ?
-		       PMHS_EXIT_FAIL : 0;
-	ret = kf_load_public(o->peer_key, &pub, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		return kf_exit_code(ret);
-	}
-	ret = nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, (int)pub.spki_len, pub.spki);
-	kf_public_free(&pub);
-	return ret ? PMHS_EXIT_FAIL : 0;
-}
-
-static int got_length(struct nlattr **tb, void *arg)
-{
-	if (!tb[PMHS_A_HYBRID_LENGTH])
-		return -EPROTO;
-	*(uint64_t *)arg = nla_get_u64(tb[PMHS_A_HYBRID_LENGTH]);
-	return 0;
-}
-
-static int call_module(const struct hy_opts *o, int in, int out, uint64_t *len)
-{
-	struct pmhs_nl *nl;
-	struct nl_msg *m;
-	int ret;
-
-	nl = pmhs_nl_open(&ret);
-	if (!nl)
+	h = ctl_open(&ret);
+	if (!h)
 		return ret;
-	m = pmhs_nl_msg(nl, o->decrypt ? PMHS_CMD_HYBRID_DECRYPT : PMHS_CMD_HYBRID_ENCRYPT, 0);
-	ret = m ? put_key(m, o) : PMHS_EXIT_FAIL;
-	if (!ret && (nla_put_s32(m, PMHS_A_HYBRID_IN_FD, in) ||
-		     nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, out) ||
-		     (o->oaep >= 0 && nla_put_u32(m, PMHS_A_HYBRID_OAEP_HASH, (uint32_t)o->oaep))))
-		ret = PMHS_EXIT_FAIL;
-	if (ret) {
-		nlmsg_free(m);
+	if (o->decrypt) {
+		ret = pmhs_hybrid_decrypt(h, o->identity, o->oaep, in, out, len);
 	} else {
-		ret = pmhs_nl_call(nl, m, PMHS_A_HYBRID_MAX, got_length, len);
-		if (ret)
-			ret = pmhs_nl_report(nl, o->decrypt ? "hybrid-decrypt" : "hybrid-encrypt",
-					     ret);
+		ret = kf_load_public(o->peer_key, &pub, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			pmhs_close(h);
+			return kf_exit_code(ret);
+		}
+		ret = pmhs_hybrid_encrypt(h, pub.spki, pub.spki_len, o->oaep, in, out, len);
+		kf_public_free(&pub);
 	}
-	pmhs_nl_close(nl);
+	if (ret)
+		ret = ctl_report(h, o->decrypt ? "hybrid-decrypt" : "hybrid-encrypt", ret);
+	pmhs_close(h);
 	return ret;
 }
 

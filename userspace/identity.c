@@ -17,7 +17,7 @@
 
 #include "jsonout.h"
 #include "keyfile.h"
-#include "nl.h"
+#include "module.h"
 #include "pmhs-ctl.h"
 
 static int usage(int ret)
@@ -43,60 +43,35 @@ static int usage(int ret)
 }
 
 struct ident {
-	char name[PMHS_NAME_MAX + 1];
-	uint32_t bits;
-	uint8_t fp[KF_FP_LEN];
-	uint8_t *spki;
+	struct pmhs_identity id;
+	uint8_t spki[PMHS_KEY_DER_MAX];		/* show --pem only */
 	size_t spki_len;
 };
 
 struct ident_list {
-	struct ident *v;
+	struct pmhs_identity *v;
 	size_t n;
 };
 
-static void ident_list_free(struct ident_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].spki);
-	free(l->v);
-}
-
-static int ident_cb(struct nlattr **tb, void *arg)
+static int collect_cb(const struct pmhs_identity *id, void *arg)
 {
 	struct ident_list *l = arg;
-	struct ident *id, *v;
+	struct pmhs_identity *v = realloc(l->v, (l->n + 1) * sizeof(*v));
 
-	if (!tb[PMHS_A_IDENTITY_NAME])
-		return 0;
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	l->v = v;
-	id = memset(&v[l->n++], 0, sizeof(*id));
-	snprintf(id->name, sizeof(id->name), "%s", nla_get_string(tb[PMHS_A_IDENTITY_NAME]));
-	if (tb[PMHS_A_IDENTITY_BITS])
-		id->bits = nla_get_u32(tb[PMHS_A_IDENTITY_BITS]);
-	if (tb[PMHS_A_IDENTITY_FINGERPRINT] &&
-	    nla_len(tb[PMHS_A_IDENTITY_FINGERPRINT]) == KF_FP_LEN)
-		memcpy(id->fp, nla_data(tb[PMHS_A_IDENTITY_FINGERPRINT]), KF_FP_LEN);
-	if (tb[PMHS_A_IDENTITY_PUBKEY]) {
-		id->spki_len = (size_t)nla_len(tb[PMHS_A_IDENTITY_PUBKEY]);
-		id->spki = malloc(id->spki_len);
-		if (!id->spki)
-			return -ENOMEM;
-		memcpy(id->spki, nla_data(tb[PMHS_A_IDENTITY_PUBKEY]), id->spki_len);
-	}
+	v[l->n++] = *id;
 	return 0;
 }
 
-static struct json_object *ident_json(const struct ident *id, const char *pem)
+static struct json_object *ident_json(const struct pmhs_identity *id, const char *pem)
 {
 	struct json_object *o = json_object_new_object();
 	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
 
-	kf_fp_hex(id->fp, hex);
-	kf_fp_short(id->fp, sfp);
+	kf_fp_hex(id->fingerprint, hex);
+	kf_fp_short(id->fingerprint, sfp);
 	json_object_object_add(o, "name", json_object_new_string(id->name));
 	json_object_object_add(o, "bits", json_object_new_int((int)id->bits));
 	json_object_object_add(o, "sha256", json_object_new_string(hex));
@@ -116,55 +91,35 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-static int with_nl(struct pmhs_nl **nl)
+/* identity-new with @key; the library wipes its DER from the request. */
+static int import_key(const char *name, const struct kf_private *key,
+		      struct pmhs_identity *out)
 {
+	struct pmhs *h;
 	int ret;
 
-	*nl = pmhs_nl_open(&ret);
-	return *nl ? PMHS_EXIT_OK : ret;
-}
-
-/* identity-new with @key; its DER is wiped from the request after sending. */
-static int import_key(const char *name, const struct kf_private *key, struct ident *out)
-{
-	struct ident_list l = { 0 };
-	struct pmhs_nl *nl;
-	struct nl_msg *msg;
-	int ret = with_nl(&nl);
-
-	if (ret)
+	h = ctl_open(&ret);
+	if (!h)
 		return ret;
-	msg = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_NEW, 0);
-	if (!msg || nla_put_string(msg, PMHS_A_IDENTITY_NAME, name) ||
-	    nla_put(msg, PMHS_A_IDENTITY_KEY_DER, (int)key->der_len, key->der)) {
-		fprintf(stderr, "%s: cannot build the request (key too big?)\n", prog);
-		if (msg)
-			explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
-		nlmsg_free(msg);
-		pmhs_nl_close(nl);
-		return PMHS_EXIT_FAIL;
-	}
-	ret = pmhs_nl_call_wipe(nl, msg, PMHS_A_IDENTITY_MAX, ident_cb, &l);
+	PMHS_INIT(*out);
+	ret = pmhs_identity_import_der(h, name, key->der, key->der_len, out);
 	if (ret) {
-		ret = pmhs_nl_report(nl, "identity-new", ret);
+		ret = ctl_report(h, "identity-new", ret);
 		/* A key the module's policy rejects is no failed verification. */
 		if (ret == PMHS_EXIT_VERIFY)
 			ret = PMHS_EXIT_FAIL;
 	}
-	else if (l.n)
-		*out = l.v[0], l.v[0].spki = NULL;
-	ident_list_free(&l);
-	pmhs_nl_close(nl);
+	pmhs_close(h);
 	return ret;
 }
 
-static void report_import(const struct ident *id, const char *file, const char *outcome)
+static void report_import(const struct pmhs_identity *id, const char *file, const char *outcome)
 {
 	char sfp[KF_FP_SHORT_LEN];
 	struct json_object *o;
 
 	if (!json_output) {
-		kf_fp_short(id->fp, sfp);
+		kf_fp_short(id->fingerprint, sfp);
 		printf("%s %u-bit %s\n", id->name, id->bits, sfp);
 		return;
 	}
@@ -176,7 +131,7 @@ static void report_import(const struct ident *id, const char *file, const char *
 
 static int cmd_import(const char *name, const char *file)
 {
-	struct ident id = { 0 };
+	struct pmhs_identity id;
 	struct kf_private key;
 	char err[1024];
 	int ret;
@@ -196,13 +151,12 @@ static int cmd_import(const char *name, const char *file)
 	kf_private_free(&key);
 	if (!ret)
 		report_import(&id, file, "loaded");
-	free(id.spki);
 	return ret;
 }
 
 static int cmd_generate(const char *name, const char *file, int bits)
 {
-	struct ident id = { 0 };
+	struct pmhs_identity id;
 	struct kf_private key;
 	struct stat st;
 	char err[1024];
@@ -217,7 +171,7 @@ static int cmd_generate(const char *name, const char *file, int bits)
 		return PMHS_EXIT_FAIL;
 	}
 	/* No key file for an identity the module cannot take. */
-	ret = pmhs_nl_require();
+	ret = ctl_require();
 	if (ret)
 		return ret;
 	ret = kf_generate(file, bits, false, &key, err, sizeof(err));
@@ -235,32 +189,48 @@ static int cmd_generate(const char *name, const char *file, int bits)
 	} else {
 		report_import(&id, file, "created");
 	}
-	free(id.spki);
 	return ret;
 }
 
-static int get_identities(const char *name, struct ident_list *l)
+static int no_identity(struct pmhs *h, const char *name, const char *op, int ret)
 {
-	struct pmhs_nl *nl;
-	struct nl_msg *msg;
-	int ret = with_nl(&nl);
+	if (ret != -ENOENT)
+		return ctl_report(h, op, ret);
+	fprintf(stderr, "%s: no identity '%s' (see: %s identity list)\n", prog, name, prog);
+	return PMHS_EXIT_NOTFOUND;
+}
 
-	if (ret)
+static int list_identities(struct ident_list *l)
+{
+	struct pmhs *h;
+	int ret;
+
+	h = ctl_open(&ret);
+	if (!h)
 		return ret;
-	msg = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_GET, name ? 0 : NLM_F_DUMP);
-	if (!msg || (name && nla_put_string(msg, PMHS_A_IDENTITY_NAME, name))) {
-		nlmsg_free(msg);
-		pmhs_nl_close(nl);
-		return PMHS_EXIT_FAIL;
-	}
-	ret = pmhs_nl_call(nl, msg, PMHS_A_IDENTITY_MAX, ident_cb, l);
-	if (ret == -ENOENT && name) {
-		fprintf(stderr, "%s: no identity '%s' (see: %s identity list)\n", prog, name, prog);
-		ret = PMHS_EXIT_NOTFOUND;
-	} else if (ret) {
-		ret = pmhs_nl_report(nl, "identity-get", ret);
-	}
-	pmhs_nl_close(nl);
+	ret = pmhs_identity_foreach(h, collect_cb, l);
+	if (ret)
+		ret = ctl_report(h, "identity-get", ret);
+	pmhs_close(h);
+	return ret;
+}
+
+/* One identity, and its public key if @id->spki is wanted. */
+static int get_identity(const char *name, struct ident *id, bool want_spki)
+{
+	struct pmhs *h;
+	int ret;
+
+	h = ctl_open(&ret);
+	if (!h)
+		return ret;
+	PMHS_INIT(id->id);
+	ret = pmhs_identity_get(h, name, &id->id);
+	if (!ret && want_spki)
+		ret = pmhs_identity_pubkey(h, name, id->spki, sizeof(id->spki), &id->spki_len);
+	if (ret)
+		ret = no_identity(h, name, "identity-get", ret);
+	pmhs_close(h);
 	return ret;
 }
 
@@ -269,13 +239,13 @@ static int cmd_list(bool dump)
 	struct json_object *arr = json_output ? json_object_new_array() : NULL;
 	struct ident_list l = { 0 };
 	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
-	int ret = get_identities(NULL, &l);
+	int ret = list_identities(&l);
 
 	for (size_t i = 0; !ret && i < l.n; i++) {
-		const struct ident *id = &l.v[i];
+		const struct pmhs_identity *id = &l.v[i];
 
-		kf_fp_hex(id->fp, hex);
-		kf_fp_short(id->fp, sfp);
+		kf_fp_hex(id->fingerprint, hex);
+		kf_fp_short(id->fingerprint, sfp);
 		if (arr)
 			json_object_array_add(arr, ident_json(id, NULL));
 		else if (dump)
@@ -287,7 +257,7 @@ static int cmd_list(bool dump)
 		json_emit(arr);
 	else
 		json_object_put(arr);
-	ident_list_free(&l);
+	free(l.v);
 	return ret;
 }
 
@@ -307,53 +277,40 @@ static char *spki_pem(const struct ident *id)
 
 static int cmd_show(const char *name, bool want_pem)
 {
-	struct ident_list l = { 0 };
+	static struct ident id;
 	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN], *pem = NULL;
-	int ret = get_identities(name, &l);
+	int ret = get_identity(name, &id, want_pem);
 
-	if (!ret && !l.n)
-		ret = PMHS_EXIT_FAIL;
-	if (!ret && want_pem && !(pem = spki_pem(&l.v[0])))
+	if (!ret && want_pem && !(pem = spki_pem(&id)))
 		ret = PMHS_EXIT_FAIL;
 	if (ret)
 		goto out;
-	kf_fp_hex(l.v[0].fp, hex);
-	kf_fp_short(l.v[0].fp, sfp);
+	kf_fp_hex(id.id.fingerprint, hex);
+	kf_fp_short(id.id.fingerprint, sfp);
 	if (json_output)
-		json_emit(ident_json(&l.v[0], pem));
+		json_emit(ident_json(&id.id, pem));
 	else if (pem)
 		fputs(pem, stdout);
 	else
 		printf("identity: %s\n  key: %u-bit RSA\n  sha256: %s\n  fingerprint: %s\n",
-		       l.v[0].name, l.v[0].bits, hex, sfp);
+		       id.id.name, id.id.bits, hex, sfp);
 out:
 	free(pem);
-	ident_list_free(&l);
 	return ret;
 }
 
 static int cmd_delete(const char *name)
 {
-	struct pmhs_nl *nl;
-	struct nl_msg *msg;
-	int ret = with_nl(&nl);
+	struct pmhs *h;
+	int ret;
 
-	if (ret)
+	h = ctl_open(&ret);
+	if (!h)
 		return ret;
-	msg = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_DEL, 0);
-	if (!msg || nla_put_string(msg, PMHS_A_IDENTITY_NAME, name)) {
-		nlmsg_free(msg);
-		pmhs_nl_close(nl);
-		return PMHS_EXIT_FAIL;
-	}
-	ret = pmhs_nl_call(nl, msg, 0, NULL, NULL);
-	if (ret == -ENOENT) {
-		fprintf(stderr, "%s: no identity '%s' (see: %s identity list)\n", prog, name, prog);
-		ret = PMHS_EXIT_NOTFOUND;
-	} else if (ret) {
-		ret = pmhs_nl_report(nl, "identity-del", ret);
-	}
-	pmhs_nl_close(nl);
+	ret = pmhs_identity_delete(h, name);
+	if (ret)
+		ret = no_identity(h, name, "identity-del", ret);
+	pmhs_close(h);
 	return ret;
 }
 

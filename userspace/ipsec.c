@@ -15,9 +15,9 @@
 #include <json-c/json.h>
 #include <linux/pmhs.h>
 
-#include "hex.h"
+#include <pmhs/pmhs.h>
 #include "jsonout.h"
-#include "nl.h"
+#include "module.h"
 #include "pmhs-ctl.h"
 
 static int usage(int ret)
@@ -39,21 +39,6 @@ static int usage(int ret)
 		"its own as --nonce and the other's as --peer-nonce.\n"
 		"Needs CAP_NET_ADMIN; esp4 and gcm load on demand.\n", prog);
 	return ret;
-}
-
-struct ipsec_reply {
-	uint32_t i2r, r2i;
-};
-
-static int reply_cb(struct nlattr **tb, void *arg)
-{
-	struct ipsec_reply *r = arg;
-
-	if (tb[PMHS_A_IPSEC_SPI_I2R])
-		r->i2r = nla_get_u32(tb[PMHS_A_IPSEC_SPI_I2R]);
-	if (tb[PMHS_A_IPSEC_SPI_R2I])
-		r->r2i = nla_get_u32(tb[PMHS_A_IPSEC_SPI_R2I]);
-	return 0;
 }
 
 static int parse_u32(const char *opt, const char *s, uint32_t *out)
@@ -118,11 +103,10 @@ int ipsec_main(int argc, char *argv[])
 {
 	uint32_t key = 0, local = 0, remote = 0, i2r = 0, r2i = 0, reqid = 0;
 	bool up, have_reqid = false, have_role = false, initiator = false;
-	struct ipsec_reply rep = { 0 };
 	uint8_t nonce[32], peer_nonce[32];
 	bool have_nonce = false, have_peer_nonce = false;
-	struct pmhs_nl *nl;
-	struct nl_msg *m;
+	struct pmhs_ipsec_params p;
+	struct pmhs *h;
 	int ret;
 
 	if (wants_help(argc, argv))
@@ -166,7 +150,7 @@ int ipsec_main(int argc, char *argv[])
 			bool mine = !strcmp(o, "--nonce");
 			char err[128];
 
-			if (hex_decode(mine ? nonce : peer_nonce, 32, v, strlen(v), err,
+			if (pmhs_hex_decode(mine ? nonce : peer_nonce, 32, v, strlen(v), err,
 				       sizeof(err)) != 32) {
 				fprintf(stderr, "%s: %s takes 32 bytes as 64 hex digits%s%s\n",
 					prog, o, strlen(v) == 64 ? ": " : "",
@@ -200,39 +184,40 @@ int ipsec_main(int argc, char *argv[])
 		if (ret)
 			return ret;
 	}
-	nl = pmhs_nl_open(&ret);
-	if (!nl)
+	h = ctl_open(&ret);
+	if (!h)
 		return ret;
-	m = pmhs_nl_msg(nl, up ? PMHS_CMD_IPSEC_UP : PMHS_CMD_IPSEC_DOWN, 0);
-	if (key)
-		nla_put_s32(m, PMHS_A_IPSEC_KEY_SERIAL, (int32_t)key);
-	nla_put_u32(m, PMHS_A_IPSEC_ROLE, initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER);
-	nla_put_u32(m, PMHS_A_IPSEC_LOCAL, local);
-	nla_put_u32(m, PMHS_A_IPSEC_REMOTE, remote);
-	if (i2r)
-		nla_put_u32(m, PMHS_A_IPSEC_SPI_I2R, i2r);
-	if (r2i)
-		nla_put_u32(m, PMHS_A_IPSEC_SPI_R2I, r2i);
-	if (have_reqid)
-		nla_put_u32(m, PMHS_A_IPSEC_REQID, reqid);
-	if (have_nonce) {
-		nla_put(m, PMHS_A_IPSEC_NONCE, sizeof(nonce), nonce);
-		nla_put(m, PMHS_A_IPSEC_PEER_NONCE, sizeof(peer_nonce), peer_nonce);
+	PMHS_INIT(p);
+	p.key_serial = (int32_t)key;
+	p.role = initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER;
+	p.local = local;
+	p.remote = remote;
+	p.spi_i2r = i2r;
+	p.spi_r2i = r2i;
+	if (have_reqid) {
+		p.flags |= PMHS_IPSEC_REQID;
+		p.reqid = reqid;
 	}
-	ret = pmhs_nl_call(nl, m, PMHS_A_IPSEC_MAX, reply_cb, &rep);
+	if (have_nonce) {
+		p.nonce = nonce;
+		p.nonce_len = sizeof(nonce);
+		p.peer_nonce = peer_nonce;
+		p.peer_nonce_len = sizeof(peer_nonce);
+	}
+	ret = up ? pmhs_ipsec_up(h, &p) : pmhs_ipsec_down(h, &p);
 	if (ret) {
-		if (ret == -ENOENT && strstr(pmhs_nl_extack(nl), "esp4"))
+		if (ret == -ENOENT && strstr(pmhs_errmsg(h), "esp4"))
 			fprintf(stderr, "  Load the ESP and GCM modules: modprobe -a esp4 gcm\n");
-		ret = pmhs_nl_report(nl, up ? "ipsec-up" : "ipsec-down", ret);
+		ret = ctl_report(h, up ? "ipsec-up" : "ipsec-down", ret);
 	} else if (up && json_output) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "spi_i2r", json_object_new_int64(rep.i2r));
-		json_object_object_add(o, "spi_r2i", json_object_new_int64(rep.r2i));
+		json_object_object_add(o, "spi_i2r", json_object_new_int64(p.spi_i2r));
+		json_object_object_add(o, "spi_r2i", json_object_new_int64(p.spi_r2i));
 		json_emit(o);
 	} else if (up) {
-		printf("spi-i2r 0x%08x\nspi-r2i 0x%08x\n", rep.i2r, rep.r2i);
+		printf("spi-i2r 0x%08x\nspi-r2i 0x%08x\n", p.spi_i2r, p.spi_r2i);
 	}
-	pmhs_nl_close(nl);
+	pmhs_close(h);
 	return ret;
 }

@@ -23,9 +23,9 @@
 #include <keyutils.h>
 #include <linux/pmhs.h>
 
-#include "frame.h"
+#include <pmhs/pmhs.h>
 #include "hs.h"
-#include "nl.h"
+#include "module.h"
 #include "pmhs-ctl.h"
 
 #define DEFAULT_TIMEOUT 30
@@ -268,18 +268,18 @@ static int send_frame(const struct link *l, uint8_t type, const void *p, size_t 
 {
 	char err[256];
 
-	if (frame_write(l->fd, l->mode, 0, type, p, len, l->timeout_ms, err, sizeof(err)))
+	if (pmhs_frame_write(l->fd, l->mode, 0, type, p, len, l->timeout_ms, err, sizeof(err)))
 		return net_err("sending to the peer", err);
 	return PMHS_EXIT_OK;
 }
 
 /* Read a frame of @type; any other is a protocol error. */
-static int recv_frame(const struct link *l, uint8_t type, struct frame *f, void *buf,
+static int recv_frame(const struct link *l, uint8_t type, struct pmhs_frame *f, void *buf,
 		      size_t max)
 {
 	char err[256];
 
-	if (frame_read(l->fd, 0, f, buf, max, l->timeout_ms, err, sizeof(err)))
+	if (pmhs_frame_read(l->fd, 0, f, buf, max, l->timeout_ms, err, sizeof(err)))
 		return net_err("receiving from the peer", err);
 	if (f->type != type) {
 		snprintf(err, sizeof(err), "expected frame type %u, got %u", type, f->type);
@@ -310,7 +310,7 @@ static uint32_t get_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void hello_payload(const struct hs_opts *o, uint8_t out[FRAME_HELLO_LEN])
+static void hello_payload(const struct hs_opts *o, uint8_t out[PMHS_FRAME_HELLO_LEN])
 {
 	bool pw = o->mode == PMHS_MODE_PASSWORD;
 
@@ -318,18 +318,18 @@ static void hello_payload(const struct hs_opts *o, uint8_t out[FRAME_HELLO_LEN])
 	put_be32(out + 4, pw ? 0 : (uint32_t)(o->oaep < 0 ? PMHS_OAEP_HASH_SHA1 : o->oaep));
 }
 
-static int check_hello(const struct hs_opts *o, const struct frame *f, const uint8_t *p)
+static int check_hello(const struct hs_opts *o, const struct pmhs_frame *f, const uint8_t *p)
 {
-	uint8_t ours[FRAME_HELLO_LEN];
+	uint8_t ours[PMHS_FRAME_HELLO_LEN];
 	uint8_t want = want_peer_mode(o->mode);
 
 	if (f->mode != want) {
 		fprintf(stderr, "%s: mode mismatch: the peer runs %s, we run %s, which needs "
-			"the peer to run %s\n", prog, frame_mode_name(f->mode),
-			frame_mode_name((uint8_t)(1u << o->mode)), frame_mode_name(want));
+			"the peer to run %s\n", prog, pmhs_frame_mode_name(f->mode),
+			pmhs_frame_mode_name((uint8_t)(1u << o->mode)), pmhs_frame_mode_name(want));
 		return PMHS_EXIT_FAIL;
 	}
-	if (f->len != FRAME_HELLO_LEN)
+	if (f->len != PMHS_FRAME_HELLO_LEN)
 		return net_err("protocol error", "the peer's hello is not 8 bytes");
 	hello_payload(o, ours);
 	if (get_be32(p) != get_be32(ours)) {
@@ -348,14 +348,14 @@ static int check_hello(const struct hs_opts *o, const struct frame *f, const uin
 
 static int hello(const struct hs_opts *o, const struct link *l)
 {
-	uint8_t ours[FRAME_HELLO_LEN], theirs[FRAME_HELLO_LEN];
-	struct frame f;
+	uint8_t ours[PMHS_FRAME_HELLO_LEN], theirs[PMHS_FRAME_HELLO_LEN];
+	struct pmhs_frame f;
 	int ret;
 
 	hello_payload(o, ours);
-	ret = send_frame(l, FRAME_T_HELLO, ours, sizeof(ours));
+	ret = send_frame(l, PMHS_FRAME_T_HELLO, ours, sizeof(ours));
 	if (!ret)
-		ret = recv_frame(l, FRAME_T_HELLO, &f, theirs, sizeof(theirs));
+		ret = recv_frame(l, PMHS_FRAME_T_HELLO, &f, theirs, sizeof(theirs));
 	return ret ? ret : check_hello(o, &f, theirs);
 }
 
@@ -363,11 +363,11 @@ static int hello(const struct hs_opts *o, const struct link *l)
 static int messages(const struct hs_opts *o, const struct link *l, const struct hs *hs,
 		    uint8_t *buf, size_t *len)
 {
-	struct frame f;
-	int ret = send_frame(l, FRAME_T_MESSAGE, hs->msg, hs->msg_len);
+	struct pmhs_frame f;
+	int ret = send_frame(l, PMHS_FRAME_T_MESSAGE, hs->msg, hs->msg_len);
 
 	if (!ret)
-		ret = recv_frame(l, FRAME_T_MESSAGE, &f, buf, PMHS_MESSAGE_MAX);
+		ret = recv_frame(l, PMHS_FRAME_T_MESSAGE, &f, buf, PMHS_MESSAGE_MAX);
 	if (ret)
 		return ret;
 	*len = f.len;
@@ -395,22 +395,22 @@ static void revoke_key(struct hs *hs)
  */
 static int exchange_results(const struct link *l, struct hs *hs, int ours)
 {
-	uint8_t r = ours ? FRAME_RESULT_FAIL : FRAME_RESULT_OK, theirs = FRAME_RESULT_FAIL;
-	struct frame f = { 0 };
+	uint8_t r = ours ? PMHS_FRAME_RESULT_FAIL : PMHS_FRAME_RESULT_OK, theirs = PMHS_FRAME_RESULT_FAIL;
+	struct pmhs_frame f = { 0 };
 	char err[256];
 	int ret;
 
 	if (ours) {
-		if (!frame_write(l->fd, l->mode, 0, FRAME_T_RESULT, &r, 1, l->timeout_ms, err,
+		if (!pmhs_frame_write(l->fd, l->mode, 0, PMHS_FRAME_T_RESULT, &r, 1, l->timeout_ms, err,
 				 sizeof(err)))
-			frame_read(l->fd, 0, &f, &theirs, 1, l->timeout_ms, err, sizeof(err));
+			pmhs_frame_read(l->fd, 0, &f, &theirs, 1, l->timeout_ms, err, sizeof(err));
 		revoke_key(hs);
 		return ours;
 	}
-	ret = send_frame(l, FRAME_T_RESULT, &r, 1);
+	ret = send_frame(l, PMHS_FRAME_T_RESULT, &r, 1);
 	if (!ret)
-		ret = recv_frame(l, FRAME_T_RESULT, &f, &theirs, 1);
-	if (!ret && (f.len != 1 || theirs != FRAME_RESULT_OK)) {
+		ret = recv_frame(l, PMHS_FRAME_T_RESULT, &f, &theirs, 1);
+	if (!ret && (f.len != 1 || theirs != PMHS_FRAME_RESULT_OK)) {
 		fprintf(stderr, "%s: the peer could not verify our message: the handshake "
 			"failed on its side\n", prog);
 		ret = PMHS_EXIT_VERIFY;
@@ -428,35 +428,34 @@ static int exchange_results(const struct link *l, struct hs *hs, int ours)
  */
 static int ktls_install(struct hs *hs, const struct link *l, bool initiator, bool aes128)
 {
-	uint8_t ours[FRAME_NONCE_LEN], theirs[FRAME_NONCE_LEN];
-	struct frame f;
-	struct nl_msg *m;
+	uint8_t ours[PMHS_FRAME_NONCE_LEN], theirs[PMHS_FRAME_NONCE_LEN];
+	struct pmhs_ktls_params p;
+	struct pmhs_frame f;
 	int ret;
 
 	if (getrandom(ours, sizeof(ours), 0) != sizeof(ours)) {
 		perror("getrandom");
 		return PMHS_EXIT_FAIL;
 	}
-	ret = send_frame(l, FRAME_T_NONCE, ours, sizeof(ours));
+	ret = send_frame(l, PMHS_FRAME_T_NONCE, ours, sizeof(ours));
 	if (!ret)
-		ret = recv_frame(l, FRAME_T_NONCE, &f, theirs, sizeof(theirs));
+		ret = recv_frame(l, PMHS_FRAME_T_NONCE, &f, theirs, sizeof(theirs));
 	if (ret)
 		return ret;
-	if (f.len != FRAME_NONCE_LEN)
+	if (f.len != PMHS_FRAME_NONCE_LEN)
 		return net_err("protocol error", "the peer's kTLS nonce is not 32 bytes");
-	m = pmhs_nl_msg(hs->nl, PMHS_CMD_KTLS_INSTALL, 0);
-	if (!m)
-		return PMHS_EXIT_FAIL;
-	nla_put_s32(m, PMHS_A_KTLS_FD, l->fd);
-	nla_put_s32(m, PMHS_A_KTLS_KEY_SERIAL, hs->serial);
-	nla_put_u32(m, PMHS_A_KTLS_ROLE, initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER);
-	nla_put_u32(m, PMHS_A_KTLS_CIPHER, aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 :
-		    PMHS_TLS_CIPHER_AES_GCM_256);
-	nla_put(m, PMHS_A_KTLS_NONCE, sizeof(ours), ours);
-	nla_put(m, PMHS_A_KTLS_PEER_NONCE, sizeof(theirs), theirs);
-	ret = pmhs_nl_call(hs->nl, m, 0, NULL, NULL);
+	PMHS_INIT(p);
+	p.fd = l->fd;
+	p.key_serial = hs->serial;
+	p.role = initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER;
+	p.cipher = aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 : PMHS_TLS_CIPHER_AES_GCM_256;
+	p.nonce = ours;
+	p.nonce_len = sizeof(ours);
+	p.peer_nonce = theirs;
+	p.peer_nonce_len = sizeof(theirs);
+	ret = pmhs_ktls_install(hs->h, &p);
 	if (ret)
-		return pmhs_nl_report(hs->nl, "ktls-install", ret);
+		return ctl_report(hs->h, "ktls-install", ret);
 	return 0;
 }
 
@@ -503,7 +502,7 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 	/* Arguments first, then the module: nothing bound or dialled before both are fine. */
 	ret = hs_prepare(o, &hs);
 	if (!ret)
-		ret = pmhs_nl_require();
+		ret = ctl_require();
 	if (ret)
 		goto out;
 	l.fd = listener ? open_listen(addr, o->timeout) : open_connect(addr, o->timeout);

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hex.h"
+#include <pmhs/pmhs.h>
 #include "pins.h"
 #include "pmhs-ctl.h"
 
@@ -158,7 +158,7 @@ static int parse_line(char *line, struct pin *p, char *err, size_t err_len)
 		return PIN_ECORRUPT;
 	}
 	if (strlen(fp_hex) != 2 * KF_FP_LEN ||
-	    hex_decode(p->fp, sizeof(p->fp), fp_hex, strlen(fp_hex), why, sizeof(why)) != KF_FP_LEN) {
+	    pmhs_hex_decode(p->fp, sizeof(p->fp), fp_hex, strlen(fp_hex), why, sizeof(why)) != KF_FP_LEN) {
 		errf("the fingerprint is not 64 hex digits");
 		return PIN_ECORRUPT;
 	}

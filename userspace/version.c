@@ -8,38 +8,17 @@
 #include <linux/pmhs.h>
 
 #include "jsonout.h"
-#include "nl.h"
+#include "module.h"
 #include "pmhs-ctl.h"
-
-struct version_reply {
-	char module[64];
-	unsigned int proto;
-	unsigned int modes;
-};
 
 static const char *const mode_names[] = {
 	"password", "rsa-mutual", "rsa-half-send", "rsa-half-receive", "hybrid",
 };
 
-static int version_cb(struct nlattr **tb, void *arg)
-{
-	struct version_reply *v = arg;
-
-	if (tb[PMHS_A_VERSION_MODULE_VERSION])
-		snprintf(v->module, sizeof(v->module), "%s",
-			 nla_get_string(tb[PMHS_A_VERSION_MODULE_VERSION]));
-	if (tb[PMHS_A_VERSION_PROTO_VERSION])
-		v->proto = nla_get_u32(tb[PMHS_A_VERSION_PROTO_VERSION]);
-	if (tb[PMHS_A_VERSION_MODES])
-		v->modes = nla_get_u32(tb[PMHS_A_VERSION_MODES]);
-	return 0;
-}
-
 int version_main(int argc, char *argv[])
 {
-	struct version_reply v = { 0 };
-	struct pmhs_nl *nl = NULL;
-	struct nl_msg *msg;
+	struct pmhs_version v;
+	struct pmhs *h;
 	bool have_module = false;
 	int ret;
 
@@ -54,16 +33,16 @@ int version_main(int argc, char *argv[])
 		return help ? PMHS_EXIT_OK : PMHS_EXIT_USAGE;
 	}
 	/* Quietly: a missing module is an answer here, not an error. */
-	nl = pmhs_nl_open_quiet(&ret);
-	if (nl) {
-		msg = pmhs_nl_msg(nl, PMHS_CMD_GET_VERSION, 0);
-		ret = msg ? pmhs_nl_call(nl, msg, PMHS_A_VERSION_MAX, version_cb, &v) : -ENOMEM;
+	PMHS_INIT(v);
+	h = ctl_open_quiet(&ret);
+	if (h) {
+		ret = pmhs_get_version(h, &v);
 		if (ret) {
-			ret = pmhs_nl_report(nl, "get-version", ret);
-			pmhs_nl_close(nl);
+			ret = ctl_report(h, "get-version", ret);
+			pmhs_close(h);
 			return ret;
 		}
-		pmhs_nl_close(nl);
+		pmhs_close(h);
 		have_module = true;
 	}
 
@@ -75,9 +54,9 @@ int version_main(int argc, char *argv[])
 				json_object_array_add(m, json_object_new_string(mode_names[i]));
 		json_object_object_add(o, "tool", json_object_new_string(PMHS_CTL_VERSION));
 		json_object_object_add(o, "module", have_module ?
-				       json_object_new_string(v.module) : NULL);
+				       json_object_new_string(v.module_version) : NULL);
 		json_object_object_add(o, "protocol", have_module ?
-				       json_object_new_int((int)v.proto) : NULL);
+				       json_object_new_int((int)v.proto_version) : NULL);
 		json_object_object_add(o, "modes", m);
 		json_emit(o);
 		return PMHS_EXIT_OK;
@@ -87,7 +66,7 @@ int version_main(int argc, char *argv[])
 		printf("pmhs.ko  not loaded (see: %s config show)\n", prog);
 		return PMHS_EXIT_OK;
 	}
-	printf("pmhs.ko  %s (wire protocol %u)\n", v.module, v.proto);
+	printf("pmhs.ko  %s (wire protocol %u)\n", v.module_version, v.proto_version);
 	printf("modes:  ");
 	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
 		if (v.modes & (1u << i))

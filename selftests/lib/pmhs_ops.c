@@ -7,6 +7,10 @@
 #include "pmhs_ops.h"
 #include "pmhs_vec.h"
 
+/*
+ * Requests are built by libpmhs's own builders (userspace/lib/internal.h);
+ * the replies stay raw, because the tests look at their attributes.
+ */
 int po_identity_vec(struct pmhs_nl *nl, struct json_object *root, const char *name,
 		    struct pt_reply *r)
 {
@@ -14,10 +18,11 @@ int po_identity_vec(struct pmhs_nl *nl, struct json_object *root, const char *na
 	uint8_t *der;
 	long n = vec_key_priv_der(root, name, &der);
 
-	if (n < 0)
+	if (n < 0) {
+		nlmsg_free(m);
 		return -1;
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, name);
-	nla_put(m, PMHS_A_IDENTITY_KEY_DER, n, der);
+	}
+	pmhs_put_identity(m, name, der, n);
 	free(der);
 	return pt_call(nl, m, PMHS_A_IDENTITY_MAX, r);
 }
@@ -27,30 +32,44 @@ int po_identity_del(struct pmhs_nl *nl, const char *name)
 	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_DEL, 0);
 	struct pt_reply r;
 
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, name);
+	pmhs_put_identity(m, name, NULL, 0);
+	return pt_call(nl, m, 0, &r);
+}
+
+static int set_config(struct pmhs_nl *nl, const struct pmhs_config *c)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
+	struct pt_reply r;
+
+	pmhs_put_config(m, c);
 	return pt_call(nl, m, 0, &r);
 }
 
 int po_config(struct pmhs_nl *nl, int timeout, int legacy)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
-	struct pt_reply r;
+	struct pmhs_config c;
 
-	if (timeout > 0)
-		nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, timeout);
-	if (legacy >= 0)
-		nla_put_u8(m, PMHS_A_CONFIG_ALLOW_RSA1024, legacy);
-	return pt_call(nl, m, 0, &r);
+	PMHS_INIT(c);
+	if (timeout > 0) {
+		c.fields |= PMHS_CONFIG_SESSION_TIMEOUT;
+		c.session_timeout = timeout;
+	}
+	if (legacy >= 0) {
+		c.fields |= PMHS_CONFIG_ALLOW_RSA1024;
+		c.allow_rsa1024 = legacy;
+	}
+	return set_config(nl, &c);
 }
 
 int po_config_pw(struct pmhs_nl *nl, int limit, int window)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
-	struct pt_reply r;
+	struct pmhs_config c;
 
-	nla_put_u32(m, PMHS_A_CONFIG_PW_FAIL_LIMIT, limit);
-	nla_put_u32(m, PMHS_A_CONFIG_PW_FAIL_WINDOW, window);
-	return pt_call(nl, m, 0, &r);
+	PMHS_INIT(c);
+	c.fields = PMHS_CONFIG_PW_FAIL_LIMIT | PMHS_CONFIG_PW_FAIL_WINDOW;
+	c.pw_fail_limit = limit;
+	c.pw_fail_window = window;
+	return set_config(nl, &c);
 }
 
 int po_count(struct pmhs_nl *nl, int attr)
@@ -63,40 +82,35 @@ int po_count(struct pmhs_nl *nl, int attr)
 	return (int)nla_get_u32(r.tb[attr]);
 }
 
-static void po_publish(struct nl_msg *m, const struct po_session *p)
-{
-	if (p->keyring)
-		nla_put_s32(m, PMHS_A_SESSION_KEYRING, p->keyring);
-	if (p->key_type)
-		nla_put_u32(m, PMHS_A_SESSION_KEY_TYPE, p->key_type);
-	if (p->desc)
-		nla_put_string(m, PMHS_A_SESSION_DESCRIPTION, p->desc);
-	if (p->module_keyring)
-		nla_put_flag(m, PMHS_A_SESSION_MODULE_KEYRING);
-}
-
 int po_session_new(struct pmhs_nl *nl, const struct po_session *p, uint32_t *id,
 		   struct pt_reply *r)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_NEW, 0);
+	struct pmhs_session_params sp;
+	struct pmhs_publish pub;
+	struct nl_msg *m;
 	int ret;
 
-	nla_put_u32(m, PMHS_A_SESSION_MODE, p->mode);
-	if (p->identity)
-		nla_put_string(m, PMHS_A_SESSION_IDENTITY, p->identity);
-	if (p->peer)
-		nla_put(m, PMHS_A_SESSION_PEER_PUBKEY, p->peerlen, p->peer);
-	if (p->password)
-		nla_put(m, PMHS_A_SESSION_PASSWORD, strlen(p->password), p->password);
-	if (p->password_key)
-		nla_put_s32(m, PMHS_A_SESSION_PASSWORD_KEY, p->password_key);
-	if (p->iv)
-		nla_put(m, PMHS_A_SESSION_IV, 8, p->iv);
-	if (p->hsub_len)
-		nla_put_u32(m, PMHS_A_SESSION_HSUB_LEN, p->hsub_len);
-	if (p->oaep >= 0)
-		nla_put_u32(m, PMHS_A_SESSION_OAEP_HASH, p->oaep);
-	po_publish(m, p);
+	PMHS_INIT(pub);
+	pub.keyring = p->keyring;
+	pub.key_type = p->key_type;
+	pub.description = p->desc;
+	pub.flags = p->module_keyring ? PMHS_PUBLISH_MODULE_KEYRING : 0;
+	PMHS_INIT(sp);
+	sp.mode = p->mode;
+	sp.identity = p->identity;
+	sp.peer_pubkey = p->peer;
+	sp.peer_pubkey_len = p->peerlen;
+	sp.password = p->password;
+	sp.password_len = p->password ? strlen(p->password) : 0;
+	sp.password_key = p->password_key;
+	sp.iv = p->iv;
+	sp.iv_len = 8;
+	sp.hsub_len = p->hsub_len;
+	sp.oaep_hash = p->oaep;
+	sp.publish = &pub;
+	m = pmhs_raw_msg_sized(pmhs_nl_handle(nl), PMHS_CMD_SESSION_NEW, 0,
+			       sp.password_len + sp.peer_pubkey_len + sp.iv_len);
+	pmhs_put_session_params(m, &sp);
 	ret = pt_call(nl, m, PMHS_A_SESSION_MAX, r);
 	if (!ret && r->tb[PMHS_A_SESSION_ID])
 		*id = nla_get_u32(r->tb[PMHS_A_SESSION_ID]);
@@ -106,10 +120,9 @@ int po_session_new(struct pmhs_nl *nl, const struct po_session *p, uint32_t *id,
 int po_session_recv(struct pmhs_nl *nl, uint32_t id, const uint8_t *msg, size_t len,
 		    struct pt_reply *r)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_RECV, 0);
+	struct nl_msg *m = pmhs_raw_msg_sized(pmhs_nl_handle(nl), PMHS_CMD_SESSION_RECV, 0, len);
 
-	nla_put_u32(m, PMHS_A_SESSION_ID, id);
-	nla_put(m, PMHS_A_SESSION_MESSAGE, len, msg);
+	pmhs_put_session_step(m, id, msg, len, NULL);
 	return pt_call(nl, m, PMHS_A_SESSION_MAX, r);
 }
 

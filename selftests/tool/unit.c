@@ -15,8 +15,7 @@
 
 #include <linux/pmhs.h>
 
-#include "frame.h"
-#include "hex.h"
+#include <pmhs/pmhs.h>
 #include "modhint.h"
 
 static int n, failed;
@@ -39,72 +38,72 @@ static void test_hex(void)
 	char err[128], enc[17];
 	ssize_t r;
 
-	r = hex_decode(out, sizeof(out), "00ff7A", 6, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "00ff7A", 6, err, sizeof(err));
 	ok(r == 3 && out[0] == 0 && out[1] == 0xff && out[2] == 0x7a, "hex: decodes mixed case");
-	r = hex_decode(out, sizeof(out), "abcd\n", 5, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "abcd\n", 5, err, sizeof(err));
 	ok(r == 2, "hex: one trailing newline allowed");
-	r = hex_decode(out, sizeof(out), "abcd\r\n", 6, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "abcd\r\n", 6, err, sizeof(err));
 	ok(r == 2, "hex: trailing CRLF allowed");
-	r = hex_decode(out, sizeof(out), "abcd\n\n", 6, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "abcd\n\n", 6, err, sizeof(err));
 	ok(r == -1 && strstr(err, "position 5"), "hex: second newline refused at its position (%s)", err);
-	r = hex_decode(out, sizeof(out), "abc", 3, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "abc", 3, err, sizeof(err));
 	ok(r == -1 && strstr(err, "odd number"), "hex: odd length refused (%s)", err);
-	r = hex_decode(out, sizeof(out), "ab0g", 4, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "ab0g", 4, err, sizeof(err));
 	ok(r == -1 && strstr(err, "position 4") && strstr(err, "'g'"), "hex: non-hex char with position (%s)", err);
-	r = hex_decode(out, sizeof(out), "ab cd", 5, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "ab cd", 5, err, sizeof(err));
 	ok(r == -1 && strstr(err, "position 3") && strstr(err, "whitespace"),
 	   "hex: embedded space refused (%s)", err);
-	r = hex_decode(out, sizeof(out), " abcd", 5, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), " abcd", 5, err, sizeof(err));
 	ok(r == -1 && strstr(err, "position 1"), "hex: leading space refused (%s)", err);
-	r = hex_decode(out, sizeof(out), "", 0, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "", 0, err, sizeof(err));
 	ok(r == -1 && strstr(err, "empty"), "hex: empty refused");
-	r = hex_decode(out, sizeof(out), "000102030405060708", 18, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "000102030405060708", 18, err, sizeof(err));
 	ok(r == -1 && strstr(err, "too long"), "hex: longer than the buffer refused (%s)", err);
-	r = hex_decode(out, sizeof(out), "0001020304050607", 16, err, sizeof(err));
+	r = pmhs_hex_decode(out, sizeof(out), "0001020304050607", 16, err, sizeof(err));
 	ok(r == 8, "hex: exactly the buffer size accepted");
-	hex_encode(enc, (const uint8_t *)"\x00\xab\xCD\x7f", 4);
+	pmhs_hex_encode(enc, (const uint8_t *)"\x00\xab\xCD\x7f", 4);
 	ok(!strcmp(enc, "00abcd7f"), "hex: encode is lowercase");
 }
 
 static void test_frame_roundtrip(void)
 {
-	uint8_t payload[300], buf[FRAME_MAX_PAYLOAD];
-	struct frame f;
+	uint8_t payload[300], buf[PMHS_FRAME_MAX_PAYLOAD];
+	struct pmhs_frame f;
 	char err[200];
 	int sv[2], r;
 
 	for (size_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)i;
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-	r = frame_write(sv[0], PMHS_MODE_FLAGS_RSA_MUTUAL, 0x5, 2, payload, sizeof(payload),
+	r = pmhs_frame_write(sv[0], PMHS_MODE_FLAGS_RSA_MUTUAL, 0x5, 2, payload, sizeof(payload),
 			1000, err, sizeof(err));
-	ok(r == FRAME_OK, "frame: write");
-	r = frame_read(sv[1], 0, &f, buf, sizeof(buf), 1000, err, sizeof(err));
-	ok(r == FRAME_OK && f.len == sizeof(payload) && !memcmp(buf, payload, f.len) &&
+	ok(r == PMHS_FRAME_OK, "frame: write");
+	r = pmhs_frame_read(sv[1], 0, &f, buf, sizeof(buf), 1000, err, sizeof(err));
+	ok(r == PMHS_FRAME_OK && f.len == sizeof(payload) && !memcmp(buf, payload, f.len) &&
 	   f.mode == PMHS_MODE_FLAGS_RSA_MUTUAL && f.flags == 5 && f.type == 2 &&
 	   f.version == PMHS_PROTO_VERSION, "frame: read back what was written");
-	r = frame_write(sv[0], PMHS_MODE_FLAGS_PASSWORD, 0, 1, NULL, 0, 1000, err, sizeof(err));
-	r = frame_read(sv[1], PMHS_MODE_FLAGS_PASSWORD, &f, buf, sizeof(buf), 1000, err, sizeof(err));
-	ok(r == FRAME_OK && f.len == 0, "frame: empty payload");
-	r = frame_write(sv[0], 0x3, 0, 1, NULL, 0, 1000, err, sizeof(err));
-	ok(r == FRAME_E_INVAL, "frame: writing an unknown mode refused (%s)", err);
-	r = frame_write(sv[0], PMHS_MODE_FLAGS_HYBRID, 0, 1, buf, FRAME_MAX_PAYLOAD + 1, 1000,
+	r = pmhs_frame_write(sv[0], PMHS_MODE_FLAGS_PASSWORD, 0, 1, NULL, 0, 1000, err, sizeof(err));
+	r = pmhs_frame_read(sv[1], PMHS_MODE_FLAGS_PASSWORD, &f, buf, sizeof(buf), 1000, err, sizeof(err));
+	ok(r == PMHS_FRAME_OK && f.len == 0, "frame: empty payload");
+	r = pmhs_frame_write(sv[0], 0x3, 0, 1, NULL, 0, 1000, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_INVAL, "frame: writing an unknown mode refused (%s)", err);
+	r = pmhs_frame_write(sv[0], PMHS_MODE_FLAGS_HYBRID, 0, 1, buf, PMHS_FRAME_MAX_PAYLOAD + 1, 1000,
 			err, sizeof(err));
-	ok(r == FRAME_E_INVAL, "frame: writing an oversized payload refused (%s)", err);
-	r = frame_read(sv[1], 0, &f, buf, sizeof(buf), 50, err, sizeof(err));
-	ok(r == FRAME_E_TIMEOUT && strstr(err, "timed out"), "frame: read times out (%s)", err);
+	ok(r == PMHS_FRAME_E_INVAL, "frame: writing an oversized payload refused (%s)", err);
+	r = pmhs_frame_read(sv[1], 0, &f, buf, sizeof(buf), 50, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_TIMEOUT && strstr(err, "timed out"), "frame: read times out (%s)", err);
 	close(sv[0]);
-	r = frame_read(sv[1], 0, &f, buf, sizeof(buf), 1000, err, sizeof(err));
-	ok(r == FRAME_E_CLOSED, "frame: clean EOF reported as closed (%s)", err);
+	r = pmhs_frame_read(sv[1], 0, &f, buf, sizeof(buf), 1000, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_CLOSED, "frame: clean EOF reported as closed (%s)", err);
 	close(sv[1]);
 }
 
-/* Feed @raw to a reader on a socketpair and return frame_read's result. */
+/* Feed @raw to a reader on a socketpair and return pmhs_frame_read's result. */
 static int read_raw(const void *raw, size_t len, bool hangup, uint8_t expect, size_t buf_max,
 		    char *err, size_t err_len)
 {
-	static uint8_t buf[FRAME_MAX_PAYLOAD];
-	struct frame f;
+	static uint8_t buf[PMHS_FRAME_MAX_PAYLOAD];
+	struct pmhs_frame f;
 	int sv[2], r;
 
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
@@ -112,7 +111,7 @@ static int read_raw(const void *raw, size_t len, bool hangup, uint8_t expect, si
 		abort();
 	if (hangup)
 		shutdown(sv[0], SHUT_WR);
-	r = frame_read(sv[1], expect, &f, buf, buf_max, 200, err, err_len);
+	r = pmhs_frame_read(sv[1], expect, &f, buf, buf_max, 200, err, err_len);
 	close(sv[0]);
 	close(sv[1]);
 	return r;
@@ -120,51 +119,51 @@ static int read_raw(const void *raw, size_t len, bool hangup, uint8_t expect, si
 
 static void test_frame_errors(void)
 {
-	uint8_t hdr[FRAME_HDR_LEN + 4] = { 'P', 'M', 'H', 'S', PMHS_PROTO_VERSION,
+	uint8_t hdr[PMHS_FRAME_HDR_LEN + 4] = { 'P', 'M', 'H', 'S', PMHS_PROTO_VERSION,
 					   PMHS_MODE_FLAGS_PASSWORD, 0, 1, 0, 0, 0, 4, 1, 2, 3, 4 };
 	uint8_t h[sizeof(hdr)];
 	char err[200];
 	int r;
 
-	r = read_raw(hdr, sizeof(hdr), true, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_OK, "frame: well-formed raw frame accepted");
+	r = read_raw(hdr, sizeof(hdr), true, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_OK, "frame: well-formed raw frame accepted");
 
 	memcpy(h, hdr, sizeof(h));
 	memcpy(h, "GET ", 4);
-	r = read_raw(h, sizeof(h), true, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_MAGIC && strstr(err, "magic"), "frame: bad magic (%s)", err);
+	r = read_raw(h, sizeof(h), true, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_MAGIC && strstr(err, "magic"), "frame: bad magic (%s)", err);
 
 	memcpy(h, hdr, sizeof(h));
 	h[4] = PMHS_PROTO_VERSION + 1;
-	r = read_raw(h, sizeof(h), true, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_VERSION && strstr(err, "version"), "frame: wrong version (%s)", err);
+	r = read_raw(h, sizeof(h), true, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_VERSION && strstr(err, "version"), "frame: wrong version (%s)", err);
 
 	memcpy(h, hdr, sizeof(h));
 	h[5] = 0x40;
-	r = read_raw(h, sizeof(h), true, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_MODE && strstr(err, "unknown mode"), "frame: unknown mode (%s)", err);
+	r = read_raw(h, sizeof(h), true, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_MODE && strstr(err, "unknown mode"), "frame: unknown mode (%s)", err);
 
-	r = read_raw(hdr, sizeof(hdr), true, PMHS_MODE_FLAGS_HYBRID, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_MODE && strstr(err, "password") && strstr(err, "hybrid"),
+	r = read_raw(hdr, sizeof(hdr), true, PMHS_MODE_FLAGS_HYBRID, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_MODE && strstr(err, "password") && strstr(err, "hybrid"),
 	   "frame: unexpected mode names both (%s)", err);
 
 	/* Oversized: no payload follows, and no hang-up: must not wait for it. */
 	memcpy(h, hdr, sizeof(h));
 	h[9] = 0x01; h[10] = 0x00; h[11] = 0x01;	/* 65537 */
-	r = read_raw(h, FRAME_HDR_LEN, false, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_TOOBIG && strstr(err, "65537"), "frame: oversized refused before payload (%s)", err);
+	r = read_raw(h, PMHS_FRAME_HDR_LEN, false, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_TOOBIG && strstr(err, "65537"), "frame: oversized refused before payload (%s)", err);
 	h[8] = 0xff;
-	r = read_raw(h, FRAME_HDR_LEN, false, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_TOOBIG, "frame: 4 GiB length refused (%s)", err);
+	r = read_raw(h, PMHS_FRAME_HDR_LEN, false, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_TOOBIG, "frame: 4 GiB length refused (%s)", err);
 	r = read_raw(hdr, sizeof(hdr), false, 0, 3, err, sizeof(err));
-	ok(r == FRAME_E_TOOBIG, "frame: caller's smaller buffer bounds the length (%s)", err);
+	ok(r == PMHS_FRAME_E_TOOBIG, "frame: caller's smaller buffer bounds the length (%s)", err);
 
-	r = read_raw(hdr, 7, true, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_TRUNCATED && strstr(err, "7 of 12 header"), "frame: truncated header (%s)", err);
-	r = read_raw(hdr, FRAME_HDR_LEN + 2, true, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_TRUNCATED && strstr(err, "2 of 4 payload"), "frame: truncated payload (%s)", err);
-	r = read_raw(hdr, FRAME_HDR_LEN + 2, false, 0, FRAME_MAX_PAYLOAD, err, sizeof(err));
-	ok(r == FRAME_E_TIMEOUT, "frame: stalled payload times out (%s)", err);
+	r = read_raw(hdr, 7, true, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_TRUNCATED && strstr(err, "7 of 12 header"), "frame: truncated header (%s)", err);
+	r = read_raw(hdr, PMHS_FRAME_HDR_LEN + 2, true, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_TRUNCATED && strstr(err, "2 of 4 payload"), "frame: truncated payload (%s)", err);
+	r = read_raw(hdr, PMHS_FRAME_HDR_LEN + 2, false, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_TIMEOUT, "frame: stalled payload times out (%s)", err);
 }
 
 static void test_frame_write_hangup(void)
@@ -174,8 +173,8 @@ static void test_frame_write_hangup(void)
 
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	close(sv[1]);
-	r = frame_write(sv[0], PMHS_MODE_FLAGS_PASSWORD, 0, 1, "x", 1, 1000, err, sizeof(err));
-	ok(r == FRAME_E_IO && strstr(err, "pipe"), "frame: write to a hung-up peer is an error, not SIGPIPE (%s)", err);
+	r = pmhs_frame_write(sv[0], PMHS_MODE_FLAGS_PASSWORD, 0, 1, "x", 1, 1000, err, sizeof(err));
+	ok(r == PMHS_FRAME_E_IO && strstr(err, "pipe"), "frame: write to a hung-up peer is an error, not SIGPIPE (%s)", err);
 	close(sv[0]);
 }
 

@@ -5,13 +5,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../frame.h"
+#include <pmhs/pmhs.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t buf[FRAME_MAX_PAYLOAD];
+	static uint8_t buf[PMHS_FRAME_MAX_PAYLOAD];
 	char err[256];
-	struct frame f;
+	struct pmhs_frame f;
 	int sv[2];
 
 	if (size > 200000 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	shutdown(sv[0], SHUT_WR);
-	while (frame_read(sv[1], 0, &f, buf, sizeof(buf), 100, err, sizeof(err)) == FRAME_OK)
+	while (pmhs_frame_read(sv[1], 0, &f, buf, sizeof(buf), 100, err, sizeof(err)) == PMHS_FRAME_OK)
 		;
 	close(sv[0]);
 	close(sv[1]);

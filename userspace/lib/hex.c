@@ -2,7 +2,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
-#include "hex.h"
+#include "internal.h"
 
 static int hex_val(unsigned char c)
 {
@@ -26,7 +26,7 @@ static void describe(char *buf, size_t n, unsigned char c)
 		snprintf(buf, n, "byte 0x%02x", c);
 }
 
-ssize_t hex_decode(uint8_t *out, size_t out_max, const char *hex, size_t len,
+PMHS_API ssize_t pmhs_hex_decode(uint8_t *out, size_t out_max, const char *hex, size_t len,
 		   char *err, size_t err_len)
 {
 	char what[32];
@@ -36,9 +36,9 @@ ssize_t hex_decode(uint8_t *out, size_t out_max, const char *hex, size_t len,
 		len--;
 	if (len && hex[len - 1] == '\r')
 		len--;
-	if (len > 2 * (size_t)HEX_MAX_BYTES || len / 2 > out_max) {
+	if (len > 2 * (size_t)PMHS_HEX_MAX_BYTES || len / 2 > out_max) {
 		snprintf(err, err_len, "hex string too long: %zu digits, at most %zu",
-			 len, 2 * (out_max < HEX_MAX_BYTES ? out_max : (size_t)HEX_MAX_BYTES));
+			 len, 2 * (out_max < PMHS_HEX_MAX_BYTES ? out_max : (size_t)PMHS_HEX_MAX_BYTES));
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -62,7 +62,7 @@ ssize_t hex_decode(uint8_t *out, size_t out_max, const char *hex, size_t len,
 	return (ssize_t)(len / 2);
 }
 
-void hex_encode(char *out, const uint8_t *in, size_t len)
+PMHS_API void pmhs_hex_encode(char *out, const uint8_t *in, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
 

@@ -9,7 +9,7 @@
 
 #include <linux/pmhs.h>
 
-#include "frame.h"
+#include "internal.h"
 
 static const struct {
 	uint8_t mode;
@@ -22,7 +22,7 @@ static const struct {
 	{ PMHS_MODE_FLAGS_HYBRID, "hybrid" },
 };
 
-const char *frame_mode_name(uint8_t mode)
+PMHS_API const char *pmhs_frame_mode_name(uint8_t mode)
 {
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (modes[i].mode == mode)
@@ -38,7 +38,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait for @events until @deadline (< 0: forever). 0, or FRAME_E_*. */
+/* Wait for @events until @deadline (< 0: forever). 0, or PMHS_FRAME_E_*. */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
@@ -47,18 +47,18 @@ static int wait_fd(int fd, short events, int64_t deadline)
 	for (;;) {
 		left = deadline < 0 ? -1 : (int)(deadline - now_ms());
 		if (deadline >= 0 && left <= 0)
-			return FRAME_E_TIMEOUT;
+			return PMHS_FRAME_E_TIMEOUT;
 		r = poll(&p, 1, left);
 		if (r > 0)
 			return 0;
 		if (r == 0)
-			return FRAME_E_TIMEOUT;
+			return PMHS_FRAME_E_TIMEOUT;
 		if (errno != EINTR)
-			return FRAME_E_IO;
+			return PMHS_FRAME_E_IO;
 	}
 }
 
-/* Returns bytes read (< len only at EOF), or a negative FRAME_E_*. */
+/* Returns bytes read (< len only at EOF), or a negative PMHS_FRAME_E_*. */
 static ssize_t read_full(int fd, uint8_t *buf, size_t len, int64_t deadline)
 {
 	size_t got = 0;
@@ -75,7 +75,7 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t len, int64_t deadline)
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			return FRAME_E_IO;
+			return PMHS_FRAME_E_IO;
 		}
 		got += (size_t)r;
 	}
@@ -98,7 +98,7 @@ static int write_full(int fd, const uint8_t *buf, size_t len, int64_t deadline)
 		if (w < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			return FRAME_E_IO;
+			return PMHS_FRAME_E_IO;
 		}
 		buf += w;
 		len -= (size_t)w;
@@ -113,31 +113,31 @@ static int64_t deadline_of(int timeout_ms)
 
 static int io_error(int ret, const char *what, int timeout_ms, char *err, size_t err_len)
 {
-	if (ret == FRAME_E_TIMEOUT)
+	if (ret == PMHS_FRAME_E_TIMEOUT)
 		snprintf(err, err_len, "timed out after %d ms %s", timeout_ms, what);
 	else
 		snprintf(err, err_len, "error %s: %s", what, strerror(errno));
 	return ret;
 }
 
-int frame_write(int fd, uint8_t mode, uint8_t flags, uint8_t type,
+PMHS_API int pmhs_frame_write(int fd, uint8_t mode, uint8_t flags, uint8_t type,
 		const void *payload, size_t len, int timeout_ms,
 		char *err, size_t err_len)
 {
 	int64_t deadline = deadline_of(timeout_ms);
-	uint8_t hdr[FRAME_HDR_LEN];
+	uint8_t hdr[PMHS_FRAME_HDR_LEN];
 	int ret;
 
-	if (!frame_mode_name(mode)) {
+	if (!pmhs_frame_mode_name(mode)) {
 		snprintf(err, err_len, "cannot send a frame of unknown mode 0x%02x", mode);
-		return FRAME_E_INVAL;
+		return PMHS_FRAME_E_INVAL;
 	}
-	if (len > FRAME_MAX_PAYLOAD) {
+	if (len > PMHS_FRAME_MAX_PAYLOAD) {
 		snprintf(err, err_len, "cannot send a %zu-byte frame: the limit is %d bytes",
-			 len, FRAME_MAX_PAYLOAD);
-		return FRAME_E_INVAL;
+			 len, PMHS_FRAME_MAX_PAYLOAD);
+		return PMHS_FRAME_E_INVAL;
 	}
-	memcpy(hdr, FRAME_MAGIC, 4);
+	memcpy(hdr, PMHS_FRAME_MAGIC, 4);
 	hdr[4] = PMHS_PROTO_VERSION;
 	hdr[5] = mode;
 	hdr[6] = flags;
@@ -149,17 +149,17 @@ int frame_write(int fd, uint8_t mode, uint8_t flags, uint8_t type,
 	ret = write_full(fd, hdr, sizeof(hdr), deadline);
 	if (!ret && len)
 		ret = write_full(fd, payload, len, deadline);
-	return ret ? io_error(ret, "sending a frame", timeout_ms, err, err_len) : FRAME_OK;
+	return ret ? io_error(ret, "sending a frame", timeout_ms, err, err_len) : PMHS_FRAME_OK;
 }
 
 static int check_header(const uint8_t *hdr, uint8_t expect_mode, size_t limit,
-			struct frame *f, char *err, size_t err_len)
+			struct pmhs_frame *f, char *err, size_t err_len)
 {
-	if (memcmp(hdr, FRAME_MAGIC, 4)) {
+	if (memcmp(hdr, PMHS_FRAME_MAGIC, 4)) {
 		snprintf(err, err_len,
 			 "bad magic %02x %02x %02x %02x, expected \"PMHS\": the peer does not speak pmhs",
 			 hdr[0], hdr[1], hdr[2], hdr[3]);
-		return FRAME_E_MAGIC;
+		return PMHS_FRAME_E_MAGIC;
 	}
 	f->version = hdr[4];
 	f->mode = hdr[5];
@@ -171,32 +171,32 @@ static int check_header(const uint8_t *hdr, uint8_t expect_mode, size_t limit,
 		snprintf(err, err_len,
 			 "peer speaks wire protocol version %u, we speak %u: upgrade the older side",
 			 f->version, PMHS_PROTO_VERSION);
-		return FRAME_E_VERSION;
+		return PMHS_FRAME_E_VERSION;
 	}
-	if (!frame_mode_name(f->mode)) {
+	if (!pmhs_frame_mode_name(f->mode)) {
 		snprintf(err, err_len, "peer sent unknown mode 0x%02x", f->mode);
-		return FRAME_E_MODE;
+		return PMHS_FRAME_E_MODE;
 	}
 	if (expect_mode && f->mode != expect_mode) {
 		snprintf(err, err_len, "peer wants mode %s, we are set up for %s",
-			 frame_mode_name(f->mode),
-			 frame_mode_name(expect_mode) ?: "an unknown mode");
-		return FRAME_E_MODE;
+			 pmhs_frame_mode_name(f->mode),
+			 pmhs_frame_mode_name(expect_mode) ?: "an unknown mode");
+		return PMHS_FRAME_E_MODE;
 	}
 	if (f->len > limit) {
 		snprintf(err, err_len, "peer announced a %u-byte frame, the limit is %zu bytes",
 			 f->len, limit);
-		return FRAME_E_TOOBIG;
+		return PMHS_FRAME_E_TOOBIG;
 	}
-	return FRAME_OK;
+	return PMHS_FRAME_OK;
 }
 
-int frame_read(int fd, uint8_t expect_mode, struct frame *f, void *buf,
+PMHS_API int pmhs_frame_read(int fd, uint8_t expect_mode, struct pmhs_frame *f, void *buf,
 	       size_t buf_max, int timeout_ms, char *err, size_t err_len)
 {
 	int64_t deadline = deadline_of(timeout_ms);
-	size_t limit = buf_max < FRAME_MAX_PAYLOAD ? buf_max : FRAME_MAX_PAYLOAD;
-	uint8_t hdr[FRAME_HDR_LEN];
+	size_t limit = buf_max < PMHS_FRAME_MAX_PAYLOAD ? buf_max : PMHS_FRAME_MAX_PAYLOAD;
+	uint8_t hdr[PMHS_FRAME_HDR_LEN];
 	ssize_t r;
 	int ret;
 
@@ -205,13 +205,13 @@ int frame_read(int fd, uint8_t expect_mode, struct frame *f, void *buf,
 		return io_error((int)r, "reading a frame header", timeout_ms, err, err_len);
 	if (r == 0) {
 		snprintf(err, err_len, "peer closed the connection");
-		return FRAME_E_CLOSED;
+		return PMHS_FRAME_E_CLOSED;
 	}
-	if (r < FRAME_HDR_LEN) {
+	if (r < PMHS_FRAME_HDR_LEN) {
 		snprintf(err, err_len,
 			 "truncated frame: peer hung up after %zd of %d header bytes",
-			 r, FRAME_HDR_LEN);
-		return FRAME_E_TRUNCATED;
+			 r, PMHS_FRAME_HDR_LEN);
+		return PMHS_FRAME_E_TRUNCATED;
 	}
 	ret = check_header(hdr, expect_mode, limit, f, err, err_len);
 	if (ret)
@@ -223,7 +223,7 @@ int frame_read(int fd, uint8_t expect_mode, struct frame *f, void *buf,
 		snprintf(err, err_len,
 			 "truncated frame: peer hung up after %zd of %u payload bytes",
 			 r, f->len);
-		return FRAME_E_TRUNCATED;
+		return PMHS_FRAME_E_TRUNCATED;
 	}
-	return FRAME_OK;
+	return PMHS_FRAME_OK;
 }

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libpmhs: talk to the pmhs kernel module (generic netlink family "pmhs")
+ * without knowing its attributes. See docs/libpmhs.md.
+ *
+ * Conventions:
+ *  - Every call that can fail returns 0 (or a count) on success and a
+ *    negative errno on failure. The kernel's explanation (extended ack),
+ *    if it sent one, is then available from pmhs_errmsg().
+ *  - A handle is one netlink socket; calls on one handle are serialised
+ *    by a mutex, so a handle may be shared between threads. Sessions
+ *    belong to the socket that made them: closing the handle destroys
+ *    its unfinished sessions in the module.
+ *  - Parameter and result structs start with a size member: set it to
+ *    sizeof(the struct) (PMHS_INIT does). Fields added later go at the
+ *    end, so a program built against an older header keeps working.
+ *  - Output buffers are the caller's: *_max is their size, *_len the
+ *    length written; -ENOSPC if the kernel's answer does not fit.
+ *  - The library prints nothing and never exits.
+ */
+#ifndef PMHS_PMHS_H
+#define PMHS_PMHS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <linux/pmhs.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Set the size member of a parameter or result struct. */
+#define PMHS_INIT(s) do { memset(&(s), 0, sizeof(s)); (s).size = sizeof(s); } while (0)
+
+/* SHA-256 fingerprint of an SPKI public key. */
+#define PMHS_FP_LEN	32
+
+struct pmhs;
+
+/*
+ * Connect and resolve the family; resolving lets the kernel autoload
+ * pmhs.ko. -ENOENT: the module is not loaded and cannot be loaded.
+ */
+int pmhs_open(struct pmhs **hp);
+/* The same with netlink port id @port (0: any); -EADDRINUSE if taken. */
+int pmhs_open_port(struct pmhs **hp, uint32_t port);
+void pmhs_close(struct pmhs *h);
+
+/*
+ * The kernel's message (extended ack) from the last call on @h, "" if
+ * none. Valid until the next call on @h: threads sharing a handle should
+ * use pmhs_errmsg_copy().
+ */
+const char *pmhs_errmsg(struct pmhs *h);
+/* Copy it into @buf (NUL-terminated); returns its length. */
+size_t pmhs_errmsg_copy(struct pmhs *h, char *buf, size_t len);
+/* The netlink socket, for poll() or tests; do not read from it. */
+int pmhs_fd(struct pmhs *h);
+
+/* ---- module information and configuration ---- */
+
+struct pmhs_version {
+	uint32_t size;
+	uint32_t proto_version;		/* PMHS_PROTO_VERSION of the module */
+	uint32_t modes;			/* PMHS_MODE_FLAGS_* */
+	uint32_t live_sessions;
+	uint32_t live_identities;
+	char module_version[64];
+};
+int pmhs_get_version(struct pmhs *h, struct pmhs_version *v);
+
+/* Which members of struct pmhs_config are meant (set) or were present (get). */
+enum pmhs_config_field {
+	PMHS_CONFIG_SESSION_TIMEOUT = 1 << 0,
+	PMHS_CONFIG_ALLOW_RSA1024 = 1 << 1,
+	PMHS_CONFIG_PW_FAIL_LIMIT = 1 << 2,
+	PMHS_CONFIG_PW_FAIL_WINDOW = 1 << 3,
+	PMHS_CONFIG_IDENTITIES = 1 << 4,	/* read-only count */
+	PMHS_CONFIG_SESSIONS = 1 << 5,		/* read-only count */
+};
+
+struct pmhs_config {
+	uint32_t size;
+	uint32_t fields;		/* enum pmhs_config_field bits */
+	uint32_t session_timeout;	/* seconds */
+	uint32_t allow_rsa1024;		/* 0 or 1 */
+	uint32_t pw_fail_limit;
+	uint32_t pw_fail_window;	/* seconds */
+	uint32_t identities;		/* this netns */
+	uint32_t sessions;
+};
+int pmhs_config_get(struct pmhs *h, struct pmhs_config *c);
+/* Sets the members named in c->fields (needs CAP_NET_ADMIN). */
+int pmhs_config_set(struct pmhs *h, const struct pmhs_config *c);
+
+/* ---- identities (RSA private keys held by the module) ---- */
+
+struct pmhs_identity {
+	uint32_t size;
+	uint32_t bits;
+	char name[PMHS_NAME_MAX + 1];
+	uint8_t fingerprint[PMHS_FP_LEN];	/* SHA-256 of the public key's SPKI DER */
+};
+
+/* Import a PKCS#1 RSAPrivateKey DER as @name; @out (may be NULL) gets its data. */
+int pmhs_identity_import_der(struct pmhs *h, const char *name, const void *der,
+			     size_t len, struct pmhs_identity *out);
+/*
+ * The same from a PEM or DER file's contents: PKCS#1 or PKCS#8 (not
+ * encrypted). The decoded key is wiped before return.
+ */
+int pmhs_identity_import(struct pmhs *h, const char *name, const void *data,
+			 size_t len, struct pmhs_identity *out);
+int pmhs_identity_get(struct pmhs *h, const char *name, struct pmhs_identity *out);
+/* The public key as SPKI DER. */
+int pmhs_identity_pubkey(struct pmhs *h, const char *name, void *spki, size_t spki_max,
+			 size_t *spki_len);
+/* Call @cb for every identity of this network namespace; a non-zero return stops. */
+int pmhs_identity_foreach(struct pmhs *h,
+			  int (*cb)(const struct pmhs_identity *id, void *arg), void *arg);
+int pmhs_identity_delete(struct pmhs *h, const char *name);
+
+/* ---- sessions ---- */
+
+/* Where the secret of a finished handshake is published. */
+struct pmhs_publish {
+	uint32_t size;
+	int32_t keyring;		/* serial or KEY_SPEC_*; 0: the session keyring */
+	uint32_t key_type;		/* PMHS_KEY_TYPE_* */
+	uint32_t flags;			/* PMHS_PUBLISH_* */
+	const char *description;	/* NULL: pmhs:<session id> */
+};
+#define PMHS_PUBLISH_MODULE_KEYRING	(1u << 0)	/* the module's own keyring */
+
+struct pmhs_session_params {
+	uint32_t size;
+	uint32_t mode;			/* enum pmhs_mode */
+	/* RSA modes */
+	const char *identity;
+	const void *peer_pubkey;	/* SPKI DER */
+	size_t peer_pubkey_len;
+	int32_t oaep_hash;		/* PMHS_OAEP_HASH_*, -1: the module's default */
+	/* password mode: password or password_key (a user key's serial) */
+	int32_t password_key;
+	const void *password;
+	size_t password_len;
+	uint32_t iterations;		/* 0: default */
+	uint32_t hsub_len;		/* 0: default */
+	const void *iv;			/* 8 bytes for known answers, NULL: random */
+	size_t iv_len;
+	const struct pmhs_publish *publish;	/* NULL: defaults */
+};
+
+/* What a session step returns. */
+struct pmhs_step {
+	uint32_t size;
+	uint32_t id;			/* the session */
+	int32_t key_serial;		/* > 0 once done: the published secret */
+	uint32_t reserved;
+	void *msg;			/* in: buffer for our message to the peer */
+	size_t msg_max;			/* in: its size (PMHS_MESSAGE_MAX is enough) */
+	size_t msg_len;			/* out: 0 if there is none */
+};
+
+/*
+ * Start a handshake. Our first message (if the mode has one) goes to
+ * @st->msg; a mode that is complete at once publishes its secret and
+ * sets @st->key_serial. The request's password is wiped after sending.
+ */
+int pmhs_session_new(struct pmhs *h, const struct pmhs_session_params *p,
+		     struct pmhs_step *st);
+/*
+ * Give session @id the peer's message. On success the secret is
+ * published (@st->key_serial). A refused message (-EBADMSG,
+ * -EKEYREJECTED) fails the session for good. @publish may be NULL.
+ * @st is written afresh (msg_len 0 if no message follows): use another
+ * struct than the one whose message still has to reach the peer.
+ */
+int pmhs_session_step(struct pmhs *h, uint32_t id, const void *peer_msg, size_t len,
+		      const struct pmhs_publish *publish, struct pmhs_step *st);
+
+struct pmhs_session_info {
+	uint32_t size;
+	uint32_t id;
+	uint32_t mode;			/* enum pmhs_mode */
+	uint32_t state;			/* enum pmhs_state */
+	uint32_t expires;		/* seconds left */
+	int32_t key_serial;		/* 0 if none */
+	uint32_t has_peer_fingerprint;
+	char identity[PMHS_NAME_MAX + 1];
+	uint8_t peer_fingerprint[PMHS_FP_LEN];
+};
+int pmhs_session_result(struct pmhs *h, uint32_t id, struct pmhs_session_info *info);
+int pmhs_session_foreach(struct pmhs *h,
+			 int (*cb)(const struct pmhs_session_info *s, void *arg), void *arg);
+int pmhs_session_delete(struct pmhs *h, uint32_t id);
+
+/* ---- secrets into the kernel's transports ---- */
+
+struct pmhs_ktls_params {
+	uint32_t size;
+	int fd;				/* connected TCP socket */
+	int32_t key_serial;		/* handshake secret; consumed */
+	uint32_t role;			/* enum pmhs_role */
+	uint32_t cipher;		/* enum pmhs_tls_cipher */
+	const void *nonce;		/* 32 bytes or NULL (with peer_nonce) */
+	const void *peer_nonce;
+	size_t nonce_len, peer_nonce_len;
+};
+int pmhs_ktls_install(struct pmhs *h, const struct pmhs_ktls_params *p);
+
+struct pmhs_ipsec_params {
+	uint32_t size;
+	uint32_t flags;			/* PMHS_IPSEC_* */
+	int32_t key_serial;		/* 0: none (down by SPIs) */
+	uint32_t role;			/* enum pmhs_role */
+	uint32_t local, remote;		/* IPv4, network byte order */
+	uint32_t spi_i2r, spi_r2i;	/* 0: derived; up returns those used */
+	uint32_t reqid;			/* with PMHS_IPSEC_REQID */
+	const void *nonce;		/* 32 bytes or NULL (with peer_nonce) */
+	const void *peer_nonce;
+	size_t nonce_len, peer_nonce_len;
+};
+#define PMHS_IPSEC_REQID	(1u << 0)
+/* Install the SAs and policies; sets p->spi_i2r and p->spi_r2i. */
+int pmhs_ipsec_up(struct pmhs *h, struct pmhs_ipsec_params *p);
+int pmhs_ipsec_down(struct pmhs *h, const struct pmhs_ipsec_params *p);
+
+/* ---- single-shot RSA and hybrid operations ---- */
+
+/* @oaep_hash: PMHS_OAEP_HASH_*, -1: the module's default. */
+int pmhs_rsa_encrypt(struct pmhs *h, const void *spki, size_t spki_len, int oaep_hash,
+		     const void *in, size_t in_len, void *out, size_t out_max,
+		     size_t *out_len);
+int pmhs_rsa_decrypt(struct pmhs *h, const char *identity, int oaep_hash,
+		     const void *in, size_t in_len, void *out, size_t out_max,
+		     size_t *out_len);
+int pmhs_rsa_sign(struct pmhs *h, const char *identity, const void *in, size_t in_len,
+		  void *sig, size_t sig_max, size_t *sig_len);
+/* 0 if @sig verifies, -EBADMSG or -EKEYREJECTED if not. */
+int pmhs_rsa_verify(struct pmhs *h, const void *spki, size_t spki_len,
+		    const void *in, size_t in_len, const void *sig, size_t sig_len);
+/* File descriptors in, file descriptors out; *out_len: bytes written. */
+int pmhs_hybrid_encrypt(struct pmhs *h, const void *spki, size_t spki_len, int oaep_hash,
+			int in_fd, int out_fd, uint64_t *out_len);
+int pmhs_hybrid_decrypt(struct pmhs *h, const char *identity, int oaep_hash,
+			int in_fd, int out_fd, uint64_t *out_len);
+
+/* ---- known-answer operations: the module's primitives, for tests ---- */
+
+struct pmhs_kdf_params {
+	uint32_t size;
+	uint32_t alg;			/* enum pmhs_kdf_alg */
+	uint32_t iterations;		/* PBKDF2 */
+	uint32_t length;		/* output bytes asked for (PBKDF2, HKDF); 0: none */
+	const void *key;		/* password / HMAC key / HKDF IKM */
+	size_t key_len;
+	const void *salt;		/* NULL: none */
+	size_t salt_len;
+	const void *info;		/* HKDF; NULL: none */
+	size_t info_len;
+	const void *input;		/* HMAC message; NULL: none */
+	size_t input_len;
+};
+/* The output (*@got bytes) into @out; -ENOSPC if more than @out_max. */
+int pmhs_kdf(struct pmhs *h, const struct pmhs_kdf_params *p, void *out, size_t out_max,
+	     size_t *got);
+
+struct pmhs_aead_params {
+	uint32_t size;
+	uint32_t direction;		/* enum pmhs_aead_direction */
+	const void *key;
+	size_t key_len;
+	const void *iv;
+	size_t iv_len;
+	const void *aad;		/* NULL: none */
+	size_t aad_len;
+	const void *input;
+	size_t input_len;
+	const void *tag;		/* decrypt: the 16-byte tag */
+	size_t tag_len;
+};
+/* AES-GCM. Encrypt fills @tag (16 bytes); decrypt fails -EBADMSG on a bad tag. */
+int pmhs_aead(struct pmhs *h, const struct pmhs_aead_params *p, void *out, size_t out_max,
+	      size_t *out_len, uint8_t tag[16]);
+
+/* ---- codecs: no module needed ---- */
+
+/* Longest input pmhs_hex_decode() looks at: nothing pmhs handles is near this. */
+#define PMHS_HEX_MAX_BYTES (64 * 1024)
+
+/*
+ * Strict hex: only [0-9a-fA-F], an even number of them, and at most one
+ * trailing newline ("\n" or "\r\n", as `echo` and editors leave). Anything
+ * else is an error whose message in @err names the position (counting from
+ * 1) and the byte, because a secret that silently lost a character is worse
+ * than a refusal. Returns the number of bytes written to @out, or -1.
+ */
+ssize_t pmhs_hex_decode(uint8_t *out, size_t out_max, const char *hex, size_t len,
+			char *err, size_t err_len);
+/* Lowercase, NUL-terminated: @out must hold 2 * @len + 1 bytes. */
+void pmhs_hex_encode(char *out, const uint8_t *in, size_t len);
+
+/*
+ * TCP framing of handshake messages (pmhs-ctl listen/connect). Every
+ * message on the wire is one frame:
+ *
+ *   offset size  field
+ *        0    4  magic    "PMHS" (0x50 0x4d 0x48 0x53)
+ *        4    1  version  PMHS_PROTO_VERSION from <linux/pmhs.h>
+ *        5    1  mode     one PMHS_MODE_FLAGS_* value (exactly one bit)
+ *        6    1  flags    meaning up to the mode; passed through as is
+ *        7    1  type     which message of the mode's exchange this is
+ *        8    4  length   payload length, big-endian, <= PMHS_FRAME_MAX_PAYLOAD
+ *       12  len  payload
+ *
+ * A reader checks magic, version and mode, and refuses an oversized length
+ * before reading a byte of payload, so a peer cannot make us allocate or
+ * wait for more than PMHS_FRAME_MAX_PAYLOAD. Reads and writes are bounded
+ * by one deadline for the whole frame, so a peer that trickles bytes
+ * cannot hold a handshake open forever.
+ *
+ * The handshake over TCP is three frames each way, each sent without
+ * waiting for the peer's frame of the same kind:
+ *
+ *   PMHS_FRAME_T_HELLO    mode: our handshake's PMHS_MODE_FLAGS_* bit;
+ *                    payload 8 bytes: u32be PBKDF2 iterations (password
+ *                    mode, else 0), u32be PMHS_OAEP_HASH_* (RSA modes,
+ *                    else 0). Each side checks the peer's: the modes must
+ *                    pair up (password with password, rsa-mutual with
+ *                    rsa-mutual, rsa-half-send with rsa-half-receive) and
+ *                    the parameters agree, or it stops with an error
+ *                    naming both, before the module is asked for anything.
+ *   PMHS_FRAME_T_MESSAGE  our handshake message, raw as the module made it
+ *                    (the hsub text; signature || ciphertext). The
+ *                    half-receiver has none: its MESSAGE is empty,
+ *                    meaning "ready".
+ *   PMHS_FRAME_T_RESULT   after the side with a message to verify has
+ *                    handed it to the module: 1 byte, PMHS_FRAME_RESULT_OK
+ *                    (verified, our key is published) or
+ *                    PMHS_FRAME_RESULT_FAIL.
+ *
+ * Both sides send their RESULT, even a failed one, and read the peer's
+ * before closing (so no reset destroys a frame in flight). A side keeps
+ * its key only if both results are OK; otherwise it revokes it, so a key
+ * exists on one side only if it exists on both, short of a connection
+ * lost between the two RESULTs. flags are 0.
+ *
+ *   PMHS_FRAME_T_NONCE    only with --ktls, after both RESULTs are OK: 32
+ *                    fresh random bytes, this side's nonce for the kTLS
+ *                    key schedule (docs/protocol.md). Each side sends its
+ *                    own before reading the peer's.
+ */
+enum pmhs_frame_type {
+	PMHS_FRAME_T_HELLO = 0,
+	PMHS_FRAME_T_MESSAGE = 1,
+	PMHS_FRAME_T_RESULT = 2,
+	PMHS_FRAME_T_NONCE = 3,
+};
+#define PMHS_FRAME_NONCE_LEN		32
+#define PMHS_FRAME_HELLO_LEN		8
+#define PMHS_FRAME_RESULT_OK		0
+#define PMHS_FRAME_RESULT_FAIL		1
+
+#define PMHS_FRAME_MAGIC		"PMHS"
+#define PMHS_FRAME_HDR_LEN		12
+#define PMHS_FRAME_MAX_PAYLOAD		(64 * 1024)
+
+/* What went wrong, for callers that act on it; the text says more. */
+enum pmhs_frame_status {
+	PMHS_FRAME_OK = 0,
+	PMHS_FRAME_E_IO = -1,		/* read/write error (errno in the message) */
+	PMHS_FRAME_E_TIMEOUT = -2,	/* deadline passed */
+	PMHS_FRAME_E_CLOSED = -3,	/* peer closed before the first byte */
+	PMHS_FRAME_E_TRUNCATED = -4,	/* peer closed in the middle of a frame */
+	PMHS_FRAME_E_MAGIC = -5,	/* not a pmhs peer */
+	PMHS_FRAME_E_VERSION = -6,	/* other wire protocol version */
+	PMHS_FRAME_E_MODE = -7,		/* unknown mode, or not the one expected */
+	PMHS_FRAME_E_TOOBIG = -8,	/* length above the limit */
+	PMHS_FRAME_E_INVAL = -9,	/* caller's mistake (bad mode, payload too big) */
+};
+
+/* A frame's header as read; fixed by the wire format. */
+struct pmhs_frame {
+	uint8_t version;
+	uint8_t mode;
+	uint8_t flags;
+	uint8_t type;
+	uint32_t len;			/* bytes of payload in the caller's buffer */
+};
+
+/*
+ * Write one frame. @timeout_ms bounds the whole write (< 0: no limit).
+ * Returns PMHS_FRAME_OK or a negative enum pmhs_frame_status with @err
+ * filled in. SIGPIPE is never raised.
+ */
+int pmhs_frame_write(int fd, uint8_t mode, uint8_t flags, uint8_t type,
+		     const void *payload, size_t len, int timeout_ms,
+		     char *err, size_t err_len);
+/*
+ * Read one frame into @f and @buf (@buf_max bytes; a frame bigger than
+ * min(@buf_max, PMHS_FRAME_MAX_PAYLOAD) is refused unread). @expect_mode 0
+ * takes any known mode, else only that one.
+ */
+int pmhs_frame_read(int fd, uint8_t expect_mode, struct pmhs_frame *f, void *buf,
+		    size_t buf_max, int timeout_ms, char *err, size_t err_len);
+/* Name of a PMHS_MODE_FLAGS_* value, or NULL. */
+const char *pmhs_frame_mode_name(uint8_t mode);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libpmhs internals: the handle and the netlink plumbing. Hidden from the
+ * shared library's ABI; in-tree tests that build raw requests (fuzzing,
+ * malformed attributes) use them through libpmhs.a.
+ */
+#ifndef PMHS_LIB_INTERNAL_H
+#define PMHS_LIB_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include <pmhs/pmhs.h>
+
+#define PMHS_API __attribute__((visibility("default")))
+
+#define PMHS_EXTACK_MAX 256
+
+struct pmhs {
+	pthread_mutex_t lock;		/* one request in flight per handle */
+	struct nl_sock *sk;
+	int family;
+	char extack[PMHS_EXTACK_MAX];	/* the last call's kernel message */
+};
+
+/* Called once per reply message with its attributes parsed. */
+typedef int (*pmhs_raw_cb)(struct nlattr **tb, void *arg);
+
+/* A request for @cmd with the ack flag set; NULL if out of memory. */
+struct nl_msg *pmhs_raw_msg(struct pmhs *h, uint8_t cmd, int flags);
+/* The same with room for @payload bytes of attributes. */
+struct nl_msg *pmhs_raw_msg_sized(struct pmhs *h, uint8_t cmd, int flags, size_t payload);
+/*
+ * Send @msg (consumed, wiped first if @wipe), feed every reply to @cb
+ * and wait for the ack, holding the handle's lock. 0 or -errno; the
+ * extack text is in h->extack.
+ */
+int pmhs_raw_call(struct pmhs *h, struct nl_msg *msg, int maxattr, pmhs_raw_cb cb,
+		 void *arg, bool wipe);
+/* The same with the lock already held (by a caller that sets extack too). */
+int pmhs_raw_call_locked(struct pmhs *h, struct nl_msg *msg, int maxattr,
+			pmhs_raw_cb cb, void *arg, bool wipe);
+/* Free a request that was not sent, wiping it if it may hold a secret. */
+void pmhs_raw_discard(struct nl_msg *msg, bool wipe);
+/* Set the handle's message for an error found here, not in the kernel. */
+void pmhs_set_errmsg(struct pmhs *h, const char *msg);
+
+/*
+ * The request builders, one per request that carries parameters: the
+ * public calls use them, and the selftests build their requests with them
+ * too (then look at the raw reply). 0 or -EMSGSIZE.
+ */
+int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *p);
+int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
+			  const struct pmhs_publish *publish);
+int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_t der_len);
+/* The members named in c->fields. */
+int pmhs_put_config(struct nl_msg *m, const struct pmhs_config *c);
+
+/* A struct with a size member is usable if it is at least @min bytes. */
+#define PMHS_SIZE_OK(p, min) ((p) && (p)->size >= (min))
+
+/* Reply attribute readers that check the length first. */
+bool pmhs_get_u32(struct nlattr **tb, int a, uint32_t *out);
+bool pmhs_get_s32(struct nlattr **tb, int a, int32_t *out);
+bool pmhs_get_u64(struct nlattr **tb, int a, uint64_t *out);
+/* Copy a binary attribute into a caller's buffer; -ENOSPC if too small. */
+int pmhs_get_bin(struct nlattr **tb, int a, void *out, size_t max, size_t *len);
+/* Copy a string attribute (NUL-terminated in @out); false if absent/bad. */
+bool pmhs_get_str(struct nlattr **tb, int a, char *out, size_t max);
+
+#endif
