@@ -472,8 +472,48 @@ static int pmhs_nl_parse_publish(struct genl_info *info,
 	return 0;
 }
 
+/*
+ * Hand @proto its own nest, split into @tb (the policy has checked it),
+ * and refuse the nests of every other protocol.
+ */
+static int pmhs_nl_proto_args(struct genl_info *info,
+			      const struct pmhs_proto *proto,
+			      struct nlattr **tb, struct pmhs_proto_args *args)
+{
+	struct nlattr **a = info->attrs;
+	const struct pmhs_proto *other;
+	u32 mode;
+
+	for (mode = 0; mode < __PMHS_MODE_MAX; mode++) {
+		other = pmhs_proto_find(mode);
+		if (!other || other->nest == proto->nest ||
+		    WARN_ON_ONCE(other->nest > PMHS_A_SESSION_MAX))
+			continue;
+		if (a[other->nest]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[other->nest],
+					    "these parameters are for another handshake mode");
+			return -EINVAL;
+		}
+	}
+	memset(args, 0, sizeof(*args));
+	args->net = genl_info_net(info);
+	args->identity = a[PMHS_A_SESSION_IDENTITY];
+	args->tb = tb;
+	if (WARN_ON_ONCE(proto->maxattr > PMHS_PROTO_ATTR_MAX ||
+			 proto->nest > PMHS_A_SESSION_MAX))
+		return -EINVAL;
+	if (!a[proto->nest])
+		return 0;
+	args->nest = a[proto->nest];
+	return nla_parse_nested(tb, proto->maxattr, a[proto->nest], NULL,
+				info->extack);
+}
+
 int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *tb[PMHS_PROTO_ATTR_MAX + 1] = {};
+	const struct pmhs_proto *proto;
+	struct pmhs_proto_args args;
 	key_serial_t serial = 0;
 	struct pmhs_publish pub;
 	struct pmhs_nl_reply r;
@@ -484,17 +524,23 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int ret;
 
+	proto = pmhs_proto_find(nla_get_u32(info->attrs[PMHS_A_SESSION_MODE]));
+	if (!proto) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PMHS_A_SESSION_MODE],
+				    "no such handshake mode");
+		return -EOPNOTSUPP;
+	}
+	ret = pmhs_nl_proto_args(info, proto, tb, &args);
+	if (ret)
+		return ret;
 	ret = pmhs_nl_parse_publish(info, &pub, &unused);
 	if (ret)
 		return ret;
 	o = pmhs_nl_owner(NETLINK_CB(skb).sk, info->snd_portid, info->extack);
 	if (IS_ERR(o))
 		return PTR_ERR(o);
-	/* The protocol takes its parameters from the attributes. */
-	ret = pmhs_session_new(genl_info_net(info), o,
-			       nla_get_u32(info->attrs[PMHS_A_SESSION_MODE]),
-			       info->attrs, &pub, &id, &out, &msglen, &serial,
-			       info->extack);
+	ret = pmhs_session_new(genl_info_net(info), o, proto, &args, &pub, &id,
+			       &out, &msglen, &serial, info->extack);
 	if (ret)
 		goto out;
 	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + msglen, &r);

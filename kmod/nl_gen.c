@@ -5,14 +5,29 @@
 
 #include "nl_gen.h"
 
+static struct netlink_range_validation pmhs_a_password_params_iterations_range = {
+	.min	= PMHS_ITERATIONS_MIN,
+	.max	= PMHS_ITERATIONS_MAX,
+};
+
+const struct nla_policy pmhs_password_params_nl_policy[PMHS_A_PASSWORD_PARAMS_MAX + 1] = {
+	[PMHS_A_PASSWORD_PARAMS_PASSWORD] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_PASSWORD_MAX),
+	[PMHS_A_PASSWORD_PARAMS_PASSWORD_KEY] = { .type = NLA_S32, },
+	[PMHS_A_PASSWORD_PARAMS_ITERATIONS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &pmhs_a_password_params_iterations_range),
+	[PMHS_A_PASSWORD_PARAMS_HSUB_LEN] =
+		NLA_POLICY_RANGE(NLA_U32, PMHS_HSUB_LEN_MIN, PMHS_HSUB_LEN_MAX),
+	[PMHS_A_PASSWORD_PARAMS_IV] = NLA_POLICY_EXACT_LEN(8),
+};
+
+const struct nla_policy pmhs_rsa_params_nl_policy[PMHS_A_RSA_PARAMS_MAX + 1] = {
+	[PMHS_A_RSA_PARAMS_PEER_PUBKEY] = NLA_POLICY_RANGE(NLA_BINARY, 32, PMHS_KEY_DER_MAX),
+	[PMHS_A_RSA_PARAMS_OAEP_HASH] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
 static struct netlink_range_validation pmhs_a_config_pw_fail_window_range = {
 	.min	= 1,
 	.max	= 86400,
-};
-
-static struct netlink_range_validation pmhs_a_session_iterations_range = {
-	.min	= PMHS_ITERATIONS_MIN,
-	.max	= PMHS_ITERATIONS_MAX,
 };
 
 static struct netlink_range_validation pmhs_a_kat_iterations_range = {
@@ -46,21 +61,15 @@ static const struct nla_policy pmhs_identity_del_nl_policy[PMHS_A_IDENTITY_NAME 
 };
 
 /* PMHS_CMD_SESSION_NEW - do */
-static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_IV + 1] = {
+static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_RSA + 1] = {
 	[PMHS_A_SESSION_MODE] = NLA_POLICY_MAX(NLA_U32, 3),
 	[PMHS_A_SESSION_IDENTITY] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
-	[PMHS_A_SESSION_PEER_PUBKEY] = NLA_POLICY_RANGE(NLA_BINARY, 32, PMHS_KEY_DER_MAX),
-	[PMHS_A_SESSION_PASSWORD] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_PASSWORD_MAX),
-	[PMHS_A_SESSION_PASSWORD_KEY] = { .type = NLA_S32, },
-	[PMHS_A_SESSION_OAEP_HASH] = NLA_POLICY_MAX(NLA_U32, 1),
-	[PMHS_A_SESSION_ITERATIONS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &pmhs_a_session_iterations_range),
-	[PMHS_A_SESSION_HSUB_LEN] = NLA_POLICY_RANGE(NLA_U32, PMHS_HSUB_LEN_MIN, PMHS_HSUB_LEN_MAX),
 	[PMHS_A_SESSION_KEYRING] = { .type = NLA_S32, },
 	[PMHS_A_SESSION_KEY_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[PMHS_A_SESSION_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = PMHS_DESC_MAX, },
 	[PMHS_A_SESSION_MODULE_KEYRING] = { .type = NLA_FLAG, },
-	[PMHS_A_SESSION_IV] = NLA_POLICY_EXACT_LEN(8),
+	[PMHS_A_SESSION_PASSWORD] = NLA_POLICY_NESTED(pmhs_password_params_nl_policy),
+	[PMHS_A_SESSION_RSA] = NLA_POLICY_NESTED(pmhs_rsa_params_nl_policy),
 };
 
 /* PMHS_CMD_SESSION_RECV - do */
@@ -222,7 +231,7 @@ const struct genl_ops pmhs_nl_ops[21] = {
 		.cmd		= PMHS_CMD_SESSION_NEW,
 		.doit		= pmhs_nl_session_new_doit,
 		.policy		= pmhs_session_new_nl_policy,
-		.maxattr	= PMHS_A_SESSION_IV,
+		.maxattr	= PMHS_A_SESSION_RSA,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{

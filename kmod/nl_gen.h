@@ -9,6 +9,9 @@
 #include <net/genetlink.h>
 #include <uapi/linux/pmhs.h>
 
+extern const struct nla_policy pmhs_password_params_nl_policy[PMHS_A_PASSWORD_PARAMS_MAX + 1];
+extern const struct nla_policy pmhs_rsa_params_nl_policy[PMHS_A_RSA_PARAMS_MAX + 1];
+
 /* Ops table */
 int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_get_config_doit(struct sk_buff *skb, struct genl_info *info);

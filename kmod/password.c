@@ -40,39 +40,43 @@ struct pmhs_pw {
 	u8 iv[PMHS_IV_LEN];
 };
 
-static int pmhs_pw_parse(void *priv, struct net *net, struct nlattr **a,
+static int pmhs_pw_parse(void *priv, const struct pmhs_proto_args *args,
 			 struct netlink_ext_ack *extack)
 {
+	struct nlattr *const *a = args->tb;
 	struct pmhs_pw *s = priv;
 
-	s->iterations = a[PMHS_A_SESSION_ITERATIONS] ?
-			nla_get_u32(a[PMHS_A_SESSION_ITERATIONS]) :
+	s->iterations = a[PMHS_A_PASSWORD_PARAMS_ITERATIONS] ?
+			nla_get_u32(a[PMHS_A_PASSWORD_PARAMS_ITERATIONS]) :
 			PMHS_ITERATIONS_DEFAULT;
-	s->hsub_len = a[PMHS_A_SESSION_HSUB_LEN] ?
-		      nla_get_u32(a[PMHS_A_SESSION_HSUB_LEN]) : PMHS_HSUB_LEN_MIN;
-	if (a[PMHS_A_SESSION_IDENTITY] || a[PMHS_A_SESSION_PEER_PUBKEY]) {
-		NL_SET_ERR_MSG(extack, "password mode takes no identity or peer key");
+	s->hsub_len = a[PMHS_A_PASSWORD_PARAMS_HSUB_LEN] ?
+		      nla_get_u32(a[PMHS_A_PASSWORD_PARAMS_HSUB_LEN]) :
+		      PMHS_HSUB_LEN_MIN;
+	if (args->identity) {
+		NL_SET_ERR_MSG_ATTR(extack, args->identity,
+				    "password mode takes no identity");
 		return -EINVAL;
 	}
-	if (a[PMHS_A_SESSION_IV]) {
+	if (a[PMHS_A_PASSWORD_PARAMS_IV]) {
 		s->iv_fixed = true;
-		nla_memcpy(s->iv, a[PMHS_A_SESSION_IV], sizeof(s->iv));
+		nla_memcpy(s->iv, a[PMHS_A_PASSWORD_PARAMS_IV], sizeof(s->iv));
 	}
-	if (!!a[PMHS_A_SESSION_PASSWORD] == !!a[PMHS_A_SESSION_PASSWORD_KEY]) {
+	if (!!a[PMHS_A_PASSWORD_PARAMS_PASSWORD] ==
+	    !!a[PMHS_A_PASSWORD_PARAMS_PASSWORD_KEY]) {
 		NL_SET_ERR_MSG(extack,
 			       "password mode needs exactly one of password, password-key");
 		return -EINVAL;
 	}
-	if (a[PMHS_A_SESSION_PASSWORD]) {
-		s->pw = kmemdup(nla_data(a[PMHS_A_SESSION_PASSWORD]),
-				nla_len(a[PMHS_A_SESSION_PASSWORD]),
+	if (a[PMHS_A_PASSWORD_PARAMS_PASSWORD]) {
+		s->pw = kmemdup(nla_data(a[PMHS_A_PASSWORD_PARAMS_PASSWORD]),
+				nla_len(a[PMHS_A_PASSWORD_PARAMS_PASSWORD]),
 				GFP_KERNEL_ACCOUNT);
 		if (!s->pw)
 			return -ENOMEM;
-		s->pwlen = nla_len(a[PMHS_A_SESSION_PASSWORD]);
+		s->pwlen = nla_len(a[PMHS_A_PASSWORD_PARAMS_PASSWORD]);
 		return 0;
 	}
-	return pmhs_keyring_read_password(nla_get_s32(a[PMHS_A_SESSION_PASSWORD_KEY]),
+	return pmhs_keyring_read_password(nla_get_s32(a[PMHS_A_PASSWORD_PARAMS_PASSWORD_KEY]),
 					  &s->pw, &s->pwlen, extack);
 }
 
@@ -257,6 +261,8 @@ const struct pmhs_proto pmhs_password_proto = {
 	.name = "password",
 	.mode = PMHS_MODE_PASSWORD,
 	.priv_size = sizeof(struct pmhs_pw),
+	.nest = PMHS_A_SESSION_PASSWORD,
+	.maxattr = PMHS_A_PASSWORD_PARAMS_MAX,
 	.parse = pmhs_pw_parse,
 	.step = pmhs_pw_step,
 	.destroy = pmhs_pw_destroy,

@@ -32,17 +32,35 @@ struct pmhs_proto_info {
 	u8 peer_fpr[32];		/* SHA-256 of the peer's key */
 };
 
+/* Most attributes a protocol's nest may have (its maxattr). */
+#define PMHS_PROTO_ATTR_MAX	15
+
+/* session-new's parameters for parse(), already checked by the policy. */
+struct pmhs_proto_args {
+	struct net *net;
+	/* Our credential's name (session attribute "identity"), or NULL. */
+	const struct nlattr *identity;
+	/* The protocol's nest (NULL if the request has none) and its members. */
+	const struct nlattr *nest;
+	struct nlattr *const *tb;	/* [0..maxattr] */
+};
+
 struct pmhs_proto {
 	const char *name;
 	enum pmhs_mode mode;
 	size_t priv_size;		/* zeroed for parse() */
 	/*
-	 * Take this protocol's parameters from session-new's attributes
-	 * (@attrs[PMHS_A_SESSION_*], all of them parsed by the policy) and
-	 * refuse, with an extack, what it does not take. destroy() runs
-	 * after a failure too.
+	 * Its parameters: session-new's nest @nest (PMHS_A_SESSION_*), whose
+	 * attribute set (in docs/netlink/pmhs.yaml) ends at @maxattr. A
+	 * request with another protocol's nest is refused before parse().
 	 */
-	int (*parse)(void *priv, struct net *net, struct nlattr **attrs,
+	u16 nest;
+	u16 maxattr;
+	/*
+	 * Take the parameters from @args and refuse, with an extack, what
+	 * is missing or not taken. destroy() runs after a failure too.
+	 */
+	int (*parse)(void *priv, const struct pmhs_proto_args *args,
 		     struct netlink_ext_ack *extack);
 	/* The first step finishes: check the publish target before it. */
 	bool done_on_start;
@@ -62,6 +80,9 @@ struct pmhs_proto {
 	/* Known-answer tests at module load, or NULL. */
 	int (*selftest)(void);
 };
+
+/* The protocol of @mode, NULL if none (session.c's table). */
+const struct pmhs_proto *pmhs_proto_find(u32 mode);
 
 extern const struct pmhs_proto pmhs_password_proto;
 extern const struct pmhs_proto pmhs_rsa_mutual_proto;

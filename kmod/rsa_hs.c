@@ -29,48 +29,38 @@ struct pmhs_rsa_hs {
 	u8 own[PMHS_SECRET_LEN];	/* our contribution, until used */
 };
 
-static bool pmhs_rsa_hs_require(struct nlattr **a, int attr, const char *msg,
-				struct netlink_ext_ack *extack)
-{
-	if (a[attr])
-		return true;
-	pmhs_extack(extack, NULL, msg);
-	NL_SET_ERR_ATTR_MISS(extack, NULL, attr);
-	return false;
-}
-
-static int pmhs_rsa_hs_parse(void *priv, struct net *net, struct nlattr **a,
+static int pmhs_rsa_hs_parse(void *priv, const struct pmhs_proto_args *args,
 			     struct netlink_ext_ack *extack)
 {
+	const struct nlattr *pubkey = args->tb[PMHS_A_RSA_PARAMS_PEER_PUBKEY];
+	const struct nlattr *oaep = args->tb[PMHS_A_RSA_PARAMS_OAEP_HASH];
+	struct pmhs_net *pn = pmhs_net(args->net);
 	struct pmhs_rsa_hs *s = priv;
-	struct pmhs_net *pn = pmhs_net(net);
 	const char *why = NULL;
 	int ret;
 
-	s->oaep = a[PMHS_A_SESSION_OAEP_HASH] &&
-		  nla_get_u32(a[PMHS_A_SESSION_OAEP_HASH]) == PMHS_OAEP_HASH_SHA256 ?
+	s->oaep = oaep && nla_get_u32(oaep) == PMHS_OAEP_HASH_SHA256 ?
 		  PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
-	if (a[PMHS_A_SESSION_PASSWORD] || a[PMHS_A_SESSION_PASSWORD_KEY] ||
-	    a[PMHS_A_SESSION_IV]) {
-		NL_SET_ERR_MSG(extack, "RSA modes take no password or IV");
+	if (!args->identity) {
+		NL_SET_ERR_MSG(extack, "RSA modes need our identity");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, PMHS_A_SESSION_IDENTITY);
 		return -EINVAL;
 	}
-	if (!pmhs_rsa_hs_require(a, PMHS_A_SESSION_IDENTITY,
-				 "RSA modes need our identity", extack) ||
-	    !pmhs_rsa_hs_require(a, PMHS_A_SESSION_PEER_PUBKEY,
-				 "RSA modes need the peer's public key", extack))
+	if (!pubkey) {
+		NL_SET_ERR_MSG(extack, "RSA modes need the peer's public key");
+		NL_SET_ERR_ATTR_MISS(extack, args->nest, PMHS_A_RSA_PARAMS_PEER_PUBKEY);
 		return -EINVAL;
-	s->ident = pmhs_identity_find_attr(pn, a[PMHS_A_SESSION_IDENTITY], extack);
+	}
+	s->ident = pmhs_identity_find_attr(pn, args->identity, extack);
 	if (IS_ERR(s->ident)) {
 		ret = PTR_ERR(s->ident);
 		s->ident = NULL;
 		return ret;
 	}
-	ret = pmhs_rsa_pub_from_spki(nla_data(a[PMHS_A_SESSION_PEER_PUBKEY]),
-				     nla_len(a[PMHS_A_SESSION_PEER_PUBKEY]),
+	ret = pmhs_rsa_pub_from_spki(nla_data(pubkey), nla_len(pubkey),
 				     &s->peer, &why);
 	if (ret) {
-		pmhs_extack(extack, a[PMHS_A_SESSION_PEER_PUBKEY],
+		pmhs_extack(extack, pubkey,
 			    why ? why : "cannot parse the peer's public key");
 		return ret;
 	}
@@ -228,6 +218,8 @@ static int pmhs_rsa_half_receive_step(void *priv, const u8 *in, size_t inlen,
 		.name = _name,					\
 		.mode = _mode,					\
 		.priv_size = sizeof(struct pmhs_rsa_hs),	\
+		.nest = PMHS_A_SESSION_RSA,			\
+		.maxattr = PMHS_A_RSA_PARAMS_MAX,		\
 		.parse = pmhs_rsa_hs_parse,			\
 		.done_on_start = _done_on_start,		\
 		.step = _step,					\

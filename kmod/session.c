@@ -42,6 +42,11 @@ static const struct pmhs_proto *const pmhs_protos[] = {
 	[PMHS_MODE_RSA_HALF_RECEIVE] = &pmhs_rsa_half_receive_proto,
 };
 
+const struct pmhs_proto *pmhs_proto_find(u32 mode)
+{
+	return mode < ARRAY_SIZE(pmhs_protos) ? pmhs_protos[mode] : NULL;
+}
+
 int pmhs_proto_selftest(void)
 {
 	int ret;
@@ -231,29 +236,24 @@ static int pmhs_session_reserve_id(struct pmhs_session *s,
 }
 
 int pmhs_session_new(struct net *net, struct pmhs_owner *o,
-		     enum pmhs_mode mode, struct nlattr **attrs,
+		     const struct pmhs_proto *proto,
+		     const struct pmhs_proto_args *args,
 		     const struct pmhs_publish *publish, u32 *id, u8 **msg,
 		     size_t *msglen, key_serial_t *serial,
 		     struct netlink_ext_ack *extack)
 {
 	struct pmhs_net *pn = pmhs_net(net);
 	struct pmhs_proto_done done = {};
-	const struct pmhs_proto *proto;
 	struct pmhs_session *s;
 	kuid_t uid;
 	int ret;
 
-	proto = mode < ARRAY_SIZE(pmhs_protos) ? pmhs_protos[mode] : NULL;
-	if (!proto) {
-		NL_SET_ERR_MSG(extack, "no such handshake mode");
-		return -EOPNOTSUPP;
-	}
 	/* The parameters first: their errors come before any limit's. */
 	s = kzalloc(struct_size(s, priv, proto->priv_size), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
 	s->proto = proto;
-	ret = proto->parse(s->priv, net, attrs, extack);
+	ret = proto->parse(s->priv, args, extack);
 	if (ret)
 		goto err_free;
 	if (atomic_inc_return(&pn->n_sessions) > PMHS_MAX_SESSIONS) {

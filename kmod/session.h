@@ -54,9 +54,10 @@ struct pmhs_session {
 	u8 priv[] __aligned(sizeof(u64));
 };
 
-/* @attrs: session-new's, for the protocol of @mode to parse. */
+/* @args: session-new's parameters, for @proto->parse(). */
 int pmhs_session_new(struct net *net, struct pmhs_owner *o,
-		     enum pmhs_mode mode, struct nlattr **attrs,
+		     const struct pmhs_proto *proto,
+		     const struct pmhs_proto_args *args,
 		     const struct pmhs_publish *publish, u32 *id, u8 **msg,
 		     size_t *msglen, key_serial_t *serial,
 		     struct netlink_ext_ack *extack);

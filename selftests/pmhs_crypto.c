@@ -908,6 +908,7 @@ TEST_F(c, unprivileged_cannot_use_private_keys)
 	if (pid == 0) {
 		struct pmhs_nl *nl;
 		struct pt_reply r;
+		struct nlattr *n;
 		struct nl_msg *m;
 
 		if (pt_drop_privs())
@@ -924,7 +925,9 @@ TEST_F(c, unprivileged_cannot_use_private_keys)
 			_exit(12);
 		m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_NEW, 0);
 		nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
-		nla_put(m, PMHS_A_SESSION_PASSWORD, 4, "abcd");
+		n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
+		nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
+		nla_nest_end(m, n);
 		if (pt_call(nl, m, 0, &r) != -EPERM)
 			_exit(13);
 		/* Public-key operations and reads are fine. */

@@ -58,6 +58,8 @@ static size_t rnd_len(void)
 static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derlen,
 		     const uint8_t *pub, size_t publen)
 {
+	struct nlattr *n;
+
 	switch (cmd) {
 	case PMHS_CMD_SET_CONFIG:
 		nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 60);
@@ -73,11 +75,15 @@ static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derle
 	case PMHS_CMD_SESSION_NEW:
 		if (rnd() % 2) {
 			nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
-			nla_put(m, PMHS_A_SESSION_PASSWORD, 12, "fuzz me hard");
+			n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
+			nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 12, "fuzz me hard");
+			nla_nest_end(m, n);
 		} else {
 			nla_put_u32(m, PMHS_A_SESSION_MODE, rnd() % 4);
 			nla_put_string(m, PMHS_A_SESSION_IDENTITY, "fz");
-			nla_put(m, PMHS_A_SESSION_PEER_PUBKEY, publen, pub);
+			n = nla_nest_start(m, PMHS_A_SESSION_RSA);
+			nla_put(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY, publen, pub);
+			nla_nest_end(m, n);
 		}
 		break;
 	case PMHS_CMD_SESSION_RECV:

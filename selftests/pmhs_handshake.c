@@ -566,6 +566,97 @@ TEST_F(vec, password_from_keyring_key)
 	free(iv);
 }
 
+/* session-new with raw nests (the library never builds these). */
+static int nest_request(struct pmhs_nl *nl, uint32_t mode, bool identity,
+			bool pw_nest, bool rsa_nest, const uint8_t *pub, long publen,
+			struct pt_reply *r)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_NEW, 0);
+	struct nlattr *n;
+
+	nla_put_u32(m, PMHS_A_SESSION_MODE, mode);
+	if (identity)
+		nla_put_string(m, PMHS_A_SESSION_IDENTITY, "alice");
+	if (pw_nest) {
+		n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
+		nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
+		nla_nest_end(m, n);
+	}
+	if (rsa_nest) {
+		n = nla_nest_start(m, PMHS_A_SESSION_RSA);
+		nla_put(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY, publen, pub);
+		nla_nest_end(m, n);
+	}
+	return pt_call(nl, m, PMHS_A_SESSION_MAX, r);
+}
+
+/*
+ * Each mode's parameters live in its own nest, parsed with its own policy:
+ * another mode's nest is refused with a reason, an attribute past the
+ * nest's maxattr is refused by the policy, and so is the flat layout of
+ * family version 1. Nothing is made by a refused request.
+ */
+TEST_F(vec, params_in_their_own_nest)
+{
+	uint32_t before = po_count(self->nl, PMHS_A_CONFIG_SESSIONS);
+	struct nl_msg *m;
+	struct nlattr *n;
+	uint8_t *pub;
+	long publen;
+
+	publen = vec_key_pub_der(self->root, "bob", &pub);
+	ASSERT_LT(0, publen);
+	/* Both right: made (then dropped with the socket's others). */
+	EXPECT_EQ(0, nest_request(self->nl, PMHS_MODE_PASSWORD, false, true, false,
+				  NULL, 0, &self->r));
+	EXPECT_EQ(0, nest_request(self->nl, PMHS_MODE_RSA_MUTUAL, true, false, true,
+				  pub, publen, &self->r));
+	EXPECT_EQ(before + 2, po_count(self->nl, PMHS_A_CONFIG_SESSIONS));
+
+	EXPECT_EQ(-EINVAL, nest_request(self->nl, PMHS_MODE_PASSWORD, false, true, true,
+					pub, publen, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "another handshake mode"));
+	EXPECT_EQ(-EINVAL, nest_request(self->nl, PMHS_MODE_RSA_MUTUAL, true, true, true,
+					pub, publen, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "another handshake mode"));
+	EXPECT_EQ(-EINVAL, nest_request(self->nl, PMHS_MODE_RSA_HALF_SEND, true, true, false,
+					NULL, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "another handshake mode"));
+	/* The identity is not the password mode's either. */
+	EXPECT_EQ(-EINVAL, nest_request(self->nl, PMHS_MODE_PASSWORD, true, true, false,
+					NULL, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "takes no identity"));
+	/* A required member missing from the nest is named. */
+	EXPECT_EQ(-EINVAL, nest_request(self->nl, PMHS_MODE_RSA_MUTUAL, true, false, false,
+					NULL, 0, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "peer's public key"));
+
+	/* An attribute past the password nest's maxattr. */
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_SESSION_NEW, 0);
+	nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+	n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
+	nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
+	nla_put_u32(m, PMHS_A_PASSWORD_PARAMS_MAX + 1, 1);
+	nla_nest_end(m, n);
+	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, PMHS_A_SESSION_MAX, &self->r));
+	/* A member out of its range, inside the nest. */
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_SESSION_NEW, 0);
+	nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+	n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
+	nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
+	nla_put_u32(m, PMHS_A_PASSWORD_PARAMS_ITERATIONS, 0);
+	nla_nest_end(m, n);
+	EXPECT_EQ(-ERANGE, pt_call(self->nl, m, PMHS_A_SESSION_MAX, &self->r));
+	/* Version 1's flat password attribute where the nest now is. */
+	m = pmhs_nl_msg(self->nl, PMHS_CMD_SESSION_NEW, 0);
+	nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+	nla_put(m, PMHS_A_SESSION_PASSWORD, 12, "flat secret!");
+	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, PMHS_A_SESSION_MAX, &self->r));
+
+	EXPECT_EQ(before + 2, po_count(self->nl, PMHS_A_CONFIG_SESSIONS));
+	free(pub);
+}
+
 /* Both ends in the kernel, in two namespaces, every mode, mixed sizes. */
 TEST_F(vec, module_to_module_across_netns)
 {

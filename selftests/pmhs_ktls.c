@@ -559,12 +559,15 @@ TEST_F(k, lost_session_new_reply_takes_back_the_key)
 	}
 	{
 		struct nl_msg *m = nlmsg_alloc();
+		struct nlattr *n;
 
 		genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, fam, 0, 0, PMHS_CMD_SESSION_NEW,
 			    PMHS_FAMILY_VERSION);
 		nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_RSA_HALF_SEND);
 		nla_put_string(m, PMHS_A_SESSION_IDENTITY, "alice");
-		nla_put(m, PMHS_A_SESSION_PEER_PUBKEY, bl, bpub);
+		n = nla_nest_start(m, PMHS_A_SESSION_RSA);
+		nla_put(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY, bl, bpub);
+		nla_nest_end(m, n);
 		nla_put_string(m, PMHS_A_SESSION_DESCRIPTION, "pmhs-test:orphan");
 		ASSERT_LT(0, nl_send_auto(sk, m));
 		nlmsg_free(m);

@@ -73,7 +73,7 @@ def gen_uapi(spec):
     w(f"#define _UAPI_LINUX_{p}_H")
     w("")
     w(f'#define {p}_FAMILY_NAME\t"{spec.name}"')
-    w(f"#define {p}_FAMILY_VERSION\t1")
+    w(f"#define {p}_FAMILY_VERSION\t{spec.y.get('version', 1)}")
     w("")
     for d in spec.y.get("definitions", []):
         if d.get("doc"):
@@ -211,29 +211,41 @@ def gen_kernel(spec):
         for a in s["attributes"]:
             if a["type"] == "nest":
                 nested.add(a["nested-attributes"])
+    emitted = set()
+
+    def range_struct(aset, a):
+        if not needs_full_range(spec, a) or (aset, a["name"]) in emitted:
+            return
+        emitted.add((aset, a["name"]))
+        chk = a["checks"]
+        # Not const: 6.1's struct nla_policy points to a mutable one.
+        c(f"static struct netlink_range_validation {range_name(spec, aset, a)} = {{")
+        c(f"\t.min\t= {spec.const_ref(chk.get('min', 0))},")
+        c(f"\t.max\t= {spec.const_ref(chk['max'])},")
+        c("};")
+        c("")
+
+    def policy_line(aset, a):
+        line = f"\t[{spec.attr_enum(aset, a['name'])}] = {policy_entry(spec, aset, a)},"
+        if len(line.expandtabs(8)) > 100:
+            line = f"\t[{spec.attr_enum(aset, a['name'])}] =\n\t\t{policy_entry(spec, aset, a)},"
+        c(line)
+
     for name in sorted(nested):
         s = spec.sets[name]
+        for a in s["attributes"]:
+            range_struct(name, a)
         c(f"const struct nla_policy {lp}_{c_lower(name)}_nl_policy[{spec.attr_max(name)} + 1] = {{")
         for a in s["attributes"]:
-            c(f"\t[{spec.attr_enum(name, a['name'])}] = {policy_entry(spec, name, a)},")
+            policy_line(name, a)
         c("};")
         c("")
         h(f"extern const struct nla_policy {lp}_{c_lower(name)}_nl_policy[{spec.attr_max(name)} + 1];")
 
-    emitted = set()
     for op in spec.ops:
         aset = op.get("attribute-set")
         for n in op_request(op):
-            a = next(x for x in spec.sets[aset]["attributes"] if x["name"] == n)
-            if needs_full_range(spec, a) and (aset, n) not in emitted:
-                emitted.add((aset, n))
-                chk = a["checks"]
-                # Not const: 6.1's struct nla_policy points to a mutable one.
-                c(f"static struct netlink_range_validation {range_name(spec, aset, a)} = {{")
-                c(f"\t.min\t= {spec.const_ref(chk.get('min', 0))},")
-                c(f"\t.max\t= {spec.const_ref(chk['max'])},")
-                c("};")
-                c("")
+            range_struct(aset, next(x for x in spec.sets[aset]["attributes"] if x["name"] == n))
 
     for op in spec.ops:
         req = op_request(op)
@@ -246,10 +258,7 @@ def gen_kernel(spec):
         c(f"static const struct nla_policy {lp}_{c_lower(op['name'])}_nl_policy"
           f"[{spec.attr_enum(aset, last)} + 1] = {{")
         for n in sorted(req, key=lambda n: list(attrs).index(n)):
-            line = f"\t[{spec.attr_enum(aset, n)}] = {policy_entry(spec, aset, attrs[n])},"
-            if len(line.expandtabs(8)) > 100:
-                line = f"\t[{spec.attr_enum(aset, n)}] =\n\t\t{policy_entry(spec, aset, attrs[n])},"
-            c(line)
+            policy_line(aset, attrs[n])
         c("};")
         c("")
 

@@ -4,6 +4,7 @@
  * here, so that no caller knows the attributes.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,21 +43,73 @@ static int put_publish(struct nl_msg *m, const struct pmhs_publish *p)
 	return 0;
 }
 
+/*
+ * Each protocol's parameters go into its own nest (docs/netlink/pmhs.yaml),
+ * one put function per nest. A nest is sent for its own modes, and for any
+ * other mode whose caller set one of its fields: the kernel refuses
+ * another mode's nest and says why. oaep_hash alone does not count, as 0
+ * is both sha1 and what PMHS_INIT leaves.
+ */
+static int put_password(struct nl_msg *m, const struct pmhs_session_params *p)
+{
+	struct nlattr *n;
+
+	if (p->mode != PMHS_MODE_PASSWORD && !p->password && !p->password_key && !p->iv &&
+	    !p->hsub_len && !p->iterations)
+		return 0;
+	n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
+	if (!n ||
+	    (p->password && nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, (int)p->password_len,
+				    p->password)) ||
+	    (p->password_key &&
+	     nla_put_s32(m, PMHS_A_PASSWORD_PARAMS_PASSWORD_KEY, p->password_key)) ||
+	    (p->iv && nla_put(m, PMHS_A_PASSWORD_PARAMS_IV, (int)p->iv_len, p->iv)) ||
+	    (p->hsub_len && nla_put_u32(m, PMHS_A_PASSWORD_PARAMS_HSUB_LEN, p->hsub_len)) ||
+	    (p->iterations && nla_put_u32(m, PMHS_A_PASSWORD_PARAMS_ITERATIONS, p->iterations)))
+		return -EMSGSIZE;
+	nla_nest_end(m, n);
+	return 0;
+}
+
+static int put_rsa(struct nl_msg *m, const struct pmhs_session_params *p)
+{
+	struct nlattr *n;
+
+	bool rsa_mode = p->mode == PMHS_MODE_RSA_MUTUAL || p->mode == PMHS_MODE_RSA_HALF_SEND ||
+			p->mode == PMHS_MODE_RSA_HALF_RECEIVE;
+
+	if (!rsa_mode && !p->peer_pubkey)
+		return 0;
+	if (!p->peer_pubkey && p->oaep_hash < 0)
+		return 0;
+	n = nla_nest_start(m, PMHS_A_SESSION_RSA);
+	if (!n ||
+	    (p->peer_pubkey && nla_put(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY,
+				       (int)p->peer_pubkey_len, p->peer_pubkey)) ||
+	    (p->oaep_hash >= 0 &&
+	     nla_put_u32(m, PMHS_A_RSA_PARAMS_OAEP_HASH, (uint32_t)p->oaep_hash)))
+		return -EMSGSIZE;
+	nla_nest_end(m, n);
+	return 0;
+}
+
+static int (*const put_proto[])(struct nl_msg *, const struct pmhs_session_params *) = {
+	put_password,
+	put_rsa,
+};
+
 int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *p)
 {
+	int ret;
+
 	if (nla_put_u32(m, PMHS_A_SESSION_MODE, p->mode) ||
-	    (p->identity && nla_put_string(m, PMHS_A_SESSION_IDENTITY, p->identity)) ||
-	    (p->peer_pubkey && nla_put(m, PMHS_A_SESSION_PEER_PUBKEY, (int)p->peer_pubkey_len,
-				       p->peer_pubkey)) ||
-	    (p->password && nla_put(m, PMHS_A_SESSION_PASSWORD, (int)p->password_len,
-				    p->password)) ||
-	    (p->password_key && nla_put_s32(m, PMHS_A_SESSION_PASSWORD_KEY, p->password_key)) ||
-	    (p->iv && nla_put(m, PMHS_A_SESSION_IV, (int)p->iv_len, p->iv)) ||
-	    (p->hsub_len && nla_put_u32(m, PMHS_A_SESSION_HSUB_LEN, p->hsub_len)) ||
-	    (p->iterations && nla_put_u32(m, PMHS_A_SESSION_ITERATIONS, p->iterations)) ||
-	    (p->oaep_hash >= 0 && nla_put_u32(m, PMHS_A_SESSION_OAEP_HASH,
-					      (uint32_t)p->oaep_hash)))
+	    (p->identity && nla_put_string(m, PMHS_A_SESSION_IDENTITY, p->identity)))
 		return -EMSGSIZE;
+	for (size_t i = 0; i < sizeof(put_proto) / sizeof(put_proto[0]); i++) {
+		ret = put_proto[i](m, p);
+		if (ret)
+			return ret;
+	}
 	return put_publish(m, p->publish);
 }
 
