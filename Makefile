@@ -35,7 +35,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 CHECK_KERNELS ?= 6.1 6.12
 
 # Module sources (not kbuild's generated *.mod.c).
-KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
+KMOD_SRCS = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h kmod/*/*.c kmod/*/*.h))
 
 KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_DIR := $(TOP)/build/linux-source-6.1
@@ -65,7 +65,7 @@ kmod-tree:
 	@set -e; d=$(TOP)/build/$(KVER); mkdir -p $$d/kmod; \
 	ln -sfn $(TOP)/include $$d/include; ln -sfn $(TOP)/VERSION $$d/VERSION; \
 	ln -sfn $(TOP)/Kbuild $$d/Kbuild; \
-	for f in $(addprefix $(TOP)/,$(KMOD_SRCS)) $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
+	for f in $(KMOD_SRCS) kmod/Kbuild; do mkdir -p $$d/$$(dirname $$f); ln -sfn $(TOP)/$$f $$d/$$f; done; \
 	find $$d/kmod -xtype l -delete; rm -f $$d/kmod/*.mod.c; \
 	$(MAKE) -C $(or $(KTREE),/lib/modules/$(KVER)/build) M=$$d W=1 modules 2>&1 | tee $$d/build.log; \
 	[ $${PIPESTATUS[0]} -eq 0 ]; \
@@ -114,7 +114,7 @@ gen-check: ynl
 		jsonschema.validate(spec, schema)' || { echo "docs/netlink/pmhs.yaml does not validate against the kernel's netlink schema" >&2; exit 1; }
 	@rm -rf build/gen && mkdir -p build/gen
 	@$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml build/gen
-	@for f in include/uapi/linux/pmhs.h kmod/nl_gen.h kmod/nl_gen.c; do \
+	@for f in include/uapi/linux/pmhs.h kmod/netlink/nl_gen.h kmod/netlink/nl_gen.c; do \
 		diff -u $$f build/gen/$$f || { echo "$$f is stale: run 'make gen'" >&2; exit 1; }; \
 	done
 
@@ -131,7 +131,7 @@ sparse:
 		k=$$(selftests/vm/kver $$s); d=$(TOP)/build/sparse-$$k; \
 		mkdir -p $$d/kmod; ln -sfn $(TOP)/include $$d/include; ln -sfn $(TOP)/VERSION $$d/VERSION; \
 		ln -sfn $(TOP)/Kbuild $$d/Kbuild; \
-		for f in $(addprefix $(TOP)/,$(KMOD_SRCS)) $(TOP)/kmod/Kbuild; do ln -sfn $$f $$d/kmod/; done; \
+		for f in $(KMOD_SRCS) kmod/Kbuild; do mkdir -p $$d/$$(dirname $$f); ln -sfn $(TOP)/$$f $$d/$$f; done; \
 		find $$d/kmod -xtype l -delete; rm -f $$d/kmod/*.mod.c; \
 		$(MAKE) -C /lib/modules/$$k/build M=$$d C=2 modules 2>&1 | tee $$d/sparse.log >/dev/null; \
 		if grep -E '^/.*(warning|error):' $$d/sparse.log; then echo "sparse: $$k not clean" >&2; exit 1; fi; \
@@ -196,7 +196,7 @@ dkms-src:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/include/uapi/linux
 	install -m 0644 Kbuild VERSION dkms.conf $(DKMS_SRC)/
-	install -m 0644 kmod/Kbuild $(KMOD_SRCS) $(DKMS_SRC)/kmod/
+	for f in kmod/Kbuild $(KMOD_SRCS); do install -D -m 0644 $$f $(DKMS_SRC)/$$f; done
 	install -m 0644 include/uapi/linux/pmhs.h $(DKMS_SRC)/include/uapi/linux/
 
 # Reinstalls from this tree if pmhs/VERSION is already in DKMS. Kernels

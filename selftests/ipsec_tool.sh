@@ -20,7 +20,7 @@ check "two namespaces on a veth pair" test $? = 0
 umask 077
 printf 'correct horse battery staple\n' > $d/pw
 $B pmhs-ctl listen 10.77.1.2:7200 --mode password --password-file $d/pw --logon > $d/b.out &
-sleep 1
+wait_tcp_listen ip_b 7200
 $A pmhs-ctl connect 10.77.1.2:7200 --mode password --password-file $d/pw --logon > $d/a.out
 wait
 ka=$(awk '/^serial/ { print $2 }' $d/a.out)

@@ -24,7 +24,7 @@ head -c 262144 /dev/urandom > $d/file
 
 $B pmhs-ctl listen 10.88.0.2:7100 --mode password --password-file $d/pw --logon \
 	--ktls -- sh -c "cat > $d/received" > $d/b.out 2> $d/b.err &
-sleep 1
+wait_tcp_listen kt_b 7100
 $A pmhs-ctl connect 10.88.0.2:7100 --mode password --password-file $d/pw --logon \
 	--ktls -- cat $d/file > $d/a.out 2> $d/a.err
 st=$?
@@ -40,7 +40,7 @@ check "the sockets really were kTLS (TlsTxSw $tx, TlsRxSw $rx)" test "${tx:-0}" 
 
 $B pmhs-ctl listen 10.88.0.2:7101 --mode password --password-file $d/pw \
 	--ktls -- sh -c "cat > $d/received2" > /dev/null 2> $d/b2.err &
-sleep 1
+wait_tcp_listen kt_b 7101
 $A pmhs-ctl connect 10.88.0.2:7101 --mode password --password-file $d/bad --allow-weak \
 	--ktls -- cat $d/file > /dev/null 2> $d/a2.err
 st=$?

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Generate kmod/rsa_kat.h, the RSA known-answer tests run at module load.
+"""Generate kmod/crypto/rsa_kat.h, the RSA known-answer tests run at module load.
 
-    tools/gen-rsa-kat.py [--full] [TOP] > kmod/rsa_kat.h
+    tools/gen-rsa-kat.py [--full] [TOP] > kmod/crypto/rsa_kat.h
 
 --full emits every usable vector instead of the load-time selection
 (all poorman OAEP/PSS, all Wycheproof OAEP SHA-1/SHA-256 and PSS

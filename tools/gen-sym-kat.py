@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Generate kmod/kdf_kat.h and kmod/gcm_kat.h, the known-answer tests of
+"""Generate kmod/crypto/kdf_kat.h and kmod/crypto/gcm_kat.h, the known-answer tests of
 the module's symmetric code, from the published vectors in the tree and
 from a reference AES-GCM written here from scratch (the module is checked
 against something that shares no code with the kernel).
 
-    tools/gen-sym-kat.py [OUTDIR]     (default: the tree's kmod/)
+    tools/gen-sym-kat.py [OUTDIR]     (default: the tree's kmod/crypto/)
 
 Sources: RFC 4231, RFC 5869, RFC 7914 (typed in below and checked with
 hashlib), selftests/vectors/poorman-v1.json (password secret; the GCM part
@@ -530,7 +530,7 @@ struct pmhs_gcm_big_kat {
 
 
 def main():
-    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "kmod")
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "kmod", "crypto")
     selfcheck()
     pm = poorman()
     kdf = kdf_vectors(pm)

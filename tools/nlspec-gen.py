@@ -4,8 +4,8 @@
 
     tools/nlspec-gen.py docs/netlink/pmhs.yaml OUTDIR
 
-writes OUTDIR/include/uapi/linux/pmhs.h, OUTDIR/kmod/nl_gen.h and
-OUTDIR/kmod/nl_gen.c. This is a small subset of the kernel's ynl-gen-c.py
+writes OUTDIR/include/uapi/linux/pmhs.h, OUTDIR/kmod/netlink/nl_gen.h
+and OUTDIR/kmod/netlink/nl_gen.c. This is a small subset of the kernel's ynl-gen-c.py
 (which Debian's 6.1 source does not ship): genetlink, per-op policies,
 scalar/string/binary/flag/nest attributes and their checks.
 """
@@ -310,8 +310,8 @@ def main():
     h, c = gen_kernel(spec)
     files = {
         "include/uapi/linux/pmhs.h": gen_uapi(spec),
-        "kmod/nl_gen.h": h,
-        "kmod/nl_gen.c": c,
+        "kmod/netlink/nl_gen.h": h,
+        "kmod/netlink/nl_gen.c": c,
     }
     for rel, text in files.items():
         path = os.path.join(outdir, rel)

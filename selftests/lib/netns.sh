@@ -15,3 +15,16 @@ veth_pair() {
 	ip -n "$a" link set lo up && ip -n "$b" link set lo up &&
 	ip -n "$a" link set "$da" up && ip -n "$b" link set "$db" up
 }
+
+# wait_tcp_listen NS PORT: wait (up to 30 s) until a TCP socket listens on
+# PORT in NS. A fixed sleep lost the race on a loaded host under TCG.
+wait_tcp_listen() {
+	local i
+
+	for i in $(seq 300); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "# nothing listens on port $2 in $1 after 30 s" >&2
+	return 1
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod/mont.c against OpenSSL's BN_mod_exp(), in userspace: random
+ * kmod/crypto/mont.c against OpenSSL's BN_mod_exp(), in userspace: random
  * moduli of awkward sizes (1 limb, a bit over a limb, 2048 bits, top
  * limbs small and large, all-ones limbs that make every carry as large
  * as it can be), random and edge-case bases and exponents, the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Just enough of the kernel's headers to compile kmod/mont.c in
+ * Just enough of the kernel's headers to compile kmod/crypto/mont.c in
  * userspace, with OpenSSL's BIGNUM behind the two MPI calls it makes.
  * The MPI layout (limbs d[], nlimbs, sign) is the kernel's.
  */
