@@ -17,7 +17,8 @@
 #   make dkms-install    put the module source in /usr/src/pmhs-VERSION, build and
 #                        install it with DKMS for every installed kernel with headers
 #   make dkms-remove     undo dkms-install
-#   make deb             build/deb/pmhs-dkms_VERSION_all.deb and pmhs-ctl_VERSION_amd64.deb
+#   make deb             build/deb/pmhs-dkms_VERSION_all.deb, pmhs-ctl_VERSION_amd64.deb,
+#                        libpmhs0_VERSION_amd64.deb and libpmhs-dev_VERSION_amd64.deb
 
 VERSION := $(shell cat VERSION)
 TOP := $(CURDIR)
