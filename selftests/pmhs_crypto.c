@@ -30,6 +30,7 @@
 #include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
+#include "raw.h"
 #include "pmhs_vec.h"
 
 static const char *const keys[] = { "alice", "bob", "carol", "dave", "erin" };
@@ -63,13 +64,14 @@ FIXTURE_TEARDOWN(c)
 
 TEST_F(c, identity_get_returns_public_half_only)
 {
+	/* Raw: the reply must lack the private key's attribute. */
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_GET, 0);
+		struct nl_msg *m = raw_new(self->nl, PMHS_CMD_IDENTITY_GET, 0);
 		uint8_t *pub, fp[32];
 		long plen = vec_key_pub_der(self->root, keys[i], &pub);
 		char path[64];
 
-		nla_put_string(m, PMHS_A_IDENTITY_NAME, keys[i]);
+		raw_str(m, PMHS_A_IDENTITY_NAME, keys[i]);
 		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r));
 		ASSERT_NE(NULL, self->r.tb[PMHS_A_IDENTITY_PUBKEY]);
 		EXPECT_EQ(plen, nla_len(self->r.tb[PMHS_A_IDENTITY_PUBKEY]));
@@ -96,9 +98,11 @@ static int dump_cb(struct nlattr **tb, void *arg)
 
 TEST_F(c, identity_dump_del_and_errors)
 {
-	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_GET, NLM_F_DUMP);
+	struct nl_msg *m = raw_new(self->nl, PMHS_CMD_IDENTITY_GET, NLM_F_DUMP);
+	struct pmhs_identity ident = { .size = sizeof(ident) };
 	uint8_t junk[100];
 
+	/* Raw: no entry of the dump may carry the private key. */
 	dump_count = 0;
 	ASSERT_EQ(0, pmhs_nl_call(self->nl, m, PMHS_A_IDENTITY_MAX, dump_cb, NULL));
 	EXPECT_EQ(5, dump_count);
@@ -107,26 +111,24 @@ TEST_F(c, identity_dump_del_and_errors)
 	/* Duplicate name. */
 	EXPECT_EQ(-EEXIST, po_identity_vec(self->nl, self->root, "alice", &self->r));
 	EXPECT_NE(0, self->r.extack[0]);
-	/* Garbage DER. */
+	/* Malformed: garbage where the DER key goes. */
 	memset(junk, 0x30, sizeof(junk));
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, "junk");
-	nla_put(m, PMHS_A_IDENTITY_KEY_DER, sizeof(junk), junk);
+	m = raw_new(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+	raw_str(m, PMHS_A_IDENTITY_NAME, "junk");
+	raw_bin(m, PMHS_A_IDENTITY_KEY_DER, sizeof(junk), junk);
 	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r)) {
 		TH_LOG("%s", self->r.extack);
 	}
 	EXPECT_NE(0, self->r.extack[0]);
-	/* Missing key. */
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, "nokey");
+	/* Malformed: the key attribute is missing. */
+	m = raw_new(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+	raw_str(m, PMHS_A_IDENTITY_NAME, "nokey");
 	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "missing"));
 	/* Delete, then it is gone. */
 	EXPECT_EQ(0, po_identity_del(self->nl, "carol"));
 	EXPECT_EQ(-ENOENT, po_identity_del(self->nl, "carol"));
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_IDENTITY_GET, 0);
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, "carol");
-	EXPECT_EQ(-ENOENT, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_EQ(-ENOENT, pmhs_identity_get(pmhs_nl_handle(self->nl), "carol", &ident));
 	EXPECT_EQ(4, po_count(self->nl, PMHS_A_CONFIG_IDENTITIES));
 }
 
@@ -148,25 +150,38 @@ TEST_F(c, oaep_sha1_vectors)
 	ASSERT_EQ(6, n);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *cv = json_object_array_get_idx(v, i);
-		struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
-		uint8_t *ct, *pt;
+		struct pmhs *h = pmhs_nl_handle(self->nl);
+		uint8_t *ct, *pt, out[512];
 		long clen = vec_unhex(vec_str(cv, "ciphertext"), &ct);
 		long plen = vec_unhex(vec_str(cv, "plaintext"), &pt);
+		size_t olen = 0;
 
-		nla_put_string(m, PMHS_A_RSA_IDENTITY, vec_str(cv, "key"));
-		nla_put(m, PMHS_A_RSA_DATA, clen, ct);
-		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
-			TH_LOG("vector %zu: %s", i, self->r.extack);
+		if (plen) {
+			ASSERT_EQ(0, pmhs_rsa_decrypt(h, vec_str(cv, "key"), -1, ct, clen, out,
+						      sizeof(out), &olen)) {
+				TH_LOG("vector %zu: %s", i, pmhs_errmsg(h));
+			}
+			EXPECT_EQ(plen, olen);
+			EXPECT_EQ(0, memcmp(pt, out, plen));
+		} else {
+			/*
+			 * Raw: pmhs_rsa_decrypt() reports an empty plaintext
+			 * as -EBADMSG, like a refusal.
+			 */
+			struct nl_msg *m = raw_new(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
+
+			raw_str(m, PMHS_A_RSA_IDENTITY, vec_str(cv, "key"));
+			raw_bin(m, PMHS_A_RSA_DATA, clen, ct);
+			ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
+				TH_LOG("vector %zu: %s", i, self->r.extack);
+			}
+			ASSERT_NE(NULL, self->r.tb[PMHS_A_RSA_DATA]);
+			EXPECT_EQ(0, nla_len(self->r.tb[PMHS_A_RSA_DATA]));
 		}
-		ASSERT_NE(NULL, self->r.tb[PMHS_A_RSA_DATA]);
-		EXPECT_EQ(plen, nla_len(self->r.tb[PMHS_A_RSA_DATA]));
-		EXPECT_EQ(0, memcmp(pt, nla_data(self->r.tb[PMHS_A_RSA_DATA]), plen));
 		/* One bit off: a single, uninformative error. */
 		ct[clen / 2] ^= 1;
-		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
-		nla_put_string(m, PMHS_A_RSA_IDENTITY, vec_str(cv, "key"));
-		nla_put(m, PMHS_A_RSA_DATA, clen, ct);
-		EXPECT_EQ(-EBADMSG, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
+		EXPECT_EQ(-EBADMSG, pmhs_rsa_decrypt(h, vec_str(cv, "key"), -1, ct, clen, out,
+						     sizeof(out), &olen));
 		free(ct);
 		free(pt);
 	}
@@ -180,20 +195,17 @@ TEST_F(c, pss_sha256_vectors)
 	ASSERT_EQ(7, n);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *cv = json_object_array_get_idx(v, i);
-		struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_VERIFY, 0);
+		struct pmhs *h = pmhs_nl_handle(self->nl);
 		bool valid = json_object_get_boolean(vec_get(cv, "valid"));
 		uint8_t *msg, *sig, *pub;
 		long mlen = vec_unhex(vec_str(cv, "message"), &msg);
 		long slen = vec_unhex(vec_str(cv, "signature"), &sig);
 		long plen = vec_key_pub_der(self->root, vec_str(cv, "key"), &pub);
 
-		nla_put(m, PMHS_A_RSA_PUBKEY, plen, pub);
-		nla_put(m, PMHS_A_RSA_DATA, mlen, msg);
-		nla_put(m, PMHS_A_RSA_SIGNATURE, slen, sig);
 		EXPECT_EQ(valid ? 0 : -EKEYREJECTED,
-			  pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
+			  pmhs_rsa_verify(h, pub, plen, msg, mlen, sig, slen)) {
 			TH_LOG("vector %zu (%s): %s", i, valid ? "valid" : "invalid",
-			       self->r.extack);
+			       pmhs_errmsg(h));
 		}
 		free(msg);
 		free(sig);
@@ -205,8 +217,9 @@ TEST_F(c, pss_sha256_vectors)
 TEST_F(c, agrees_with_openssl)
 {
 	static const uint8_t text[] = "pmhs agrees with OpenSSL";
-	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_SIGN, 0);
+	struct pmhs *hd = pmhs_nl_handle(self->nl);
 	uint8_t *der, *pub, sig[512], ct[512], out[512];
+	size_t got;
 	const uint8_t *p;
 	long dlen = vec_key_priv_der(self->root, "carol", &der);
 	long plen = vec_key_pub_der(self->root, "carol", &pub);
@@ -218,11 +231,8 @@ TEST_F(c, agrees_with_openssl)
 	p = der;
 	k = d2i_PrivateKey(EVP_PKEY_RSA, NULL, &p, dlen);
 	ASSERT_NE(NULL, k);
-	nla_put_string(m, PMHS_A_RSA_IDENTITY, "carol");
-	nla_put(m, PMHS_A_RSA_DATA, sizeof(text), text);
-	ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
-	ASSERT_EQ(384, nla_len(self->r.tb[PMHS_A_RSA_SIGNATURE]));
-	memcpy(sig, nla_data(self->r.tb[PMHS_A_RSA_SIGNATURE]), 384);
+	ASSERT_EQ(0, pmhs_rsa_sign(hd, "carol", text, sizeof(text), sig, sizeof(sig), &got));
+	ASSERT_EQ(384, got);
 	ASSERT_EQ(1, EVP_DigestVerifyInit(md, &ctx, EVP_sha256(), NULL, k));
 	EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING);
 	EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32);
@@ -230,12 +240,9 @@ TEST_F(c, agrees_with_openssl)
 
 	/* Kernel encrypts (SHA-256 OAEP too), OpenSSL decrypts. */
 	for (int h = 0; h < 2; h++) {
-		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_ENCRYPT, 0);
-		nla_put(m, PMHS_A_RSA_PUBKEY, plen, pub);
-		nla_put(m, PMHS_A_RSA_DATA, sizeof(text), text);
-		nla_put_u32(m, PMHS_A_RSA_OAEP_HASH, h);
-		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
-		memcpy(ct, nla_data(self->r.tb[PMHS_A_RSA_DATA]), 384);
+		ASSERT_EQ(0, pmhs_rsa_encrypt(hd, pub, plen, h, text, sizeof(text), ct,
+					      sizeof(ct), &got));
+		ASSERT_EQ(384, got);
 		ctx = EVP_PKEY_CTX_new(k, NULL);
 		EVP_PKEY_decrypt_init(ctx);
 		EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING);
@@ -254,12 +261,9 @@ TEST_F(c, agrees_with_openssl)
 		len = sizeof(ct);
 		ASSERT_EQ(1, EVP_PKEY_encrypt(ctx, ct, &len, text, sizeof(text)));
 		EVP_PKEY_CTX_free(ctx);
-		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
-		nla_put_string(m, PMHS_A_RSA_IDENTITY, "carol");
-		nla_put(m, PMHS_A_RSA_DATA, len, ct);
-		nla_put_u32(m, PMHS_A_RSA_OAEP_HASH, h);
-		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
-		EXPECT_EQ(0, memcmp(text, nla_data(self->r.tb[PMHS_A_RSA_DATA]), sizeof(text)));
+		ASSERT_EQ(0, pmhs_rsa_decrypt(hd, "carol", h, ct, len, out, sizeof(out), &got));
+		ASSERT_EQ(sizeof(text), got);
+		EXPECT_EQ(0, memcmp(text, out, sizeof(text)));
 	}
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(k);
@@ -330,16 +334,13 @@ static EVP_PKEY *odd_key(int pbits, int qbits)
 static int odd_identity_new(struct pmhs_nl *nl, EVP_PKEY *k, struct pt_reply *r)
 {
 	unsigned char *der = NULL;
-	int dlen = i2d_PrivateKey(k, &der);
-	struct nl_msg *m;
+	int dlen = i2d_PrivateKey(k, &der), ret;
 
 	if (dlen <= 0)
 		return -EINVAL;
-	m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_NEW, 0);
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, "odd");
-	nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
+	ret = pmhs_identity_import_der(pmhs_nl_handle(nl), "odd", der, dlen, NULL);
 	OPENSSL_clear_free(der, dlen);
-	return pt_call(nl, m, PMHS_A_IDENTITY_MAX, r);
+	return po_api(nl, ret, r);
 }
 
 /*
@@ -353,8 +354,8 @@ TEST_F(c, rsa_public_exponent_capped)
 	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++) {
 		EVP_PKEY *k = odd_key_e(1024, 1024, es[i]);
 		int dlen, want = es[i] >> 32 ? -EINVAL : 0;
-		unsigned char *der;
-		struct nl_msg *m;
+		unsigned char *der, ct[512];
+		size_t clen;
 
 		ASSERT_NE(NULL, k);
 		EXPECT_EQ(want, odd_identity_new(self->nl, k, &self->r)) {
@@ -368,13 +369,13 @@ TEST_F(c, rsa_public_exponent_capped)
 		der = NULL;
 		dlen = i2d_PUBKEY(k, &der);
 		ASSERT_LT(0, dlen);
-		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_ENCRYPT, 0);
-		nla_put(m, PMHS_A_RSA_PUBKEY, dlen, der);
-		nla_put(m, PMHS_A_RSA_DATA, 2, "hi");
-		OPENSSL_free(der);
-		EXPECT_EQ(want, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r)) {
+		EXPECT_EQ(want, po_api(self->nl,
+				       pmhs_rsa_encrypt(pmhs_nl_handle(self->nl), der, dlen, -1,
+							"hi", 2, ct, sizeof(ct), &clen),
+				       &self->r)) {
 			TH_LOG("e = %#lx: %s", es[i], self->r.extack);
 		}
+		OPENSSL_free(der);
 		if (want) {
 			EXPECT_STREQ("RSA public exponent must be at most 2^32", self->r.extack);
 		}
@@ -401,51 +402,43 @@ TEST_F(c, odd_shaped_keys_agree_with_openssl)
 
 	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
 		EVP_PKEY *k = odd_key(shapes[i][0], shapes[i][1]);
-		uint8_t ct[512];
+		struct pmhs *h = pmhs_nl_handle(self->nl);
+		uint8_t ct[512], sig[512], out[512];
 		EVP_MD_CTX *md;
 		EVP_PKEY_CTX *ctx;
-		struct nl_msg *m;
-		size_t klen, len;
+		size_t klen, len, got;
 
 		ASSERT_NE(NULL, k);
 		klen = EVP_PKEY_get_size(k);
 		ASSERT_EQ(0, odd_identity_new(self->nl, k, &self->r))
 			TH_LOG("shape %d+%d bits: %s", shapes[i][0], shapes[i][1], self->r.extack);
 
-		m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_SIGN, 0);
-		nla_put_string(m, PMHS_A_RSA_IDENTITY, "odd");
-		nla_put(m, PMHS_A_RSA_DATA, sizeof(text), text);
-		ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r));
-		ASSERT_EQ(klen, nla_len(self->r.tb[PMHS_A_RSA_SIGNATURE]));
+		ASSERT_EQ(0, pmhs_rsa_sign(h, "odd", text, sizeof(text), sig, sizeof(sig), &got));
+		ASSERT_EQ(klen, got);
 		md = EVP_MD_CTX_new();
 		ASSERT_EQ(1, EVP_DigestVerifyInit(md, &ctx, EVP_sha256(), NULL, k));
 		EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING);
 		EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, 32);
-		EXPECT_EQ(1, EVP_DigestVerify(md, nla_data(self->r.tb[PMHS_A_RSA_SIGNATURE]),
-					      klen, text, sizeof(text)))
+		EXPECT_EQ(1, EVP_DigestVerify(md, sig, klen, text, sizeof(text)))
 			TH_LOG("shape %d+%d bits: OpenSSL rejects the signature",
 			       shapes[i][0], shapes[i][1]);
 		EVP_MD_CTX_free(md);
 
-		for (int h = 0; h < 2; h++) {
+		for (int oh = 0; oh < 2; oh++) {
 			ctx = EVP_PKEY_CTX_new(k, NULL);
 			EVP_PKEY_encrypt_init(ctx);
 			EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING);
-			EVP_PKEY_CTX_set_rsa_oaep_md(ctx, h ? EVP_sha256() : EVP_sha1());
-			EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, h ? EVP_sha256() : EVP_sha1());
+			EVP_PKEY_CTX_set_rsa_oaep_md(ctx, oh ? EVP_sha256() : EVP_sha1());
+			EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, oh ? EVP_sha256() : EVP_sha1());
 			len = sizeof(ct);
 			ASSERT_EQ(1, EVP_PKEY_encrypt(ctx, ct, &len, text, sizeof(text)));
 			EVP_PKEY_CTX_free(ctx);
-			m = pmhs_nl_msg(self->nl, PMHS_CMD_RSA_DECRYPT, 0);
-			nla_put_string(m, PMHS_A_RSA_IDENTITY, "odd");
-			nla_put(m, PMHS_A_RSA_DATA, len, ct);
-			nla_put_u32(m, PMHS_A_RSA_OAEP_HASH, h);
-			ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_RSA_MAX, &self->r))
+			ASSERT_EQ(0, pmhs_rsa_decrypt(h, "odd", oh, ct, len, out, sizeof(out),
+						      &got))
 				TH_LOG("shape %d+%d bits, OAEP hash %d: %s", shapes[i][0],
-				       shapes[i][1], h, self->r.extack);
-			ASSERT_EQ(sizeof(text), nla_len(self->r.tb[PMHS_A_RSA_DATA]));
-			EXPECT_EQ(0, memcmp(text, nla_data(self->r.tb[PMHS_A_RSA_DATA]),
-					    sizeof(text)));
+				       shapes[i][1], oh, pmhs_errmsg(h));
+			ASSERT_EQ(sizeof(text), got);
+			EXPECT_EQ(0, memcmp(text, out, sizeof(text)));
 		}
 		ASSERT_EQ(0, po_identity_del(self->nl, "odd"));
 		EVP_PKEY_free(k);
@@ -463,25 +456,22 @@ static int hybrid(struct pmhs_nl *nl, int cmd, const char *ident, const uint8_t 
 {
 	size_t room = cmd == PMHS_CMD_HYBRID_DECRYPT ? inlen : inlen + 2 + 512 + 32;
 	int ifd = pt_memfd_in(in, inlen), ofd = pt_memfd_out(room), ret;
-	struct nl_msg *m = pmhs_nl_msg(nl, cmd, 0);
-	size_t len = 0;
+	struct pmhs *h = pmhs_nl_handle(nl);
+	uint64_t len = 0;
 
 	*out = calloc(1, room + 1);
 	*outlen = 0;
 	if (ifd < 0 || ofd < 0 || !*out)
 		return -EIO;
-	if (ident)
-		nla_put_string(m, PMHS_A_HYBRID_IDENTITY, ident);
-	if (pub)
-		nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
-	ret = pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
+	if (cmd == PMHS_CMD_HYBRID_DECRYPT)
+		ret = pmhs_hybrid_decrypt(h, ident, -1, ifd, ofd, &len);
+	else
+		ret = pmhs_hybrid_encrypt(h, pub, plen, -1, ifd, ofd, &len);
+	po_api(nl, ret, r);
 	if (pread(ofd, *out, room, 0) != (ssize_t)room)
 		ret = ret ? ret : -EIO;
 	if (!ret) {
-		if (!r->tb[PMHS_A_HYBRID_LENGTH] ||
-		    (len = nla_get_u64(r->tb[PMHS_A_HYBRID_LENGTH])) > room)
+		if (len > room)
 			ret = -EPROTO;
 		*outlen = len;
 	} else {
@@ -603,12 +593,8 @@ TEST_F(c, hybrid_1mib_roundtrip_and_openssl)
 static int encrypt_fds(struct pmhs_nl *nl, const uint8_t *pub, long plen, int in, int out,
 		       struct pt_reply *r)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_HYBRID_ENCRYPT, 0);
-
-	nla_put(m, PMHS_A_HYBRID_PEER_PUBKEY, plen, pub);
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, in);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, out);
-	return pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
+	return po_api(nl, pmhs_hybrid_encrypt(pmhs_nl_handle(nl), pub, plen, -1, in, out, NULL),
+		      r);
 }
 
 /*
@@ -695,7 +681,6 @@ TEST_F(c, hybrid_decrypt_out_fd_errors)
 	long plen = vec_key_pub_der(self->root, "alice", &pub);
 	int ifd, ofd, ro;
 	char path[64];
-	struct nl_msg *m;
 
 	for (size_t i = 0; i < len; i++)
 		pt[i] = (uint8_t)(i * 7 + 1);
@@ -707,21 +692,15 @@ TEST_F(c, hybrid_decrypt_out_fd_errors)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", ofd);
 	ro = open(path, O_RDONLY);
 	ASSERT_LE(0, ro);
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_DECRYPT, 0);
-	nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ro);
-	EXPECT_EQ(-EBADF, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_EQ(-EBADF, po_api(self->nl, pmhs_hybrid_decrypt(pmhs_nl_handle(self->nl), "alice",
+							       -1, ifd, ro, NULL), &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd is not open for writing"));
 	close(ro);
 	close(ofd);
 
 	ofd = pt_memfd_out(len - 1);
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_HYBRID_DECRYPT, 0);
-	nla_put_string(m, PMHS_A_HYBRID_IDENTITY, "alice");
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
-	EXPECT_EQ(-ENOSPC, pt_call(self->nl, m, 0, &self->r));
+	EXPECT_EQ(-ENOSPC, po_api(self->nl, pmhs_hybrid_decrypt(pmhs_nl_handle(self->nl), "alice",
+								-1, ifd, ofd, NULL), &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "out-fd is smaller than the output"));
 	back = malloc(len);
 	EXPECT_EQ((ssize_t)len - 1, pread(ofd, back, len, 0));
@@ -822,11 +801,8 @@ static int write_param(const char *name, const char *val)
 static int new_identity(struct pmhs_nl *nl, const char *name, const uint8_t *der,
 			long dlen, struct pt_reply *r)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_NEW, 0);
-
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, name);
-	nla_put(m, PMHS_A_IDENTITY_KEY_DER, dlen, der);
-	return pt_call(nl, m, PMHS_A_IDENTITY_MAX, r);
+	return po_api(nl, pmhs_identity_import_der(pmhs_nl_handle(nl), name, der, dlen, NULL),
+		      r);
 }
 
 /*
@@ -906,34 +882,33 @@ TEST_F(c, unprivileged_cannot_use_private_keys)
 
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		struct pmhs_nl *nl;
-		struct pt_reply r;
-		struct nlattr *n;
-		struct nl_msg *m;
+		struct pmhs_identity id = { .size = sizeof(id) };
+		struct pmhs_session_params sp;
+		struct pmhs_step st;
+		uint8_t sig[512], msg[PMHS_MESSAGE_MAX];
+		struct pmhs *h;
+		size_t len;
 
 		if (pt_drop_privs())
 			_exit(10);
-		nl = pt_open();
-		m = pmhs_nl_msg(nl, PMHS_CMD_RSA_SIGN, 0);
-		nla_put_string(m, PMHS_A_RSA_IDENTITY, "alice");
-		nla_put(m, PMHS_A_RSA_DATA, 1, "x");
-		if (pt_call(nl, m, 0, &r) != -EPERM)
+		if (pmhs_open(&h))
+			_exit(15);
+		if (pmhs_rsa_sign(h, "alice", "x", 1, sig, sizeof(sig), &len) != -EPERM)
 			_exit(11);
-		m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_DEL, 0);
-		nla_put_string(m, PMHS_A_IDENTITY_NAME, "alice");
-		if (pt_call(nl, m, 0, &r) != -EPERM)
+		if (pmhs_identity_delete(h, "alice") != -EPERM)
 			_exit(12);
-		m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_NEW, 0);
-		nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
-		n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
-		nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
-		nla_nest_end(m, n);
-		if (pt_call(nl, m, 0, &r) != -EPERM)
+		PMHS_INIT(sp);
+		sp.mode = PMHS_MODE_PASSWORD;
+		sp.password = "abcd";
+		sp.password_len = 4;
+		sp.oaep_hash = -1;
+		PMHS_INIT(st);
+		st.msg = msg;
+		st.msg_max = sizeof(msg);
+		if (pmhs_session_new(h, &sp, &st) != -EPERM)
 			_exit(13);
 		/* Public-key operations and reads are fine. */
-		m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_GET, 0);
-		nla_put_string(m, PMHS_A_IDENTITY_NAME, "alice");
-		if (pt_call(nl, m, PMHS_A_IDENTITY_MAX, &r))
+		if (pmhs_identity_get(h, "alice", &id))
 			_exit(14);
 		_exit(0);
 	}

@@ -26,6 +26,7 @@
 #include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
+#include "raw.h"
 #include "pmhs_vec.h"
 
 static uint64_t rng;
@@ -54,7 +55,7 @@ static size_t rnd_len(void)
 			   rnd() % 2048;
 }
 
-/* A valid request for @cmd, to mutate from. */
+/* A valid request for @cmd, to mutate from: raw, as the mutations are. */
 static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derlen,
 		     const uint8_t *pub, size_t publen)
 {
@@ -62,51 +63,51 @@ static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derle
 
 	switch (cmd) {
 	case PMHS_CMD_SET_CONFIG:
-		nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 60);
+		raw_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 60);
 		break;
 	case PMHS_CMD_IDENTITY_NEW:
-		nla_put_string(m, PMHS_A_IDENTITY_NAME, "fz");
-		nla_put(m, PMHS_A_IDENTITY_KEY_DER, derlen, der);
+		raw_str(m, PMHS_A_IDENTITY_NAME, "fz");
+		raw_bin(m, PMHS_A_IDENTITY_KEY_DER, derlen, der);
 		break;
 	case PMHS_CMD_IDENTITY_GET:
 	case PMHS_CMD_IDENTITY_DEL:
-		nla_put_string(m, PMHS_A_IDENTITY_NAME, "fz");
+		raw_str(m, PMHS_A_IDENTITY_NAME, "fz");
 		break;
 	case PMHS_CMD_SESSION_NEW:
 		if (rnd() % 2) {
-			nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
-			n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
-			nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 12, "fuzz me hard");
-			nla_nest_end(m, n);
+			raw_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+			n = raw_nest_start(m, PMHS_A_SESSION_PASSWORD);
+			raw_bin(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 12, "fuzz me hard");
+			raw_nest_end(m, n);
 		} else {
-			nla_put_u32(m, PMHS_A_SESSION_MODE, rnd() % 4);
-			nla_put_string(m, PMHS_A_SESSION_IDENTITY, "fz");
-			n = nla_nest_start(m, PMHS_A_SESSION_RSA);
-			nla_put(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY, publen, pub);
-			nla_nest_end(m, n);
+			raw_u32(m, PMHS_A_SESSION_MODE, rnd() % 4);
+			raw_str(m, PMHS_A_SESSION_IDENTITY, "fz");
+			n = raw_nest_start(m, PMHS_A_SESSION_RSA);
+			raw_bin(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY, publen, pub);
+			raw_nest_end(m, n);
 		}
 		break;
 	case PMHS_CMD_SESSION_RECV:
-		nla_put_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);
-		nla_put(m, PMHS_A_SESSION_MESSAGE, 48, "0123456789abcdef0123456789abcdef0123456789abcdef");
+		raw_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);
+		raw_bin(m, PMHS_A_SESSION_MESSAGE, 48, "0123456789abcdef0123456789abcdef0123456789abcdef");
 		break;
 	case PMHS_CMD_SESSION_GET:
 	case PMHS_CMD_SESSION_DEL:
-		nla_put_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);
+		raw_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);
 		break;
 	case PMHS_CMD_RSA_VERIFY:
-		nla_put(m, PMHS_A_RSA_PUBKEY, publen, pub);
-		nla_put(m, PMHS_A_RSA_DATA, 5, "hello");
-		nla_put(m, PMHS_A_RSA_SIGNATURE, 256, der);
+		raw_bin(m, PMHS_A_RSA_PUBKEY, publen, pub);
+		raw_bin(m, PMHS_A_RSA_DATA, 5, "hello");
+		raw_bin(m, PMHS_A_RSA_SIGNATURE, 256, der);
 		break;
 	case PMHS_CMD_RSA_ENCRYPT:
-		nla_put(m, PMHS_A_RSA_PUBKEY, publen, pub);
-		nla_put(m, PMHS_A_RSA_DATA, 5, "hello");
+		raw_bin(m, PMHS_A_RSA_PUBKEY, publen, pub);
+		raw_bin(m, PMHS_A_RSA_DATA, 5, "hello");
 		break;
 	case PMHS_CMD_RSA_DECRYPT:
 	case PMHS_CMD_RSA_SIGN:
-		nla_put_string(m, PMHS_A_RSA_IDENTITY, "fz");
-		nla_put(m, PMHS_A_RSA_DATA, 256, der);
+		raw_str(m, PMHS_A_RSA_IDENTITY, "fz");
+		raw_bin(m, PMHS_A_RSA_DATA, 256, der);
 		break;
 	default:
 		break;
@@ -120,7 +121,7 @@ static int fuzz_one(struct pmhs_nl *nl, const uint8_t *der, size_t derlen,
 	static uint8_t buf[65536];
 	int cmd = rnd() % 5 ? 1 + rnd() % PMHS_CMD_MAX : rnd() % 256;
 	int flags = rnd() % 10 ? 0 : NLM_F_DUMP;
-	struct nl_msg *m = pmhs_nl_msg(nl, cmd, flags);
+	struct nl_msg *m = raw_new(nl, cmd, flags);
 	struct pt_reply *r = malloc(sizeof(*r));
 	int n = rnd() % 7, ret;
 
@@ -135,7 +136,7 @@ static int fuzz_one(struct pmhs_nl *nl, const uint8_t *der, size_t derlen,
 		switch (rnd() % 5) {
 		case 0:	/* nested garbage */
 		{
-			struct nlattr *nest = nla_nest_start(m, type);
+			struct nlattr *nest = raw_nest_start(m, type);
 
 			/* A full message has no room for the nest (libnl: NULL). */
 			if (!nest)
@@ -144,9 +145,9 @@ static int fuzz_one(struct pmhs_nl *nl, const uint8_t *der, size_t derlen,
 				size_t l = rnd() % 64;
 
 				rnd_bytes(buf, l);
-				nla_put(m, rnd() % 32, l, buf);
+				raw_bin(m, rnd() % 32, l, buf);
 			}
-			nla_nest_end(m, nest);
+			raw_nest_end(m, nest);
 			break;
 		}
 		case 1:	/* a string, maybe without its NUL */
@@ -155,26 +156,31 @@ static int fuzz_one(struct pmhs_nl *nl, const uint8_t *der, size_t derlen,
 				buf[j] = 'a' + rnd() % 26;
 			if (len && rnd() % 2)
 				buf[len - 1] = 0;
-			nla_put(m, type, len, buf);
+			raw_bin(m, type, len, buf);
 			break;
 		case 2:	/* small integers: fds, serials, modes, ids */
 		{
 			/* 1 to 8 bytes of it: a small (maybe negative) value. */
 			int64_t v = (int64_t)(rnd() % 16) - 8;
 
-			nla_put(m, type, rnd() % 2 ? 4 : 1 + rnd() % 8, &v);
+			raw_bin(m, type, rnd() % 2 ? 4 : 1 + rnd() % 8, &v);
 			break;
 		}
 		default:
 			if (nlmsg_get_max_size(m) < len + 64)
 				len = 64;
 			rnd_bytes(buf, len);
-			nla_put(m, type, len, buf);
+			raw_bin(m, type, len, buf);
 		}
 	}
 	ret = pt_call(nl, m, 0, r);
 	free(r);
 	return ret;
+}
+
+static int no_session(const struct pmhs_session_info *s, void *arg)
+{
+	return 0;
 }
 
 /* Churn: sessions and identities come and go; some of us die mid-way. */
@@ -195,11 +201,9 @@ static void churn(int seconds, const uint8_t *der, size_t derlen, const uint8_t 
 
 			for (int i = 0; nl && i < 20; i++) {
 				po_session_new(nl, &p, &id, &r);
-				if (i % 5 == 0) {
-					struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_GET,
-								       NLM_F_DUMP);
-					pt_call(nl, m, 0, &r);
-				}
+				if (i % 5 == 0)
+					pmhs_session_foreach(pmhs_nl_handle(nl), no_session,
+							     NULL);
 			}
 			/* Exit without closing anything: the kernel cleans up. */
 			_exit(0);
@@ -240,21 +244,18 @@ static long fuzz_sender(long count, uint64_t seed, long errs[256], const uint8_t
 static char fz_names[1100][PMHS_NAME_MAX + 1];
 static int fz_count;
 
-static int name_cb(struct nlattr **tb, void *arg)
+static int name_cb(const struct pmhs_identity *id, void *arg)
 {
-	if (tb[PMHS_A_IDENTITY_NAME] && fz_count < 1100)
-		snprintf(fz_names[fz_count++], sizeof(fz_names[0]), "%s",
-			 nla_get_string(tb[PMHS_A_IDENTITY_NAME]));
+	if (fz_count < 1100)
+		snprintf(fz_names[fz_count++], sizeof(fz_names[0]), "%s", id->name);
 	return 0;
 }
 
 /* The fuzzer may have made identities with random names: delete them all. */
 static int delete_all_identities(struct pmhs_nl *nl)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_GET, NLM_F_DUMP);
-
 	fz_count = 0;
-	if (pmhs_nl_call(nl, m, PMHS_A_IDENTITY_MAX, name_cb, NULL))
+	if (pmhs_identity_foreach(pmhs_nl_handle(nl), name_cb, NULL))
 		return -1;
 	for (int i = 0; i < fz_count; i++)
 		if (po_identity_del(nl, fz_names[i]))

@@ -25,6 +25,7 @@
 #include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
+#include "raw.h"
 #include "pmhs_vec.h"
 
 static const char *const keys[] = { "alice", "bob", "carol", "dave", "erin" };
@@ -566,26 +567,30 @@ TEST_F(vec, password_from_keyring_key)
 	free(iv);
 }
 
-/* session-new with raw nests (the library never builds these). */
+/*
+ * session-new with raw nests: malformed on purpose (nests or an identity
+ * the mode does not take, a required member missing), which the library
+ * never builds.
+ */
 static int nest_request(struct pmhs_nl *nl, uint32_t mode, bool identity,
 			bool pw_nest, bool rsa_nest, const uint8_t *pub, long publen,
 			struct pt_reply *r)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_NEW, 0);
+	struct nl_msg *m = raw_new(nl, PMHS_CMD_SESSION_NEW, 0);
 	struct nlattr *n;
 
-	nla_put_u32(m, PMHS_A_SESSION_MODE, mode);
+	raw_u32(m, PMHS_A_SESSION_MODE, mode);
 	if (identity)
-		nla_put_string(m, PMHS_A_SESSION_IDENTITY, "alice");
+		raw_str(m, PMHS_A_SESSION_IDENTITY, "alice");
 	if (pw_nest) {
-		n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
-		nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
-		nla_nest_end(m, n);
+		n = raw_nest_start(m, PMHS_A_SESSION_PASSWORD);
+		raw_bin(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
+		raw_nest_end(m, n);
 	}
 	if (rsa_nest) {
-		n = nla_nest_start(m, PMHS_A_SESSION_RSA);
-		nla_put(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY, publen, pub);
-		nla_nest_end(m, n);
+		n = raw_nest_start(m, PMHS_A_SESSION_RSA);
+		raw_bin(m, PMHS_A_RSA_PARAMS_PEER_PUBKEY, publen, pub);
+		raw_nest_end(m, n);
 	}
 	return pt_call(nl, m, PMHS_A_SESSION_MAX, r);
 }
@@ -598,7 +603,9 @@ static int nest_request(struct pmhs_nl *nl, uint32_t mode, bool identity,
  */
 TEST_F(vec, params_in_their_own_nest)
 {
-	uint32_t before = po_count(self->nl, PMHS_A_CONFIG_SESSIONS);
+	uint32_t before = po_count(self->nl, PMHS_A_CONFIG_SESSIONS), id;
+	struct po_session pw = { .mode = PMHS_MODE_PASSWORD, .oaep = -1 };
+	struct po_session rsa = { .mode = PMHS_MODE_RSA_MUTUAL, .oaep = -1 };
 	struct nl_msg *m;
 	struct nlattr *n;
 	uint8_t *pub;
@@ -607,10 +614,12 @@ TEST_F(vec, params_in_their_own_nest)
 	publen = vec_key_pub_der(self->root, "bob", &pub);
 	ASSERT_LT(0, publen);
 	/* Both right: made (then dropped with the socket's others). */
-	EXPECT_EQ(0, nest_request(self->nl, PMHS_MODE_PASSWORD, false, true, false,
-				  NULL, 0, &self->r));
-	EXPECT_EQ(0, nest_request(self->nl, PMHS_MODE_RSA_MUTUAL, true, false, true,
-				  pub, publen, &self->r));
+	pw.password = "abcd";
+	EXPECT_EQ(0, po_session_new(self->nl, &pw, &id, &self->r));
+	rsa.identity = "alice";
+	rsa.peer = pub;
+	rsa.peerlen = publen;
+	EXPECT_EQ(0, po_session_new(self->nl, &rsa, &id, &self->r));
 	EXPECT_EQ(before + 2, po_count(self->nl, PMHS_A_CONFIG_SESSIONS));
 
 	EXPECT_EQ(-EINVAL, nest_request(self->nl, PMHS_MODE_PASSWORD, false, true, true,
@@ -631,26 +640,26 @@ TEST_F(vec, params_in_their_own_nest)
 					NULL, 0, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "peer's public key"));
 
-	/* An attribute past the password nest's maxattr. */
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_SESSION_NEW, 0);
-	nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
-	n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
-	nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
-	nla_put_u32(m, PMHS_A_PASSWORD_PARAMS_MAX + 1, 1);
-	nla_nest_end(m, n);
+	/* Malformed: an attribute past the password nest's maxattr. */
+	m = raw_new(self->nl, PMHS_CMD_SESSION_NEW, 0);
+	raw_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+	n = raw_nest_start(m, PMHS_A_SESSION_PASSWORD);
+	raw_bin(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
+	raw_u32(m, PMHS_A_PASSWORD_PARAMS_MAX + 1, 1);
+	raw_nest_end(m, n);
 	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, PMHS_A_SESSION_MAX, &self->r));
-	/* A member out of its range, inside the nest. */
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_SESSION_NEW, 0);
-	nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
-	n = nla_nest_start(m, PMHS_A_SESSION_PASSWORD);
-	nla_put(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
-	nla_put_u32(m, PMHS_A_PASSWORD_PARAMS_ITERATIONS, 0);
-	nla_nest_end(m, n);
+	/* Malformed: a member out of its range, inside the nest. */
+	m = raw_new(self->nl, PMHS_CMD_SESSION_NEW, 0);
+	raw_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+	n = raw_nest_start(m, PMHS_A_SESSION_PASSWORD);
+	raw_bin(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 4, "abcd");
+	raw_u32(m, PMHS_A_PASSWORD_PARAMS_ITERATIONS, 0);
+	raw_nest_end(m, n);
 	EXPECT_EQ(-ERANGE, pt_call(self->nl, m, PMHS_A_SESSION_MAX, &self->r));
-	/* Version 1's flat password attribute where the nest now is. */
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_SESSION_NEW, 0);
-	nla_put_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
-	nla_put(m, PMHS_A_SESSION_PASSWORD, 12, "flat secret!");
+	/* Malformed: version 1's flat password attribute where the nest now is. */
+	m = raw_new(self->nl, PMHS_CMD_SESSION_NEW, 0);
+	raw_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
+	raw_bin(m, PMHS_A_SESSION_PASSWORD, 12, "flat secret!");
 	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, PMHS_A_SESSION_MAX, &self->r));
 
 	EXPECT_EQ(before + 2, po_count(self->nl, PMHS_A_CONFIG_SESSIONS));
@@ -815,15 +824,24 @@ TEST(socket_close_frees_sessions)
 	pmhs_nl_close(nl);
 }
 
-/* session-get of one id (0) or a dump of all (id 0: the count). */
+static int count_session(const struct pmhs_session_info *s, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* session-get of one id, or (id 0) a dump of all, counted in r->count. */
 static int session_get(struct pmhs_nl *nl, uint32_t id, struct pt_reply *r)
 {
-	struct nl_msg *msg = pmhs_nl_msg(nl, PMHS_CMD_SESSION_GET,
-					 id ? 0 : NLM_F_DUMP);
+	struct pmhs_session_info info = { .size = sizeof(info) };
+	int n = 0, ret;
 
 	if (id)
-		nla_put_u32(msg, PMHS_A_SESSION_ID, id);
-	return pt_call(nl, msg, PMHS_A_SESSION_MAX, r);
+		return po_api(nl, pmhs_session_result(pmhs_nl_handle(nl), id, &info), r);
+	ret = pmhs_session_foreach(pmhs_nl_handle(nl), count_session, &n);
+	po_api(nl, ret, r);
+	r->count = n;
+	return ret;
 }
 
 static void *close_socket(void *nl)

@@ -17,6 +17,7 @@
 #include "kselftest_harness.h"
 #include "pmhs_harness.h"
 #include "pmhs_test.h"
+#include "raw.h"
 
 FIXTURE(nl) {
 	struct pmhs_nl *nl;
@@ -41,7 +42,8 @@ TEST(family_resolves)
 
 TEST_F(nl, version_and_status)
 {
-	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_GET_VERSION, 0);
+	/* Raw: the test looks at which attributes the reply carries. */
+	struct nl_msg *m = raw_new(self->nl, PMHS_CMD_GET_VERSION, 0);
 
 	ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_VERSION_MAX, &self->r));
 	ASSERT_EQ(1, self->r.count);
@@ -78,39 +80,43 @@ TEST_F(nl, acks_capped_and_extended)
 
 TEST_F(nl, config_roundtrip)
 {
-	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	struct pmhs *h = pmhs_nl_handle(self->nl);
+	struct pmhs_config c;
 
-	nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 42);
-	ASSERT_EQ(0, pt_call(self->nl, m, 0, &self->r));
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_GET_CONFIG, 0);
-	ASSERT_EQ(0, pt_call(self->nl, m, PMHS_A_CONFIG_MAX, &self->r));
-	ASSERT_NE(NULL, self->r.tb[PMHS_A_CONFIG_SESSION_TIMEOUT]);
-	EXPECT_EQ(42, nla_get_u32(self->r.tb[PMHS_A_CONFIG_SESSION_TIMEOUT]));
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
-	nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, PMHS_SESSION_TIMEOUT_DEFAULT);
-	ASSERT_EQ(0, pt_call(self->nl, m, 0, &self->r));
+	PMHS_INIT(c);
+	c.fields = PMHS_CONFIG_SESSION_TIMEOUT;
+	c.session_timeout = 42;
+	ASSERT_EQ(0, pmhs_config_set(h, &c));
+	PMHS_INIT(c);
+	ASSERT_EQ(0, pmhs_config_get(h, &c));
+	ASSERT_NE(0, c.fields & PMHS_CONFIG_SESSION_TIMEOUT);
+	EXPECT_EQ(42, c.session_timeout);
+	PMHS_INIT(c);
+	c.fields = PMHS_CONFIG_SESSION_TIMEOUT;
+	c.session_timeout = PMHS_SESSION_TIMEOUT_DEFAULT;
+	ASSERT_EQ(0, pmhs_config_set(h, &c));
 }
 
 TEST_F(nl, config_rejections_explain)
 {
-	struct nl_msg *m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	struct nl_msg *m = raw_new(self->nl, PMHS_CMD_SET_CONFIG, 0);
 
-	/* Nothing to set. */
+	/* Malformed: no attribute at all. */
 	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "at least one"));
-	/* Out of the policy's range. */
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
-	nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, PMHS_SESSION_TIMEOUT_MAX + 1);
+	/* Malformed: a value out of the policy's range. */
+	m = raw_new(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	raw_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, PMHS_SESSION_TIMEOUT_MAX + 1);
 	EXPECT_EQ(-ERANGE, pt_call(self->nl, m, 0, &self->r));
 	EXPECT_NE(0, self->r.extack[0]);
-	/* Wrong type (u8 where u32 is expected). */
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
-	nla_put_u8(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 5);
+	/* Malformed: wrong type (u8 where u32 is expected). */
+	m = raw_new(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	raw_u8(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 5);
 	EXPECT_EQ(-EINVAL, pt_call(self->nl, m, 0, &self->r));
 	EXPECT_NE(0, self->r.extack[0]);
-	/* An attribute the op does not take. */
-	m = pmhs_nl_msg(self->nl, PMHS_CMD_SET_CONFIG, 0);
-	nla_put_u32(m, PMHS_A_CONFIG_SESSIONS, 5);	/* read-only */
+	/* Malformed: a read-only attribute, which set-config does not take. */
+	m = raw_new(self->nl, PMHS_CMD_SET_CONFIG, 0);
+	raw_u32(m, PMHS_A_CONFIG_SESSIONS, 5);
 	EXPECT_NE(0, pt_call(self->nl, m, 0, &self->r));
 	EXPECT_NE(0, self->r.extack[0]);
 }
@@ -122,6 +128,7 @@ TEST(unprivileged_is_refused)
 
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		struct pmhs_config c;
 		struct pmhs_nl *nl;
 		struct pt_reply r;
 		struct nl_msg *m;
@@ -131,21 +138,22 @@ TEST(unprivileged_is_refused)
 		nl = pt_open();
 		if (!nl)
 			_exit(11);
-		/* Reading is allowed ... */
-		m = pmhs_nl_msg(nl, PMHS_CMD_GET_VERSION, 0);
+		/* Reading is allowed ... (raw: the reply must lack the counts) */
+		m = raw_new(nl, PMHS_CMD_GET_VERSION, 0);
 		if (pt_call(nl, m, PMHS_A_VERSION_MAX, &r))
 			_exit(12);
 		/* ... but not counts of other users' and namespaces' objects. */
 		if (r.tb[PMHS_A_VERSION_LIVE_SESSIONS] ||
 		    r.tb[PMHS_A_VERSION_LIVE_IDENTITIES])
 			_exit(15);
-		m = pmhs_nl_msg(nl, PMHS_CMD_GET_CONFIG, 0);
-		if (pt_call(nl, m, PMHS_A_CONFIG_MAX, &r))
+		PMHS_INIT(c);
+		if (pmhs_config_get(pmhs_nl_handle(nl), &c))
 			_exit(13);
 		/* ... changing state is not. */
-		m = pmhs_nl_msg(nl, PMHS_CMD_SET_CONFIG, 0);
-		nla_put_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 7);
-		if (pt_call(nl, m, 0, &r) != -EPERM)
+		PMHS_INIT(c);
+		c.fields = PMHS_CONFIG_SESSION_TIMEOUT;
+		c.session_timeout = 7;
+		if (pmhs_config_set(pmhs_nl_handle(nl), &c) != -EPERM)
 			_exit(14);
 		_exit(0);
 	}

@@ -72,6 +72,7 @@
 #include "pmhs_harness.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
+#include "raw.h"
 #include "pmhs_vec.h"
 
 #define WP "wycheproof/"
@@ -225,16 +226,14 @@ static EVP_PKEY *group_priv(struct json_object *g)
 static int import_identity(struct pmhs_nl *nl, const char *name, EVP_PKEY *k,
 			   struct pt_reply *r)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_IDENTITY_NEW, 0);
 	unsigned char *der = NULL;
-	int n = i2d_PrivateKey(k, &der);
+	int n = i2d_PrivateKey(k, &der), ret;
 
 	if (n <= 0)
 		return -EINVAL;
-	nla_put_string(m, PMHS_A_IDENTITY_NAME, name);
-	nla_put(m, PMHS_A_IDENTITY_KEY_DER, n, der);
+	ret = pmhs_identity_import_der(pmhs_nl_handle(nl), name, der, n, NULL);
 	OPENSSL_clear_free(der, n);
-	return pt_call(nl, m, PMHS_A_IDENTITY_MAX, r);
+	return po_api(nl, ret, r);
 }
 
 struct kdf_req {
@@ -244,44 +243,75 @@ struct kdf_req {
 	uint32_t iterations, length;	/* 0: left out */
 };
 
-static int kdf(struct pmhs_nl *nl, const struct kdf_req *q, struct pt_reply *r)
-{
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_KDF, 0);
+/* The last kdf()/aead() output, and aead()'s tag. */
+static struct {
+	uint8_t out[65536];
+	size_t len;
+	uint8_t tag[16];
+} kat;
 
-	nla_put_u32(m, PMHS_A_KAT_KDF_ALG, q->alg);
-	if (q->klen >= 0)
-		nla_put(m, PMHS_A_KAT_KEY, q->klen, q->key);
-	if (q->slen >= 0)
-		nla_put(m, PMHS_A_KAT_SALT, q->slen, q->salt);
-	if (q->ilen >= 0)
-		nla_put(m, PMHS_A_KAT_INFO, q->ilen, q->info);
-	if (q->inlen >= 0)
-		nla_put(m, PMHS_A_KAT_INPUT, q->inlen, q->in);
-	if (q->iterations)
-		nla_put_u32(m, PMHS_A_KAT_ITERATIONS, q->iterations);
-	if (q->length)
-		nla_put_u32(m, PMHS_A_KAT_LENGTH, q->length);
-	return pt_call(nl, m, PMHS_A_KAT_MAX, r);
+/* A buffer of @len bytes, or NULL (left out) if @len < 0. */
+static const void *opt(const void *p, long len)
+{
+	return len < 0 ? NULL : p ? p : "";
 }
 
+static size_t opt_len(long len)
+{
+	return len < 0 ? 0 : (size_t)len;
+}
+
+/* pmhs_kdf(); the output in kat, err and extack in @r. */
+static int kdf(struct pmhs_nl *nl, const struct kdf_req *q, struct pt_reply *r)
+{
+	struct pmhs_kdf_params p;
+
+	PMHS_INIT(p);
+	p.alg = q->alg;
+	p.iterations = q->iterations;
+	p.length = q->length;
+	p.key = opt(q->key, q->klen);
+	p.key_len = opt_len(q->klen);
+	p.salt = opt(q->salt, q->slen);
+	p.salt_len = opt_len(q->slen);
+	p.info = opt(q->info, q->ilen);
+	p.info_len = opt_len(q->ilen);
+	p.input = opt(q->in, q->inlen);
+	p.input_len = opt_len(q->inlen);
+	kat.len = 0;
+	return po_api(nl, pmhs_kdf(pmhs_nl_handle(nl), &p, kat.out, sizeof(kat.out), &kat.len),
+		      r);
+}
+
+/* pmhs_aead(); output and (encrypt) tag in kat, err and extack in @r. */
 static int aead(struct pmhs_nl *nl, uint32_t dir, const uint8_t *key, long klen,
 		const uint8_t *iv, long ivlen, const uint8_t *aad, long aadlen,
 		const uint8_t *in, long inlen, const uint8_t *tag, struct pt_reply *r)
 {
-	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_AEAD, 0);
+	struct pmhs_aead_params p;
 
-	nla_put_u32(m, PMHS_A_KAT_DIRECTION, dir);
-	if (klen >= 0)
-		nla_put(m, PMHS_A_KAT_KEY, klen, key);
-	if (ivlen >= 0)
-		nla_put(m, PMHS_A_KAT_IV, ivlen, iv);
-	if (aadlen > 0)
-		nla_put(m, PMHS_A_KAT_AAD, aadlen, aad);
-	if (inlen >= 0)
-		nla_put(m, PMHS_A_KAT_INPUT, inlen, in);
-	if (tag)
-		nla_put(m, PMHS_A_KAT_TAG, 16, tag);
-	return pt_call(nl, m, PMHS_A_KAT_MAX, r);
+	PMHS_INIT(p);
+	p.direction = dir;
+	p.key = opt(key, klen);
+	p.key_len = opt_len(klen);
+	p.iv = opt(iv, ivlen);
+	p.iv_len = opt_len(ivlen);
+	p.aad = aadlen > 0 ? aad : NULL;
+	p.aad_len = aadlen > 0 ? aadlen : 0;
+	p.input = opt(in, inlen);
+	p.input_len = opt_len(inlen);
+	p.tag = tag;
+	p.tag_len = tag ? 16 : 0;
+	kat.len = 0;
+	memset(kat.tag, 0, sizeof(kat.tag));
+	return po_api(nl, pmhs_aead(pmhs_nl_handle(nl), &p, kat.out, sizeof(kat.out), &kat.len,
+				    kat.tag), r);
+}
+
+/* Was the last kdf()/aead() output exactly @len bytes equal to @want? */
+static bool kat_is(const uint8_t *want, long len)
+{
+	return (long)kat.len == len && !memcmp(kat.out, want, len);
 }
 
 /* Does the reply's @attr hold exactly @len bytes equal to @want? */
@@ -349,8 +379,10 @@ static void run_oaep(struct __test_metadata *_metadata, struct pmhs_nl *nl,
 			const char *res = result_of(tc), *label = vec_str(tc, "label");
 			int tcid = jint(tc, "tcId");
 			struct nl_msg *m;
-			uint8_t *ct, *msg;
+			uint8_t *ct, *msg, out[512];
 			long clen, mlen;
+			size_t olen = 0;
+			bool got;
 			int ret;
 
 			if (label && *label) {
@@ -359,13 +391,25 @@ static void run_oaep(struct __test_metadata *_metadata, struct pmhs_nl *nl,
 			}
 			clen = hexf(tc, "ct", &ct);
 			mlen = hexf(tc, "msg", &msg);
-			m = pmhs_nl_msg(nl, PMHS_CMD_RSA_DECRYPT, 0);
-			nla_put_string(m, PMHS_A_RSA_IDENTITY, "wp-oaep");
-			nla_put(m, PMHS_A_RSA_DATA, clen, ct);
-			nla_put_u32(m, PMHS_A_RSA_OAEP_HASH, hash);
-			ret = pt_call(nl, m, PMHS_A_RSA_MAX, r);
+			if (mlen) {
+				ret = po_api(nl, pmhs_rsa_decrypt(pmhs_nl_handle(nl), "wp-oaep", hash,
+								  ct, clen, out, sizeof(out),
+								  &olen), r);
+				got = !ret && olen == (size_t)mlen && !memcmp(out, msg, mlen);
+			} else {
+				/*
+				 * Raw: pmhs_rsa_decrypt() reports an empty
+				 * plaintext as -EBADMSG, like a refusal.
+				 */
+				m = raw_new(nl, PMHS_CMD_RSA_DECRYPT, 0);
+				raw_str(m, PMHS_A_RSA_IDENTITY, "wp-oaep");
+				raw_bin(m, PMHS_A_RSA_DATA, clen, ct);
+				raw_u32(m, PMHS_A_RSA_OAEP_HASH, hash);
+				ret = pt_call(nl, m, PMHS_A_RSA_MAX, r);
+				got = !ret && reply_is(r, PMHS_A_RSA_DATA, msg, mlen);
+			}
 			if (!strcmp(res, "valid"))
-				tally_case(&t, !ret && reply_is(r, PMHS_A_RSA_DATA, msg, mlen),
+				tally_case(&t, got,
 					   tcid, "valid: got %d (%s)", ret, r->extack);
 			else if (!strcmp(res, "invalid"))
 				tally_case(&t, ret == -EBADMSG, tcid,
@@ -434,11 +478,17 @@ static void run_pss(struct __test_metadata *_metadata, struct pmhs_nl *nl,
 			bool policy = siglen < 1 || siglen > 512;
 			int ret;
 
-			m = pmhs_nl_msg(nl, PMHS_CMD_RSA_VERIFY, 0);
-			nla_put(m, PMHS_A_RSA_PUBKEY, spkilen, spki);
-			nla_put(m, PMHS_A_RSA_DATA, mlen, msg);
-			nla_put(m, PMHS_A_RSA_SIGNATURE, siglen, sig);
-			ret = pt_call(nl, m, PMHS_A_RSA_MAX, r);
+			if (policy) {
+				/* Malformed: a signature length out of the policy's range. */
+				m = raw_new(nl, PMHS_CMD_RSA_VERIFY, 0);
+				raw_bin(m, PMHS_A_RSA_PUBKEY, spkilen, spki);
+				raw_bin(m, PMHS_A_RSA_DATA, mlen, msg);
+				raw_bin(m, PMHS_A_RSA_SIGNATURE, siglen, sig);
+				ret = pt_call(nl, m, PMHS_A_RSA_MAX, r);
+			} else {
+				ret = po_api(nl, pmhs_rsa_verify(pmhs_nl_handle(nl), spki, spkilen,
+								 msg, mlen, sig, siglen), r);
+			}
 			if (!strcmp(res, "valid"))
 				tally_case(&t, !ret, tcid, "valid: got %d (%s)", ret, r->extack);
 			else if (!strcmp(res, "invalid"))
@@ -483,7 +533,6 @@ static int hybrid_decrypt(struct pmhs_nl *nl, const char *ident, const uint8_t *
 			  size_t inlen, uint8_t **out, size_t *outlen, struct pt_reply *r)
 {
 	int ifd = pt_memfd_in(in, inlen), ofd = pt_memfd_out(inlen), ret;
-	struct nl_msg *m;
 	uint64_t size = 0;
 
 	*out = NULL;
@@ -492,13 +541,8 @@ static int hybrid_decrypt(struct pmhs_nl *nl, const char *ident, const uint8_t *
 		ret = -EIO;
 		goto out;
 	}
-	m = pmhs_nl_msg(nl, PMHS_CMD_HYBRID_DECRYPT, 0);
-	nla_put_string(m, PMHS_A_HYBRID_IDENTITY, ident);
-	nla_put_s32(m, PMHS_A_HYBRID_IN_FD, ifd);
-	nla_put_s32(m, PMHS_A_HYBRID_OUT_FD, ofd);
-	ret = pt_call(nl, m, PMHS_A_HYBRID_MAX, r);
-	if (!ret && r->tb[PMHS_A_HYBRID_LENGTH])
-		size = nla_get_u64(r->tb[PMHS_A_HYBRID_LENGTH]);
+	ret = po_api(nl, pmhs_hybrid_decrypt(pmhs_nl_handle(nl), ident, -1, ifd, ofd, &size),
+		     r);
 	*out = malloc(size + 1);
 	if (size > inlen || pread(ofd, *out, size, 0) != (ssize_t)size)
 		ret = ret ? ret : -EIO;
@@ -591,8 +635,7 @@ TEST_F(w, aes_gcm)
 			if (valid) {
 				ret = aead(self->nl, PMHS_AEAD_DIRECTION_ENCRYPT, key, klen, iv, ivlen,
 					   aad, aadlen, msg, mlen, NULL, &self->r);
-				if (ret || !reply_is(&self->r, PMHS_A_KAT_OUTPUT, ct, clen) ||
-				    !reply_is(&self->r, PMHS_A_KAT_TAG, tag, 16)) {
+				if (ret || !kat_is(ct, clen) || memcmp(kat.tag, tag, 16)) {
 					ok = false;
 					snprintf(why, sizeof(why), "encrypt: %d (%s)", ret,
 						 self->r.extack);
@@ -600,7 +643,7 @@ TEST_F(w, aes_gcm)
 			}
 			ret = aead(self->nl, PMHS_AEAD_DIRECTION_DECRYPT, key, klen, iv, ivlen,
 				   aad, aadlen, ct, clen, tag, &self->r);
-			if (valid && (ret || !reply_is(&self->r, PMHS_A_KAT_OUTPUT, msg, mlen))) {
+			if (valid && (ret || !kat_is(msg, mlen))) {
 				ok = false;
 				snprintf(why + strlen(why), sizeof(why) - strlen(why),
 					 " decrypt: %d (%s)", ret, self->r.extack);
@@ -697,14 +740,13 @@ TEST_F_TIMEOUT(w, pbkdf2_hmacsha256, 120)
 			total += iter * blocks;
 			ret = kdf(self->nl, &q, &self->r);
 			if (!strcmp(res, "valid"))
-				tally_case(&t, !ret && reply_is(&self->r, PMHS_A_KAT_OUTPUT, dk, dklen),
+				tally_case(&t, !ret && kat_is(dk, dklen),
 					   tcid, "valid: %d (%s)", ret, self->r.extack);
 			else if (!strcmp(res, "invalid"))
-				tally_case(&t, ret || !reply_is(&self->r, PMHS_A_KAT_OUTPUT, dk, dklen),
+				tally_case(&t, ret || !kat_is(dk, dklen),
 					   tcid, "invalid case matched");
 			else {
-				acceptable(&t, tcid, !ret && reply_is(&self->r, PMHS_A_KAT_OUTPUT,
-								      dk, dklen));
+				acceptable(&t, tcid, !ret && kat_is(dk, dklen));
 				tally_case(&t, true, tcid, "");
 			}
 next:
@@ -761,9 +803,8 @@ TEST_F(w, hmac_sha256)
 			}
 			ret = kdf(self->nl, &q, &self->r);
 			/* Truncated tags: the first tagSize/8 bytes of the MAC. */
-			match = !ret && tlen == tagbits / 8 && self->r.tb[PMHS_A_KAT_OUTPUT] &&
-				nla_len(self->r.tb[PMHS_A_KAT_OUTPUT]) == 32 &&
-				!memcmp(nla_data(self->r.tb[PMHS_A_KAT_OUTPUT]), tag, tlen);
+			match = !ret && tlen == tagbits / 8 && kat.len == 32 &&
+				!memcmp(kat.out, tag, tlen);
 			if (!strcmp(res, "valid"))
 				tally_case(&t, match, tcid, "valid: %d (%s) or MAC differs", ret,
 					   self->r.extack);
@@ -822,7 +863,7 @@ TEST_F(w, hkdf_sha256)
 			}
 			ret = kdf(self->nl, &q, &self->r);
 			if (!strcmp(res, "valid"))
-				tally_case(&t, !ret && reply_is(&self->r, PMHS_A_KAT_OUTPUT, okm, olen),
+				tally_case(&t, !ret && kat_is(okm, olen),
 					   tcid, "valid: %d (%s) or okm differs", ret,
 					   self->r.extack);
 			else if (!strcmp(res, "invalid"))
@@ -876,7 +917,7 @@ TEST_F(w, rfc7914_pbkdf2_sha256)
 
 		t.cases++;
 		ret = kdf(self->nl, &q, &self->r);
-		tally_case(&t, !ret && reply_is(&self->r, PMHS_A_KAT_OUTPUT, dk, dklen), i + 1,
+		tally_case(&t, !ret && kat_is(dk, dklen), i + 1,
 			   "P=\"%s\" S=\"%s\" c=%u: %d (%s)", v[i].p, v[i].s, v[i].c, ret,
 			   self->r.extack);
 		free(dk);

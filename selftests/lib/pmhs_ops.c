@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,16 @@
  * Requests are built by libpmhs's own builders (userspace/lib/internal.h);
  * the replies stay raw, because the tests look at their attributes.
  */
+int po_api(struct pmhs_nl *nl, int ret, struct pt_reply *r)
+{
+	r->err = ret;
+	r->count = 0;
+	r->buflen = 0;
+	memset(r->tb, 0, sizeof(r->tb));
+	snprintf(r->extack, sizeof(r->extack), "%s", pmhs_nl_extack(nl));
+	return ret;
+}
+
 int po_identity_vec(struct pmhs_nl *nl, struct json_object *root, const char *name,
 		    struct pt_reply *r)
 {

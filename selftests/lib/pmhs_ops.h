@@ -11,6 +11,12 @@
 
 #include "pmhs_test.h"
 
+/*
+ * Record a libpmhs public call's result in @r as pt_call() would (err and
+ * extack; no attributes) and return it, for tests that report r->extack.
+ */
+int po_api(struct pmhs_nl *nl, int ret, struct pt_reply *r);
+
 /* Import vector key @name as an identity of the same name. */
 int po_identity_vec(struct pmhs_nl *nl, struct json_object *root, const char *name,
 		    struct pt_reply *r);
