@@ -297,6 +297,12 @@ TEST_F(lib, rsa_ops_and_known_answers)
 	ASSERT_EQ(0, pmhs_rsa_decrypt(self->h, "lib-a", -1, ct, ctl, pt, sizeof(pt), &ptl));
 	ASSERT_EQ(5, ptl);
 	EXPECT_EQ(0, memcmp(pt, "hello", 5));
+	/* An empty plaintext is a result, not a refusal (it was -EBADMSG). */
+	ASSERT_EQ(0, pmhs_rsa_encrypt(self->h, key_a.spki, key_a.spki_len, -1, "", 0,
+				      ct, sizeof(ct), &ctl));
+	ptl = 99;
+	EXPECT_EQ(0, pmhs_rsa_decrypt(self->h, "lib-a", -1, ct, ctl, pt, sizeof(pt), &ptl));
+	EXPECT_EQ(0, ptl);
 	ASSERT_EQ(0, pmhs_rsa_sign(self->h, "lib-a", "msg", 3, sig, sizeof(sig), &sigl));
 	EXPECT_EQ(0, pmhs_rsa_verify(self->h, key_a.spki, key_a.spki_len, "msg", 3, sig, sigl));
 	EXPECT_GT(0, pmhs_rsa_verify(self->h, key_a.spki, key_a.spki_len, "msh", 3, sig, sigl));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The single-shot RSA operations and hybrid encryption between fds. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "internal.h"
@@ -9,12 +10,14 @@ struct bin_ctx {
 	int attr;
 	void *out;
 	size_t max, len;
+	bool seen;		/* the reply had the attribute (maybe empty) */
 };
 
 static int bin_cb(struct nlattr **tb, void *arg)
 {
 	struct bin_ctx *c = arg;
 
+	c->seen = tb[c->attr] != NULL;
 	return pmhs_get_bin(tb, c->attr, c->out, c->max, &c->len);
 }
 
@@ -47,7 +50,8 @@ static int rsa_op(struct pmhs *h, uint8_t cmd, const void *spki, size_t spki_len
 	}
 	ret = pmhs_raw_call(h, m, PMHS_A_RSA_MAX, reply_attr ? bin_cb : NULL, &c, secret);
 	if (!ret && reply_attr) {
-		if (!c.len)
+		/* An empty plaintext is a result; no attribute at all is not. */
+		if (!c.seen)
 			return -EBADMSG;
 		*out_len = c.len;
 	}
