@@ -30,7 +30,11 @@ struct pmhs_memfd {
 int pmhs_memfd_get(struct pmhs_memfd *m, int fd, bool out, loff_t max,
 		   struct netlink_ext_ack *extack);
 /* Map the first @len bytes (<= m->size) at m->map. */
-int pmhs_memfd_map(struct pmhs_memfd *m, size_t len);
+int pmhs_memfd_map(struct pmhs_memfd *m, size_t len,
+		   struct netlink_ext_ack *extack);
+/* Map @len bytes of out-fd, which the caller must have sized to hold them. */
+int pmhs_memfd_map_out(struct pmhs_memfd *out, size_t len,
+		       struct netlink_ext_ack *extack);
 void pmhs_memfd_put(struct pmhs_memfd *m);
 
 #endif /* _PMHS_MEMFD_H */

@@ -5,9 +5,6 @@
  * into nl_gen.c; every rejection here carries an extack message. Secret
  * attributes (private keys, passwords) are wiped in the request once read.
  */
-#include <linux/file.h>
-#include <linux/fs.h>
-#include <linux/mm.h>
 #include <linux/keyctl.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -15,7 +12,6 @@
 
 #include "compat.h"
 #include "hybrid.h"
-#include "memfd.h"
 #include "identity.h"
 #include "keyring.h"
 #include "ktls.h"
@@ -620,50 +616,7 @@ int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* Hybrid encryption, between the caller's sealed memfds (memfd.c says why) */
-
-struct pmhs_nl_out {
-	u8 *p;
-	size_t room;
-};
-
-/* Append to out-fd's mapping (a callback for the decryption's pieces). */
-static int pmhs_nl_emit(void *ctx, const u8 *p, size_t n)
-{
-	struct pmhs_nl_out *o = ctx;
-
-	if (n > o->room)
-		return -ENOSPC;
-	memcpy(o->p, p, n);
-	o->p += n;
-	o->room -= n;
-	return fatal_signal_pending(current) ? -EINTR : 0;
-}
-
-static int pmhs_nl_map(struct pmhs_memfd *m, size_t len,
-		       struct netlink_ext_ack *extack)
-{
-	int ret = pmhs_memfd_map(m, len);
-
-	if (ret == -EINTR)
-		NL_SET_ERR_MSG(extack, "interrupted");
-	else if (ret && m->out)
-		NL_SET_ERR_MSG(extack, "cannot map out-fd");
-	else if (ret)
-		NL_SET_ERR_MSG(extack, "cannot map in-fd");
-	return ret;
-}
-
-/* out-fd must hold @len bytes: the caller sizes it. */
-static int pmhs_nl_map_out(struct pmhs_memfd *out, size_t len,
-			   struct netlink_ext_ack *extack)
-{
-	if (out->size < len) {
-		NL_SET_ERR_MSG(extack, "out-fd is smaller than the output: ftruncate it first");
-		return -ENOSPC;
-	}
-	return pmhs_nl_map(out, len, extack);
-}
+/* Hybrid encryption, between the caller's sealed memfds (hybrid.c) */
 
 static int pmhs_nl_reply_length(struct genl_info *info, size_t len)
 {
@@ -678,102 +631,11 @@ static int pmhs_nl_reply_length(struct genl_info *info, size_t len)
 						   len, 0));
 }
 
-static enum pmhs_hash pmhs_nl_hybrid_hash(struct genl_info *info)
+/* The public key in attribute @attr. */
+static int pmhs_nl_pub(struct genl_info *info, int attr,
+		       struct pmhs_rsa_pub **pub)
 {
-	struct nlattr *h = info->attrs[PMHS_A_HYBRID_OAEP_HASH];
-
-	return h && nla_get_u32(h) == PMHS_OAEP_HASH_SHA256 ?
-	       PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
-}
-
-int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *spki = info->attrs[PMHS_A_HYBRID_PEER_PUBKEY];
-	struct pmhs_memfd in = { }, out = { };
-	struct pmhs_rsa_pub *pub = NULL;
-	const char *why = NULL;
-	size_t hdr;
-	int ret;
-
-	ret = pmhs_rsa_pub_from_spki(nla_data(spki), nla_len(spki), &pub, &why);
-	if (ret) {
-		pmhs_extack(info->extack, spki,
-			    why ? why : "cannot parse the public key");
-		return ret;
-	}
-	hdr = pmhs_hybrid_header_len(pub);
-	ret = pmhs_memfd_get(&in, nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			     false, PMHS_HYBRID_MAX, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_memfd_get(&out, nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			     true, 0, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_nl_map_out(&out, hdr + in.size, info->extack);
-	if (!ret)
-		ret = pmhs_nl_map(&in, in.size, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_hybrid_encrypt(pub, pmhs_nl_hybrid_hash(info), in.map,
-				  in.size, out.map);
-	if (ret) {
-		NL_SET_ERR_MSG(info->extack, "hybrid encryption failed");
-		goto out;
-	}
-	ret = pmhs_nl_reply_length(info, hdr + in.size);
-out:
-	pmhs_memfd_put(&out);
-	pmhs_memfd_put(&in);
-	pmhs_rsa_pub_put(pub);
-	return ret;
-}
-
-int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct pmhs_identity *id = info->user_ptr[1];
-	struct pmhs_memfd in = { }, out = { };
-	struct pmhs_nl_out o = { };
-	size_t hdr, outlen = 0;
-	const char *why = NULL;
-	int ret;
-
-	/* A malformed message is pmhs_hybrid_decrypt()'s to explain. */
-	hdr = pmhs_hybrid_header_len(pmhs_rsa_priv_pub(id->key));
-	ret = pmhs_memfd_get(&out, nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			     true, 0, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_memfd_get(&in, nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			     false, PMHS_HYBRID_MAX + hdr, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_nl_map_out(&out, in.size > hdr ? in.size - hdr : 0,
-			      info->extack);
-	if (!ret)
-		ret = pmhs_nl_map(&in, in.size, info->extack);
-	if (ret)
-		goto out;
-	o.p = out.map;
-	o.room = in.size > hdr ? in.size - hdr : 0;
-	/* Plaintext reaches out-fd only once the tag is good. */
-	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in.map,
-				  in.size, pmhs_nl_emit, &o, &outlen, &why);
-	if (ret)
-		pmhs_extack(info->extack, NULL, why ? why : "hybrid decryption failed");
-	else
-		ret = pmhs_nl_reply_length(info, outlen);
-out:
-	pmhs_memfd_put(&in);
-	pmhs_memfd_put(&out);
-	return ret;
-}
-
-/* Single-shot RSA operations, the reference's public low-level API */
-
-static int pmhs_nl_rsa_pub(struct genl_info *info, struct pmhs_rsa_pub **pub)
-{
-	struct nlattr *a = info->attrs[PMHS_A_RSA_PUBKEY];
+	struct nlattr *a = info->attrs[attr];
 	const char *why = NULL;
 	int ret;
 
@@ -784,13 +646,47 @@ static int pmhs_nl_rsa_pub(struct genl_info *info, struct pmhs_rsa_pub **pub)
 	return ret;
 }
 
-static enum pmhs_hash pmhs_nl_rsa_hash(struct genl_info *info)
+static enum pmhs_hash pmhs_nl_hash(struct genl_info *info, int attr)
 {
-	struct nlattr *h = info->attrs[PMHS_A_RSA_OAEP_HASH];
+	struct nlattr *h = info->attrs[attr];
 
 	return h && nla_get_u32(h) == PMHS_OAEP_HASH_SHA256 ?
 	       PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
 }
+
+int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_rsa_pub *pub;
+	size_t len = 0;
+	int ret;
+
+	ret = pmhs_nl_pub(info, PMHS_A_HYBRID_PEER_PUBKEY, &pub);
+	if (ret)
+		return ret;
+	ret = pmhs_hybrid_encrypt_fd(pub,
+				     pmhs_nl_hash(info, PMHS_A_HYBRID_OAEP_HASH),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+				     &len, info->extack);
+	pmhs_rsa_pub_put(pub);
+	return ret ?: pmhs_nl_reply_length(info, len);
+}
+
+int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_identity *id = info->user_ptr[1];
+	size_t len = 0;
+	int ret;
+
+	ret = pmhs_hybrid_decrypt_fd(id->key,
+				     pmhs_nl_hash(info, PMHS_A_HYBRID_OAEP_HASH),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+				     &len, info->extack);
+	return ret ?: pmhs_nl_reply_length(info, len);
+}
+
+/* Single-shot RSA operations, the reference's public low-level API */
 
 int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -799,7 +695,7 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	u8 *ct;
 	int ret;
 
-	ret = pmhs_nl_rsa_pub(info, &pub);
+	ret = pmhs_nl_pub(info, PMHS_A_RSA_PUBKEY, &pub);
 	if (ret)
 		return ret;
 	ct = kmalloc(pmhs_rsa_size(pub), GFP_KERNEL_ACCOUNT);
@@ -807,8 +703,8 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = pmhs_rsa_oaep_encrypt(pub, pmhs_nl_rsa_hash(info), nla_data(data),
-				    nla_len(data), ct);
+	ret = pmhs_rsa_oaep_encrypt(pub, pmhs_nl_hash(info, PMHS_A_RSA_OAEP_HASH),
+				    nla_data(data), nla_len(data), ct);
 	if (ret)
 		NL_SET_ERR_MSG(info->extack, "plaintext too long for this key and hash");
 	else
@@ -828,7 +724,8 @@ int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	size_t ptlen = 0;
 	int ret;
 
-	ret = pmhs_rsa_oaep_decrypt(id->key, pmhs_nl_rsa_hash(info),
+	ret = pmhs_rsa_oaep_decrypt(id->key,
+				    pmhs_nl_hash(info, PMHS_A_RSA_OAEP_HASH),
 				    nla_data(data), nla_len(data), pt,
 				    sizeof(pt), &ptlen);
 	if (ret)
@@ -867,7 +764,7 @@ int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_rsa_pub *pub;
 	int ret;
 
-	ret = pmhs_nl_rsa_pub(info, &pub);
+	ret = pmhs_nl_pub(info, PMHS_A_RSA_PUBKEY, &pub);
 	if (ret)
 		return ret;
 	ret = pmhs_rsa_pss_verify(pub, nla_data(data), nla_len(data),
