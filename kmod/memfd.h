@@ -10,7 +10,8 @@ struct netlink_ext_ack;
 
 /*
  * A caller's sealed memfd, reached through its pages (never read() or
- * write()): a genetlink handler must not wait on a file system.
+ * write()): a request handler, under genetlink's cb_lock, must not wait
+ * on a file system.
  */
 struct pmhs_memfd {
 	struct file *file;

@@ -6,6 +6,7 @@
  * attributes (private keys, passwords) are wiped in the request once read.
  */
 #include <linux/keyctl.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -995,3 +996,6 @@ void pmhs_netlink_uninit(void)
 	genl_unregister_family(&pmhs_nl_family);
 	pmhs_sk_priv_unregister();
 }
+
+/* The first request for the family loads the module. */
+MODULE_ALIAS_GENL_FAMILY(PMHS_FAMILY_NAME);
