@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "compat.h"
+#include "cred.h"
 #include "hybrid.h"
 #include "identity.h"
 #include "keyring.h"
@@ -110,9 +111,10 @@ static int pmhs_nl_no_identity(struct genl_info *info, int attr)
 
 /*
  * What pre_doit checks and resolves for an op before its doit runs: the
- * attributes it cannot do without (in this order), the identity or the
- * session it names (into user_ptr[1], dropped in post_doit), and the
- * secret attribute wiped from the request when the op is over.
+ * attributes it cannot do without (in this order), the identity (of
+ * type @cred, unless NULL) or the session it names (into user_ptr[1],
+ * dropped in post_doit), and the secret attribute wiped from the request
+ * when the op is over.
  */
 struct pmhs_nl_op {
 	struct {
@@ -120,6 +122,7 @@ struct pmhs_nl_op {
 		const char *msg;
 	} need[4];
 	u16 identity;
+	const struct pmhs_cred_type *cred;
 	u16 session;
 	u16 secret;
 };
@@ -165,6 +168,7 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 			  { PMHS_A_HYBRID_IN_FD, "in-fd missing" },
 			  { PMHS_A_HYBRID_OUT_FD, "out-fd missing" } },
 		.identity = PMHS_A_HYBRID_IDENTITY,
+		.cred = &pmhs_cred_rsa,
 	},
 	[PMHS_CMD_RSA_ENCRYPT] = {
 		.need = { { PMHS_A_RSA_DATA, "plaintext missing" },
@@ -175,11 +179,13 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 		.need = { { PMHS_A_RSA_DATA, "ciphertext missing" },
 			  { PMHS_A_RSA_IDENTITY, "identity missing" } },
 		.identity = PMHS_A_RSA_IDENTITY,
+		.cred = &pmhs_cred_rsa,
 	},
 	[PMHS_CMD_RSA_SIGN] = {
 		.need = { { PMHS_A_RSA_DATA, "message to sign missing" },
 			  { PMHS_A_RSA_IDENTITY, "identity missing" } },
 		.identity = PMHS_A_RSA_IDENTITY,
+		.cred = &pmhs_cred_rsa,
 	},
 	[PMHS_CMD_RSA_VERIFY] = {
 		.need = { { PMHS_A_RSA_DATA, "signed message missing" },
@@ -226,7 +232,7 @@ static int pmhs_nl_pre_doit(const struct genl_split_ops *ops,
 	if (op->identity) {
 		id = pmhs_identity_find_attr(pmhs_nl_net(info),
 					     info->attrs[op->identity],
-					     info->extack);
+					     op->cred, info->extack);
 		if (IS_ERR(id)) {
 			ret = PTR_ERR(id);
 			goto err;
@@ -344,19 +350,19 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 static int pmhs_nl_put_identity(struct sk_buff *msg, struct pmhs_identity *id,
 				bool pubkey)
 {
-	struct pmhs_rsa_pub *pub = pmhs_rsa_priv_pub(id->key);
+	const struct pmhs_cred *c = &id->cred;
 	size_t len;
 	u8 *der;
 	int ret;
 
 	if (nla_put_string(msg, PMHS_A_IDENTITY_NAME, id->name) ||
-	    nla_put_u32(msg, PMHS_A_IDENTITY_BITS, pmhs_rsa_bits(pub)) ||
+	    nla_put_u32(msg, PMHS_A_IDENTITY_BITS, c->type->bits(c->key)) ||
 	    nla_put(msg, PMHS_A_IDENTITY_FINGERPRINT, sizeof(id->fingerprint),
 		    id->fingerprint))
 		return -EMSGSIZE;
 	if (!pubkey)
 		return 0;
-	ret = pmhs_rsa_pub_to_spki(pub, &der, &len);
+	ret = c->type->export_public(c->key, &der, &len);
 	if (ret)
 		return ret;
 	ret = nla_put(msg, PMHS_A_IDENTITY_PUBKEY, len, der);
@@ -382,9 +388,11 @@ int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_identity *id;
 	int ret;
 
+	/* The attribute is a PKCS#1 DER RSA key. */
 	ret = pmhs_identity_add(pmhs_nl_net(info),
 				nla_data(info->attrs[PMHS_A_IDENTITY_NAME]),
-				nla_data(der), nla_len(der), &id, info->extack);
+				&pmhs_cred_rsa, nla_data(der), nla_len(der), &id,
+				info->extack);
 	if (ret)
 		return ret;
 	ret = pmhs_nl_reply_identity(info, id, false);
@@ -679,7 +687,7 @@ int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	size_t len = 0;
 	int ret;
 
-	ret = pmhs_hybrid_decrypt_fd(id->key,
+	ret = pmhs_hybrid_decrypt_fd(pmhs_cred_rsa_priv(&id->cred),
 				     pmhs_nl_hash(info, PMHS_A_HYBRID_OAEP_HASH),
 				     nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
 				     nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
@@ -725,7 +733,7 @@ int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	size_t ptlen = 0;
 	int ret;
 
-	ret = pmhs_rsa_oaep_decrypt(id->key,
+	ret = pmhs_rsa_oaep_decrypt(pmhs_cred_rsa_priv(&id->cred),
 				    pmhs_nl_hash(info, PMHS_A_RSA_OAEP_HASH),
 				    nla_data(data), nla_len(data), pt,
 				    sizeof(pt), &ptlen);
@@ -741,15 +749,16 @@ int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
 	struct pmhs_identity *id = info->user_ptr[1];
+	struct pmhs_rsa_priv *priv = pmhs_cred_rsa_priv(&id->cred);
 	size_t len;
 	u8 *sig;
 	int ret;
 
-	len = pmhs_rsa_size(pmhs_rsa_priv_pub(id->key));
+	len = pmhs_rsa_size(pmhs_rsa_priv_pub(priv));
 	sig = kmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!sig)
 		return -ENOMEM;
-	ret = pmhs_rsa_pss_sign(id->key, nla_data(data), nla_len(data), sig);
+	ret = pmhs_rsa_pss_sign(priv, nla_data(data), nla_len(data), sig);
 	if (ret)
 		NL_SET_ERR_MSG(info->extack, "signing failed");
 	else
