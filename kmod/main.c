@@ -3,7 +3,6 @@
  * pmhs: the poor man's handshake, in the kernel. Module init and exit only.
  */
 #include <linux/module.h>
-#include <net/genetlink.h>
 
 #include "compat.h"
 #include "gcm16.h"
@@ -86,4 +85,3 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Poor man's handshake: password and RSA key agreement");
 MODULE_AUTHOR("pmhs developers");
 MODULE_VERSION(PMHS_VERSION);
-MODULE_ALIAS_GENL_FAMILY(PMHS_FAMILY_NAME);

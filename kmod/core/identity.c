@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Identities: named RSA private keys, per network namespace. Only the
- * public half ever leaves the kernel.
+ * Identities: named credentials, per network namespace. What a credential
+ * is, is its type's business (cred.h); only its public half ever leaves
+ * the kernel.
  */
 #include <linux/err.h>
 #include <linux/slab.h>
@@ -12,7 +13,6 @@
 #include "identity.h"
 #include "netlink.h"
 #include "quota.h"
-#include "rsa.h"
 
 /* Objects made and not yet freed; checked at unload. */
 static atomic_t pmhs_identities_live = ATOMIC_INIT(0);
@@ -24,7 +24,8 @@ u32 pmhs_identity_live(void)
 
 static void pmhs_identity_free(struct pmhs_identity *id)
 {
-	pmhs_rsa_priv_free(id->key);
+	if (id->cred.key)
+		id->cred.type->free(id->cred.key);
 	pmhs_quota_uncharge(PMHS_QUOTA_IDENTITIES, id->quota_uid);
 	kfree_sensitive(id);
 	atomic_dec(&pmhs_identities_live);
@@ -48,13 +49,12 @@ static struct pmhs_identity *pmhs_identity_lookup(struct pmhs_net *pn,
 	return NULL;
 }
 
-int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
+int pmhs_identity_add(struct pmhs_net *pn, const char *name,
+		      const struct pmhs_cred_type *type, const u8 *der,
 		      size_t len, struct pmhs_identity **out,
 		      struct netlink_ext_ack *extack)
 {
 	struct pmhs_identity *id;
-	const char *why = NULL;
-	unsigned int bits;
 	kuid_t uid;
 	int ret;
 
@@ -74,21 +74,15 @@ int pmhs_identity_add(struct pmhs_net *pn, const char *name, const u8 *der,
 	atomic_inc(&pmhs_identities_live);
 	refcount_set(&id->ref, 1);
 	strscpy(id->name, name, sizeof(id->name));
+	id->cred.type = type;
 
-	/* Parse outside the lock: it is the slow part. */
-	ret = pmhs_rsa_priv_from_pkcs1(der, len, &id->key, &why);
+	/* Import outside the lock: it is the slow part. */
+	ret = type->import(pn, der, len, &id->cred.key, extack);
 	if (ret) {
-		pmhs_extack(extack, NULL, why ? why : "cannot parse the private key");
+		id->cred.key = NULL;
 		goto err_free;
 	}
-	bits = pmhs_rsa_bits(pmhs_rsa_priv_pub(id->key));
-	if (bits < 2048 && !READ_ONCE(pn->allow_rsa1024)) {
-		NL_SET_ERR_MSG(extack,
-			       "RSA keys under 2048 bits are legacy: enable with config allow-rsa1024");
-		ret = -EKEYREJECTED;
-		goto err_free;
-	}
-	ret = pmhs_rsa_fingerprint(pmhs_rsa_priv_pub(id->key), id->fingerprint);
+	ret = type->fingerprint(id->cred.key, id->fingerprint);
 	if (ret)
 		goto err_free;
 
@@ -131,6 +125,7 @@ struct pmhs_identity *pmhs_identity_find(struct pmhs_net *pn, const char *name)
 
 struct pmhs_identity *pmhs_identity_find_attr(struct pmhs_net *pn,
 					      const struct nlattr *name,
+					      const struct pmhs_cred_type *type,
 					      struct netlink_ext_ack *extack)
 {
 	struct pmhs_identity *id = pmhs_identity_find(pn, nla_data(name));
@@ -138,6 +133,12 @@ struct pmhs_identity *pmhs_identity_find_attr(struct pmhs_net *pn,
 	if (!id) {
 		NL_SET_ERR_MSG_ATTR(extack, name, "no such identity");
 		return ERR_PTR(-ENOENT);
+	}
+	if (type && id->cred.type != type) {
+		NL_SET_ERR_MSG_ATTR(extack, name,
+				    "this identity holds another type of credential");
+		pmhs_identity_put(id);
+		return ERR_PTR(-EINVAL);
 	}
 	return id;
 }

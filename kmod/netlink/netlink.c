@@ -5,17 +5,15 @@
  * into nl_gen.c; every rejection here carries an extack message. Secret
  * attributes (private keys, passwords) are wiped in the request once read.
  */
-#include <linux/file.h>
-#include <linux/fs.h>
-#include <linux/mm.h>
 #include <linux/keyctl.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
 #include "compat.h"
+#include "cred.h"
 #include "hybrid.h"
-#include "memfd.h"
 #include "identity.h"
 #include "keyring.h"
 #include "ktls.h"
@@ -113,9 +111,10 @@ static int pmhs_nl_no_identity(struct genl_info *info, int attr)
 
 /*
  * What pre_doit checks and resolves for an op before its doit runs: the
- * attributes it cannot do without (in this order), the identity or the
- * session it names (into user_ptr[1], dropped in post_doit), and the
- * secret attribute wiped from the request when the op is over.
+ * attributes it cannot do without (in this order), the identity (of
+ * type @cred, unless NULL) or the session it names (into user_ptr[1],
+ * dropped in post_doit), and the secret attribute wiped from the request
+ * when the op is over.
  */
 struct pmhs_nl_op {
 	struct {
@@ -123,6 +122,7 @@ struct pmhs_nl_op {
 		const char *msg;
 	} need[4];
 	u16 identity;
+	const struct pmhs_cred_type *cred;
 	u16 session;
 	u16 secret;
 };
@@ -168,6 +168,7 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 			  { PMHS_A_HYBRID_IN_FD, "in-fd missing" },
 			  { PMHS_A_HYBRID_OUT_FD, "out-fd missing" } },
 		.identity = PMHS_A_HYBRID_IDENTITY,
+		.cred = &pmhs_cred_rsa,
 	},
 	[PMHS_CMD_RSA_ENCRYPT] = {
 		.need = { { PMHS_A_RSA_DATA, "plaintext missing" },
@@ -178,11 +179,13 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 		.need = { { PMHS_A_RSA_DATA, "ciphertext missing" },
 			  { PMHS_A_RSA_IDENTITY, "identity missing" } },
 		.identity = PMHS_A_RSA_IDENTITY,
+		.cred = &pmhs_cred_rsa,
 	},
 	[PMHS_CMD_RSA_SIGN] = {
 		.need = { { PMHS_A_RSA_DATA, "message to sign missing" },
 			  { PMHS_A_RSA_IDENTITY, "identity missing" } },
 		.identity = PMHS_A_RSA_IDENTITY,
+		.cred = &pmhs_cred_rsa,
 	},
 	[PMHS_CMD_RSA_VERIFY] = {
 		.need = { { PMHS_A_RSA_DATA, "signed message missing" },
@@ -229,7 +232,7 @@ static int pmhs_nl_pre_doit(const struct genl_split_ops *ops,
 	if (op->identity) {
 		id = pmhs_identity_find_attr(pmhs_nl_net(info),
 					     info->attrs[op->identity],
-					     info->extack);
+					     op->cred, info->extack);
 		if (IS_ERR(id)) {
 			ret = PTR_ERR(id);
 			goto err;
@@ -347,19 +350,19 @@ int pmhs_nl_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 static int pmhs_nl_put_identity(struct sk_buff *msg, struct pmhs_identity *id,
 				bool pubkey)
 {
-	struct pmhs_rsa_pub *pub = pmhs_rsa_priv_pub(id->key);
+	const struct pmhs_cred *c = &id->cred;
 	size_t len;
 	u8 *der;
 	int ret;
 
 	if (nla_put_string(msg, PMHS_A_IDENTITY_NAME, id->name) ||
-	    nla_put_u32(msg, PMHS_A_IDENTITY_BITS, pmhs_rsa_bits(pub)) ||
+	    nla_put_u32(msg, PMHS_A_IDENTITY_BITS, c->type->bits(c->key)) ||
 	    nla_put(msg, PMHS_A_IDENTITY_FINGERPRINT, sizeof(id->fingerprint),
 		    id->fingerprint))
 		return -EMSGSIZE;
 	if (!pubkey)
 		return 0;
-	ret = pmhs_rsa_pub_to_spki(pub, &der, &len);
+	ret = c->type->export_public(c->key, &der, &len);
 	if (ret)
 		return ret;
 	ret = nla_put(msg, PMHS_A_IDENTITY_PUBKEY, len, der);
@@ -385,9 +388,11 @@ int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_identity *id;
 	int ret;
 
+	/* The attribute is a PKCS#1 DER RSA key. */
 	ret = pmhs_identity_add(pmhs_nl_net(info),
 				nla_data(info->attrs[PMHS_A_IDENTITY_NAME]),
-				nla_data(der), nla_len(der), &id, info->extack);
+				&pmhs_cred_rsa, nla_data(der), nla_len(der), &id,
+				info->extack);
 	if (ret)
 		return ret;
 	ret = pmhs_nl_reply_identity(info, id, false);
@@ -666,50 +671,7 @@ int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* Hybrid encryption, between the caller's sealed memfds (memfd.c says why) */
-
-struct pmhs_nl_out {
-	u8 *p;
-	size_t room;
-};
-
-/* Append to out-fd's mapping (a callback for the decryption's pieces). */
-static int pmhs_nl_emit(void *ctx, const u8 *p, size_t n)
-{
-	struct pmhs_nl_out *o = ctx;
-
-	if (n > o->room)
-		return -ENOSPC;
-	memcpy(o->p, p, n);
-	o->p += n;
-	o->room -= n;
-	return fatal_signal_pending(current) ? -EINTR : 0;
-}
-
-static int pmhs_nl_map(struct pmhs_memfd *m, size_t len,
-		       struct netlink_ext_ack *extack)
-{
-	int ret = pmhs_memfd_map(m, len);
-
-	if (ret == -EINTR)
-		NL_SET_ERR_MSG(extack, "interrupted");
-	else if (ret && m->out)
-		NL_SET_ERR_MSG(extack, "cannot map out-fd");
-	else if (ret)
-		NL_SET_ERR_MSG(extack, "cannot map in-fd");
-	return ret;
-}
-
-/* out-fd must hold @len bytes: the caller sizes it. */
-static int pmhs_nl_map_out(struct pmhs_memfd *out, size_t len,
-			   struct netlink_ext_ack *extack)
-{
-	if (out->size < len) {
-		NL_SET_ERR_MSG(extack, "out-fd is smaller than the output: ftruncate it first");
-		return -ENOSPC;
-	}
-	return pmhs_nl_map(out, len, extack);
-}
+/* Hybrid encryption, between the caller's sealed memfds (hybrid.c) */
 
 static int pmhs_nl_reply_length(struct genl_info *info, size_t len)
 {
@@ -724,102 +686,11 @@ static int pmhs_nl_reply_length(struct genl_info *info, size_t len)
 						   len, 0));
 }
 
-static enum pmhs_hash pmhs_nl_hybrid_hash(struct genl_info *info)
+/* The public key in attribute @attr. */
+static int pmhs_nl_pub(struct genl_info *info, int attr,
+		       struct pmhs_rsa_pub **pub)
 {
-	struct nlattr *h = info->attrs[PMHS_A_HYBRID_OAEP_HASH];
-
-	return h && nla_get_u32(h) == PMHS_OAEP_HASH_SHA256 ?
-	       PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
-}
-
-int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *spki = info->attrs[PMHS_A_HYBRID_PEER_PUBKEY];
-	struct pmhs_memfd in = { }, out = { };
-	struct pmhs_rsa_pub *pub = NULL;
-	const char *why = NULL;
-	size_t hdr;
-	int ret;
-
-	ret = pmhs_rsa_pub_from_spki(nla_data(spki), nla_len(spki), &pub, &why);
-	if (ret) {
-		pmhs_extack(info->extack, spki,
-			    why ? why : "cannot parse the public key");
-		return ret;
-	}
-	hdr = pmhs_hybrid_header_len(pub);
-	ret = pmhs_memfd_get(&in, nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			     false, PMHS_HYBRID_MAX, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_memfd_get(&out, nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			     true, 0, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_nl_map_out(&out, hdr + in.size, info->extack);
-	if (!ret)
-		ret = pmhs_nl_map(&in, in.size, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_hybrid_encrypt(pub, pmhs_nl_hybrid_hash(info), in.map,
-				  in.size, out.map);
-	if (ret) {
-		NL_SET_ERR_MSG(info->extack, "hybrid encryption failed");
-		goto out;
-	}
-	ret = pmhs_nl_reply_length(info, hdr + in.size);
-out:
-	pmhs_memfd_put(&out);
-	pmhs_memfd_put(&in);
-	pmhs_rsa_pub_put(pub);
-	return ret;
-}
-
-int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct pmhs_identity *id = info->user_ptr[1];
-	struct pmhs_memfd in = { }, out = { };
-	struct pmhs_nl_out o = { };
-	size_t hdr, outlen = 0;
-	const char *why = NULL;
-	int ret;
-
-	/* A malformed message is pmhs_hybrid_decrypt()'s to explain. */
-	hdr = pmhs_hybrid_header_len(pmhs_rsa_priv_pub(id->key));
-	ret = pmhs_memfd_get(&out, nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
-			     true, 0, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_memfd_get(&in, nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
-			     false, PMHS_HYBRID_MAX + hdr, info->extack);
-	if (ret)
-		goto out;
-	ret = pmhs_nl_map_out(&out, in.size > hdr ? in.size - hdr : 0,
-			      info->extack);
-	if (!ret)
-		ret = pmhs_nl_map(&in, in.size, info->extack);
-	if (ret)
-		goto out;
-	o.p = out.map;
-	o.room = in.size > hdr ? in.size - hdr : 0;
-	/* Plaintext reaches out-fd only once the tag is good. */
-	ret = pmhs_hybrid_decrypt(id->key, pmhs_nl_hybrid_hash(info), in.map,
-				  in.size, pmhs_nl_emit, &o, &outlen, &why);
-	if (ret)
-		pmhs_extack(info->extack, NULL, why ? why : "hybrid decryption failed");
-	else
-		ret = pmhs_nl_reply_length(info, outlen);
-out:
-	pmhs_memfd_put(&in);
-	pmhs_memfd_put(&out);
-	return ret;
-}
-
-/* Single-shot RSA operations, the reference's public low-level API */
-
-static int pmhs_nl_rsa_pub(struct genl_info *info, struct pmhs_rsa_pub **pub)
-{
-	struct nlattr *a = info->attrs[PMHS_A_RSA_PUBKEY];
+	struct nlattr *a = info->attrs[attr];
 	const char *why = NULL;
 	int ret;
 
@@ -830,13 +701,47 @@ static int pmhs_nl_rsa_pub(struct genl_info *info, struct pmhs_rsa_pub **pub)
 	return ret;
 }
 
-static enum pmhs_hash pmhs_nl_rsa_hash(struct genl_info *info)
+static enum pmhs_hash pmhs_nl_hash(struct genl_info *info, int attr)
 {
-	struct nlattr *h = info->attrs[PMHS_A_RSA_OAEP_HASH];
+	struct nlattr *h = info->attrs[attr];
 
 	return h && nla_get_u32(h) == PMHS_OAEP_HASH_SHA256 ?
 	       PMHS_HASH_SHA256 : PMHS_HASH_SHA1;
 }
+
+int pmhs_nl_hybrid_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_rsa_pub *pub;
+	size_t len = 0;
+	int ret;
+
+	ret = pmhs_nl_pub(info, PMHS_A_HYBRID_PEER_PUBKEY, &pub);
+	if (ret)
+		return ret;
+	ret = pmhs_hybrid_encrypt_fd(pub,
+				     pmhs_nl_hash(info, PMHS_A_HYBRID_OAEP_HASH),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+				     &len, info->extack);
+	pmhs_rsa_pub_put(pub);
+	return ret ?: pmhs_nl_reply_length(info, len);
+}
+
+int pmhs_nl_hybrid_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_identity *id = info->user_ptr[1];
+	size_t len = 0;
+	int ret;
+
+	ret = pmhs_hybrid_decrypt_fd(pmhs_cred_rsa_priv(&id->cred),
+				     pmhs_nl_hash(info, PMHS_A_HYBRID_OAEP_HASH),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_IN_FD]),
+				     nla_get_s32(info->attrs[PMHS_A_HYBRID_OUT_FD]),
+				     &len, info->extack);
+	return ret ?: pmhs_nl_reply_length(info, len);
+}
+
+/* Single-shot RSA operations, the reference's public low-level API */
 
 int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -845,7 +750,7 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	u8 *ct;
 	int ret;
 
-	ret = pmhs_nl_rsa_pub(info, &pub);
+	ret = pmhs_nl_pub(info, PMHS_A_RSA_PUBKEY, &pub);
 	if (ret)
 		return ret;
 	ct = kmalloc(pmhs_rsa_size(pub), GFP_KERNEL_ACCOUNT);
@@ -853,8 +758,8 @@ int pmhs_nl_rsa_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = pmhs_rsa_oaep_encrypt(pub, pmhs_nl_rsa_hash(info), nla_data(data),
-				    nla_len(data), ct);
+	ret = pmhs_rsa_oaep_encrypt(pub, pmhs_nl_hash(info, PMHS_A_RSA_OAEP_HASH),
+				    nla_data(data), nla_len(data), ct);
 	if (ret)
 		NL_SET_ERR_MSG(info->extack, "plaintext too long for this key and hash");
 	else
@@ -874,7 +779,8 @@ int pmhs_nl_rsa_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
 	size_t ptlen = 0;
 	int ret;
 
-	ret = pmhs_rsa_oaep_decrypt(id->key, pmhs_nl_rsa_hash(info),
+	ret = pmhs_rsa_oaep_decrypt(pmhs_cred_rsa_priv(&id->cred),
+				    pmhs_nl_hash(info, PMHS_A_RSA_OAEP_HASH),
 				    nla_data(data), nla_len(data), pt,
 				    sizeof(pt), &ptlen);
 	if (ret)
@@ -889,15 +795,16 @@ int pmhs_nl_rsa_sign_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *data = info->attrs[PMHS_A_RSA_DATA];
 	struct pmhs_identity *id = info->user_ptr[1];
+	struct pmhs_rsa_priv *priv = pmhs_cred_rsa_priv(&id->cred);
 	size_t len;
 	u8 *sig;
 	int ret;
 
-	len = pmhs_rsa_size(pmhs_rsa_priv_pub(id->key));
+	len = pmhs_rsa_size(pmhs_rsa_priv_pub(priv));
 	sig = kmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!sig)
 		return -ENOMEM;
-	ret = pmhs_rsa_pss_sign(id->key, nla_data(data), nla_len(data), sig);
+	ret = pmhs_rsa_pss_sign(priv, nla_data(data), nla_len(data), sig);
 	if (ret)
 		NL_SET_ERR_MSG(info->extack, "signing failed");
 	else
@@ -913,7 +820,7 @@ int pmhs_nl_rsa_verify_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_rsa_pub *pub;
 	int ret;
 
-	ret = pmhs_nl_rsa_pub(info, &pub);
+	ret = pmhs_nl_pub(info, PMHS_A_RSA_PUBKEY, &pub);
 	if (ret)
 		return ret;
 	ret = pmhs_rsa_pss_verify(pub, nla_data(data), nla_len(data),
@@ -1144,3 +1051,6 @@ void pmhs_netlink_uninit(void)
 	genl_unregister_family(&pmhs_nl_family);
 	pmhs_sk_priv_unregister();
 }
+
+/* The first request for the family loads the module. */
+MODULE_ALIAS_GENL_FAMILY(PMHS_FAMILY_NAME);

@@ -2,15 +2,20 @@
 /*
  * Hybrid encryption in poorman_handshake's format:
  *   u16be rsa_len || RSA-OAEP(aes_key) || nonce16 || tag16 || AES-256-GCM(pt)
- * with no AAD. GCM with a 16-byte nonce is gcm16.c's job.
+ * with no AAD. GCM with a 16-byte nonce is gcm16.c's job. The _fd
+ * variants run it between the caller's sealed memfds (memfd.c says why).
  */
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <uapi/linux/pmhs.h>
 
 #include "compat.h"
 #include "gcm16.h"
 #include "hybrid.h"
+#include "memfd.h"
+#include "netlink.h"
 
 size_t pmhs_hybrid_header_len(const struct pmhs_rsa_pub *pub)
 {
@@ -107,5 +112,89 @@ int pmhs_hybrid_decrypt(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
 	*outlen = len - hdr;
 out:
 	memzero_explicit(key, sizeof(key));
+	return ret;
+}
+
+int pmhs_hybrid_encrypt_fd(const struct pmhs_rsa_pub *pub, enum pmhs_hash h,
+			   int in_fd, int out_fd, size_t *outlen,
+			   struct netlink_ext_ack *extack)
+{
+	size_t hdr = pmhs_hybrid_header_len(pub);
+	struct pmhs_memfd in = { }, out = { };
+	int ret;
+
+	ret = pmhs_memfd_get(&in, in_fd, false, PMHS_HYBRID_MAX, extack);
+	if (ret)
+		goto out;
+	ret = pmhs_memfd_get(&out, out_fd, true, 0, extack);
+	if (ret)
+		goto out;
+	ret = pmhs_memfd_map_out(&out, hdr + in.size, extack);
+	if (!ret)
+		ret = pmhs_memfd_map(&in, in.size, extack);
+	if (ret)
+		goto out;
+	ret = pmhs_hybrid_encrypt(pub, h, in.map, in.size, out.map);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "hybrid encryption failed");
+		goto out;
+	}
+	*outlen = hdr + in.size;
+out:
+	pmhs_memfd_put(&out);
+	pmhs_memfd_put(&in);
+	return ret;
+}
+
+/* Where the next piece of plaintext goes in out-fd's mapping. */
+struct pmhs_hybrid_out {
+	u8 *p;
+	size_t room;
+};
+
+static int pmhs_hybrid_emit(void *ctx, const u8 *p, size_t n)
+{
+	struct pmhs_hybrid_out *o = ctx;
+
+	if (n > o->room)
+		return -ENOSPC;
+	memcpy(o->p, p, n);
+	o->p += n;
+	o->room -= n;
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
+int pmhs_hybrid_decrypt_fd(struct pmhs_rsa_priv *priv, enum pmhs_hash h,
+			   int in_fd, int out_fd, size_t *outlen,
+			   struct netlink_ext_ack *extack)
+{
+	size_t hdr = pmhs_hybrid_header_len(pmhs_rsa_priv_pub(priv));
+	struct pmhs_memfd in = { }, out = { };
+	struct pmhs_hybrid_out o = { };
+	const char *why = NULL;
+	int ret;
+
+	/* A malformed message is pmhs_hybrid_decrypt()'s to explain. */
+	ret = pmhs_memfd_get(&out, out_fd, true, 0, extack);
+	if (ret)
+		goto out;
+	ret = pmhs_memfd_get(&in, in_fd, false, PMHS_HYBRID_MAX + hdr, extack);
+	if (ret)
+		goto out;
+	o.room = in.size > hdr ? in.size - hdr : 0;
+	ret = pmhs_memfd_map_out(&out, o.room, extack);
+	if (!ret)
+		ret = pmhs_memfd_map(&in, in.size, extack);
+	if (ret)
+		goto out;
+	o.p = out.map;
+	/* Plaintext reaches out-fd only once the tag is good. */
+	ret = pmhs_hybrid_decrypt(priv, h, in.map, in.size, pmhs_hybrid_emit,
+				  &o, outlen, &why);
+	if (ret)
+		pmhs_extack(extack, NULL, why ? why : "hybrid decryption failed");
+out:
+	pmhs_memfd_put(&in);
+	pmhs_memfd_put(&out);
 	return ret;
 }

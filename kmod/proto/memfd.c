@@ -82,7 +82,7 @@ int pmhs_memfd_get(struct pmhs_memfd *m, int fd, bool out, loff_t max,
 	return 0;
 }
 
-int pmhs_memfd_map(struct pmhs_memfd *m, size_t len)
+static int __pmhs_memfd_map(struct pmhs_memfd *m, size_t len)
 {
 	struct address_space *mapping = m->file->f_mapping;
 	unsigned int i, n = DIV_ROUND_UP(len, PAGE_SIZE);
@@ -107,6 +107,30 @@ int pmhs_memfd_map(struct pmhs_memfd *m, size_t len)
 	}
 	m->map = vmap(m->pages, n, VM_MAP, m->out ? PAGE_KERNEL : PAGE_KERNEL_RO);
 	return m->map ? 0 : -ENOMEM;
+}
+
+int pmhs_memfd_map(struct pmhs_memfd *m, size_t len,
+		   struct netlink_ext_ack *extack)
+{
+	int ret = __pmhs_memfd_map(m, len);
+
+	if (ret == -EINTR)
+		NL_SET_ERR_MSG(extack, "interrupted");
+	else if (ret && m->out)
+		NL_SET_ERR_MSG(extack, "cannot map out-fd");
+	else if (ret)
+		NL_SET_ERR_MSG(extack, "cannot map in-fd");
+	return ret;
+}
+
+int pmhs_memfd_map_out(struct pmhs_memfd *out, size_t len,
+		       struct netlink_ext_ack *extack)
+{
+	if (out->size < len) {
+		NL_SET_ERR_MSG(extack, "out-fd is smaller than the output: ftruncate it first");
+		return -ENOSPC;
+	}
+	return pmhs_memfd_map(out, len, extack);
 }
 
 void pmhs_memfd_put(struct pmhs_memfd *m)

@@ -10,7 +10,8 @@ struct netlink_ext_ack;
 
 /*
  * A caller's sealed memfd, reached through its pages (never read() or
- * write()): a genetlink handler must not wait on a file system.
+ * write()): a request handler, under genetlink's cb_lock, must not wait
+ * on a file system.
  */
 struct pmhs_memfd {
 	struct file *file;
@@ -30,7 +31,11 @@ struct pmhs_memfd {
 int pmhs_memfd_get(struct pmhs_memfd *m, int fd, bool out, loff_t max,
 		   struct netlink_ext_ack *extack);
 /* Map the first @len bytes (<= m->size) at m->map. */
-int pmhs_memfd_map(struct pmhs_memfd *m, size_t len);
+int pmhs_memfd_map(struct pmhs_memfd *m, size_t len,
+		   struct netlink_ext_ack *extack);
+/* Map @len bytes of out-fd, which the caller must have sized to hold them. */
+int pmhs_memfd_map_out(struct pmhs_memfd *out, size_t len,
+		       struct netlink_ext_ack *extack);
 void pmhs_memfd_put(struct pmhs_memfd *m);
 
 #endif /* _PMHS_MEMFD_H */

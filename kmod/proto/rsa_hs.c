@@ -51,7 +51,8 @@ static int pmhs_rsa_hs_parse(void *priv, const struct pmhs_proto_args *args,
 		NL_SET_ERR_ATTR_MISS(extack, args->nest, PMHS_A_RSA_PARAMS_PEER_PUBKEY);
 		return -EINVAL;
 	}
-	s->ident = pmhs_identity_find_attr(pn, args->identity, extack);
+	s->ident = pmhs_identity_find_attr(pn, args->identity, &pmhs_cred_rsa,
+					   extack);
 	if (IS_ERR(s->ident)) {
 		ret = PTR_ERR(s->ident);
 		s->ident = NULL;
@@ -93,7 +94,7 @@ static void pmhs_rsa_hs_destroy(void *priv)
 static int pmhs_rsa_start(struct pmhs_rsa_hs *s, u8 **out, size_t *outlen,
 			  struct netlink_ext_ack *extack)
 {
-	struct pmhs_rsa_priv *priv = s->ident->key;
+	struct pmhs_rsa_priv *priv = pmhs_cred_rsa_priv(&s->ident->cred);
 	size_t siglen = pmhs_rsa_size(pmhs_rsa_priv_pub(priv));
 	size_t ctlen = pmhs_rsa_size(s->peer);
 	u8 *msg;
@@ -128,7 +129,7 @@ static int pmhs_rsa_open(struct pmhs_rsa_hs *s, const u8 *msg, size_t len,
 			 u8 peer32[PMHS_SECRET_LEN],
 			 struct netlink_ext_ack *extack)
 {
-	struct pmhs_rsa_priv *priv = s->ident->key;
+	struct pmhs_rsa_priv *priv = pmhs_cred_rsa_priv(&s->ident->cred);
 	size_t siglen = pmhs_rsa_size(s->peer);
 	size_t ctlen = pmhs_rsa_size(pmhs_rsa_priv_pub(priv));
 	size_t ptlen = 0;

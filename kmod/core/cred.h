@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Credential types: what an identity holds. identity.c keeps names,
+ * references, lifetime, quota and lookup, and knows no type; a type owns
+ * its key object (import, public export, fingerprint, wipe). RSA private
+ * keys (cred_rsa.c) are the first; an X25519 static key or an OPAQUE
+ * server setup would each be one more file. docs/adding-a-protocol.md
+ * says how to add one.
+ */
+#ifndef _PMHS_CRED_H
+#define _PMHS_CRED_H
+
+#include <linux/netlink.h>
+#include <linux/types.h>
+
+#define PMHS_CRED_FPR_LEN	32
+
+struct pmhs_net;
+
+struct pmhs_cred_type {
+	const char *name;
+	/*
+	 * Parse @der (the caller wipes it) into *@key, and refuse with an
+	 * extack what @pn's settings do not allow. Slow: no lock is held.
+	 */
+	int (*import)(struct pmhs_net *pn, const u8 *der, size_t len,
+		      void **key, struct netlink_ext_ack *extack);
+	/* The public half as DER, kmalloc'd: the caller kfree()s *@der. */
+	int (*export_public)(void *key, u8 **der, size_t *len);
+	/* SHA-256 of the public export, which peers pin. */
+	int (*fingerprint)(void *key, u8 out[PMHS_CRED_FPR_LEN]);
+	/* The key's size in bits, as identity-get shows it. */
+	unsigned int (*bits)(void *key);
+	/* Wipe the secret and free it. */
+	void (*free)(void *key);
+};
+
+/* A credential: its type and that type's key object. */
+struct pmhs_cred {
+	const struct pmhs_cred_type *type;
+	void *key;
+};
+
+extern const struct pmhs_cred_type pmhs_cred_rsa;
+
+struct pmhs_rsa_priv;
+
+/* @c's RSA private key, or NULL if @c is of another type. */
+static inline struct pmhs_rsa_priv *pmhs_cred_rsa_priv(const struct pmhs_cred *c)
+{
+	return c->type == &pmhs_cred_rsa ? c->key : NULL;
+}
+
+#endif /* _PMHS_CRED_H */
