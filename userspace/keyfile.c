@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,26 +36,26 @@ static void warn_mode(const char *path, const struct pmhs_key *key)
 			"run: chmod 600 %s\n", prog, path, key->file_mode, path);
 }
 
-int kf_load_private(const char *path, struct pmhs_key *key, char *err, size_t err_len)
+static int load(const char *path, bool private, struct pmhs_key *key, char *err, size_t err_len)
 {
 	int ret;
 
 	PMHS_INIT(*key);
-	ret = pmhs_key_load_private(path, key, err, err_len);
+	ret = private ? pmhs_key_load_private(path, key, err, err_len) :
+			pmhs_key_load_public(path, key, err, err_len);
 	if (!ret)
 		warn_mode(path, key);
 	return ret;
 }
 
+int kf_load_private(const char *path, struct pmhs_key *key, char *err, size_t err_len)
+{
+	return load(path, true, key, err, err_len);
+}
+
 int kf_load_public(const char *path, struct pmhs_key *key, char *err, size_t err_len)
 {
-	int ret;
-
-	PMHS_INIT(*key);
-	ret = pmhs_key_load_public(path, key, err, err_len);
-	if (!ret)
-		warn_mode(path, key);
-	return ret;
+	return load(path, false, key, err, err_len);
 }
 
 char *kf_spki_pem(const void *spki, size_t len)

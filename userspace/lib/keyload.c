@@ -347,6 +347,18 @@ out:
 	return ret;
 }
 
+/* Clear the caller's @key for a result, if its input @in and @key are usable. */
+static int key_start(const void *in, struct pmhs_key *key, char *err, size_t err_len)
+{
+	if (!in || !PMHS_SIZE_OK(key, sizeof(*key))) {
+		errf("invalid argument");
+		return -EINVAL;
+	}
+	memset(key, 0, sizeof(*key));
+	key->size = sizeof(*key);
+	return 0;
+}
+
 static int load(const char *path, bool want_private, struct pmhs_key *key,
 		char *err, size_t err_len)
 {
@@ -355,14 +367,10 @@ static int load(const char *path, bool want_private, struct pmhs_key *key,
 	bool priv = false;
 	size_t len = 0;
 	char *buf = NULL;
-	int ret;
+	int ret = key_start(path, key, err, err_len);
 
-	if (!path || !PMHS_SIZE_OK(key, sizeof(*key))) {
-		errf("invalid argument");
-		return -EINVAL;
-	}
-	memset(key, 0, sizeof(*key));
-	key->size = sizeof(*key);
+	if (ret)
+		return ret;
 	ret = read_small_file(path, &buf, &len, &st, err, err_len);
 	if (ret)
 		return ret;
@@ -401,14 +409,10 @@ PMHS_API int pmhs_key_from_spki(const void *spki, size_t len, struct pmhs_key *k
 {
 	const unsigned char *p = spki;
 	EVP_PKEY *pkey;
-	int ret;
+	int ret = key_start(spki, key, err, err_len);
 
-	if (!spki || !PMHS_SIZE_OK(key, sizeof(*key))) {
-		errf("invalid argument");
-		return -EINVAL;
-	}
-	memset(key, 0, sizeof(*key));
-	key->size = sizeof(*key);
+	if (ret)
+		return ret;
 	pkey = d2i_PUBKEY(NULL, &p, (long)len);
 	if (!pkey || p != (const unsigned char *)spki + len) {
 		EVP_PKEY_free(pkey);
