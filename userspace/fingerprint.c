@@ -28,9 +28,9 @@ int fingerprint_main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	char err[1024], hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
-	uint8_t fp[KF_FP_LEN];
-	struct kf_public pub;
+	char err[1024], hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN];
+	uint8_t fp[PMHS_FP_LEN];
+	struct pmhs_key pub;
 	bool short_form = false;
 	int c, ret;
 
@@ -50,9 +50,9 @@ int fingerprint_main(int argc, char *argv[])
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return kf_exit_code(ret);
 	}
-	kf_fingerprint(&pub, fp);
-	kf_fp_hex(fp, hex);
-	kf_fp_short(fp, sfp);
+	pmhs_fingerprint(pub.spki, pub.spki_len, fp);
+	pmhs_fp_hex(fp, hex);
+	pmhs_fp_short(fp, sfp);
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
@@ -64,6 +64,6 @@ int fingerprint_main(int argc, char *argv[])
 	} else {
 		puts(short_form ? sfp : hex);
 	}
-	kf_public_free(&pub);
+	pmhs_key_free(&pub);
 	return PMHS_EXIT_OK;
 }

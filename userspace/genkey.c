@@ -5,6 +5,7 @@
  * behaviour for provisioning scripts: load, create if missing, and replace
  * a corrupt file after backing it up.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,20 +30,20 @@ static int usage(int ret)
 	return ret;
 }
 
-static void report(const char *path, const struct kf_private *key, const char *outcome,
+static void report(const char *path, const struct pmhs_key *key, const char *outcome,
 		   bool short_form)
 {
-	uint8_t fp[KF_FP_LEN];
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
+	uint8_t fp[PMHS_FP_LEN];
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN];
 
-	kf_fingerprint(&key->pub, fp);
-	kf_fp_hex(fp, hex);
-	kf_fp_short(fp, sfp);
+	pmhs_fingerprint(key->spki, key->spki_len, fp);
+	pmhs_fp_hex(fp, hex);
+	pmhs_fp_short(fp, sfp);
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "file", json_object_new_string(path));
-		json_object_object_add(o, "bits", json_object_new_int(key->pub.bits));
+		json_object_object_add(o, "bits", json_object_new_int(key->bits));
 		json_object_object_add(o, "sha256", json_object_new_string(hex));
 		json_object_object_add(o, "fingerprint", json_object_new_string(sfp));
 		json_object_object_add(o, "outcome", json_object_new_string(outcome));
@@ -76,7 +77,7 @@ int genkey_main(int argc, char *argv[])
 	};
 	static const char *const outcomes[] = { "loaded", "created", "regenerated" };
 	bool force = false, ensure = false, no_regen = false, short_form = false;
-	struct kf_private key;
+	struct pmhs_key key;
 	enum kf_outcome outcome = KF_CREATED;
 	int bits = KF_DEFAULT_BITS, c, ret;
 	char err[1024];
@@ -104,18 +105,20 @@ int genkey_main(int argc, char *argv[])
 			"--no-regenerate only makes sense with --ensure");
 		return usage(PMHS_EXIT_USAGE);
 	}
+	PMHS_INIT(key);
 	if (ensure)
 		ret = kf_load_or_create(argv[optind], bits, no_regen ? KF_NO_REGENERATE : 0,
 					&key, &outcome, err, sizeof(err));
 	else
-		ret = kf_generate(argv[optind], bits, force, &key, err, sizeof(err));
+		ret = pmhs_key_generate(argv[optind], (unsigned int)bits,
+					force ? PMHS_WRITE_REPLACE : 0, &key, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		if (ret == KF_EEXIST)
+		if (ret == -EEXIST)
 			fprintf(stderr, "%s: use --force to replace it, or --ensure to keep it\n", prog);
 		return kf_exit_code(ret);
 	}
 	report(argv[optind], &key, outcomes[outcome], short_form);
-	kf_private_free(&key);
+	pmhs_key_free(&key);
 	return PMHS_EXIT_OK;
 }

@@ -178,34 +178,35 @@ int hs_validate(const struct hs_opts *o, bool manual)
 	return PMHS_EXIT_OK;
 }
 
-static int pin_lookup(enum pin_scope scope, const char *name, struct kf_public *pub,
+static int pin_lookup(enum pin_scope scope, const char *name, struct pmhs_key *pub,
 		      char *err, size_t err_len)
 {
 	struct pin_store st;
-	const struct pin *p;
+	const struct pmhs_pin *p;
 	int ret = pins_load(scope, &st, err, err_len);
 
 	if (ret)
 		return ret;
-	p = pins_find(&st, name);
+	p = pmhs_pins_find(st.pins, name);
+	PMHS_INIT(*pub);
 	if (!p)
-		ret = PIN_ENOTFOUND;
-	else if (kf_public_from_spki(p->pub.spki, p->pub.spki_len, pub, err, err_len))
-		ret = PIN_ECORRUPT;
+		ret = -ENOENT;
+	else if (pmhs_key_from_spki(p->spki, p->spki_len, pub, err, err_len))
+		ret = -EBADMSG;
 	pins_free(&st);
 	return ret;
 }
 
 /* --peer NAME alone: the pinned key, which every store that has it agrees on. */
-static int peer_from_pins(const char *name, struct kf_public *pub)
+static int peer_from_pins(const char *name, struct pmhs_key *pub)
 {
 	char err[1024];
 	bool new_pin;
 	int ret = pin_lookup(PIN_USER, name, pub, err, sizeof(err));
 
-	if (ret == PIN_ENOTFOUND)
+	if (ret == -ENOENT)
 		ret = pin_lookup(PIN_SYSTEM, name, pub, err, sizeof(err));
-	if (ret == PIN_ENOTFOUND) {
+	if (ret == -ENOENT) {
 		fprintf(stderr, "%s: no pinned key for peer '%s' (pin it: %s pin add %s KEY-FILE, "
 			"or give --peer-key FILE)\n", prog, name, prog, name);
 		return PMHS_EXIT_NOTFOUND;
@@ -217,13 +218,13 @@ static int peer_from_pins(const char *name, struct kf_public *pub)
 	ret = pins_check(name, pub, false, &new_pin, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		kf_public_free(pub);
+		pmhs_key_free(pub);
 		return pins_exit_code(ret);
 	}
 	return PMHS_EXIT_OK;
 }
 
-static int load_peer(const struct hs_opts *o, struct kf_public *pub)
+static int load_peer(const struct hs_opts *o, struct pmhs_key *pub)
 {
 	char err[1024];
 	bool new_pin;
@@ -241,7 +242,7 @@ static int load_peer(const struct hs_opts *o, struct kf_public *pub)
 	ret = pins_check(o->peer_name, pub, o->tofu, &new_pin, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		kf_public_free(pub);
+		pmhs_key_free(pub);
 		return pins_exit_code(ret);
 	}
 	if (new_pin)
@@ -454,8 +455,8 @@ char *hs_message_text(int mode, const uint8_t *msg, size_t len)
 int hs_report(const struct hs_opts *o, const struct hs *hs)
 {
 	char *secret = o->show_secret ? secret_hex(hs->serial) : NULL;
-	char fp_hex[KF_FP_HEX_LEN];
-	uint8_t fp[KF_FP_LEN];
+	char fp_hex[PMHS_FP_HEX_LEN];
+	uint8_t fp[PMHS_FP_LEN];
 	struct json_object *j;
 
 	if (o->show_secret && !secret)
@@ -481,8 +482,8 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 		free(text);
 	}
 	if (hs->have_peer) {
-		kf_fingerprint(&hs->peer, fp);
-		kf_fp_hex(fp, fp_hex);
+		pmhs_fingerprint(hs->peer.spki, hs->peer.spki_len, fp);
+		pmhs_fp_hex(fp, fp_hex);
 		json_object_object_add(j, "peer_sha256", json_object_new_string(fp_hex));
 	}
 	if (secret)
@@ -499,7 +500,7 @@ void hs_free(struct hs *hs)
 	pw_free(hs->pw);
 	free(hs->msg);
 	if (hs->have_peer)
-		kf_public_free(&hs->peer);
+		pmhs_key_free(&hs->peer);
 	/* Closing the handle destroys an unfinished session in the module. */
 	pmhs_close(hs->h);
 	memset(hs, 0, sizeof(*hs));

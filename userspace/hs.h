@@ -93,7 +93,7 @@ struct hs {
 	uint8_t *msg;			/* our message, NULL for half-receive */
 	size_t msg_len;
 	int32_t serial;			/* published key, 0 until done */
-	struct kf_public peer;		/* RSA */
+	struct pmhs_key peer;		/* RSA */
 	bool have_peer;
 	char *pw;			/* password mode, wiped */
 };

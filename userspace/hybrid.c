@@ -162,7 +162,7 @@ static int emit(int mfd, size_t len, const char *out_path)
 		return PMHS_EXIT_FAIL;
 	}
 	if (out_path && strcmp(out_path, "-")) {
-		ret = kf_write_atomic(out_path, p ? p : (uint8_t *)"", len, 0600, true, err,
+		ret = pmhs_write_atomic(out_path, p ? p : (uint8_t *)"", len, 0600, PMHS_WRITE_REPLACE, err,
 				      sizeof(err));
 		if (ret)
 			fprintf(stderr, "%s: %s\n", prog, err);
@@ -186,7 +186,7 @@ struct hy_opts {
 
 static int call_module(const struct hy_opts *o, int in, int out, uint64_t *len)
 {
-	struct kf_public pub;
+	struct pmhs_key pub;
 	struct pmhs *h;
 	char err[1024];
 	int ret;
@@ -204,7 +204,7 @@ static int call_module(const struct hy_opts *o, int in, int out, uint64_t *len)
 			return kf_exit_code(ret);
 		}
 		ret = pmhs_hybrid_encrypt(h, pub.spki, pub.spki_len, o->oaep, in, out, len);
-		kf_public_free(&pub);
+		pmhs_key_free(&pub);
 	}
 	if (ret)
 		ret = ctl_report(h, o->decrypt ? "hybrid-decrypt" : "hybrid-encrypt", ret);

@@ -68,10 +68,10 @@ static int collect_cb(const struct pmhs_identity *id, void *arg)
 static struct json_object *ident_json(const struct pmhs_identity *id, const char *pem)
 {
 	struct json_object *o = json_object_new_object();
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN];
 
-	kf_fp_hex(id->fingerprint, hex);
-	kf_fp_short(id->fingerprint, sfp);
+	pmhs_fp_hex(id->fingerprint, hex);
+	pmhs_fp_short(id->fingerprint, sfp);
 	json_object_object_add(o, "name", json_object_new_string(id->name));
 	json_object_object_add(o, "bits", json_object_new_int((int)id->bits));
 	json_object_object_add(o, "sha256", json_object_new_string(hex));
@@ -92,7 +92,7 @@ static bool valid_name(const char *name)
 }
 
 /* identity-new with @key; the library wipes its DER from the request. */
-static int import_key(const char *name, const struct kf_private *key,
+static int import_key(const char *name, const struct pmhs_key *key,
 		      struct pmhs_identity *out)
 {
 	struct pmhs *h;
@@ -115,11 +115,11 @@ static int import_key(const char *name, const struct kf_private *key,
 
 static void report_import(const struct pmhs_identity *id, const char *file, const char *outcome)
 {
-	char sfp[KF_FP_SHORT_LEN];
+	char sfp[PMHS_FP_SHORT_LEN];
 	struct json_object *o;
 
 	if (!json_output) {
-		kf_fp_short(id->fingerprint, sfp);
+		pmhs_fp_short(id->fingerprint, sfp);
 		printf("%s %u-bit %s\n", id->name, id->bits, sfp);
 		return;
 	}
@@ -132,7 +132,7 @@ static void report_import(const struct pmhs_identity *id, const char *file, cons
 static int cmd_import(const char *name, const char *file)
 {
 	struct pmhs_identity id;
-	struct kf_private key;
+	struct pmhs_key key;
 	char err[1024];
 	int ret;
 
@@ -142,13 +142,13 @@ static int cmd_import(const char *name, const char *file)
 	ret = kf_load_private(file, &key, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		if (ret == KF_ENOENT)
+		if (ret == -ENOENT)
 			fprintf(stderr, "%s: to make a new key: %s identity generate %s %s\n",
 				prog, prog, name, file);
 		return kf_exit_code(ret);
 	}
 	ret = import_key(name, &key, &id);
-	kf_private_free(&key);
+	pmhs_key_free(&key);
 	if (!ret)
 		report_import(&id, file, "loaded");
 	return ret;
@@ -157,7 +157,7 @@ static int cmd_import(const char *name, const char *file)
 static int cmd_generate(const char *name, const char *file, int bits)
 {
 	struct pmhs_identity id;
-	struct kf_private key;
+	struct pmhs_key key;
 	struct stat st;
 	char err[1024];
 	int ret;
@@ -174,13 +174,14 @@ static int cmd_generate(const char *name, const char *file, int bits)
 	ret = ctl_require();
 	if (ret)
 		return ret;
-	ret = kf_generate(file, bits, false, &key, err, sizeof(err));
+	PMHS_INIT(key);
+	ret = pmhs_key_generate(file, (unsigned int)bits, 0, &key, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return kf_exit_code(ret);
 	}
 	ret = import_key(name, &key, &id);
-	kf_private_free(&key);
+	pmhs_key_free(&key);
 	if (ret) {
 		/* Ours since a moment ago (no-replace write): the command did not happen. */
 		if (!unlink(file))
@@ -238,14 +239,14 @@ static int cmd_list(bool dump)
 {
 	struct json_object *arr = json_output ? json_object_new_array() : NULL;
 	struct ident_list l = { 0 };
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN];
 	int ret = list_identities(&l);
 
 	for (size_t i = 0; !ret && i < l.n; i++) {
 		const struct pmhs_identity *id = &l.v[i];
 
-		kf_fp_hex(id->fingerprint, hex);
-		kf_fp_short(id->fingerprint, sfp);
+		pmhs_fp_hex(id->fingerprint, hex);
+		pmhs_fp_short(id->fingerprint, sfp);
 		if (arr)
 			json_object_array_add(arr, ident_json(id, NULL));
 		else if (dump)
@@ -263,30 +264,31 @@ static int cmd_list(bool dump)
 
 static char *spki_pem(const struct ident *id)
 {
-	struct kf_public pub;
+	struct pmhs_key pub;
 	char err[256], *pem;
 
-	if (kf_public_from_spki(id->spki, id->spki_len, &pub, err, sizeof(err))) {
+	PMHS_INIT(pub);
+	if (pmhs_key_from_spki(id->spki, id->spki_len, &pub, err, sizeof(err))) {
 		fprintf(stderr, "%s: the module sent a public key we cannot read: %s\n", prog, err);
 		return NULL;
 	}
-	pem = kf_public_pem(&pub);
-	kf_public_free(&pub);
+	pem = kf_spki_pem(pub.spki, pub.spki_len);
+	pmhs_key_free(&pub);
 	return pem;
 }
 
 static int cmd_show(const char *name, bool want_pem)
 {
 	static struct ident id;
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN], *pem = NULL;
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN], *pem = NULL;
 	int ret = get_identity(name, &id, want_pem);
 
 	if (!ret && want_pem && !(pem = spki_pem(&id)))
 		ret = PMHS_EXIT_FAIL;
 	if (ret)
 		goto out;
-	kf_fp_hex(id.id.fingerprint, hex);
-	kf_fp_short(id.id.fingerprint, sfp);
+	pmhs_fp_hex(id.id.fingerprint, hex);
+	pmhs_fp_short(id.id.fingerprint, sfp);
 	if (json_output)
 		json_emit(ident_json(&id.id, pem));
 	else if (pem)

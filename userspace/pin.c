@@ -4,6 +4,7 @@
  * their format). `check` is what a handshake does with a peer's key, for
  * scripts: strict (pre-distributed keys) unless --tofu.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,25 +43,25 @@ static int usage(int ret)
 static int fail(int status, const char *err, enum pin_scope scope)
 {
 	fprintf(stderr, "%s: %s\n", prog, err);
-	if (status == PIN_EACCES && scope == PIN_SYSTEM)
+	if (status == -EACCES && scope == PIN_SYSTEM)
 		fprintf(stderr, "%s: the system-wide pins are root's: run as root, or drop "
 			"--system to pin for yourself only\n", prog);
 	return pins_exit_code(status);
 }
 
-static struct json_object *pin_json(const struct pin *p, bool pem)
+static struct json_object *pin_json(const struct pmhs_pin *p, enum pin_scope scope, bool pem)
 {
 	struct json_object *o = json_object_new_object();
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN], *text;
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN], *text;
 
-	kf_fp_hex(p->fp, hex);
-	kf_fp_short(p->fp, sfp);
+	pmhs_fp_hex(p->fingerprint, hex);
+	pmhs_fp_short(p->fingerprint, sfp);
 	json_object_object_add(o, "name", json_object_new_string(p->name));
-	json_object_object_add(o, "scope", json_object_new_string(scope_names[p->scope]));
-	json_object_object_add(o, "bits", json_object_new_int(p->pub.bits));
+	json_object_object_add(o, "scope", json_object_new_string(scope_names[scope]));
+	json_object_object_add(o, "bits", json_object_new_int((int)p->bits));
 	json_object_object_add(o, "sha256", json_object_new_string(hex));
 	json_object_object_add(o, "fingerprint", json_object_new_string(sfp));
-	if (pem && (text = kf_public_pem(&p->pub))) {
+	if (pem && (text = kf_spki_pem(p->spki, p->spki_len))) {
 		json_object_object_add(o, "public_key", json_object_new_string(text));
 		free(text);
 	}
@@ -90,7 +91,7 @@ static int pin_list(bool system_only, bool dump)
 {
 	struct json_object *arr = json_output ? json_object_new_array() : NULL;
 	struct pin_store st[2];
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN];
 	size_t n;
 	int ret = load_stores(system_only, st, &n);
 
@@ -99,19 +100,19 @@ static int pin_list(bool system_only, bool dump)
 		return ret;
 	}
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < st[i].n; j++) {
-			const struct pin *p = &st[i].pins[j];
+		for (size_t j = 0; j < pmhs_pins_count(st[i].pins); j++) {
+			const struct pmhs_pin *p = pmhs_pins_get(st[i].pins, j);
 
-			kf_fp_hex(p->fp, hex);
-			kf_fp_short(p->fp, sfp);
+			pmhs_fp_hex(p->fingerprint, hex);
+			pmhs_fp_short(p->fingerprint, sfp);
 			if (arr)
-				json_object_array_add(arr, pin_json(p, false));
+				json_object_array_add(arr, pin_json(p, st[i].scope, false));
 			else if (dump)
-				printf("%s\t%s\t%d\t%s\n", p->name, hex, p->pub.bits,
-				       scope_names[p->scope]);
+				printf("%s\t%s\t%u\t%s\n", p->name, hex, p->bits,
+				       scope_names[st[i].scope]);
 			else
-				printf("%-24s %s  %4d-bit  %s\n", p->name, sfp, p->pub.bits,
-				       scope_names[p->scope]);
+				printf("%-24s %s  %4u-bit  %s\n", p->name, sfp, p->bits,
+				       scope_names[st[i].scope]);
 		}
 		pins_free(&st[i]);
 	}
@@ -120,22 +121,23 @@ static int pin_list(bool system_only, bool dump)
 	return PMHS_EXIT_OK;
 }
 
-static void show_one(const struct pin *p, const char *path, bool pem)
+static void show_one(const struct pmhs_pin *p, enum pin_scope scope, const char *path,
+		     bool pem)
 {
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN], *text;
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN], *text;
 
 	if (pem) {
-		text = kf_public_pem(&p->pub);
+		text = kf_spki_pem(p->spki, p->spki_len);
 		if (text)
 			fputs(text, stdout);
 		free(text);
 		return;
 	}
-	kf_fp_hex(p->fp, hex);
-	kf_fp_short(p->fp, sfp);
-	printf("peer: %s\n  scope: %s (%s line %u)\n  key: %d-bit RSA\n  sha256: %s\n"
-	       "  fingerprint: %s\n", p->name, scope_names[p->scope], path, p->line,
-	       p->pub.bits, hex, sfp);
+	pmhs_fp_hex(p->fingerprint, hex);
+	pmhs_fp_short(p->fingerprint, sfp);
+	printf("peer: %s\n  scope: %s (%s line %u)\n  key: %u-bit RSA\n  sha256: %s\n"
+	       "  fingerprint: %s\n", p->name, scope_names[scope], path, p->line,
+	       p->bits, hex, sfp);
 }
 
 static int pin_show(const char *name, bool pem)
@@ -149,18 +151,18 @@ static int pin_show(const char *name, bool pem)
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < n; i++) {
-		const struct pin *p = pins_find(&st[i], name);
+		const struct pmhs_pin *p = pmhs_pins_find(st[i].pins, name);
 
 		/* One JSON object: the first store's pin, and every store that has it. */
 		if (p && json_output) {
 			if (!obj) {
-				obj = pin_json(p, true);
+				obj = pin_json(p, st[i].scope, true);
 				scopes = json_object_new_array();
 				json_object_object_add(obj, "scopes", scopes);
 			}
-			json_object_array_add(scopes, json_object_new_string(scope_names[p->scope]));
+			json_object_array_add(scopes, json_object_new_string(scope_names[st[i].scope]));
 		} else if (p) {
-			show_one(p, st[i].path, pem);
+			show_one(p, st[i].scope, st[i].path, pem);
 		}
 		found |= p != NULL;
 		pins_free(&st[i]);
@@ -174,7 +176,7 @@ static int pin_show(const char *name, bool pem)
 	return PMHS_EXIT_OK;
 }
 
-static int load_key(const char *path, struct kf_public *pub)
+static int load_key(const char *path, struct pmhs_key *pub)
 {
 	char err[1024];
 	int ret = kf_load_public(strcmp(path, "-") ? path : "/dev/stdin", pub, err, sizeof(err));
@@ -184,15 +186,15 @@ static int load_key(const char *path, struct kf_public *pub)
 	return ret ? kf_exit_code(ret) : PMHS_EXIT_OK;
 }
 
-static void report(const char *name, const struct kf_public *pub, const char *outcome,
+static void report(const char *name, const struct pmhs_key *pub, const char *outcome,
 		   enum pin_scope scope)
 {
-	uint8_t fp[KF_FP_LEN];
-	char hex[KF_FP_HEX_LEN], sfp[KF_FP_SHORT_LEN];
+	uint8_t fp[PMHS_FP_LEN];
+	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN];
 
-	kf_fingerprint(pub, fp);
-	kf_fp_hex(fp, hex);
-	kf_fp_short(fp, sfp);
+	pmhs_fingerprint(pub->spki, pub->spki_len, fp);
+	pmhs_fp_hex(fp, hex);
+	pmhs_fp_short(fp, sfp);
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
@@ -210,7 +212,7 @@ static void report(const char *name, const struct kf_public *pub, const char *ou
 static int pin_add(const char *name, const char *file, enum pin_scope scope, bool replace)
 {
 	static const char *const outcomes[] = { "unchanged", "pinned", "replaced" };
-	struct kf_public pub;
+	struct pmhs_key pub;
 	char err[1024];
 	int changed, ret = load_key(file, &pub);
 
@@ -218,19 +220,19 @@ static int pin_add(const char *name, const char *file, enum pin_scope scope, boo
 		return ret;
 	ret = pins_add(scope, name, &pub, replace, &changed, err, sizeof(err));
 	if (ret) {
-		kf_public_free(&pub);
+		pmhs_key_free(&pub);
 		return fail(ret, err, scope);
 	}
 	if (changed == 2)
 		fprintf(stderr, "%s: replaced the pinned key of '%s'\n", prog, name);
 	report(name, &pub, outcomes[changed], scope);
-	kf_public_free(&pub);
+	pmhs_key_free(&pub);
 	return PMHS_EXIT_OK;
 }
 
 static int pin_check(const char *name, const char *file, bool tofu)
 {
-	struct kf_public pub;
+	struct pmhs_key pub;
 	bool new_pin;
 	char err[1024];
 	int ret = load_key(file, &pub);
@@ -239,13 +241,13 @@ static int pin_check(const char *name, const char *file, bool tofu)
 		return ret;
 	ret = pins_check(name, &pub, tofu, &new_pin, err, sizeof(err));
 	if (ret) {
-		kf_public_free(&pub);
+		pmhs_key_free(&pub);
 		return fail(ret, err, PIN_USER);
 	}
 	if (new_pin)
 		fprintf(stderr, "%s: '%s' was unknown: pinned its key on first use\n", prog, name);
 	report(name, &pub, new_pin ? "new-pin" : "match", PIN_USER);
-	kf_public_free(&pub);
+	pmhs_key_free(&pub);
 	return PMHS_EXIT_OK;
 }
 

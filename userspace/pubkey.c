@@ -22,7 +22,7 @@ static int usage(int ret)
 int pubkey_main(int argc, char *argv[])
 {
 	const char *path = "/dev/stdin";
-	struct kf_public pub;
+	struct pmhs_key pub;
 	char err[1024], *pem;
 	int ret;
 
@@ -37,8 +37,8 @@ int pubkey_main(int argc, char *argv[])
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return kf_exit_code(ret);
 	}
-	pem = kf_public_pem(&pub);
-	kf_public_free(&pub);
+	pem = kf_spki_pem(pub.spki, pub.spki_len);
+	pmhs_key_free(&pub);
 	if (!pem) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return PMHS_EXIT_FAIL;

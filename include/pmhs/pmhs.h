@@ -410,6 +410,142 @@ int pmhs_frame_read(int fd, uint8_t expect_mode, struct pmhs_frame *f, void *buf
 /* Name of a PMHS_MODE_FLAGS_* value, or NULL. */
 const char *pmhs_frame_mode_name(uint8_t mode);
 
+/* ---- files: keys, fingerprints, atomic writes, the pin store ---- */
+
+/*
+ * These need no module. Each reports a failure as -errno and puts a
+ * sentence for a person in @err (NUL-terminated, cut to @err_len; @err
+ * may be NULL): the file's name and what to do about it.
+ */
+
+/* Lowercase hex and ssh-style "SHA256:<unpadded base64>", with their NULs. */
+#define PMHS_FP_HEX_LEN		(2 * PMHS_FP_LEN + 1)
+#define PMHS_FP_SHORT_LEN	(7 + 43 + 1)
+
+/* SHA-256 of @spki (SubjectPublicKeyInfo DER), as `pmhs-ctl fingerprint`. */
+int pmhs_fingerprint(const void *spki, size_t len, uint8_t fp[PMHS_FP_LEN]);
+void pmhs_fp_hex(const uint8_t fp[PMHS_FP_LEN], char out[PMHS_FP_HEX_LEN]);
+void pmhs_fp_short(const uint8_t fp[PMHS_FP_LEN], char out[PMHS_FP_SHORT_LEN]);
+
+/* pmhs_write_atomic() and pmhs_key_generate(): replace an existing file. */
+#define PMHS_WRITE_REPLACE	(1u << 0)
+
+/*
+ * Write @data to @path atomically: a temporary file in the same directory,
+ * created O_EXCL with mode 0600 so no one can open it in between, chmod
+ * to @mode (permission bits only), fsync, rename, fsync of the directory.
+ * Without PMHS_WRITE_REPLACE an existing @path, even a symlink, is left
+ * alone (-EEXIST); with it a symlink is replaced, never written through.
+ */
+int pmhs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      unsigned int flags, char *err, size_t err_len);
+
+/*
+ * RSA key files, PEM (the first block) or DER: private keys PKCS#1 ("RSA
+ * PRIVATE KEY") or PKCS#8 ("PRIVATE KEY"), public keys SPKI ("PUBLIC
+ * KEY") or PKCS#1 ("RSA PUBLIC KEY"). Sizes outside PMHS_KEY_MIN_BITS..
+ * PMHS_KEY_MAX_BITS are refused (which of those the module takes is its
+ * policy), and so is a key that fails OpenSSL's consistency check.
+ * Encrypted keys are refused, never prompted for. Errors: -ENOENT and the
+ * other open()/read() errors, -EISDIR, -EBADMSG (not a key file, damaged,
+ * too big), -ENOKEY (encrypted), -EOPNOTSUPP (not RSA, a certificate, a
+ * public key where the private one is needed), -ERANGE (bits), -ENOMEM.
+ */
+#define PMHS_KEY_MIN_BITS	1024
+#define PMHS_KEY_MAX_BITS	4096
+#define PMHS_KEY_FILE_MAX	(64 * 1024)	/* a 4096-bit PEM key is ~3.3 KiB */
+
+#define PMHS_KEY_F_PRIVATE	(1u << 0)	/* the file held a private key */
+
+struct pmhs_key {
+	uint32_t size;
+	uint32_t bits;
+	uint32_t flags;			/* PMHS_KEY_F_* */
+	uint32_t file_mode;		/* permission bits of the file; 0: not a regular file */
+	uint8_t *der;			/* PKCS#1 RSAPrivateKey DER, or NULL (public only) */
+	size_t der_len;
+	uint8_t *spki;			/* SubjectPublicKeyInfo DER */
+	size_t spki_len;
+};
+/* @key: PMHS_INIT first. pmhs_key_free() wipes the private DER. */
+int pmhs_key_load_private(const char *path, struct pmhs_key *key, char *err, size_t err_len);
+/* @path may hold a public or a private key; only the public half is kept. */
+int pmhs_key_load_public(const char *path, struct pmhs_key *key, char *err, size_t err_len);
+/* Check and copy an SPKI DER (from the pin store, the module, a peer). */
+int pmhs_key_from_spki(const void *spki, size_t len, struct pmhs_key *key,
+		       char *err, size_t err_len);
+void pmhs_key_free(struct pmhs_key *key);
+/*
+ * A new RSA key (2048, 3072 or 4096 bits, e = 65537) written to @path as
+ * PKCS#1 PEM, mode 0600, by pmhs_write_atomic() with @flags. @key (may
+ * be NULL) gets it.
+ */
+int pmhs_key_generate(const char *path, unsigned int bits, unsigned int flags,
+		      struct pmhs_key *key, char *err, size_t err_len);
+/* "-----BEGIN PUBLIC KEY-----" text of @spki into @out, NUL-terminated; its length. */
+ssize_t pmhs_spki_pem(const void *spki, size_t len, char *out, size_t out_max);
+
+/*
+ * The pin store: peers' public keys, like ssh's known_hosts. One peer a
+ * line, fields separated by spaces or tabs:
+ *
+ *   NAME SHA256-HEX SPKI-BASE64
+ *
+ * NAME is 1..255 characters of [A-Za-z0-9._:@+[]-], not starting with '-';
+ * SHA256-HEX the 64 lowercase hex digits of pmhs_fingerprint(); SPKI-BASE64
+ * the key's DER in one line of base64, so a pin carries the whole key.
+ * '#' starts a comment line; comments and blank lines survive rewrites. A
+ * line whose fingerprint does not match its key, or a name pinned twice,
+ * makes the whole file an error (-EBADMSG, the line in the message): a
+ * store that cannot be read exactly must not be half-trusted. Writes are
+ * atomic, mode 0644, under an flock() of the directory, so two adds at
+ * once cannot lose one. I/O errors are -EACCES (permissions) or -EIO.
+ */
+#define PMHS_PIN_NAME_MAX	255
+
+enum pmhs_pin_scope {
+	PMHS_PINS_USER,		/* $PMHS_KNOWN_PEERS, else $XDG_CONFIG_HOME/pmhs/known_peers,
+				 * else ~/.config/pmhs/known_peers */
+	PMHS_PINS_SYSTEM,	/* $PMHS_SYSTEM_KNOWN_PEERS, else /etc/pmhs/known_peers */
+};
+
+struct pmhs_pin {
+	char name[PMHS_PIN_NAME_MAX + 1];
+	uint8_t fingerprint[PMHS_FP_LEN];
+	const uint8_t *spki;		/* owned by the store */
+	size_t spki_len;
+	uint32_t bits;
+	uint32_t line;			/* in the file, from 1 */
+};
+
+struct pmhs_pins;
+
+/* The store's file name for @scope; -ENAMETOOLONG if @out is too small. */
+int pmhs_pins_path(enum pmhs_pin_scope scope, char *out, size_t out_max,
+		   char *err, size_t err_len);
+/* Read the store in @path; a missing file is an empty store. */
+int pmhs_pins_load(const char *path, struct pmhs_pins **out, char *err, size_t err_len);
+void pmhs_pins_free(struct pmhs_pins *pins);
+size_t pmhs_pins_count(const struct pmhs_pins *pins);
+/* The @i-th pin in file order, or NULL; valid until pmhs_pins_free(). */
+const struct pmhs_pin *pmhs_pins_get(const struct pmhs_pins *pins, size_t i);
+const struct pmhs_pin *pmhs_pins_find(const struct pmhs_pins *pins, const char *name);
+/* 0 if @name may be pinned, else -EINVAL and the rules in @err. */
+int pmhs_pin_name_check(const char *name, char *err, size_t err_len);
+
+#define PMHS_PINS_REPLACE	(1u << 0)	/* add: a pin to another key is replaced */
+#define PMHS_PINS_SHARED	(1u << 1)	/* directories made are 0755, not 0700 */
+/*
+ * Pin @name to @spki in @path. *@changed: 0 already so, 1 added, 2
+ * replaced. -EKEYREJECTED: pinned to another key, and no
+ * PMHS_PINS_REPLACE; -EINVAL: a bad name.
+ */
+int pmhs_pins_add(const char *path, const char *name, const void *spki, size_t spki_len,
+		  unsigned int flags, int *changed, char *err, size_t err_len);
+/* -ENOENT if @name is not pinned in @path. */
+int pmhs_pins_remove(const char *path, const char *name, unsigned int flags,
+		     char *err, size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif

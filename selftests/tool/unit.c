@@ -5,7 +5,6 @@
  * Built by `make -C userspace unit` (SANITIZE=1 for the ASan+UBSan build).
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,20 +16,8 @@
 
 #include <pmhs/pmhs.h>
 #include "modhint.h"
+#include "tap.h"
 
-static int n, failed;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed += !cond;
-}
 
 static void test_hex(void)
 {
@@ -236,6 +223,5 @@ int main(void)
 	test_frame_roundtrip();
 	test_frame_errors();
 	test_frame_write_hangup();
-	printf("1..%d\n", n);
-	return failed ? 1 : 0;
+	return tap_done();
 }

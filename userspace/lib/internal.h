@@ -62,6 +62,21 @@ int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_
 /* The members named in c->fields. */
 int pmhs_put_config(struct nl_msg *m, const struct pmhs_config *c);
 
+/*
+ * Base64 without line breaks (b64.c). Decoding is strict: no whitespace,
+ * padding only at the end. malloc()ed results; -EINVAL or -ENOMEM.
+ */
+char *pmhs_b64_encode(const uint8_t *in, size_t len);
+int pmhs_b64_decode(const char *in, uint8_t **out, size_t *out_len);
+
+/* Fill a caller's message buffer (@err may be NULL or @err_len 0). */
+void pmhs_errf(char *err, size_t err_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* @pkey's DER into @key (keyload.c): the PKCS#1 private key if @private, the SPKI. */
+struct evp_pkey_st;
+int pmhs_key_fill(struct evp_pkey_st *pkey, bool private, struct pmhs_key *key);
+
 /* A struct with a size member is usable if it is at least @min bytes. */
 #define PMHS_SIZE_OK(p, min) ((p) && (p)->size >= (min))
 
