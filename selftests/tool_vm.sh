@@ -237,9 +237,9 @@ tcp() {	# tcp NAME ARGS-B(listen) -- ARGS-A(connect): outputs in NAME.l, NAME.c
 	shift
 	c=("$@")
 	port=$((port + 1))
-	in_b listen 10.99.0.2:$port --timeout 10 "${l[@]}" >"$name.l" 2>"$name.l.err" &
+	in_b listen 10.99.0.2:$port --timeout $((30 * scale)) "${l[@]}" >"$name.l" 2>"$name.l.err" &
 	wait_listen "$name.l.err"
-	in_a connect 10.99.0.2:$port --timeout 10 "${c[@]}" >"$name.c" 2>"$name.c.err"
+	in_a connect 10.99.0.2:$port --timeout $((30 * scale)) "${c[@]}" >"$name.c" 2>"$name.c.err"
 	RC_C=$?
 	wait $!
 	RC_L=$?

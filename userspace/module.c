@@ -36,6 +36,14 @@ static struct pmhs *open_module(int *exit_code, bool quiet)
 		*exit_code = PMHS_EXIT_NOMODULE;
 		return NULL;
 	}
+	if (err == -EPROTONOSUPPORT) {
+		fprintf(stderr,
+			"%s: the loaded pmhs module speaks another netlink version than this tool "
+			"(family version %d): install matching pmhs-dkms and pmhs-ctl, then "
+			"'modprobe -r pmhs'\n", prog, PMHS_FAMILY_VERSION);
+		*exit_code = PMHS_EXIT_NOMODULE;
+		return NULL;
+	}
 	fprintf(stderr, "%s: cannot open a generic netlink socket: %s\n", prog, strerror(-err));
 	*exit_code = PMHS_EXIT_FAIL;
 	return NULL;

@@ -43,6 +43,9 @@ struct pmhs;
 /*
  * Connect and resolve the family; resolving lets the kernel autoload
  * pmhs.ko. -ENOENT: the module is not loaded and cannot be loaded.
+ * -EPROTONOSUPPORT: the loaded module speaks another netlink family
+ * version (PMHS_FAMILY_VERSION) than this library: install matching
+ * versions of the module and the library.
  */
 int pmhs_open(struct pmhs **hp);
 /* The same with netlink port id @port (0: any); -EADDRINUSE if taken. */

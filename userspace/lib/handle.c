@@ -12,6 +12,7 @@
 #include <linux/netlink.h>
 #include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
@@ -29,6 +30,23 @@ struct call_ctx {
 	int err;
 	int done;
 };
+
+/* The family version the loaded module registered, or -errno. */
+static int family_version(struct nl_sock *sk)
+{
+	struct nl_cache *cache;
+	struct genl_family *fam;
+	int ver;
+
+	if (genl_ctrl_alloc_cache(sk, &cache))
+		return -EIO;
+	fam = genl_ctrl_search_by_name(cache, PMHS_FAMILY_NAME);
+	ver = fam ? (int)genl_family_get_version(fam) : -ENOENT;
+	if (fam)
+		genl_family_put(fam);
+	nl_cache_free(cache);
+	return ver;
+}
 
 static int open_handle(struct pmhs **hp, uint32_t port)
 {
@@ -67,6 +85,18 @@ static int open_handle(struct pmhs **hp, uint32_t port)
 	h->family = genl_ctrl_resolve(h->sk, PMHS_FAMILY_NAME);
 	if (h->family < 0) {
 		ret = -ENOENT;
+		goto err_sock;
+	}
+	/*
+	 * The genetlink header's version is not checked by the kernel: a
+	 * module of another family version would read our attributes by
+	 * the wrong numbers. Refuse it here instead.
+	 */
+	ret = family_version(h->sk);
+	if (ret < 0)
+		goto err_sock;
+	if (ret != PMHS_FAMILY_VERSION) {
+		ret = -EPROTONOSUPPORT;
 		goto err_sock;
 	}
 	ret = pthread_mutex_init(&h->lock, NULL);
