@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libFuzzer: private and public key files, and SPKI DER from the wire. */
+/* libFuzzer: libpmhs's key file loader (PEM/DER, private and public) and SPKI DER from the wire. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../keyfile.h"
-
-const char *prog = "fuzz";
+#include <pmhs/pmhs.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kf_private key;
-	struct kf_public pub;
+	struct pmhs_key key;
 	char path[64], err[256];
 	int fd = memfd_create("key", 0);
 
@@ -21,13 +18,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (write(fd, data, size) == (ssize_t)size) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		if (!kf_load_private(path, &key, err, sizeof(err)))
-			kf_private_free(&key);
-		if (!kf_load_public(path, &pub, err, sizeof(err)))
-			kf_public_free(&pub);
+		PMHS_INIT(key);
+		if (!pmhs_key_load_private(path, &key, err, sizeof(err)))
+			pmhs_key_free(&key);
+		PMHS_INIT(key);
+		if (!pmhs_key_load_public(path, &key, err, sizeof(err)))
+			pmhs_key_free(&key);
 	}
 	close(fd);
-	if (!kf_public_from_spki(data, size, &pub, err, sizeof(err)))
-		kf_public_free(&pub);
+	PMHS_INIT(key);
+	if (!pmhs_key_from_spki(data, size, &key, err, sizeof(err)))
+		pmhs_key_free(&key);
 	return 0;
 }
