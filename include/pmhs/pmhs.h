@@ -106,6 +106,7 @@ struct pmhs_identity {
 	uint32_t bits;
 	char name[PMHS_NAME_MAX + 1];
 	uint8_t fingerprint[PMHS_FP_LEN];	/* SHA-256 of the public key's SPKI DER */
+	uint32_t cred_type;		/* PMHS_CRED_TYPE_* */
 };
 
 /* Import a PKCS#1 RSAPrivateKey DER as @name; @out (may be NULL) gets its data. */
@@ -117,6 +118,12 @@ int pmhs_identity_import_der(struct pmhs *h, const char *name, const void *der,
  */
 int pmhs_identity_import(struct pmhs *h, const char *name, const void *data,
 			 size_t len, struct pmhs_identity *out);
+/*
+ * Import a raw 32-byte X25519 private key (a Noise static key) as @name.
+ * The module keeps it; only the public half ever comes back.
+ */
+int pmhs_identity_import_x25519(struct pmhs *h, const char *name, const uint8_t priv[32],
+				struct pmhs_identity *out);
 int pmhs_identity_get(struct pmhs *h, const char *name, struct pmhs_identity *out);
 /* The public key as SPKI DER. */
 int pmhs_identity_pubkey(struct pmhs *h, const char *name, void *spki, size_t spki_max,
@@ -155,6 +162,16 @@ struct pmhs_session_params {
 	const void *iv;			/* 8 bytes for known answers, NULL: random */
 	size_t iv_len;
 	const struct pmhs_publish *publish;	/* NULL: defaults */
+	/* noise mode (identity above: our X25519 static key, if the pattern has one) */
+	const char *noise_protocol;	/* e.g. "Noise_XXpsk2_25519_ChaChaPoly_SHA256" */
+	uint32_t role;			/* PMHS_ROLE_INITIATOR or PMHS_ROLE_RESPONDER */
+	const void *prologue;
+	size_t prologue_len;
+	const void *remote_static;	/* 32 bytes, or NULL */
+	const void *psk;		/* 32 bytes, or NULL (wiped after sending) */
+	int32_t psk_key;		/* or a user/logon key's serial; 0: none */
+	const void *payload;		/* our first message's payload (initiator) */
+	size_t payload_len;
 };
 
 /* What a session step returns. */
@@ -166,7 +183,17 @@ struct pmhs_step {
 	void *msg;			/* in: buffer for our message to the peer */
 	size_t msg_max;			/* in: its size (PMHS_MESSAGE_MAX is enough) */
 	size_t msg_len;			/* out: 0 if there is none */
+	/* noise mode */
+	void *payload;			/* in: buffer for the peer's payload, or NULL */
+	size_t payload_max;		/* in: its size */
+	size_t payload_len;		/* out */
+	uint32_t flags;			/* out: PMHS_STEP_* */
+	uint8_t handshake_hash[32];	/* out, once PMHS_STEP_DONE */
+	uint8_t peer_static[32];	/* out, with PMHS_STEP_PEER_STATIC */
 };
+#define PMHS_STEP_DONE		(1u << 0)	/* the handshake is complete */
+#define PMHS_STEP_OUR_TURN	(1u << 1)	/* our message is next */
+#define PMHS_STEP_PEER_STATIC	(1u << 2)	/* peer_static is set */
 
 /*
  * Start a handshake. Our first message (if the mode has one) goes to
@@ -184,6 +211,17 @@ int pmhs_session_new(struct pmhs *h, const struct pmhs_session_params *p,
  */
 int pmhs_session_step(struct pmhs *h, uint32_t id, const void *peer_msg, size_t len,
 		      const struct pmhs_publish *publish, struct pmhs_step *st);
+/*
+ * noise mode: read @peer_msg (if not NULL), then, with PMHS_STEP_WRITE and
+ * if it is our turn, write our next message carrying @payload. Without a
+ * peer message, PMHS_STEP_WRITE alone writes. The peer's payload goes to
+ * @st->payload.
+ */
+#define PMHS_STEP_WRITE		(1u << 0)
+int pmhs_session_step_payload(struct pmhs *h, uint32_t id, const void *peer_msg,
+			      size_t len, const void *payload, size_t payload_len,
+			      unsigned int flags, const struct pmhs_publish *publish,
+			      struct pmhs_step *st);
 
 struct pmhs_session_info {
 	uint32_t size;
@@ -195,11 +233,30 @@ struct pmhs_session_info {
 	uint32_t has_peer_fingerprint;
 	char identity[PMHS_NAME_MAX + 1];
 	uint8_t peer_fingerprint[PMHS_FP_LEN];
+	/* noise mode */
+	uint32_t flags;			/* PMHS_STEP_* */
+	uint8_t handshake_hash[32];
+	uint8_t peer_static[32];
 };
 int pmhs_session_result(struct pmhs *h, uint32_t id, struct pmhs_session_info *info);
 int pmhs_session_foreach(struct pmhs *h,
 			 int (*cb)(const struct pmhs_session_info *s, void *arg), void *arg);
 int pmhs_session_delete(struct pmhs *h, uint32_t id);
+
+/*
+ * Noise transport through a finished noise session's CipherStates, which
+ * never leave the kernel. @out needs @in_len + 16 (encrypt) bytes. A
+ * message that fails to decrypt (-EBADMSG) ends the session for good.
+ * @nonce (may be NULL) gets the nonce used.
+ */
+int pmhs_session_encrypt(struct pmhs *h, uint32_t id, const void *ad, size_t ad_len,
+			 const void *in, size_t in_len, void *out, size_t out_max,
+			 size_t *out_len, uint64_t *nonce);
+int pmhs_session_decrypt(struct pmhs *h, uint32_t id, const void *ad, size_t ad_len,
+			 const void *in, size_t in_len, void *out, size_t out_max,
+			 size_t *out_len, uint64_t *nonce);
+/* @direction: PMHS_AEAD_DIRECTION_ENCRYPT (ours) or _DECRYPT (the peer's). */
+int pmhs_session_rekey(struct pmhs *h, uint32_t id, uint32_t direction);
 
 /* ---- secrets into the kernel's transports ---- */
 
@@ -226,6 +283,7 @@ struct pmhs_ipsec_params {
 	const void *nonce;		/* 32 bytes or NULL (with peer_nonce) */
 	const void *peer_nonce;
 	size_t nonce_len, peer_nonce_len;
+	uint32_t alg;			/* PMHS_ESP_ALG_*; 0: AES-GCM-256 */
 };
 #define PMHS_IPSEC_REQID	(1u << 0)
 /* Install the SAs and policies; sets p->spi_i2r and p->spi_r2i. */
@@ -289,6 +347,74 @@ struct pmhs_aead_params {
 /* AES-GCM. Encrypt fills @tag (16 bytes); decrypt fails -EBADMSG on a bad tag. */
 int pmhs_aead(struct pmhs *h, const struct pmhs_aead_params *p, void *out, size_t out_max,
 	      size_t *out_len, uint8_t tag[16]);
+
+/*
+ * Noise known answers: one side of an exchange with fixed keys (the
+ * module's engine, no session). Steps alternate as the pattern says; a
+ * write step gives @in as the payload, a read step @in as the message;
+ * after the handshake, writes encrypt and reads decrypt transport messages.
+ */
+struct pmhs_noise_kat_step {
+	const void *in;
+	size_t in_len;
+	int write;
+	void *out;			/* in: buffer */
+	size_t out_max;
+	size_t out_len;			/* out */
+};
+struct pmhs_noise_kat {
+	uint32_t size;
+	const char *protocol;
+	uint32_t role;
+	const void *prologue;
+	size_t prologue_len;
+	const void *static_key;		/* 32 bytes or NULL */
+	const void *ephemeral;		/* 32 bytes or NULL: random */
+	const void *remote_static;	/* 32 bytes or NULL */
+	const void *psk[2];
+	unsigned int npsk;
+	struct pmhs_noise_kat_step *steps;
+	unsigned int nsteps;
+	/* out */
+	int has_hash;
+	uint8_t handshake_hash[32];
+	int fail_step;			/* -1 if every step ran */
+	int fail_errno;			/* positive */
+};
+/* 0 when the module ran it (check fail_step), else -errno. */
+int pmhs_noise_kat(struct pmhs *h, struct pmhs_noise_kat *k);
+
+/* ---- Noise keys and PSKs: no module needed ---- */
+
+#define PMHS_X25519_LEN		32
+/* A fresh private key (clamped, as `wg genkey`). */
+int pmhs_x25519_generate(uint8_t priv[PMHS_X25519_LEN]);
+int pmhs_x25519_public(const uint8_t priv[PMHS_X25519_LEN], uint8_t pub[PMHS_X25519_LEN]);
+/* SubjectPublicKeyInfo DER of a raw public key (44 bytes), for pins and fingerprints. */
+#define PMHS_X25519_SPKI_LEN	44
+void pmhs_x25519_spki(const uint8_t pub[PMHS_X25519_LEN], uint8_t spki[PMHS_X25519_SPKI_LEN]);
+/*
+ * Key files as upstream's NoiseHandShake writes them: 64 hex characters
+ * of the raw private key (a trailing newline allowed), mode 0600. Loading
+ * refuses a file that others can read (err says how to fix it); writing
+ * refuses to replace a file unless PMHS_WRITE_REPLACE.
+ */
+int pmhs_x25519_load_file(const char *path, uint8_t priv[PMHS_X25519_LEN], char *err,
+			  size_t err_len);
+int pmhs_x25519_write_file(const char *path, const uint8_t priv[PMHS_X25519_LEN],
+			   unsigned int flags, char *err, size_t err_len);
+
+/*
+ * HiveMind's PSK from a password: argon2id(t=3, m=64 MiB, p=1, 32 bytes)
+ * with salt SHA-256(@node_id), or without a node id the constant
+ * "poorman_handshake:noise:psk:v1"; or PBKDF2-HMAC-SHA256 with salt
+ * SHA-256(@node_id). @node_id may be NULL (@node_id_len 0).
+ */
+#define PMHS_NOISE_PSK_SALT	"poorman_handshake:noise:psk:v1"
+int pmhs_noise_psk_argon2id(const void *password, size_t len, const void *node_id,
+			    size_t node_id_len, uint8_t psk[32]);
+int pmhs_noise_psk_pbkdf2(const void *password, size_t len, const void *node_id,
+			  size_t node_id_len, uint32_t iterations, uint8_t psk[32]);
 
 /* ---- codecs: no module needed ---- */
 

@@ -5,6 +5,20 @@
 
 #include "nl_gen.h"
 
+const struct nla_policy pmhs_noise_kat_step_nl_policy[PMHS_A_NOISE_KAT_STEP_MAX + 1] = {
+	[PMHS_A_NOISE_KAT_STEP_PAYLOAD] = { .type = NLA_BINARY, .len = PMHS_NOISE_MSG_MAX, },
+	[PMHS_A_NOISE_KAT_STEP_MESSAGE] = { .type = NLA_BINARY, .len = PMHS_NOISE_MSG_MAX, },
+};
+
+const struct nla_policy pmhs_noise_params_nl_policy[PMHS_A_NOISE_PARAMS_MAX + 1] = {
+	[PMHS_A_NOISE_PARAMS_PROTOCOL] = { .type = NLA_NUL_STRING, .len = PMHS_NOISE_NAME_MAX, },
+	[PMHS_A_NOISE_PARAMS_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_NOISE_PARAMS_PROLOGUE] = { .type = NLA_BINARY, .len = PMHS_MESSAGE_MAX, },
+	[PMHS_A_NOISE_PARAMS_REMOTE_STATIC] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_NOISE_PARAMS_PSK] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_NOISE_PARAMS_PSK_KEY] = { .type = NLA_S32, },
+};
+
 static struct netlink_range_validation pmhs_a_password_params_iterations_range = {
 	.min	= PMHS_ITERATIONS_MIN,
 	.max	= PMHS_ITERATIONS_MAX,
@@ -45,9 +59,10 @@ static const struct nla_policy pmhs_set_config_nl_policy[PMHS_A_CONFIG_PW_FAIL_W
 };
 
 /* PMHS_CMD_IDENTITY_NEW - do */
-static const struct nla_policy pmhs_identity_new_nl_policy[PMHS_A_IDENTITY_KEY_DER + 1] = {
+static const struct nla_policy pmhs_identity_new_nl_policy[PMHS_A_IDENTITY_X25519_KEY + 1] = {
 	[PMHS_A_IDENTITY_NAME] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
 	[PMHS_A_IDENTITY_KEY_DER] = NLA_POLICY_RANGE(NLA_BINARY, 64, PMHS_KEY_DER_MAX),
+	[PMHS_A_IDENTITY_X25519_KEY] = NLA_POLICY_EXACT_LEN(32),
 };
 
 /* PMHS_CMD_IDENTITY_GET - do */
@@ -61,8 +76,8 @@ static const struct nla_policy pmhs_identity_del_nl_policy[PMHS_A_IDENTITY_NAME 
 };
 
 /* PMHS_CMD_SESSION_NEW - do */
-static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_RSA + 1] = {
-	[PMHS_A_SESSION_MODE] = NLA_POLICY_MAX(NLA_U32, 3),
+static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_PAYLOAD + 1] = {
+	[PMHS_A_SESSION_MODE] = NLA_POLICY_MAX(NLA_U32, 4),
 	[PMHS_A_SESSION_IDENTITY] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
 	[PMHS_A_SESSION_KEYRING] = { .type = NLA_S32, },
 	[PMHS_A_SESSION_KEY_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
@@ -70,16 +85,19 @@ static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_RSA + 1
 	[PMHS_A_SESSION_MODULE_KEYRING] = { .type = NLA_FLAG, },
 	[PMHS_A_SESSION_PASSWORD] = NLA_POLICY_NESTED(pmhs_password_params_nl_policy),
 	[PMHS_A_SESSION_RSA] = NLA_POLICY_NESTED(pmhs_rsa_params_nl_policy),
+	[PMHS_A_SESSION_NOISE] = NLA_POLICY_NESTED(pmhs_noise_params_nl_policy),
+	[PMHS_A_SESSION_PAYLOAD] = { .type = NLA_BINARY, .len = PMHS_NOISE_PAYLOAD_MAX, },
 };
 
 /* PMHS_CMD_SESSION_RECV - do */
-static const struct nla_policy pmhs_session_recv_nl_policy[PMHS_A_SESSION_MODULE_KEYRING + 1] = {
+static const struct nla_policy pmhs_session_recv_nl_policy[PMHS_A_SESSION_PAYLOAD + 1] = {
 	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PMHS_A_SESSION_MESSAGE] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_MESSAGE_MAX),
 	[PMHS_A_SESSION_KEYRING] = { .type = NLA_S32, },
 	[PMHS_A_SESSION_KEY_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[PMHS_A_SESSION_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = PMHS_DESC_MAX, },
 	[PMHS_A_SESSION_MODULE_KEYRING] = { .type = NLA_FLAG, },
+	[PMHS_A_SESSION_PAYLOAD] = { .type = NLA_BINARY, .len = PMHS_NOISE_PAYLOAD_MAX, },
 };
 
 /* PMHS_CMD_SESSION_GET - do */
@@ -140,7 +158,7 @@ static const struct nla_policy pmhs_ktls_install_nl_policy[PMHS_A_KTLS_PEER_NONC
 	[PMHS_A_KTLS_FD] = NLA_POLICY_MIN(NLA_S32, 0),
 	[PMHS_A_KTLS_KEY_SERIAL] = { .type = NLA_S32, },
 	[PMHS_A_KTLS_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
-	[PMHS_A_KTLS_CIPHER] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_KTLS_CIPHER] = NLA_POLICY_MAX(NLA_U32, 2),
 	[PMHS_A_KTLS_NONCE] = NLA_POLICY_EXACT_LEN(32),
 	[PMHS_A_KTLS_PEER_NONCE] = NLA_POLICY_EXACT_LEN(32),
 };
@@ -167,7 +185,7 @@ static const struct nla_policy pmhs_aead_nl_policy[PMHS_A_KAT_DIRECTION + 1] = {
 };
 
 /* PMHS_CMD_IPSEC_UP - do */
-static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_PEER_NONCE + 1] = {
+static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_ALG + 1] = {
 	[PMHS_A_IPSEC_KEY_SERIAL] = { .type = NLA_S32, },
 	[PMHS_A_IPSEC_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
 	[PMHS_A_IPSEC_LOCAL] = { .type = NLA_BE32, },
@@ -177,6 +195,7 @@ static const struct nla_policy pmhs_ipsec_up_nl_policy[PMHS_A_IPSEC_PEER_NONCE +
 	[PMHS_A_IPSEC_REQID] = { .type = NLA_U32, },
 	[PMHS_A_IPSEC_NONCE] = NLA_POLICY_EXACT_LEN(32),
 	[PMHS_A_IPSEC_PEER_NONCE] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_IPSEC_ALG] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 /* PMHS_CMD_IPSEC_DOWN - do */
@@ -189,8 +208,40 @@ static const struct nla_policy pmhs_ipsec_down_nl_policy[PMHS_A_IPSEC_SPI_R2I + 
 	[PMHS_A_IPSEC_SPI_R2I] = NLA_POLICY_MIN(NLA_U32, PMHS_SPI_MIN),
 };
 
+/* PMHS_CMD_SESSION_ENCRYPT - do */
+static const struct nla_policy pmhs_session_encrypt_nl_policy[PMHS_A_SESSION_DATA + 1] = {
+	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PMHS_A_SESSION_AD] = { .type = NLA_BINARY, .len = PMHS_NOISE_MSG_MAX, },
+	[PMHS_A_SESSION_DATA] = { .type = NLA_BINARY, .len = PMHS_NOISE_MSG_MAX, },
+};
+
+/* PMHS_CMD_SESSION_DECRYPT - do */
+static const struct nla_policy pmhs_session_decrypt_nl_policy[PMHS_A_SESSION_DATA + 1] = {
+	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PMHS_A_SESSION_AD] = { .type = NLA_BINARY, .len = PMHS_NOISE_MSG_MAX, },
+	[PMHS_A_SESSION_DATA] = { .type = NLA_BINARY, .len = PMHS_NOISE_MSG_MAX, },
+};
+
+/* PMHS_CMD_SESSION_REKEY - do */
+static const struct nla_policy pmhs_session_rekey_nl_policy[PMHS_A_SESSION_DIRECTION + 1] = {
+	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PMHS_A_SESSION_DIRECTION] = NLA_POLICY_MAX(NLA_U32, 1),
+};
+
+/* PMHS_CMD_NOISE_KAT - do */
+static const struct nla_policy pmhs_noise_kat_nl_policy[PMHS_A_NOISE_KAT_STEP + 1] = {
+	[PMHS_A_NOISE_KAT_PROTOCOL] = { .type = NLA_NUL_STRING, .len = PMHS_NOISE_NAME_MAX, },
+	[PMHS_A_NOISE_KAT_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_NOISE_KAT_PROLOGUE] = { .type = NLA_BINARY, .len = PMHS_MESSAGE_MAX, },
+	[PMHS_A_NOISE_KAT_STATIC_KEY] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_NOISE_KAT_EPHEMERAL] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_NOISE_KAT_REMOTE_STATIC] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_NOISE_KAT_PSK] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_NOISE_KAT_STEP] = NLA_POLICY_NESTED(pmhs_noise_kat_step_nl_policy),
+};
+
 /* Ops table for pmhs */
-const struct genl_ops pmhs_nl_ops[21] = {
+const struct genl_ops pmhs_nl_ops[25] = {
 	{
 		.cmd		= PMHS_CMD_GET_VERSION,
 		.doit		= pmhs_nl_get_version_doit,
@@ -210,7 +261,7 @@ const struct genl_ops pmhs_nl_ops[21] = {
 		.cmd		= PMHS_CMD_IDENTITY_NEW,
 		.doit		= pmhs_nl_identity_new_doit,
 		.policy		= pmhs_identity_new_nl_policy,
-		.maxattr	= PMHS_A_IDENTITY_KEY_DER,
+		.maxattr	= PMHS_A_IDENTITY_X25519_KEY,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -231,14 +282,14 @@ const struct genl_ops pmhs_nl_ops[21] = {
 		.cmd		= PMHS_CMD_SESSION_NEW,
 		.doit		= pmhs_nl_session_new_doit,
 		.policy		= pmhs_session_new_nl_policy,
-		.maxattr	= PMHS_A_SESSION_RSA,
+		.maxattr	= PMHS_A_SESSION_PAYLOAD,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= PMHS_CMD_SESSION_RECV,
 		.doit		= pmhs_nl_session_recv_doit,
 		.policy		= pmhs_session_recv_nl_policy,
-		.maxattr	= PMHS_A_SESSION_MODULE_KEYRING,
+		.maxattr	= PMHS_A_SESSION_PAYLOAD,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -319,7 +370,7 @@ const struct genl_ops pmhs_nl_ops[21] = {
 		.cmd		= PMHS_CMD_IPSEC_UP,
 		.doit		= pmhs_nl_ipsec_up_doit,
 		.policy		= pmhs_ipsec_up_nl_policy,
-		.maxattr	= PMHS_A_IPSEC_PEER_NONCE,
+		.maxattr	= PMHS_A_IPSEC_ALG,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -327,6 +378,34 @@ const struct genl_ops pmhs_nl_ops[21] = {
 		.doit		= pmhs_nl_ipsec_down_doit,
 		.policy		= pmhs_ipsec_down_nl_policy,
 		.maxattr	= PMHS_A_IPSEC_SPI_R2I,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_SESSION_ENCRYPT,
+		.doit		= pmhs_nl_session_encrypt_doit,
+		.policy		= pmhs_session_encrypt_nl_policy,
+		.maxattr	= PMHS_A_SESSION_DATA,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_SESSION_DECRYPT,
+		.doit		= pmhs_nl_session_decrypt_doit,
+		.policy		= pmhs_session_decrypt_nl_policy,
+		.maxattr	= PMHS_A_SESSION_DATA,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_SESSION_REKEY,
+		.doit		= pmhs_nl_session_rekey_doit,
+		.policy		= pmhs_session_rekey_nl_policy,
+		.maxattr	= PMHS_A_SESSION_DIRECTION,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_NOISE_KAT,
+		.doit		= pmhs_nl_noise_kat_doit,
+		.policy		= pmhs_noise_kat_nl_policy,
+		.maxattr	= PMHS_A_NOISE_KAT_STEP,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

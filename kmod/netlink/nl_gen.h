@@ -9,6 +9,8 @@
 #include <net/genetlink.h>
 #include <uapi/linux/pmhs.h>
 
+extern const struct nla_policy pmhs_noise_kat_step_nl_policy[PMHS_A_NOISE_KAT_STEP_MAX + 1];
+extern const struct nla_policy pmhs_noise_params_nl_policy[PMHS_A_NOISE_PARAMS_MAX + 1];
 extern const struct nla_policy pmhs_password_params_nl_policy[PMHS_A_PASSWORD_PARAMS_MAX + 1];
 extern const struct nla_policy pmhs_rsa_params_nl_policy[PMHS_A_RSA_PARAMS_MAX + 1];
 
@@ -36,7 +38,11 @@ int pmhs_nl_kdf_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_aead_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_ipsec_down_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_session_encrypt_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_session_decrypt_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_session_rekey_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_noise_kat_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops pmhs_nl_ops[21];
+extern const struct genl_ops pmhs_nl_ops[25];
 
 #endif /* _PMHS_NL_GEN_H */
