@@ -419,7 +419,9 @@ PMHS_API int pmhs_key_from_spki(const void *spki, size_t len, struct pmhs_key *k
 		errf("not a SubjectPublicKeyInfo");
 		return -EBADMSG;
 	}
-	ret = check_rsa("the key", pkey, false, err, err_len);
+	/* A Noise static key (X25519) is pinned like an RSA key (issue #20). */
+	ret = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_X25519 ? 0 :
+	      check_rsa("the key", pkey, false, err, err_len);
 	if (!ret)
 		ret = pmhs_key_fill(pkey, false, key);
 	EVP_PKEY_free(pkey);
