@@ -29,6 +29,8 @@ static int usage(int ret)
 		"                             [--tofu] [OPTIONS]\n"
 		"       %s handshake send --identity NAME (--peer-key FILE | --peer NAME) [OPTIONS]\n"
 		"       %s handshake receive --identity NAME (--peer-key FILE | --peer NAME) [OPTIONS]\n"
+		"       %s handshake noise (--initiator | --responder) [--pattern xx|kk]\n"
+		"                             (--identity NAME | --key-file FILE) [NOISE-OPTIONS]\n"
 		"\n"
 		"Prints our handshake message as one line of lowercase hex (password: the\n"
 		"hsub; RSA: signature || ciphertext), then reads the peer's line from\n"
@@ -36,11 +38,16 @@ static int usage(int ret)
 		"\"serial N\". send (half handshake, sender) only prints its message;\n"
 		"receive (half, receiver) prints nothing and only reads. Messages are\n"
 		"those of the poorman_handshake Python package.\n"
+		"noise runs Noise_XXpsk2 (xx, 3 messages, the default) or Noise_KKpsk0 (kk,\n"
+		"2 messages) as HiveMind v3 does: each of our messages is a hex line on\n"
+		"stdout, each of the peer's a line on stdin, in turn; then the result:\n"
+		"serial, handshake-hash, peer-static, peer-sha256 (and peer-payload lines).\n"
 		"\n"
 		"  --peer-message-file FILE  read the peer's line from FILE, not stdin\n"
 		"                         (needed with --password-stdin)\n"
-		HS_USAGE_COMMON,
-		prog, prog, prog, prog);
+		HS_USAGE_COMMON
+		HS_USAGE_NOISE,
+		prog, prog, prog, prog, prog);
 	return ret;
 }
 
@@ -122,7 +129,7 @@ again:
 	return PMHS_EXIT_MALFORMED;
 }
 
-static void print_message(const struct hs_opts *o, const struct hs *hs)
+static void print_message(const struct hs_opts *o, const struct hs *hs, bool last)
 {
 	char *text = hs_message_text(o->mode, hs->msg, hs->msg_len);
 
@@ -137,7 +144,36 @@ static void print_message(const struct hs_opts *o, const struct hs *hs)
 	free(text);
 	if (isatty(1) && !json_output)
 		fprintf(stderr, "Give the line above to the peer%s.\n",
-			o->mode == PMHS_MODE_RSA_HALF_SEND ? "" : ", then paste theirs");
+			o->mode == PMHS_MODE_RSA_HALF_SEND || last ? "" : ", then paste theirs");
+}
+
+/* Noise: our lines and the peer's in the pattern's order. */
+static int run_noise(const struct hs_opts *o)
+{
+	static uint8_t peer[PMHS_MESSAGE_MAX];
+	int nmsgs = hs_noise_nmsgs(o), ret;
+	struct hs hs;
+	size_t len;
+
+	ret = hs_prepare(o, &hs);
+	if (!ret)
+		ret = hs_noise_start(o, &hs);
+	for (int i = 0; !ret && i < nmsgs; i++) {
+		if (hs_noise_ours(o, i)) {
+			if (i)
+				ret = hs_noise_write(o, &hs);
+			if (!ret)
+				print_message(o, &hs, i == nmsgs - 1);
+		} else {
+			ret = read_peer(o, peer, &len);
+			if (!ret)
+				ret = hs_noise_read(o, &hs, peer, len);
+		}
+	}
+	if (!ret)
+		ret = hs_noise_report(o, &hs);
+	hs_free(&hs);
+	return ret;
 }
 
 static int run(const struct hs_opts *o)
@@ -156,7 +192,7 @@ static int run(const struct hs_opts *o)
 	if (!ret)
 		ret = hs_start(o, &hs);
 	if (!ret && hs.msg)
-		print_message(o, &hs);
+		print_message(o, &hs, false);
 	if (!ret && !have_peer && o->mode != PMHS_MODE_RSA_HALF_SEND)
 		ret = read_peer(o, peer, &len);
 	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
@@ -175,7 +211,7 @@ int handshake_main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct hs_opts o = { .mode = -1, .oaep = -1 };
+	struct hs_opts o = { .mode = -1, .oaep = -1, .noise.role = -1 };
 	int c, ret;
 
 	if (argc < 2)
@@ -204,5 +240,7 @@ int handshake_main(int argc, char *argv[])
 		return usage(PMHS_EXIT_USAGE);
 	}
 	ret = hs_validate(&o, true);
-	return ret ? ret : run(&o);
+	if (ret)
+		return ret;
+	return o.mode == PMHS_MODE_NOISE ? run_noise(&o) : run(&o);
 }

@@ -28,6 +28,7 @@ static const struct {
 	{ "rsa-mutual", PMHS_MODE_RSA_MUTUAL },
 	{ "send", PMHS_MODE_RSA_HALF_SEND },
 	{ "receive", PMHS_MODE_RSA_HALF_RECEIVE },
+	{ "noise", PMHS_MODE_NOISE },
 };
 
 int hs_mode_from_name(const char *name)
@@ -110,6 +111,8 @@ int hs_handle_opt(struct hs_opts *o, int c, const char *arg)
 {
 	int ret = pw_handle_opt(&o->pw, c, arg);
 
+	if (!ret)
+		ret = hs_noise_opt(o, c, arg);
 	if (ret)
 		return ret;
 	switch (c) {
@@ -163,8 +166,15 @@ int hs_validate(const struct hs_opts *o, bool manual)
 	int ret;
 
 	if (o->mode < 0)
-		return bad("which handshake? (password, mutual, half-send, half-receive)");
-	ret = o->mode == PMHS_MODE_PASSWORD ? validate_password(o, manual) : validate_rsa(o);
+		return bad("which handshake? (password, mutual, half-send, half-receive, noise)");
+	if (o->mode != PMHS_MODE_NOISE && o->noise.given)
+		return bad("--pattern, --suite, --initiator, --responder, --key-file, "
+			   "--remote-static, --psk-file, --node-id, --kdf, --prologue-file and "
+			   "--payload-file are for the noise mode only");
+	if (o->mode == PMHS_MODE_NOISE)
+		ret = hs_noise_validate(o, manual);
+	else
+		ret = o->mode == PMHS_MODE_PASSWORD ? validate_password(o, manual) : validate_rsa(o);
 	if (ret)
 		return ret;
 	if (o->show_secret && (o->logon || o->module_keyring))
@@ -214,6 +224,12 @@ static int peer_from_pins(const char *name, struct pmhs_key *pub)
 	if (ret) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return pins_exit_code(ret);
+	}
+	if (pub->bits < 1024) {
+		fprintf(stderr, "%s: peer '%s' is pinned to a Noise (X25519) key: the RSA modes "
+			"need its RSA key under another name\n", prog, name);
+		pmhs_key_free(pub);
+		return PMHS_EXIT_VERIFY;
 	}
 	ret = pins_check(name, pub, false, &new_pin, err, sizeof(err));
 	if (ret) {
@@ -280,6 +296,8 @@ int hs_prepare(const struct hs_opts *o, struct hs *hs)
 	int ret;
 
 	memset(hs, 0, sizeof(*hs));
+	if (o->mode == PMHS_MODE_NOISE)
+		return hs_noise_prepare(o, hs);
 	if (o->mode == PMHS_MODE_PASSWORD)
 		return read_password(o, hs);
 	ret = load_peer(o, &hs->peer);
@@ -288,7 +306,7 @@ int hs_prepare(const struct hs_opts *o, struct hs *hs)
 }
 
 /* Where the secret goes, from the options. */
-static void publish_from_opts(const struct hs_opts *o, struct pmhs_publish *pub)
+void hs_publish_from_opts(const struct hs_opts *o, struct pmhs_publish *pub)
 {
 	PMHS_INIT(*pub);
 	pub->keyring = o->keyring;
@@ -321,7 +339,7 @@ static int take_step(struct hs *hs, const struct pmhs_step *st)
  * without "create" first installs the user-session keyring instead, as
  * keyctl(1) does, so the key outlives us.
  */
-static void settle_session_keyring(const struct hs_opts *o)
+void hs_settle_keyring(const struct hs_opts *o)
 {
 	if (!o->module_keyring && (!o->keyring || o->keyring == KEY_SPEC_SESSION_KEYRING))
 		keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
@@ -335,11 +353,11 @@ int hs_start(const struct hs_opts *o, struct hs *hs)
 	struct pmhs_step st;
 	int ret;
 
-	settle_session_keyring(o);
+	hs_settle_keyring(o);
 	hs->h = ctl_open(&ret);
 	if (!hs->h)
 		return ret;
-	publish_from_opts(o, &pub);
+	hs_publish_from_opts(o, &pub);
 	PMHS_INIT(p);
 	p.mode = (uint32_t)o->mode;
 	p.oaep_hash = -1;
@@ -395,7 +413,7 @@ int hs_finish(struct hs *hs, const uint8_t *msg, size_t len)
 }
 
 /* The secret as hex, from the user key; NULL (message printed) if unreadable. */
-static char *secret_hex(int32_t serial)
+char *hs_secret_hex(int32_t serial)
 {
 	void *payload = NULL;
 	char *hex;
@@ -413,7 +431,7 @@ static char *secret_hex(int32_t serial)
 	return hex;
 }
 
-static void free_secret(char *hex)
+void hs_free_secret(char *hex)
 {
 	if (hex) {
 		explicit_bzero(hex, strlen(hex));
@@ -422,7 +440,7 @@ static void free_secret(char *hex)
 }
 
 /* json-c keeps copies of the secret, in the string and the printed form. */
-static void wipe_json_secret(struct json_object *j)
+void hs_wipe_json_secret(struct json_object *j)
 {
 	struct json_object *s;
 	char *p;
@@ -454,7 +472,7 @@ char *hs_message_text(int mode, const uint8_t *msg, size_t len)
 
 int hs_report(const struct hs_opts *o, const struct hs *hs)
 {
-	char *secret = o->show_secret ? secret_hex(hs->serial) : NULL;
+	char *secret = o->show_secret ? hs_secret_hex(hs->serial) : NULL;
 	char fp_hex[PMHS_FP_HEX_LEN];
 	uint8_t fp[PMHS_FP_LEN];
 	struct json_object *j;
@@ -465,7 +483,7 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 		printf("serial %d\n", hs->serial);
 		if (secret)
 			printf("secret %s\n", secret);
-		free_secret(secret);
+		hs_free_secret(secret);
 		return PMHS_EXIT_OK;
 	}
 	j = json_object_new_object();
@@ -489,14 +507,15 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 	if (secret)
 		json_object_object_add(j, "secret", json_object_new_string(secret));
 	json_print(j);
-	wipe_json_secret(j);
+	hs_wipe_json_secret(j);
 	json_object_put(j);
-	free_secret(secret);
+	hs_free_secret(secret);
 	return PMHS_EXIT_OK;
 }
 
 void hs_free(struct hs *hs)
 {
+	hs_noise_free(hs);
 	pw_free(hs->pw);
 	free(hs->msg);
 	if (hs->have_peer)

@@ -31,7 +31,24 @@ struct hs_opts {
 	int oaep;			/* PMHS_OAEP_HASH_*, -1: default (sha1) */
 	const char *peer_msg_file;	/* handshake only */
 	int timeout;			/* listen/connect: seconds */
+	struct hs_noise_opts {		/* noise mode */
+		int pattern;		/* HS_NOISE_XX or HS_NOISE_KK, 0: XX */
+		int suite;		/* HS_NOISE_CHACHAPOLY or _AESGCM, 0: chachapoly */
+		int role;		/* PMHS_ROLE_*, -1 until given */
+		const char *key_file;	/* X25519 key file, imported for this run */
+		const char *remote_static;	/* 64 hex */
+		const char *psk_file;
+		const char *node_id;
+		int kdf;		/* HS_NOISE_KDF_*, 0: argon2id */
+		const char *prologue_file;
+		const char *payload_file;
+		int given;		/* noise options seen */
+	} noise;
 };
+
+enum { HS_NOISE_XX = 1, HS_NOISE_KK };
+enum { HS_NOISE_CHACHAPOLY = 1, HS_NOISE_AESGCM };
+enum { HS_NOISE_KDF_ARGON2ID = 1, HS_NOISE_KDF_PBKDF2 };
 
 enum {
 	HS_OPT_IDENTITY = 0x200,
@@ -49,7 +66,51 @@ enum {
 	HS_OPT_MODE,
 	HS_OPT_TIMEOUT,
 	HS_OPT_KTLS,
+	HS_OPT_PATTERN,
+	HS_OPT_SUITE,
+	HS_OPT_INITIATOR,
+	HS_OPT_RESPONDER,
+	HS_OPT_KEY_FILE,
+	HS_OPT_REMOTE_STATIC,
+	HS_OPT_PSK_FILE,
+	HS_OPT_NODE_ID,
+	HS_OPT_KDF,
+	HS_OPT_PROLOGUE_FILE,
+	HS_OPT_PAYLOAD_FILE,
 };
+
+/* Options of the noise mode only (handshake noise, listen/connect --mode noise-*). */
+#define HS_NOISE_LONG_OPTIONS \
+	{ "pattern", required_argument, NULL, HS_OPT_PATTERN }, \
+	{ "suite", required_argument, NULL, HS_OPT_SUITE }, \
+	{ "initiator", no_argument, NULL, HS_OPT_INITIATOR }, \
+	{ "responder", no_argument, NULL, HS_OPT_RESPONDER }, \
+	{ "key-file", required_argument, NULL, HS_OPT_KEY_FILE }, \
+	{ "remote-static", required_argument, NULL, HS_OPT_REMOTE_STATIC }, \
+	{ "psk-file", required_argument, NULL, HS_OPT_PSK_FILE }, \
+	{ "node-id", required_argument, NULL, HS_OPT_NODE_ID }, \
+	{ "kdf", required_argument, NULL, HS_OPT_KDF }, \
+	{ "prologue-file", required_argument, NULL, HS_OPT_PROLOGUE_FILE }, \
+	{ "payload-file", required_argument, NULL, HS_OPT_PAYLOAD_FILE }
+
+#define HS_USAGE_NOISE \
+	"Noise mode (HiveMind v3: Noise_XXpsk2 / Noise_KKpsk0, 25519, SHA256):\n" \
+	"  --suite chachapoly|aesgcm  cipher of the protocol (default chachapoly)\n" \
+	"  --identity NAME        our X25519 static key in the module\n" \
+	"  --key-file FILE        or a key file (64 hex, mode 0600, as `noise genkey -o`\n" \
+	"                         writes), imported for this handshake only\n" \
+	"  --remote-static HEX    the peer's static public key (64 hex); KK needs it\n" \
+	"  --peer NAME            the peer's key from the pin store: XX pins an\n" \
+	"                         unknown NAME on first use, KK needs it pinned\n" \
+	"  --psk-file FILE        the PSK: 32 bytes, raw or as 64 hex (mode 0600)\n" \
+	"  --password-file FILE   or derive the PSK from a password (also\n" \
+	"                         --password-stdin, --password-key, the terminal)\n" \
+	"  --node-id ID           the server's node id: salt SHA-256(ID)\n" \
+	"  --kdf argon2id|pbkdf2  PSK derivation (default argon2id; pbkdf2 takes\n" \
+	"                         --iterations, default 100000)\n" \
+	"  --prologue-file FILE   prologue bytes, the same on both sides\n" \
+	"  --payload-file FILE    payload of our first handshake message\n"
+
 
 #define HS_LONG_OPTIONS \
 	PW_LONG_OPTIONS, \
@@ -63,7 +124,8 @@ enum {
 	{ "description", required_argument, NULL, HS_OPT_DESCRIPTION }, \
 	{ "module-keyring", no_argument, NULL, HS_OPT_MODULE_KEYRING }, \
 	{ "oaep-hash", required_argument, NULL, HS_OPT_OAEP }, \
-	{ "show-secret", no_argument, NULL, HS_OPT_SHOW_SECRET }
+	{ "show-secret", no_argument, NULL, HS_OPT_SHOW_SECRET }, \
+	HS_NOISE_LONG_OPTIONS
 
 #define HS_USAGE_COMMON \
 	"RSA modes:\n" \
@@ -96,6 +158,7 @@ struct hs {
 	struct pmhs_key peer;		/* RSA */
 	bool have_peer;
 	char *pw;			/* password mode, wiped */
+	struct hs_noise *noise;		/* noise mode */
 };
 
 /* 1 if @c was a handshake option, 0 if not, -1 if bad (message printed). */
@@ -126,5 +189,37 @@ void hs_free(struct hs *hs);
  */
 int hs_decode_peer(int mode, const char *text, size_t text_len, uint8_t *out,
 		   size_t out_max, size_t *len, char *err, size_t err_len);
+
+/* Shared with noise-hs.c. */
+struct pmhs_publish;
+struct json_object;
+void hs_publish_from_opts(const struct hs_opts *o, struct pmhs_publish *pub);
+void hs_settle_keyring(const struct hs_opts *o);
+char *hs_secret_hex(int32_t serial);
+void hs_free_secret(char *hex);
+void hs_wipe_json_secret(struct json_object *j);
+
+/* ---- noise mode (noise-hs.c) ---- */
+
+/* 1 if @c was a noise option, 0 if not, -1 if bad (message printed). */
+int hs_noise_opt(struct hs_opts *o, int c, const char *arg);
+int hs_noise_validate(const struct hs_opts *o, bool manual);
+/* Read PSK, prologue, payload, peer's key: no kernel yet. PMHS_EXIT_*. */
+int hs_noise_prepare(const struct hs_opts *o, struct hs *hs);
+/* "Noise_XXpsk2_25519_ChaChaPoly_SHA256" and so on. */
+const char *hs_noise_protocol(const struct hs_opts *o);
+/* How many handshake messages, and whether message @i (from 0) is ours. */
+int hs_noise_nmsgs(const struct hs_opts *o);
+bool hs_noise_ours(const struct hs_opts *o, int i);
+/* Open the handle, import a --key-file, session-new; our message 1 (initiator) in hs->msg. */
+int hs_noise_start(const struct hs_opts *o, struct hs *hs);
+/* Our next message into hs->msg (hs->msg_len). */
+int hs_noise_write(const struct hs_opts *o, struct hs *hs);
+/* The peer's message; checks its static key against --remote-static/--peer once known. */
+int hs_noise_read(const struct hs_opts *o, struct hs *hs, const uint8_t *msg, size_t len);
+int hs_noise_report(const struct hs_opts *o, const struct hs *hs);
+/* Revoke a published key (a failure after the module finished). */
+void hs_noise_revoke(struct hs *hs);
+void hs_noise_free(struct hs *hs);
 
 #endif
