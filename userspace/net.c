@@ -40,9 +40,11 @@ static int usage(bool listener, int ret)
 		"publish the secret in the kernel keyring; prints \"serial N\" as the\n"
 		"handshake subcommand does. Both ends run pmhs-ctl: one listens, the other\n"
 		"connects, in matching modes (password/password, mutual/mutual,\n"
-		"half-send/half-receive).\n"
+		"half-send/half-receive, noise-xx/noise-xx, noise-kk/noise-kk). In the\n"
+		"noise modes the side that connects is the Noise initiator, and -j shows\n"
+		"the handshake hash and the peer's static key.\n"
 		"\n"
-		"  --mode password|mutual|half-send|half-receive\n"
+		"  --mode password|mutual|half-send|half-receive|noise-xx|noise-kk\n"
 		"  --timeout SEC          for connect/accept and each read (default %d)\n"
 		"  --ktls[=aes-gcm-128]   then switch the socket to kernel TLS 1.3 keyed\n"
 		"                         from the secret inside the kernel (AES-256-GCM\n"
@@ -54,7 +56,8 @@ static int usage(bool listener, int ret)
 		"Options go before the address; everything after '--' is COMMAND.\n"
 		"PORT is a number, 1..65535 (listen: 0..65535); listen's ADDR is an IPv4\n"
 		"or IPv6 address ([::1]:PORT), connect's HOST a name or address.\n"
-		HS_USAGE_COMMON,
+		HS_USAGE_COMMON
+		HS_USAGE_NOISE,
 		prog, listener ? "listen" : "connect", listener ? "[ADDR:]PORT" : "HOST:PORT",
 		prog, listener ? "listen" : "connect", listener ? "[ADDR:]PORT" : "HOST:PORT",
 		listener ? "Accept one TCP connection on PORT (0: any free port, which is\n"
@@ -288,13 +291,19 @@ static int recv_frame(const struct link *l, uint8_t type, struct pmhs_frame *f, 
 	return PMHS_EXIT_OK;
 }
 
+/* Our PMHS_MODE_FLAGS_* bit on the wire. */
+static uint8_t mode_flag(int mode)
+{
+	return mode == PMHS_MODE_NOISE ? PMHS_MODE_FLAGS_NOISE : (uint8_t)(1u << mode);
+}
+
 static uint8_t want_peer_mode(int mode)
 {
 	if (mode == PMHS_MODE_RSA_HALF_SEND)
 		return PMHS_MODE_FLAGS_RSA_HALF_RECEIVE;
 	if (mode == PMHS_MODE_RSA_HALF_RECEIVE)
 		return PMHS_MODE_FLAGS_RSA_HALF_SEND;
-	return (uint8_t)(1u << mode);
+	return mode_flag(mode);
 }
 
 static void put_be32(uint8_t *p, uint32_t v)
@@ -314,6 +323,13 @@ static void hello_payload(const struct hs_opts *o, uint8_t out[PMHS_FRAME_HELLO_
 {
 	bool pw = o->mode == PMHS_MODE_PASSWORD;
 
+	/* noise: u32be pattern (1 XXpsk2, 2 KKpsk0), u32be suite (1 ChaChaPoly, 2 AESGCM). */
+	if (o->mode == PMHS_MODE_NOISE) {
+		put_be32(out, (uint32_t)(o->noise.pattern ? o->noise.pattern : HS_NOISE_XX));
+		put_be32(out + 4, (uint32_t)(o->noise.suite ? o->noise.suite : HS_NOISE_CHACHAPOLY));
+		return;
+	}
+
 	put_be32(out, pw ? (o->iterations ? o->iterations : PMHS_ITERATIONS_DEFAULT) : 0);
 	put_be32(out + 4, pw ? 0 : (uint32_t)(o->oaep < 0 ? PMHS_OAEP_HASH_SHA1 : o->oaep));
 }
@@ -326,12 +342,20 @@ static int check_hello(const struct hs_opts *o, const struct pmhs_frame *f, cons
 	if (f->mode != want) {
 		fprintf(stderr, "%s: mode mismatch: the peer runs %s, we run %s, which needs "
 			"the peer to run %s\n", prog, pmhs_frame_mode_name(f->mode),
-			pmhs_frame_mode_name((uint8_t)(1u << o->mode)), pmhs_frame_mode_name(want));
+			pmhs_frame_mode_name(mode_flag(o->mode)), pmhs_frame_mode_name(want));
 		return PMHS_EXIT_FAIL;
 	}
 	if (f->len != PMHS_FRAME_HELLO_LEN)
 		return net_err("protocol error", "the peer's hello is not 8 bytes");
 	hello_payload(o, ours);
+	if (o->mode == PMHS_MODE_NOISE && memcmp(p, ours, sizeof(ours))) {
+		fprintf(stderr, "%s: the peer runs %s (pattern %u, suite %u), we run %s: both "
+			"sides must give the same --mode and --suite\n", prog,
+			get_be32(p) == HS_NOISE_KK ? "noise-kk" : get_be32(p) == HS_NOISE_XX ?
+			"noise-xx" : "an unknown Noise pattern", get_be32(p), get_be32(p + 4),
+			hs_noise_protocol(o));
+		return PMHS_EXIT_FAIL;
+	}
 	if (get_be32(p) != get_be32(ours)) {
 		fprintf(stderr, "%s: the peer uses %u PBKDF2 iterations, we use %u: both sides "
 			"must give the same --iterations\n", prog, get_be32(p), get_be32(ours));
@@ -421,6 +445,73 @@ static int exchange_results(const struct link *l, struct hs *hs, int ours)
 }
 
 /*
+ * Noise: the pattern's messages in turn, one MESSAGE frame each. A side
+ * that fails sends its RESULT (fail) where its next message would have
+ * been, so the peer learns at once instead of at its timeout.
+ */
+static int noise_messages(const struct hs_opts *o, const struct link *l, struct hs *hs,
+			  bool *peer_failed)
+{
+	static uint8_t buf[PMHS_FRAME_MAX_PAYLOAD];
+	struct pmhs_frame f;
+	char err[256];
+	int ret;
+
+	for (int i = 0; i < hs_noise_nmsgs(o); i++) {
+		if (hs_noise_ours(o, i)) {
+			ret = i ? hs_noise_write(o, hs) : PMHS_EXIT_OK;
+			if (!ret)
+				ret = send_frame(l, PMHS_FRAME_T_MESSAGE, hs->msg, hs->msg_len);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (pmhs_frame_read(l->fd, PMHS_MODE_FLAGS_NOISE, &f, buf, sizeof(buf), l->timeout_ms,
+				    err, sizeof(err)))
+			return net_err("receiving from the peer", err);
+		if (f.type == PMHS_FRAME_T_RESULT) {
+			*peer_failed = true;
+			fprintf(stderr, "%s: the peer could not read our message: the handshake "
+				"failed on its side (a wrong PSK, prologue or static key?)\n", prog);
+			return PMHS_EXIT_VERIFY;
+		}
+		if (f.type != PMHS_FRAME_T_MESSAGE || !f.len) {
+			snprintf(err, sizeof(err), "expected a handshake message, got frame type "
+				 "%u of %u bytes", f.type, f.len);
+			return net_err("protocol error", err);
+		}
+		ret = hs_noise_read(o, hs, buf, f.len);
+		if (ret)
+			return ret;
+	}
+	return PMHS_EXIT_OK;
+}
+
+/*
+ * exchange_results() for noise, whose failed side may have the peer's
+ * next MESSAGE still to read: read past it to the peer's RESULT, so that
+ * no unread frame makes our close a reset.
+ */
+static int noise_results(const struct link *l, struct hs *hs, int ours, bool peer_failed)
+{
+	static uint8_t buf[PMHS_FRAME_MAX_PAYLOAD];
+	uint8_t r = PMHS_FRAME_RESULT_FAIL;
+	struct pmhs_frame f;
+	char err[256];
+
+	if (!ours)
+		return exchange_results(l, hs, ours);
+	if (!pmhs_frame_write(l->fd, l->mode, 0, PMHS_FRAME_T_RESULT, &r, 1, l->timeout_ms, err,
+			      sizeof(err)) && !peer_failed)
+		for (int i = 0; i < 3; i++)
+			if (pmhs_frame_read(l->fd, 0, &f, buf, sizeof(buf), l->timeout_ms, err,
+					    sizeof(err)) || f.type == PMHS_FRAME_T_RESULT)
+				break;
+	hs_noise_revoke(hs);
+	return ours;
+}
+
+/*
  * The secret never comes to us: the module derives the traffic keys from
  * the key serial and both sides' fresh nonces (exchanged here, in NONCE
  * frames) and sets them on the socket itself. The nonces make every
@@ -494,7 +585,8 @@ static char **ktls_cmd;
 static int run(const struct hs_opts *o, bool listener, const char *addr)
 {
 	static uint8_t peer[PMHS_MESSAGE_MAX];
-	struct link l = { .timeout_ms = o->timeout * 1000, .mode = (uint8_t)(1u << o->mode) };
+	struct link l = { .timeout_ms = o->timeout * 1000, .mode = mode_flag(o->mode) };
+	bool noise = o->mode == PMHS_MODE_NOISE, peer_failed = false;
 	size_t len = 0;
 	struct hs hs;
 	int ret;
@@ -513,15 +605,27 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 	/* Modes and parameters agree before the module does anything. */
 	ret = hello(o, &l);
 	if (!ret)
-		ret = hs_start(o, &hs);
+		ret = noise ? hs_noise_start(o, &hs) : hs_start(o, &hs);
+	if (ret && noise && hs.h) {
+		/* The peer waits for our first message (or, listening, sends its own). */
+		ret = noise_results(&l, &hs, ret, false);
+		goto out_close;
+	}
 	if (ret)
 		goto out_close;
-	ret = messages(o, &l, &hs, peer, &len);
-	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
-		ret = hs_finish(&hs, peer, len);
-	ret = exchange_results(&l, &hs, ret);
-	if (!ret)
-		ret = hs_report(o, &hs);
+	if (noise) {
+		ret = noise_messages(o, &l, &hs, &peer_failed);
+		ret = noise_results(&l, &hs, ret, peer_failed);
+		if (!ret)
+			ret = hs_noise_report(o, &hs);
+	} else {
+		ret = messages(o, &l, &hs, peer, &len);
+		if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
+			ret = hs_finish(&hs, peer, len);
+		ret = exchange_results(&l, &hs, ret);
+		if (!ret)
+			ret = hs_report(o, &hs);
+	}
 	if (!ret && ktls_mode) {
 		fflush(stdout);
 		ret = ktls_install(&hs, &l, !listener, ktls_mode == 128);
@@ -561,16 +665,25 @@ static int net_main(int argc, char *argv[], bool listener)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct hs_opts o = { .mode = -1, .oaep = -1, .timeout = DEFAULT_TIMEOUT };
+	struct hs_opts o = { .mode = -1, .oaep = -1, .timeout = DEFAULT_TIMEOUT,
+			     .noise.role = -1 };
 	int c, ret;
 
 	optind = 1;
 	while ((c = ctl_getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return usage(listener, PMHS_EXIT_OK);
-		if (c == HS_OPT_MODE && (o.mode = hs_mode_from_name(optarg)) < 0) {
-			fprintf(stderr, "%s: --mode takes password, mutual, half-send or "
-				"half-receive, not '%s'\n", prog, optarg);
+		if (c == HS_OPT_MODE && !strncmp(optarg, "noise-", 6)) {
+			o.mode = PMHS_MODE_NOISE;
+			if (hs_noise_opt(&o, HS_OPT_PATTERN, optarg + 6) < 0)
+				return usage(listener, PMHS_EXIT_USAGE);
+			o.noise.given--;	/* --mode is no noise-only option */
+			continue;
+		}
+		if (c == HS_OPT_MODE && ((o.mode = hs_mode_from_name(optarg)) < 0 ||
+					 o.mode == PMHS_MODE_NOISE)) {
+			fprintf(stderr, "%s: --mode takes password, mutual, half-send, "
+				"half-receive, noise-xx or noise-kk, not '%s'\n", prog, optarg);
 			return usage(listener, PMHS_EXIT_USAGE);
 		}
 		if (c == HS_OPT_TIMEOUT && parse_timeout(optarg, &o.timeout))
@@ -603,6 +716,8 @@ static int net_main(int argc, char *argv[], bool listener)
 	ret = check_addr(argv[optind], listener);
 	if (!ret)
 		ret = hs_validate(&o, false);
+	/* The side that connects starts, as in the other modes' kTLS. */
+	o.noise.role = listener ? PMHS_ROLE_RESPONDER : PMHS_ROLE_INITIATOR;
 	return ret ? ret : run(&o, listener, argv[optind]);
 }
 
