@@ -26,6 +26,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "noise_ossl.h"
 #include "pmhs_ops.h"
 #include "pmhs_test.h"
 #include "pmhs_vec.h"
@@ -41,7 +42,7 @@ struct result {
 	double pmhs, openssl;
 };
 
-static struct result results[16];
+static struct result results[24];
 static int nresults;
 
 static double now(void)
@@ -423,6 +424,149 @@ static void bench_hybrid(struct pmhs_nl *nl)
 }
 
 /*
+ * noise_xxpsk2_handshake: a whole Noise_XXpsk2_25519_ChaChaPoly_SHA256,
+ * both sides, random ephemerals. Through the module: two sessions on one
+ * handle, five requests (session-new each side, then each message read
+ * and the next written in one session-recv), both export secrets
+ * published, both sessions deleted (finished noise sessions do not
+ * expire). OpenSSL: the same handshake with X25519 EVP_PKEY_derive,
+ * EVP ChaCha20-Poly1305 and HMAC-SHA256 HKDF (noise_ossl.c, checked
+ * against noise-v1.json by make -C bench check), both export secrets
+ * derived. Static keys are made once on both sides.
+ */
+#define NOISE_PROTO "Noise_XXpsk2_25519_ChaChaPoly_SHA256"
+
+static const uint8_t noise_psk[32] = { 0x33, 0x8a, 0xeb, 0xdc, 1, 2, 3, 4, 5, 6, 7, 8 };
+
+static void pmhs_noise_xx(struct pmhs *h)
+{
+	static uint8_t m1[256], m2[256], m3[256];
+	struct pmhs_session_params p;
+	struct pmhs_publish pub;
+	struct pmhs_step si, sr;
+	static int count;
+	uint32_t ii, ir;
+	int ret;
+
+	PMHS_INIT(pub);
+	pub.keyring = bench_keyring;
+	PMHS_INIT(p);
+	p.mode = PMHS_MODE_NOISE;
+	p.oaep_hash = -1;
+	p.publish = &pub;
+	p.noise_protocol = NOISE_PROTO;
+	p.psk = noise_psk;
+	p.identity = "bench-noise-i";
+	p.role = PMHS_ROLE_INITIATOR;
+	PMHS_INIT(si);
+	si.msg = m1;
+	si.msg_max = sizeof(m1);
+	ret = pmhs_session_new(h, &p, &si);
+	if (ret)
+		die_lib("noise session-new (initiator)", h, ret);
+	ii = si.id;
+	p.identity = "bench-noise-r";
+	p.role = PMHS_ROLE_RESPONDER;
+	PMHS_INIT(sr);
+	ret = pmhs_session_new(h, &p, &sr);
+	if (ret)
+		die_lib("noise session-new (responder)", h, ret);
+	ir = sr.id;
+	PMHS_INIT(sr);
+	sr.msg = m2;
+	sr.msg_max = sizeof(m2);
+	ret = pmhs_session_step_payload(h, ir, m1, si.msg_len, "", 0, PMHS_STEP_WRITE, &pub, &sr);
+	if (ret || !sr.msg_len)
+		die_lib("noise message 2", h, ret);
+	PMHS_INIT(si);
+	si.msg = m3;
+	si.msg_max = sizeof(m3);
+	ret = pmhs_session_step_payload(h, ii, m2, sr.msg_len, "", 0, PMHS_STEP_WRITE, &pub, &si);
+	if (ret || !si.msg_len || !(si.flags & PMHS_STEP_DONE) || si.key_serial <= 0)
+		die_lib("noise message 3", h, ret);
+	ret = pmhs_session_step_payload(h, ir, m3, si.msg_len, NULL, 0, 0, &pub, &sr);
+	if (ret || !(sr.flags & PMHS_STEP_DONE) || sr.key_serial <= 0 ||
+	    memcmp(si.handshake_hash, sr.handshake_hash, 32))
+		die_lib("noise read of message 3", h, ret);
+	pmhs_session_delete(h, ii);
+	pmhs_session_delete(h, ir);
+	if (++count % 64 == 0)
+		keyctl_clear(bench_keyring);
+}
+
+static void ossl_noise_xx(EVP_PKEY *si, EVP_PKEY *sr)
+{
+	uint8_t m[3][256], pl[256], ei[32], er[32];
+	struct nz_hs i, r;
+	size_t n[3], pn;
+
+	if (nz_init_pkey(&i, NOISE_PROTO, true, NULL, 0, si, NULL, noise_psk) ||
+	    nz_init_pkey(&r, NOISE_PROTO, false, NULL, 0, sr, NULL, noise_psk) ||
+	    nz_write(&i, NULL, 0, m[0], &n[0]) || nz_read(&r, m[0], n[0], pl, &pn) ||
+	    nz_write(&r, NULL, 0, m[1], &n[1]) || nz_read(&i, m[1], n[1], pl, &pn) ||
+	    nz_write(&i, NULL, 0, m[2], &n[2]) || nz_read(&r, m[2], n[2], pl, &pn) ||
+	    !nz_done(&i) || !nz_done(&r) || memcmp(i.h, r.h, 32))
+		die("openssl noise handshake", NULL);
+	nz_export(&i, ei);
+	nz_export(&r, er);
+	if (memcmp(ei, er, 32))
+		die("openssl noise export", NULL);
+	nz_free(&i);
+	nz_free(&r);
+}
+
+static EVP_PKEY *x25519_key(const char *hex)
+{
+	uint8_t k[32];
+
+	for (int i = 0; i < 32; i++)
+		sscanf(hex + 2 * i, "%2hhx", &k[i]);
+	return EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, k, 32);
+}
+
+static void bench_noise(struct pmhs_nl *nl)
+{
+	/* The statics of noise-v1.json's first handshake. */
+	static const char *hi = "97f11ae651070506a68a02f0e161af37f86cb9078738c370f07e8d3b583bad38";
+	static const char *hr = "c275f34aed056ad6ea8eeca4192fa1feb9dc4b1ebe55e5b8f9b680eff76c81d4";
+	struct pmhs *h = pmhs_nl_handle(nl);
+	EVP_PKEY *ki = x25519_key(hi), *kr = x25519_key(hr);
+	int rounds = smoke ? 1 : 9, per = smoke ? 3 : 20;
+	uint8_t raw[32];
+	double t, tp[9], to[9];
+	int ret;
+
+	for (int i = 0; i < 32; i++)
+		sscanf(hi + 2 * i, "%2hhx", &raw[i]);
+	ret = pmhs_identity_import_x25519(h, "bench-noise-i", raw, NULL);
+	for (int i = 0; !ret && i < 32; i++)
+		sscanf(hr + 2 * i, "%2hhx", &raw[i]);
+	if (!ret)
+		ret = pmhs_identity_import_x25519(h, "bench-noise-r", raw, NULL);
+	if (ret)
+		die_lib("x25519 identity-new", h, ret);
+	pmhs_noise_xx(h);	/* warm up both */
+	ossl_noise_xx(ki, kr);
+	for (int r = 0; r < rounds; r++) {
+		t = now();
+		for (int i = 0; i < per; i++)
+			pmhs_noise_xx(h);
+		tp[r] = (now() - t) / per;
+		t = now();
+		for (int i = 0; i < per; i++)
+			ossl_noise_xx(ki, kr);
+		to[r] = (now() - t) / per;
+	}
+	report("noise_xxpsk2_handshake", "ms/handshake", median(tp, rounds) * 1e3,
+	       median(to, rounds) * 1e3);
+	pmhs_identity_delete(h, "bench-noise-i");
+	pmhs_identity_delete(h, "bench-noise-r");
+	keyctl_clear(bench_keyring);
+	EVP_PKEY_free(ki);
+	EVP_PKEY_free(kr);
+}
+
+/*
  * Handshakes per second with @procs processes for @secs seconds. Each
  * child publishes into a keyring of its own (a shared one would be a lock
  * the module does not have), and all start together.
@@ -637,6 +781,8 @@ int main(int argc, char *argv[])
 		bench_pbkdf2(nl);
 	if (WANT("hybrid"))
 		bench_hybrid(nl);
+	if (WANT("noise"))
+		bench_noise(nl);
 	if (WANT("scaling"))
 		bench_scaling();
 
