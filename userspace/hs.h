@@ -95,6 +95,9 @@ enum {
 
 #define HS_USAGE_NOISE \
 	"Noise mode (HiveMind v3: Noise_XXpsk2 / Noise_KKpsk0, 25519, SHA256):\n" \
+	"  --initiator, --responder  handshake noise: our side (the initiator\n" \
+	"                         writes the first message; connect is the initiator)\n" \
+	"  --pattern xx|kk        handshake noise: XXpsk2 (default) or KKpsk0\n" \
 	"  --suite chachapoly|aesgcm  cipher of the protocol (default chachapoly)\n" \
 	"  --identity NAME        our X25519 static key in the module\n" \
 	"  --key-file FILE        or a key file (64 hex, mode 0600, as `noise genkey -o`\n" \
