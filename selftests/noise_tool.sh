@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pmhs-ctl's Noise modes against the real module, in the test VM
+# (selftests/run_tests noise_tool.sh): `handshake noise` between two
+# pmhs-ctl processes whose hex lines cross over FIFOs (XXpsk2 and KKpsk0,
+# both suites), pins (trust on first use for XX, a changed key refused),
+# and listen/connect --mode noise-xx|noise-kk between two network
+# namespaces with --ktls carrying 1 MiB; a wrong PSK fails on both sides,
+# says so, and leaves no key. TAP output.
+. "$(dirname "$0")/tool/lib.sh"
+. "$TOP/selftests/lib/netns.sh"
+NV=$TOP/selftests/vectors/noise-v1.json
+EXIT_VERIFY=4
+
+keyctl new_session >/dev/null
+NS_UP=0
+cleanup_noise() {
+	[ $NS_UP = 1 ] && ip netns del na && ip netns del nb
+	jobs -p | xargs -r kill 2>/dev/null
+	"$CTL" identity delete nz-a >/dev/null 2>&1
+	rm -rf "$T"
+}
+trap cleanup_noise EXIT
+
+nkeys() { keyctl rlist @s 2>/dev/null | wc -w; }
+field() { sed -n "s/^$1 //p" "$2"; }
+# The SPKI fingerprint of a raw X25519 public key, computed without pmhs.
+x25519_fp() {
+	/usr/bin/python3 -c 'import hashlib, sys
+print(hashlib.sha256(bytes.fromhex("302a300506032b656e032100" + sys.argv[1])).hexdigest())' "$1"
+}
+hexof() { od -An -v -tx1 | tr -d ' \n'; }
+
+# Static keys of the vectors' first handshake, as key files (64 hex, 0600).
+umask 077
+jq -r '.handshakes[0].initiator.static_private' "$NV" >a.key
+jq -r '.handshakes[0].responder.static_private' "$NV" >b.key
+jq -r '.handshakes[1].responder.static_private' "$NV" >c.key
+A_PUB=$(jq -r '.handshakes[0].initiator.static_public' "$NV")
+B_PUB=$(jq -r '.handshakes[0].responder.static_public' "$NV")
+C_PUB=$(jq -r '.handshakes[1].responder.static_public' "$NV")
+head -c 32 /dev/urandom >psk
+{ head -c 32 /dev/urandom | hexof; echo; } >psk.hex
+head -c 32 /dev/urandom >psk.other
+printf 'hivemind-v3 prologue' >prologue
+printf 'hello from the initiator' >payload.a
+printf 'a long enough password for the site\n' >pw
+printf 'another long enough password, wrong\n' >pw.other
+
+# npair OUT-A OUT-B ARGS-A -- ARGS-B: two `handshake noise` processes; each
+# one's hex lines go to the other's stdin, everything it prints to OUT.
+# NT=SEC: their time limit (a failure leaves the other side waiting).
+mkfifo ab ba
+npair() {
+	local oa=$1 ob=$2 a=() b=()
+	shift 2
+	while [ "$1" != -- ]; do a+=("$1"); shift; done
+	shift
+	b=("$@")
+	relay() {	# relay FIFO OUT: hex lines to FIFO, every line to OUT
+		local l
+		exec 3<>"$1"
+		while IFS= read -r l; do
+			printf '%s\n' "$l" >>"$2"
+			case $l in '' | *[!0-9a-f]*) ;; *) printf '%s\n' "$l" >&3 ;; esac
+		done
+	}
+	: >"$oa"
+	: >"$ob"
+	{ timeout "${NT:-60}" "$CTL" handshake noise "${a[@]}" 0<>ba 2>"$oa.err"; echo $? >"$oa.rc"; } |
+		relay ab "$oa" &
+	{ timeout "${NT:-60}" "$CTL" handshake noise "${b[@]}" 0<>ab 2>"$ob.err"; echo $? >"$ob.rc"; } |
+		relay ba "$ob" &
+	wait
+}
+rc_of() { cat "$1.rc"; }
+
+# ------------------------------------------------------- handshake noise, XX
+echo "# handshake noise"
+before=$(nkeys)
+npair a b --initiator --key-file a.key --psk-file psk --show-secret -- \
+	--responder --key-file b.key --psk-file psk --show-secret
+ok $([ "$(rc_of a)" = 0 ] && [ "$(rc_of b)" = 0 ]; echo $?) \
+	"handshake noise XXpsk2 (ChaChaPoly): both sides succeed"
+ok $([ "$(grep -c '^[0-9a-f]*$' a)" = 2 ] && [ "$(grep -c '^[0-9a-f]*$' b)" = 1 ]; echo $?) \
+	"the initiator printed 2 message lines, the responder 1 (XX: 3 messages)"
+ok $(h=$(field handshake-hash a); [ ${#h} = 64 ] && [ "$h" = "$(field handshake-hash b)" ]; echo $?) \
+	"both print the same handshake hash"
+ok $([ "$(field peer-static a)" = "$B_PUB" ] && [ "$(field peer-static b)" = "$A_PUB" ]; echo $?) \
+	"each prints the other's static public key"
+ok $([ "$(field peer-sha256 a)" = "$(x25519_fp "$B_PUB")" ]; echo $?) \
+	"peer-sha256 is SHA-256 of the peer's X25519 SPKI"
+ok $(s=$(field secret a); [ ${#s} = 64 ] && [ "$s" = "$(field secret b)" ] &&
+     [ "$(keyctl pipe "$(field serial a)" | hexof)" = "$s" ]; echo $?) \
+	"both published the same 32-byte secret (the keyring holds it)"
+ok $([ $(($(nkeys) - before)) = 2 ]; echo $?) "one key each in the keyring"
+ok $(! "$CTL" identity list 2>/dev/null | grep -q 'pmhs-ctl\.'; echo $?) \
+	"--key-file's temporary identities are gone"
+
+# ------------------------------------------------ KK, AESGCM, payload, prologue
+npair a b --initiator --pattern kk --suite aesgcm --key-file a.key --remote-static "$B_PUB" \
+	--psk-file psk.hex --prologue-file prologue --payload-file payload.a -- \
+	--responder --pattern kk --suite aesgcm --key-file b.key --remote-static "$A_PUB" \
+	--psk-file psk.hex --prologue-file prologue
+ok $([ "$(rc_of a)" = 0 ] && [ "$(rc_of b)" = 0 ] &&
+     [ "$(field handshake-hash a)" = "$(field handshake-hash b)" ]; echo $?) \
+	"KKpsk0 (AESGCM, hex PSK file, prologue): both succeed, same handshake hash"
+ok $([ "$(field peer-payload b)" = "$(hexof <payload.a)" ]; echo $?) \
+	"the responder prints the initiator's payload"
+NT=10 npair a b --initiator --pattern kk --key-file a.key --remote-static "$C_PUB" --psk-file psk -- \
+	--responder --pattern kk --key-file b.key --remote-static "$A_PUB" --psk-file psk
+ok $([ "$(rc_of b)" = $EXIT_VERIFY ] && grep -q 'no key was published' b.err; echo $?) \
+	"KK with a wrong remote static: the responder refuses message 1, publishes nothing"
+
+# ---------------------------------------------------------------- wrong PSK
+before=$(nkeys)
+NT=10 npair a b --initiator --key-file a.key --psk-file psk -- \
+	--responder --key-file b.key --psk-file psk.other
+ok $([ "$(rc_of a)" = $EXIT_VERIFY ] && grep -q 'wrong PSK' a.err &&
+     grep -q 'no key was published' a.err; echo $?) \
+	"XX with a wrong PSK: the initiator fails on message 2 and says why"
+ok $([ "$(nkeys)" = "$before" ]; echo $?) "and no key was published"
+
+# -------------------------------------------------------------------- pins
+npair a b --initiator --key-file a.key --psk-file psk --peer bob -- \
+	--responder --key-file b.key --psk-file psk --peer alice
+ok $([ "$(rc_of a)" = 0 ] && grep -q "pinned its key on first use" a.err &&
+     grep -q "^bob $(x25519_fp "$B_PUB") " "$PMHS_KNOWN_PEERS"; echo $?) \
+	"XX with --peer NAME: an unknown peer is pinned on first use (X25519 SPKI in the pin store)"
+npair a b --initiator --key-file a.key --psk-file psk --peer bob -- \
+	--responder --key-file b.key --psk-file psk --peer alice
+ok $([ "$(rc_of a)" = 0 ] && ! grep -q "first use" a.err; echo $?) "the pinned peer again: accepted"
+before=$(nkeys)
+NT=10 npair a b --initiator --key-file a.key --psk-file psk --peer bob -- \
+	--responder --key-file c.key --psk-file psk
+ok $([ "$(rc_of a)" = $EXIT_VERIFY ] && grep -q "bob" a.err && [ "$(nkeys)" = "$before" ]; echo $?) \
+	"another key under a pinned name: refused before our last message, no key"
+npair a b --initiator --pattern kk --key-file a.key --peer bob --psk-file psk -- \
+	--responder --pattern kk --key-file b.key --remote-static "$A_PUB" --psk-file psk
+ok $([ "$(rc_of a)" = 0 ] && [ "$(rc_of b)" = 0 ]; echo $?) "KK takes the peer's key from its pin"
+run handshake noise --initiator --pattern kk --key-file a.key --peer nobody --psk-file psk
+ok $(rc_is 3 && err_has "no key is pinned for 'nobody'"; echo $?) "KK with an unpinned --peer: refused"
+
+# ------------------------------------------------------ an X25519 identity
+run identity import nz-a a.key
+ok $(rc_is 0; echo $?) "identity import of an X25519 key file"
+npair a b --initiator --identity nz-a --psk-file psk -- \
+	--responder --key-file b.key --psk-file psk
+ok $([ "$(rc_of a)" = 0 ] && [ "$(rc_of b)" = 0 ]; echo $?) "--identity NAME: an X25519 identity"
+
+# ------------------------------------------------------------ listen/connect
+echo "# listen/connect"
+veth_pair na nb nza nzb 10.89.0 && NS_UP=1
+ok $([ $NS_UP = 1 ]; echo $?) "two namespaces on a veth pair"
+A="ip netns exec na" B="ip netns exec nb"
+head -c 1048576 /dev/urandom >file
+net() {	# net PORT LISTEN-ARGS -- CONNECT-ARGS: outputs in l.*, c.*, received
+	local port=$1 l=()
+	shift
+	while [ "$1" != -- ]; do l+=("$1"); shift; done
+	shift
+	rm -f received
+	$B "$CTL" listen "${l[@]}" --timeout 60 10.89.0.2:$port --ktls -- sh -c "cat >$T/received" \
+		>l.out 2>l.err &
+	wait_tcp_listen nb "$port"
+	$A "$CTL" connect "$@" --timeout 60 10.89.0.2:$port --ktls -- cat "$T/file" >c.out 2>c.err
+	echo $? >c.rc
+	wait $!
+	echo $? >l.rc
+}
+net 7200 -j --mode noise-xx --key-file b.key --psk-file psk -- \
+	-j --mode noise-xx --key-file a.key --psk-file psk
+ok $([ "$(cat c.rc)" = 0 ] && [ "$(cat l.rc)" = 0 ]; echo $?) "noise-xx over TCP with --ktls: both succeed"
+ok $(cmp -s file received; echo $?) "1 MiB crossed kTLS intact"
+ok $(h=$(jq -r .handshake_hash c.out); [ ${#h} = 64 ] && [ "$h" = "$(jq -r .handshake_hash l.out)" ] &&
+     [ "$(jq -r .peer_pubkey c.out)" = "$B_PUB" ] && [ "$(jq -r .peer_pubkey l.out)" = "$A_PUB" ]; echo $?) \
+	"-j: the same handshake_hash on both sides, each the other's peer_pubkey"
+net 7201 -j --mode noise-kk --suite aesgcm --key-file b.key --remote-static "$A_PUB" --psk-file psk -- \
+	-j --mode noise-kk --suite aesgcm --key-file a.key --remote-static "$B_PUB" --psk-file psk
+ok $([ "$(cat c.rc)" = 0 ] && [ "$(cat l.rc)" = 0 ] && cmp -s file received; echo $?) \
+	"noise-kk (AESGCM) over TCP with --ktls: 1 MiB intact"
+before=$(nkeys)
+net 7202 --mode noise-xx --key-file b.key --psk-file psk -- \
+	--mode noise-xx --key-file a.key --psk-file psk.other
+ok $([ "$(cat c.rc)" = $EXIT_VERIFY ] && [ "$(cat l.rc)" != 0 ]; echo $?) \
+	"noise-xx with a wrong PSK fails on both sides"
+ok $(grep -q 'wrong PSK' c.err && grep -q 'could not read our message' l.err; echo $?) \
+	"each says what failed (initiator: its read of message 2; responder: the peer's)"
+ok $([ ! -s received ] && [ "$(nkeys)" = "$before" ]; echo $?) "no data sent, no key left"
+net 7203 --mode noise-kk --key-file b.key --remote-static "$A_PUB" --psk-file psk -- \
+	--mode noise-kk --key-file a.key --remote-static "$B_PUB" --psk-file psk.other
+ok $([ "$(cat c.rc)" != 0 ] && [ "$(cat l.rc)" = $EXIT_VERIFY ] && [ ! -s received ] &&
+     [ "$(nkeys)" = "$before" ]; echo $?) "noise-kk with a wrong PSK: the responder refuses message 1, both fail, no key"
+net 7204 --mode noise-xx --key-file b.key --password-file pw --node-id core-1 -- \
+	--mode noise-xx --key-file a.key --password-file pw --node-id core-1
+ok $([ "$(cat c.rc)" = 0 ] && [ "$(cat l.rc)" = 0 ] && cmp -s file received; echo $?) \
+	"a PSK from a password (argon2id, --node-id) on both sides"
+net 7205 --mode noise-xx --key-file b.key --password-file pw --kdf pbkdf2 --iterations 1000 -- \
+	--mode noise-xx --key-file a.key --password-file pw.other --kdf pbkdf2 --iterations 1000
+ok $([ "$(cat c.rc)" != 0 ] && [ "$(cat l.rc)" != 0 ] && [ ! -s received ]; echo $?) \
+	"different passwords (PBKDF2) fail"
+net 7206 --mode noise-kk --key-file b.key --remote-static "$A_PUB" --psk-file psk -- \
+	--mode noise-xx --key-file a.key --psk-file psk
+ok $([ "$(cat c.rc)" != 0 ] && grep -q 'same --mode' c.err; echo $?) \
+	"noise-xx against noise-kk: refused in the hello, naming the modes"
+
+echo "1..$N"
+[ $FAILED = 0 ]
