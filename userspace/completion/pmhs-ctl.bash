@@ -17,7 +17,9 @@ _pmhs_ctl_pins()
 _pmhs_ctl_global="-j --json -p --pretty -V --version -h --help"
 _pmhs_ctl_pw_opts="--password-file --password-stdin --password-key --allow-weak"
 _pmhs_ctl_hs_opts="--identity --peer-key --peer --tofu --oaep-hash --iterations
-	$_pmhs_ctl_pw_opts --keyring --logon --description --module-keyring --show-secret --help"
+	$_pmhs_ctl_pw_opts --keyring --logon --description --module-keyring --show-secret --help
+	--pattern --suite --initiator --responder --key-file --remote-static --psk-file --node-id
+	--kdf --prologue-file --payload-file"
 
 # Complete the argument of option $1, if it takes one. 0 if handled.
 _pmhs_ctl_optarg()
@@ -26,13 +28,19 @@ _pmhs_ctl_optarg()
 	case "$1" in
 	--identity) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
 	--peer) COMPREPLY=($(compgen -W "$(_pmhs_ctl_pins)" -- "$cur")) ;;
-	--peer-key|--password-file|--peer-message-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--peer-key|--password-file|--peer-message-file|--key-file|--psk-file|--prologue-file|\
+	--payload-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--pattern) COMPREPLY=($(compgen -W "xx kk" -- "$cur")) ;;
+	--suite) COMPREPLY=($(compgen -W "chachapoly aesgcm" -- "$cur")) ;;
+	--kdf) COMPREPLY=($(compgen -W "argon2id pbkdf2" -- "$cur")) ;;
 	--oaep-hash) COMPREPLY=($(compgen -W "sha1 sha256" -- "$cur")) ;;
 	--bits) COMPREPLY=($(compgen -W "2048 3072 4096" -- "$cur")) ;;
 	--keyring) COMPREPLY=($(compgen -W "@s @u @p @t @us @g" -- "$cur")) ;;
-	--mode) COMPREPLY=($(compgen -W "password mutual half-send half-receive" -- "$cur")) ;;
+	--mode) COMPREPLY=($(compgen -W "password mutual half-send half-receive noise-xx noise-kk" \
+		-- "$cur")) ;;
 	--role) COMPREPLY=($(compgen -W "initiator responder" -- "$cur")) ;;
-	--iterations|--password-key|--description|--timeout|--key|--local|--remote|\
+	--iterations|--password-key|--description|--timeout|--key|--local|--remote|--remote-static|\
+	--node-id|\
 	--spi-i2r|--spi-r2i|--reqid) COMPREPLY=() ;;
 	*) return 1 ;;
 	esac
@@ -107,7 +115,7 @@ _pmhs_ctl()
 		fi ;;
 	handshake)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "password mutual send receive --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "password mutual send receive noise --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --peer-message-file" -- "$cur"))
 		fi ;;
