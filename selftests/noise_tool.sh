@@ -76,6 +76,24 @@ npair() {
 }
 rc_of() { cat "$1.rc"; }
 
+# ------------------------------------------------------------ usage errors
+echo "# usage"
+run handshake noise --key-file a.key --psk-file psk
+ok $(rc_is 2 && err_has "--initiator or --responder"; echo $?) "handshake noise needs a side"
+run handshake noise --initiator --pattern kk --key-file a.key --psk-file psk
+ok $(rc_is 2 && err_has "KK needs the peer's static key"; echo $?) "KK without the peer's key: usage error"
+run handshake noise --initiator --key-file a.key --psk-file psk --node-id x
+ok $(rc_is 2 && err_has "--psk-file takes it as is"; echo $?) "--node-id goes with a password, not --psk-file"
+run handshake noise --initiator --key-file a.key </dev/null
+ok $(rc_is 2 && err_has "need a PSK"; echo $?) "no PSK: usage error naming the ways to give one"
+cp psk psk.open; chmod 644 psk.open
+run handshake noise --initiator --key-file a.key --psk-file psk.open
+ok $(rc_is 5 && err_has "chmod 600"; echo $?) "a PSK file others can read is refused, with the fix"
+run handshake mutual --identity x --peer y --psk-file psk
+ok $(rc_is 2 && err_has "noise mode only"; echo $?) "noise options in another mode: usage error"
+run listen --mode noise-xx --responder --key-file b.key --psk-file psk 7000
+ok $(rc_is 2 && err_has "drop --initiator/--responder"; echo $?) "listen/connect pick the side themselves"
+
 # ------------------------------------------------------- handshake noise, XX
 echo "# handshake noise"
 before=$(nkeys)
