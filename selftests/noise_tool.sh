@@ -73,6 +73,7 @@ npair() {
 	{ timeout "${NT:-60}" "$CTL" handshake noise "${b[@]}" 0<>ab 2>"$ob.err"; echo $? >"$ob.rc"; } |
 		relay ba "$ob" &
 	wait
+	cat "$oa.err" "$ob.err" >"$T/err"	# what ok() shows on a failure
 }
 rc_of() { cat "$1.rc"; }
 
@@ -144,7 +145,7 @@ ok $([ "$(nkeys)" = "$before" ]; echo $?) "and no key was published"
 npair a b --initiator --key-file a.key --psk-file psk --peer bob -- \
 	--responder --key-file b.key --psk-file psk --peer alice
 ok $([ "$(rc_of a)" = 0 ] && grep -q "pinned its key on first use" a.err &&
-     grep -q "^bob $(x25519_fp "$B_PUB") " "$PMHS_KNOWN_PEERS"; echo $?) \
+     grep -qE "^bob[[:space:]]+$(x25519_fp "$B_PUB")[[:space:]]" "$PMHS_KNOWN_PEERS"; echo $?) \
 	"XX with --peer NAME: an unknown peer is pinned on first use (X25519 SPKI in the pin store)"
 npair a b --initiator --key-file a.key --psk-file psk --peer bob -- \
 	--responder --key-file b.key --psk-file psk --peer alice
@@ -186,6 +187,7 @@ net() {	# net PORT LISTEN-ARGS -- CONNECT-ARGS: outputs in l.*, c.*, received
 	echo $? >c.rc
 	wait $!
 	echo $? >l.rc
+	cat c.err l.err >"$T/err"
 }
 net 7200 -j --mode noise-xx --key-file b.key --psk-file psk -- \
 	-j --mode noise-xx --key-file a.key --psk-file psk

@@ -310,10 +310,11 @@ static int pinned_x25519(const char *name, uint8_t pub[32])
 	int ret = -ENOENT;
 
 	for (int i = 0; i < 2 && ret == -ENOENT; i++) {
-		ret = pins_load(scopes[i], &st, err, sizeof(err));
-		if (ret) {
+		int lret = pins_load(scopes[i], &st, err, sizeof(err));
+
+		if (lret) {
 			fprintf(stderr, "%s: %s\n", prog, err);
-			return ret;
+			return lret;
 		}
 		p = pmhs_pins_find(st.pins, name);
 		if (p && (p->spki_len != PMHS_X25519_SPKI_LEN ||
@@ -561,10 +562,33 @@ out:
 	return ret;
 }
 
+static int check_peer_static(const struct hs_opts *o, struct hs *hs);
+
+/*
+ * The module names the peer's static key when the handshake completes,
+ * which for the XX initiator is the write of message 3: checked before
+ * that message leaves, so a refused peer never completes either.
+ */
+static int new_peer_static(const struct hs_opts *o, struct hs *hs, bool knew)
+{
+	int ret;
+
+	if (knew || !(hs->noise->flags & PMHS_STEP_PEER_STATIC))
+		return PMHS_EXIT_OK;
+	ret = check_peer_static(o, hs);
+	if (ret) {
+		hs_noise_revoke(hs);
+		/* An unfinished session goes, so no later step can finish it. */
+		pmhs_session_delete(hs->h, hs->id);
+	}
+	return ret;
+}
+
 int hs_noise_write(const struct hs_opts *o, struct hs *hs)
 {
 	static uint8_t msg[PMHS_NOISE_MSG_MAX];
 	struct hs_noise *n = hs->noise;
+	bool knew = n->flags & PMHS_STEP_PEER_STATIC;
 	static const uint8_t none;
 	struct pmhs_publish pub;
 	struct pmhs_step st;
@@ -583,9 +607,9 @@ int hs_noise_write(const struct hs_opts *o, struct hs *hs)
 	if (ret)
 		return ctl_report(hs->h, "writing our handshake message", ret);
 	take_result(hs, &st);
-	ret = keep_ours(hs, &st);
 	n->next++;
-	return ret;
+	ret = new_peer_static(o, hs, knew);
+	return ret ? ret : keep_ours(hs, &st);
 }
 
 void hs_noise_revoke(struct hs *hs)
@@ -609,9 +633,10 @@ static int check_peer_static(const struct hs_opts *o, struct hs *hs)
 
 	if (n->have_rs && CRYPTO_memcmp(n->rs, n->peer_static, 32)) {
 		pmhs_hex_encode(hex, n->peer_static, 32);
-		fprintf(stderr, "%s: the peer's static key is %s, not the one %s: someone else "
-			"answered, or the peer has a new key\n", prog, hex,
-			n->rs_from_pin ? "pinned for it" : "given by --remote-static");
+		fprintf(stderr, "%s: the peer's static key is %s, not the one %s%s%s: someone "
+			"else answered, or the peer has a new key\n", prog, hex,
+			n->rs_from_pin ? "pinned for '" : "given by --remote-static",
+			n->rs_from_pin ? o->peer_name : "", n->rs_from_pin ? "'" : "");
 		return PMHS_EXIT_VERIFY;
 	}
 	if (!o->peer_name || n->rs_from_pin)
@@ -660,16 +685,7 @@ int hs_noise_read(const struct hs_opts *o, struct hs *hs, const uint8_t *msg, si
 	take_result(hs, &st);
 	if (n->npeer < NOISE_MAX_MSGS)
 		n->peer_payload_hex[n->npeer++] = hex_of(payload, st.payload_len);
-	if (!knew && (n->flags & PMHS_STEP_PEER_STATIC)) {
-		ret = check_peer_static(o, hs);
-		if (ret) {
-			hs_noise_revoke(hs);
-			/* An unfinished session goes, so no later step can finish it. */
-			pmhs_session_delete(hs->h, hs->id);
-			return ret;
-		}
-	}
-	return PMHS_EXIT_OK;
+	return new_peer_static(o, hs, knew);
 }
 
 /* After the last message: done, with a key. */
