@@ -487,7 +487,7 @@ TEST_F(lib, noise_session)
 	uint8_t ct[64], pt[64], hash[32];
 	struct pmhs_session_info info;
 	struct nside i, r;
-	uint32_t iid, rid;
+	uint32_t iid, rid, spare;
 	uint64_t nonce = 99;
 	size_t len;
 
@@ -511,21 +511,28 @@ TEST_F(lib, noise_session)
 	PMHS_INIT(info);
 	ASSERT_EQ(0, pmhs_session_result(self->h, rid, &info));
 	EXPECT_EQ(0, info.flags & PMHS_STEP_OUR_TURN);
+	/* A write out of turn (on a spare responder: it fails that session). */
+	ASSERT_EQ(0, noise_start(self->h, "lib-xr", PMHS_ROLE_RESPONDER, psk, NULL, &r));
+	spare = r.st.id;
 	nside_init(&r);
-	EXPECT_EQ(-EPROTO, pmhs_session_step_payload(self->h, rid, NULL, 0, "x", 1,
+	EXPECT_EQ(-EPROTO, pmhs_session_step_payload(self->h, spare, NULL, 0, "x", 1,
 						     PMHS_STEP_WRITE, NULL, &r.st));
 	TH_LOG("write out of turn: %s", pmhs_errmsg(self->h));
-	/* Neither a message nor a write: nothing to do. */
+	pmhs_session_delete(self->h, spare);
+	/* Neither a message nor a write: nothing to do (the kernel says so). */
+	nside_init(&r);
 	EXPECT_EQ(-EINVAL, pmhs_session_step_payload(self->h, iid, NULL, 0, NULL, 0, 0, NULL,
-						     &i.st));
+						     &r.st));
+	EXPECT_NE(0, strlen(pmhs_errmsg(self->h)));
 	/* A payload without the write flag never reaches the kernel. */
 	EXPECT_EQ(-EINVAL, pmhs_session_step_payload(self->h, iid, NULL, 0, "x", 1, 0, NULL,
-						     &i.st));
+						     &r.st));
 
 	/* <- e, ee, s, es (responder's payload) */
 	nside_init(&r);
 	ASSERT_EQ(0, pmhs_session_step_payload(self->h, rid, i.msg, i.st.msg_len, "world", 5,
-					       PMHS_STEP_WRITE, NULL, &r.st));
+					       PMHS_STEP_WRITE, NULL, &r.st))
+		TH_LOG("%s", pmhs_errmsg(self->h));
 	EXPECT_TRUE(same_payload(&r, "hello"));
 	EXPECT_NE(0, r.st.msg_len);
 	EXPECT_EQ(0, r.st.flags & (PMHS_STEP_DONE | PMHS_STEP_OUR_TURN));
@@ -565,7 +572,7 @@ TEST_F(lib, noise_session)
 	ASSERT_EQ(0, pmhs_session_encrypt(self->h, iid, "ad", 2, "ping", 4, ct, sizeof(ct), &len,
 					  &nonce));
 	ASSERT_EQ(4 + 16, len);
-	TH_LOG("first encrypt: nonce %llu", (unsigned long long)nonce);
+	EXPECT_EQ(0, nonce);	/* the nonce used: the first is 0 */
 	ASSERT_EQ(0, pmhs_session_decrypt(self->h, rid, "ad", 2, ct, len, pt, sizeof(pt), &len,
 					  NULL));
 	ASSERT_EQ(4, len);
@@ -575,6 +582,12 @@ TEST_F(lib, noise_session)
 	ASSERT_EQ(0, pmhs_session_decrypt(self->h, iid, NULL, 0, ct, len, pt, sizeof(pt), &len,
 					  NULL));
 	EXPECT_EQ(0, memcmp(pt, "pong", 4));
+	/* The initiator's second message uses nonce 1; a short buffer is -ENOSPC. */
+	ASSERT_EQ(0, pmhs_session_encrypt(self->h, iid, NULL, 0, "x", 1, ct, sizeof(ct), &len,
+					  &nonce));
+	EXPECT_EQ(1, nonce);
+	EXPECT_EQ(-ENOSPC, pmhs_session_decrypt(self->h, rid, NULL, 0, ct, len, pt, 0, &len,
+						NULL));
 	/* An empty message is a tag alone. */
 	ASSERT_EQ(0, pmhs_session_encrypt(self->h, iid, NULL, 0, NULL, 0, ct, sizeof(ct), &len,
 					  NULL));
@@ -628,21 +641,20 @@ TEST_F(lib, noise_session_wrong_psk)
 	nside_init(&r);
 	ASSERT_EQ(0, pmhs_session_step_payload(self->h, rid, i.msg, i.st.msg_len, NULL, 0,
 					       PMHS_STEP_WRITE, NULL, &r.st));
-	/* XXpsk2: the PSK first counts in message 3, which the responder cannot read. */
+	/* XXpsk2: the PSK ends message 2, which the initiator cannot read. */
 	nside_init(&i);
-	ASSERT_EQ(0, pmhs_session_step_payload(self->h, iid, r.msg, r.st.msg_len, NULL, 0,
-					       PMHS_STEP_WRITE, NULL, &i.st));
-	EXPECT_NE(0, i.st.flags & PMHS_STEP_DONE);
-	nside_init(&r);
-	EXPECT_EQ(-EBADMSG, pmhs_session_step_payload(self->h, rid, i.msg, i.st.msg_len,
-						      NULL, 0, 0, NULL, &r.st));
+	EXPECT_EQ(-EBADMSG, pmhs_session_step_payload(self->h, iid, r.msg, r.st.msg_len, NULL, 0,
+						      PMHS_STEP_WRITE, NULL, &i.st));
 	TH_LOG("wrong psk: %s", pmhs_errmsg(self->h));
-	EXPECT_EQ(0, r.st.key_serial);
-	EXPECT_EQ(0, r.st.flags & PMHS_STEP_DONE);
+	EXPECT_NE(0, strlen(pmhs_errmsg(self->h)));
+	EXPECT_EQ(0, i.st.key_serial);
+	EXPECT_EQ(0, i.st.msg_len);
+	EXPECT_EQ(0, i.st.flags & PMHS_STEP_DONE);
 	PMHS_INIT(info);
-	ASSERT_EQ(0, pmhs_session_result(self->h, rid, &info));
+	ASSERT_EQ(0, pmhs_session_result(self->h, iid, &info));
 	EXPECT_EQ(PMHS_STATE_FAILED, info.state);
-	EXPECT_EQ(0, info.flags & PMHS_STEP_DONE);
+	EXPECT_EQ(0, info.flags & (PMHS_STEP_DONE | PMHS_STEP_OUR_TURN));
+	EXPECT_EQ(0, info.key_serial);
 }
 
 /* One side of handshake vector @n through noise-kat: messages, payloads, transport, hash. */
