@@ -372,6 +372,66 @@ TEST_F(lib, threads_share_a_handle)
 	EXPECT_EQ(0, bad);
 }
 
+/*
+ * A program built before the noise members: its structs are shorter, and
+ * the library reads and writes only what they have (a guard after each).
+ */
+TEST_F(lib, structs_of_the_first_version)
+{
+	size_t pv0 = offsetof(struct pmhs_session_params, noise_protocol);
+	size_t sv0 = offsetof(struct pmhs_step, payload);
+	size_t iv0 = offsetof(struct pmhs_session_info, flags);
+	struct pmhs_session_params *p = malloc(sizeof(*p));
+	struct pmhs_step *st[2] = { malloc(sizeof(**st)), malloc(sizeof(**st)) };
+	struct pmhs_session_info *info = malloc(sizeof(*info));
+	unsigned char msg[2][PMHS_MESSAGE_MAX];
+
+	ASSERT_TRUE(p && st[0] && st[1] && info);
+	for (int j = 0; j < 2; j++) {
+		/* Garbage where the new members are: a newer library must not look. */
+		memset(p, 0xa5, sizeof(*p));
+		memset(p, 0, pv0);
+		p->size = (uint32_t)pv0;
+		p->mode = PMHS_MODE_PASSWORD;
+		p->password = "a fine long password";
+		p->password_len = strlen(p->password);
+		p->iterations = PMHS_ITERATIONS_MIN;
+		p->oaep_hash = -1;
+		memset(st[j], 0xa5, sizeof(*st[j]));
+		memset(st[j], 0, sv0);
+		st[j]->size = (uint32_t)sv0;
+		st[j]->msg = msg[j];
+		st[j]->msg_max = sizeof(msg[j]);
+		ASSERT_EQ(0, pmhs_session_new(self->h, p, st[j]))
+			TH_LOG("%s", pmhs_errmsg(self->h));
+		EXPECT_NE(0, st[j]->msg_len);
+		EXPECT_EQ(0xa5a5a5a5u, st[j]->flags);
+		EXPECT_EQ(0xa5, st[j]->handshake_hash[0]);
+	}
+	ASSERT_EQ(0, pmhs_session_step(self->h, st[0]->id, msg[1], st[1]->msg_len, NULL, st[0]));
+	EXPECT_NE(0, st[0]->key_serial);
+	EXPECT_EQ(0xa5a5a5a5u, st[0]->flags);
+	EXPECT_EQ(0xa5, st[0]->peer_static[31]);
+
+	memset(info, 0xa5, sizeof(*info));
+	info->size = (uint32_t)iv0;
+	ASSERT_EQ(0, pmhs_session_result(self->h, st[0]->id, info));
+	EXPECT_EQ(PMHS_STATE_DONE, info->state);
+	EXPECT_EQ(iv0, info->size);
+	EXPECT_EQ(0xa5a5a5a5u, info->flags);
+	EXPECT_EQ(0xa5, info->handshake_hash[0]);
+	info->size = (uint32_t)iv0 - 4;
+	EXPECT_EQ(-EINVAL, pmhs_session_result(self->h, st[0]->id, info));
+	p->size = (uint32_t)pv0 - 4;
+	EXPECT_EQ(-EINVAL, pmhs_session_new(self->h, p, st[1]));
+	pmhs_session_delete(self->h, st[0]->id);
+	pmhs_session_delete(self->h, st[1]->id);
+	free(p);
+	free(st[0]);
+	free(st[1]);
+	free(info);
+}
+
 /* ---- noise ---- */
 
 /* Hex string @path of noise-v1.json into @out of exactly @len bytes; 0 if it is. */
