@@ -28,8 +28,8 @@ _pmhs_ctl_optarg()
 	case "$1" in
 	--identity) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
 	--peer) COMPREPLY=($(compgen -W "$(_pmhs_ctl_pins)" -- "$cur")) ;;
-	--peer-key|--password-file|--peer-message-file|--key-file|--psk-file|--prologue-file|\
-	--payload-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--peer-key|--password-file|--peer-message-file|--output|-o|--key-file|--psk-file|\
+	--prologue-file|--payload-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--pattern) COMPREPLY=($(compgen -W "xx kk" -- "$cur")) ;;
 	--suite) COMPREPLY=($(compgen -W "chachapoly aesgcm" -- "$cur")) ;;
 	--kdf) COMPREPLY=($(compgen -W "argon2id pbkdf2" -- "$cur")) ;;
@@ -52,7 +52,7 @@ _pmhs_ctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} i cmd= sub= w
 	local cmds="help version config genkey pubkey fingerprint pin password-check identity
-		handshake listen connect hybrid ipsec"
+		handshake listen connect hybrid ipsec noise"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
@@ -129,6 +129,14 @@ _pmhs_ctl()
 		else
 			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i
 				--reqid --nonce --peer-nonce --esp-alg --help" -- "$cur"))
+		fi ;;
+	noise)
+		if ((COMP_CWORD == i + 1)); then
+			COMPREPLY=($(compgen -W "genkey pubkey --help" -- "$cur"))
+		elif [[ $sub == genkey ]]; then
+			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		fi ;;
 	hybrid)
 		if ((COMP_CWORD == i + 1)); then
