@@ -26,10 +26,11 @@ _pmhs_ctl_optarg()
 {
 	local cur=$2
 	case "$1" in
+	--output|-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--identity) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
 	--peer) COMPREPLY=($(compgen -W "$(_pmhs_ctl_pins)" -- "$cur")) ;;
-	--peer-key|--password-file|--peer-message-file|--output|-o|--key-file|--psk-file|\
-	--prologue-file|--payload-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--peer-key|--password-file|--peer-message-file|--key-file|--psk-file|--prologue-file|\
+	--payload-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--pattern) COMPREPLY=($(compgen -W "xx kk" -- "$cur")) ;;
 	--suite) COMPREPLY=($(compgen -W "chachapoly aesgcm" -- "$cur")) ;;
 	--kdf) COMPREPLY=($(compgen -W "argon2id pbkdf2" -- "$cur")) ;;
@@ -75,6 +76,14 @@ _pmhs_ctl()
 		((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
 	version)
 		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+	noise)
+		if ((COMP_CWORD == i + 1)); then
+			COMPREPLY=($(compgen -W "genkey pubkey --help" -- "$cur"))
+		elif [[ $sub == genkey ]]; then
+			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		fi ;;
 	config)
 		if ((COMP_CWORD == i + 1)); then
 			COMPREPLY=($(compgen -W "show set --help" -- "$cur"))
@@ -129,14 +138,6 @@ _pmhs_ctl()
 		else
 			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i
 				--reqid --nonce --peer-nonce --esp-alg --help" -- "$cur"))
-		fi ;;
-	noise)
-		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "genkey pubkey --help" -- "$cur"))
-		elif [[ $sub == genkey ]]; then
-			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
-		else
-			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		fi ;;
 	hybrid)
 		if ((COMP_CWORD == i + 1)); then
