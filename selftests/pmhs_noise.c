@@ -603,6 +603,27 @@ TEST_F(nz, v1_failures_fail_where_the_vector_says)
 	}
 }
 
+/* Refused as a request (-errno and a reason), or by its first step failing. */
+static void kat_refused(struct __test_metadata *_metadata, struct pmhs *h,
+			struct pmhs_noise_kat *k, const char *what)
+{
+	int ret = pmhs_noise_kat(h, k);
+
+	if (!ret) {
+		EXPECT_EQ(0, k->fail_step) {
+			TH_LOG("%s: ran", what);
+		}
+		EXPECT_NE(0, k->fail_errno);
+		TH_LOG("%s: step 0 failed, %s", what, strerror(k->fail_errno));
+		return;
+	}
+	EXPECT_GT(0, ret);
+	EXPECT_NE(0, pmhs_errmsg(h)[0]) {
+		TH_LOG("%s: %s without a reason", what, strerror(-ret));
+	}
+	TH_LOG("%s: %s \"%s\"", what, strerror(-ret), pmhs_errmsg(h));
+}
+
 /* noise-kat refuses what it cannot run, with a reason. */
 TEST_F(nz, kat_refusals)
 {
@@ -619,13 +640,11 @@ TEST_F(nz, kat_refusals)
 	k.static_key = s;
 	k.steps = &st;
 	k.nsteps = 1;
-	EXPECT_GT(0, pmhs_noise_kat(self->h, &k));
-	EXPECT_NE(0, pmhs_errmsg(self->h)[0]);
-	TH_LOG("448/BLAKE2b: %s", pmhs_errmsg(self->h));
+	kat_refused(_metadata, self->h, &k, "448/BLAKE2b");
 	k.protocol = XX_CP;	/* its psk is missing */
-	EXPECT_GT(0, pmhs_noise_kat(self->h, &k));
-	EXPECT_NE(0, pmhs_errmsg(self->h)[0]);
-	TH_LOG("XXpsk2 without a psk: %s", pmhs_errmsg(self->h));
+	kat_refused(_metadata, self->h, &k, "XXpsk2 without a psk");
+	k.protocol = "Noise_XXpsk9_25519_ChaChaPoly_SHA256";
+	kat_refused(_metadata, self->h, &k, "psk9");
 }
 
 /* ---- sessions between two handles ---- */
@@ -1413,7 +1432,10 @@ TEST_F_TIMEOUT(nz, oversized_refused, 120)
 	EXPECT_GT(0, ret);
 	EXPECT_NE(0, pmhs_errmsg(a->h)[0]);
 	TH_LOG("encrypt of %d bytes: %d \"%s\"", PMHS_NOISE_DATA_MAX + 1, ret, pmhs_errmsg(a->h));
-	/* Between the two: a ciphertext netlink cannot carry must be refused, not cut. */
+	/*
+	 * Between the two, the ciphertext (over 65531 bytes) does not fit a
+	 * netlink attribute: refused with a reason, never cut or wrapped.
+	 */
 	for (size_t len = 65516; len <= PMHS_NOISE_DATA_MAX; len++) {
 		ret = pmhs_session_encrypt(a->h, a->id, NULL, 0, m, len, ct, big, &clen, NULL);
 		if (!ret) {
@@ -1422,11 +1444,14 @@ TEST_F_TIMEOUT(nz, oversized_refused, 120)
 			}
 			break;
 		}
+		EXPECT_NE(0, pmhs_errmsg(a->h)[0]) {
+			TH_LOG("encrypt of %zu bytes: %d without a reason from the module", len,
+			       ret);
+		}
 		TH_LOG("encrypt of %zu bytes: %d \"%s\"", len, ret, pmhs_errmsg(a->h));
 	}
-	/* A refused encrypt spends no nonce if the session lives on. */
-	if (!dead(a->h, a->id))
-		transport(_metadata, a, b, 1, 1);
+	/* A refused encrypt spends no nonce: the next message is nonce 1. */
+	transport(_metadata, a, b, 1, 1);
 	pmhs_session_delete(a->h, a->id);
 	pmhs_session_delete(b->h, b->id);
 	free(m);
