@@ -82,7 +82,9 @@ def gen_uapi(spec):
             w(f"#define {p}_{c_upper(d['name'])}\t{d['value']}")
             w("")
         elif d["type"] in ("enum", "flags"):
-            w(f"enum {c_lower(spec.name)}_{c_lower(d['name'])} {{")
+            # enum-name, as in the kernel's ynl, renames the C enum only.
+            ename_c = d.get("enum-name", f"{c_lower(spec.name)}_{c_lower(d['name'])}")
+            w(f"enum {ename_c} {{")
             for i, e in enumerate(d["entries"]):
                 ename = e if isinstance(e, str) else e["name"]
                 val = (1 << i) if d["type"] == "flags" else i + d.get("value-start", 0)
@@ -149,6 +151,9 @@ def policy_entry(spec, aset, a):
         if "min" in chk:
             return f"NLA_POLICY_MIN({nt}, {spec.const_ref(chk['min'])})"
         return f"{{ .type = {nt}, }}"
+    if t == "pad":
+        # Alignment filler of 64-bit attributes: never valid in a request.
+        return "{ .type = NLA_REJECT, }"
     if t == "flag":
         return "{ .type = NLA_FLAG, }"
     if t == "string":

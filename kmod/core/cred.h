@@ -12,6 +12,7 @@
 
 #include <linux/netlink.h>
 #include <linux/types.h>
+#include <uapi/linux/pmhs.h>
 
 #define PMHS_CRED_FPR_LEN	32
 
@@ -19,6 +20,7 @@ struct pmhs_net;
 
 struct pmhs_cred_type {
 	const char *name;
+	u32 id;				/* PMHS_CRED_TYPE_* */
 	/*
 	 * Parse @der (the caller wipes it) into *@key, and refuse with an
 	 * extack what @pn's settings do not allow. Slow: no lock is held.
@@ -42,6 +44,7 @@ struct pmhs_cred {
 };
 
 extern const struct pmhs_cred_type pmhs_cred_rsa;
+extern const struct pmhs_cred_type pmhs_cred_x25519;
 
 struct pmhs_rsa_priv;
 
@@ -50,5 +53,21 @@ static inline struct pmhs_rsa_priv *pmhs_cred_rsa_priv(const struct pmhs_cred *c
 {
 	return c->type == &pmhs_cred_rsa ? c->key : NULL;
 }
+
+/* An X25519 static key: the private half, then the public. */
+struct pmhs_x25519 {
+	u8 priv[32];
+	u8 pub[32];
+};
+
+/* @c's X25519 key, or NULL if @c is of another type. */
+static inline const struct pmhs_x25519 *pmhs_cred_x25519_key(const struct pmhs_cred *c)
+{
+	return c->type == &pmhs_cred_x25519 ? c->key : NULL;
+}
+
+/* SubjectPublicKeyInfo DER of a raw X25519 public key (RFC 8410). */
+#define PMHS_X25519_SPKI_LEN	44
+void pmhs_x25519_spki(const u8 pub[32], u8 spki[PMHS_X25519_SPKI_LEN]);
 
 #endif /* _PMHS_CRED_H */

@@ -59,6 +59,7 @@ static void pmhs_cred_rsa_free(void *key)
 
 const struct pmhs_cred_type pmhs_cred_rsa = {
 	.name		= "rsa",
+	.id		= PMHS_CRED_TYPE_RSA,
 	.import		= pmhs_cred_rsa_import,
 	.export_public	= pmhs_cred_rsa_export_public,
 	.fingerprint	= pmhs_cred_rsa_fingerprint,

@@ -30,6 +30,48 @@ struct pmhs_proto_info {
 	const char *identity;		/* our identity's name, or NULL */
 	bool has_peer;
 	u8 peer_fpr[32];		/* SHA-256 of the peer's key */
+	bool has_hash;			/* noise, once done */
+	u8 hash[32];			/* the handshake hash */
+	bool has_peer_static;
+	u8 peer_static[32];		/* the peer's raw X25519 key */
+	bool our_turn;			/* we write the next message */
+};
+
+/*
+ * One step: the peer's message (@in, NULL on session-new's step or when a
+ * protocol with payloads only writes) and what it gives back. @out and
+ * @peer_payload are kmalloc'd by the step and freed (wiped) by the caller.
+ */
+struct pmhs_proto_io {
+	const u8 *in;
+	size_t inlen;
+	const u8 *payload;		/* ours to send, or NULL */
+	size_t plen;
+	bool write;			/* write our next message after reading */
+	u8 *out;
+	size_t outlen;
+	bool read;			/* a peer message was read */
+	u8 *peer_payload;
+	size_t peer_plen;
+};
+
+/* Transport operations on a finished session's CipherStates. */
+enum pmhs_xport_op {
+	PMHS_XPORT_ENCRYPT,
+	PMHS_XPORT_DECRYPT,
+	PMHS_XPORT_REKEY_TX,
+	PMHS_XPORT_REKEY_RX,
+};
+
+struct pmhs_xport {
+	enum pmhs_xport_op op;
+	const u8 *ad;
+	size_t adlen;
+	const u8 *in;
+	size_t len;
+	u8 *out;			/* kmalloc'd by the protocol */
+	size_t outlen;
+	u64 nonce;			/* the nonce used */
 };
 
 /* Most attributes a protocol's nest may have (its maxattr). */
@@ -40,6 +82,8 @@ struct pmhs_proto_args {
 	struct net *net;
 	/* Our credential's name (session attribute "identity"), or NULL. */
 	const struct nlattr *identity;
+	/* Our first message's payload (session attribute "payload"), or NULL. */
+	const struct nlattr *payload;
 	/* The protocol's nest (NULL if the request has none) and its members. */
 	const struct nlattr *nest;
 	struct nlattr *const *tb;	/* [0..maxattr] */
@@ -65,14 +109,25 @@ struct pmhs_proto {
 	/* The first step finishes: check the publish target before it. */
 	bool done_on_start;
 	/*
-	 * Consume the peer's message (@in NULL on the first step, at
-	 * session-new) and produce ours into *@out (kmalloc'd, or NULL for
-	 * none). A step that derives the secret fills @done. An error fails
-	 * the session for good.
+	 * Messages carry payloads both ways, and a step may write without
+	 * reading (noise); without it, every step after the first reads.
 	 */
-	int (*step)(void *priv, const u8 *in, size_t inlen, u8 **out,
-		    size_t *outlen, struct pmhs_proto_done *done,
-		    struct netlink_ext_ack *extack);
+	bool payloads;
+	/*
+	 * Consume the peer's message (@io->in NULL on the first step, at
+	 * session-new) and produce ours into @io->out (or NULL for none). A
+	 * step that derives the secret fills @done. An error fails the
+	 * session for good.
+	 */
+	int (*step)(void *priv, struct pmhs_proto_io *io,
+		    struct pmhs_proto_done *done, struct netlink_ext_ack *extack);
+	/*
+	 * Once done, if not NULL: transport messages through the session's
+	 * own keys, which never leave the kernel; then a finished session
+	 * lives until deleted. -EBADMSG fails the session for good.
+	 */
+	int (*transport)(void *priv, struct pmhs_xport *x,
+			 struct netlink_ext_ack *extack);
 	/* Under the session's lock. */
 	void (*describe)(const void *priv, struct pmhs_proto_info *info);
 	/* Wipe and release the private state (whatever parse() got to). */
@@ -88,5 +143,6 @@ extern const struct pmhs_proto pmhs_password_proto;
 extern const struct pmhs_proto pmhs_rsa_mutual_proto;
 extern const struct pmhs_proto pmhs_rsa_half_send_proto;
 extern const struct pmhs_proto pmhs_rsa_half_receive_proto;
+extern const struct pmhs_proto pmhs_noise_proto;
 
 #endif /* _PMHS_PROTO_H */

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <net/netlink.h>
 
 #include "compat.h"
 #include "identity.h"
@@ -40,6 +41,7 @@ static const struct pmhs_proto *const pmhs_protos[] = {
 	[PMHS_MODE_RSA_MUTUAL] = &pmhs_rsa_mutual_proto,
 	[PMHS_MODE_RSA_HALF_SEND] = &pmhs_rsa_half_send_proto,
 	[PMHS_MODE_RSA_HALF_RECEIVE] = &pmhs_rsa_half_receive_proto,
+	[PMHS_MODE_NOISE] = &pmhs_noise_proto,
 };
 
 const struct pmhs_proto *pmhs_proto_find(u32 mode)
@@ -104,7 +106,8 @@ static void pmhs_session_unlink(struct pmhs_session *s)
 
 static bool pmhs_session_expired(const struct pmhs_session *s)
 {
-	return time_after_eq(jiffies, s->expires);
+	/* A finished session with transport keys lives until deleted. */
+	return !READ_ONCE(s->transport) && time_after_eq(jiffies, s->expires);
 }
 
 void pmhs_owner_init(void *priv)
@@ -244,6 +247,7 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 {
 	struct pmhs_net *pn = pmhs_net(net);
 	struct pmhs_proto_done done = {};
+	struct pmhs_proto_io io = { .write = true };
 	struct pmhs_session *s;
 	kuid_t uid;
 	int ret;
@@ -286,15 +290,25 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 		if (ret)
 			goto err_id;
 	}
-	ret = proto->step(s->priv, NULL, 0, msg, msglen, &done, extack);
-	if (ret)
+	if (args->payload) {
+		io.payload = nla_data(args->payload);
+		io.plen = nla_len(args->payload);
+	}
+	ret = proto->step(s->priv, &io, &done, extack);
+	kfree_sensitive(io.peer_payload);
+	if (ret) {
+		kfree_sensitive(io.out);
 		goto err_id;
+	}
+	*msg = io.out;
+	*msglen = io.outlen;
 	if (done.done) {
 		/* Published, or never to be: the keyring has the only copy. */
 		ret = pmhs_session_publish(s, &done, extack);
 		if (ret)
 			goto err_msg;
 		s->state = PMHS_STATE_DONE;
+		s->transport = !!proto->transport;
 		*serial = s->serial;
 	}
 	/* Complete: now others may find it (listed first: see destroy). */
@@ -323,17 +337,32 @@ err_free:
 	return ret;
 }
 
-int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
-		      const struct pmhs_publish *publish, u8 **out,
-		      size_t *outlen, key_serial_t *serial,
+int pmhs_session_recv(struct pmhs_session *s, struct pmhs_proto_io *io,
+		      const struct pmhs_publish *publish, key_serial_t *serial,
 		      struct netlink_ext_ack *extack)
 {
 	struct pmhs_proto_done done = {};
 	bool finished;
 	int ret;
 
-	*out = NULL;
-	*outlen = 0;
+	io->out = NULL;
+	io->outlen = 0;
+	io->peer_payload = NULL;
+	io->peer_plen = 0;
+	io->read = false;
+	if (!s->proto->payloads && !io->in) {
+		NL_SET_ERR_MSG(extack, "peer message missing");
+		return -EINVAL;
+	}
+	if (!s->proto->payloads && io->payload) {
+		NL_SET_ERR_MSG(extack, "this mode carries no payloads");
+		return -EINVAL;
+	}
+	if (!io->in && !io->payload) {
+		NL_SET_ERR_MSG(extack, "give the peer's message, a payload to send, or both");
+		return -EINVAL;
+	}
+	io->write = !!io->payload;
 	mutex_lock(&s->lock);
 	if (s->state != PMHS_STATE_WAITING) {
 		if (s->state == PMHS_STATE_FAILED)
@@ -349,7 +378,7 @@ int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
 	ret = pmhs_keyring_check(&s->publish, s->id, extack);
 	if (ret)
 		goto out_unlock;
-	ret = s->proto->step(s->priv, msg, len, out, outlen, &done, extack);
+	ret = s->proto->step(s->priv, io, &done, extack);
 	finished = done.done;
 	if (!ret && finished)
 		ret = pmhs_session_publish(s, &done, extack);
@@ -357,18 +386,62 @@ int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
 	if (ret) {
 		/* Never fall back to our own contribution: fail for good. */
 		s->state = PMHS_STATE_FAILED;
-		kfree(*out);
-		*out = NULL;
-		*outlen = 0;
+		kfree_sensitive(io->out);
+		io->out = NULL;
+		io->outlen = 0;
+		kfree_sensitive(io->peer_payload);
+		io->peer_payload = NULL;
+		io->peer_plen = 0;
+		io->read = false;
 		goto out_unlock;
 	}
 	if (finished) {
 		s->state = PMHS_STATE_DONE;
 		*serial = s->serial;
+		if (s->proto->transport)
+			WRITE_ONCE(s->transport, true);
 	}
 out_unlock:
 	mutex_unlock(&s->lock);
 	return ret;
+}
+
+int pmhs_session_transport(struct pmhs_session *s, struct pmhs_xport *x,
+			   struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	x->out = NULL;
+	x->outlen = 0;
+	if (!s->proto->transport) {
+		NL_SET_ERR_MSG(extack, "this mode has no transport: use its published secret");
+		return -EOPNOTSUPP;
+	}
+	mutex_lock(&s->lock);
+	if (s->state != PMHS_STATE_DONE) {
+		if (s->state == PMHS_STATE_FAILED)
+			NL_SET_ERR_MSG(extack, "session failed earlier; start a new one");
+		else
+			NL_SET_ERR_MSG(extack, "the handshake is not finished yet");
+		ret = s->state == PMHS_STATE_FAILED ? -EALREADY : -ENOTCONN;
+		goto out;
+	}
+	ret = s->proto->transport(s->priv, x, extack);
+	if (ret == -EBADMSG)
+		/* The protocol has wiped its keys: no second try. */
+		s->state = PMHS_STATE_FAILED;
+out:
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+void pmhs_session_describe(struct pmhs_session *s, struct pmhs_proto_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	mutex_lock(&s->lock);
+	if (s->proto->describe)
+		s->proto->describe(s->priv, pi);
+	mutex_unlock(&s->lock);
 }
 
 void pmhs_session_del(struct pmhs_session *s)

@@ -48,6 +48,7 @@ struct pmhs_session {
 	unsigned long expires;		/* jiffies */
 	const struct pmhs_proto *proto;
 	enum pmhs_state state;
+	bool transport;			/* done, with transport keys: no expiry */
 	key_serial_t serial;		/* of the published secret, once done */
 	struct pmhs_publish publish;
 	/* The protocol's state: proto->priv_size bytes. */
@@ -65,10 +66,14 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
  * The caller holds a reference to @s (pmhs_session_get()). *@out: our
  * next message, if the handshake goes on (kmalloc'd), else NULL.
  */
-int pmhs_session_recv(struct pmhs_session *s, const u8 *msg, size_t len,
-		      const struct pmhs_publish *publish, u8 **out,
-		      size_t *outlen, key_serial_t *serial,
+int pmhs_session_recv(struct pmhs_session *s, struct pmhs_proto_io *io,
+		      const struct pmhs_publish *publish, key_serial_t *serial,
 		      struct netlink_ext_ack *extack);
+/* A transport op on a finished session; x->out is the caller's to free. */
+int pmhs_session_transport(struct pmhs_session *s, struct pmhs_xport *x,
+			   struct netlink_ext_ack *extack);
+/* Its public outputs, under its lock. */
+void pmhs_session_describe(struct pmhs_session *s, struct pmhs_proto_info *pi);
 /* Out of the table, if not already; the caller's reference stays. */
 void pmhs_session_del(struct pmhs_session *s);
 void pmhs_session_del_id(struct net *net, struct pmhs_owner *o, u32 id);

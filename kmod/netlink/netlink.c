@@ -28,7 +28,8 @@
 
 #define PMHS_MODES (PMHS_MODE_FLAGS_PASSWORD | PMHS_MODE_FLAGS_RSA_MUTUAL | \
 		    PMHS_MODE_FLAGS_RSA_HALF_SEND | \
-		    PMHS_MODE_FLAGS_RSA_HALF_RECEIVE | PMHS_MODE_FLAGS_HYBRID)
+		    PMHS_MODE_FLAGS_RSA_HALF_RECEIVE | PMHS_MODE_FLAGS_HYBRID | \
+		    PMHS_MODE_FLAGS_NOISE)
 
 static struct genl_family pmhs_nl_family;
 
@@ -113,7 +114,7 @@ static int pmhs_nl_no_identity(struct genl_info *info, int attr)
  * What pre_doit checks and resolves for an op before its doit runs: the
  * attributes it cannot do without (in this order), the identity (of
  * type @cred, unless NULL) or the session it names (into user_ptr[1],
- * dropped in post_doit), and the secret attribute wiped from the request
+ * dropped in post_doit), and the secret attributes wiped from the request
  * when the op is over.
  */
 struct pmhs_nl_op {
@@ -124,14 +125,13 @@ struct pmhs_nl_op {
 	u16 identity;
 	const struct pmhs_cred_type *cred;
 	u16 session;
-	u16 secret;
+	u16 secret[3];
 };
 
 static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 	[PMHS_CMD_IDENTITY_NEW] = {
-		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" },
-			  { PMHS_A_IDENTITY_KEY_DER, "private key (PKCS#1 DER) missing" } },
-		.secret = PMHS_A_IDENTITY_KEY_DER,
+		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" } },
+		.secret = { PMHS_A_IDENTITY_KEY_DER, PMHS_A_IDENTITY_X25519_KEY },
 	},
 	[PMHS_CMD_IDENTITY_GET] = {
 		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" } },
@@ -143,11 +143,10 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 	},
 	[PMHS_CMD_SESSION_NEW] = {
 		.need = { { PMHS_A_SESSION_MODE, "handshake mode missing" } },
-		.secret = PMHS_A_SESSION_PASSWORD,
+		.secret = { PMHS_A_SESSION_PASSWORD, PMHS_A_SESSION_NOISE },
 	},
 	[PMHS_CMD_SESSION_RECV] = {
-		.need = { { PMHS_A_SESSION_ID, "session id missing" },
-			  { PMHS_A_SESSION_MESSAGE, "peer message missing" } },
+		.need = { { PMHS_A_SESSION_ID, "session id missing" } },
 		.session = PMHS_A_SESSION_ID,
 	},
 	[PMHS_CMD_SESSION_GET] = {
@@ -173,7 +172,7 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 	[PMHS_CMD_RSA_ENCRYPT] = {
 		.need = { { PMHS_A_RSA_DATA, "plaintext missing" },
 			  { PMHS_A_RSA_PUBKEY, "public key missing" } },
-		.secret = PMHS_A_RSA_DATA,
+		.secret = { PMHS_A_RSA_DATA },
 	},
 	[PMHS_CMD_RSA_DECRYPT] = {
 		.need = { { PMHS_A_RSA_DATA, "ciphertext missing" },
@@ -203,12 +202,40 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 			  { PMHS_A_IPSEC_LOCAL, "local IPv4 address missing" },
 			  { PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing" } },
 	},
+	[PMHS_CMD_SESSION_ENCRYPT] = {
+		.need = { { PMHS_A_SESSION_ID, "session id missing" },
+			  { PMHS_A_SESSION_DATA, "plaintext (data) missing" } },
+		.session = PMHS_A_SESSION_ID,
+		.secret = { PMHS_A_SESSION_DATA },
+	},
+	[PMHS_CMD_SESSION_DECRYPT] = {
+		.need = { { PMHS_A_SESSION_ID, "session id missing" },
+			  { PMHS_A_SESSION_DATA, "ciphertext (data) missing" } },
+		.session = PMHS_A_SESSION_ID,
+	},
+	[PMHS_CMD_SESSION_REKEY] = {
+		.need = { { PMHS_A_SESSION_ID, "session id missing" },
+			  { PMHS_A_SESSION_DIRECTION, "direction (encrypt or decrypt) missing" } },
+		.session = PMHS_A_SESSION_ID,
+	},
+	[PMHS_CMD_NOISE_KAT] = {
+		.need = { { PMHS_A_NOISE_KAT_PROTOCOL, "Noise protocol name missing" },
+			  { PMHS_A_NOISE_KAT_ROLE, "role (initiator or responder) missing" } },
+		.secret = { PMHS_A_NOISE_KAT_STATIC_KEY, PMHS_A_NOISE_KAT_EPHEMERAL },
+	},
 	[PMHS_CMD_IPSEC_DOWN] = {
 		.need = { { PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing" },
 			  { PMHS_A_IPSEC_LOCAL, "local IPv4 address missing" },
 			  { PMHS_A_IPSEC_REMOTE, "remote IPv4 address missing" } },
 	},
 };
+
+static void pmhs_nl_wipe_secrets(const struct pmhs_nl_op *op,
+				 struct genl_info *info)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(op->secret) && op->secret[i]; i++)
+		pmhs_nl_wipe(info->attrs[op->secret[i]]);
+}
 
 static int pmhs_nl_pre_doit(const struct genl_split_ops *ops,
 			    struct sk_buff *skb, struct genl_info *info)
@@ -222,7 +249,8 @@ static int pmhs_nl_pre_doit(const struct genl_split_ops *ops,
 	info->user_ptr[0] = pmhs_net(genl_info_net(info));
 	info->user_ptr[1] = NULL;
 	/* info->attrs has room for this op's attributes only. */
-	if (WARN_ON_ONCE(max3(op->identity, op->session, op->secret) > ops->maxattr))
+	if (WARN_ON_ONCE(max3(op->identity, op->session, op->secret[0]) > ops->maxattr ||
+			 max3(op->secret[1], op->secret[2], 0) > ops->maxattr))
 		return -EINVAL;
 	for (unsigned int i = 0; i < ARRAY_SIZE(op->need) && op->need[i].attr; i++) {
 		if (WARN_ON_ONCE(op->need[i].attr > ops->maxattr) ||
@@ -258,8 +286,7 @@ static int pmhs_nl_pre_doit(const struct genl_split_ops *ops,
 	return 0;
 err:
 	/* post_doit does not run after a failed pre_doit. */
-	if (op->secret)
-		pmhs_nl_wipe(info->attrs[op->secret]);
+	pmhs_nl_wipe_secrets(op, info);
 	return ret;
 }
 
@@ -272,8 +299,7 @@ static void pmhs_nl_post_doit(const struct genl_split_ops *ops,
 		pmhs_identity_put(info->user_ptr[1]);
 	if (op->session)
 		pmhs_session_put(info->user_ptr[1]);
-	if (op->secret)
-		pmhs_nl_wipe(info->attrs[op->secret]);
+	pmhs_nl_wipe_secrets(op, info);
 }
 
 int pmhs_nl_get_version_doit(struct sk_buff *skb, struct genl_info *info)
@@ -357,6 +383,7 @@ static int pmhs_nl_put_identity(struct sk_buff *msg, struct pmhs_identity *id,
 
 	if (nla_put_string(msg, PMHS_A_IDENTITY_NAME, id->name) ||
 	    nla_put_u32(msg, PMHS_A_IDENTITY_BITS, c->type->bits(c->key)) ||
+	    nla_put_u32(msg, PMHS_A_IDENTITY_CRED_TYPE, c->type->id) ||
 	    nla_put(msg, PMHS_A_IDENTITY_FINGERPRINT, sizeof(id->fingerprint),
 		    id->fingerprint))
 		return -EMSGSIZE;
@@ -385,13 +412,24 @@ static int pmhs_nl_reply_identity(struct genl_info *info,
 int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *der = info->attrs[PMHS_A_IDENTITY_KEY_DER];
+	struct nlattr *x = info->attrs[PMHS_A_IDENTITY_X25519_KEY];
+	const struct pmhs_cred_type *type = &pmhs_cred_rsa;
 	struct pmhs_identity *id;
 	int ret;
 
-	/* The attribute is a PKCS#1 DER RSA key. */
+	if (!!der == !!x) {
+		NL_SET_ERR_MSG(info->extack,
+			       "give one private key: key-der (RSA, PKCS#1 DER) or x25519-key");
+		return -EINVAL;
+	}
+	/* key-der is a PKCS#1 DER RSA key, x25519-key 32 raw bytes. */
+	if (x) {
+		type = &pmhs_cred_x25519;
+		der = x;
+	}
 	ret = pmhs_identity_add(pmhs_nl_net(info),
 				nla_data(info->attrs[PMHS_A_IDENTITY_NAME]),
-				&pmhs_cred_rsa, nla_data(der), nla_len(der), &id,
+				type, nla_data(der), nla_len(der), &id,
 				info->extack);
 	if (ret)
 		return ret;
@@ -500,9 +538,15 @@ static int pmhs_nl_proto_args(struct genl_info *info,
 			return -EINVAL;
 		}
 	}
+	if (a[PMHS_A_SESSION_PAYLOAD] && !proto->payloads) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PMHS_A_SESSION_PAYLOAD],
+				    "this mode carries no payloads");
+		return -EINVAL;
+	}
 	memset(args, 0, sizeof(*args));
 	args->net = genl_info_net(info);
 	args->identity = a[PMHS_A_SESSION_IDENTITY];
+	args->payload = a[PMHS_A_SESSION_PAYLOAD];
 	args->tb = tb;
 	if (WARN_ON_ONCE(proto->maxattr > PMHS_PROTO_ATTR_MAX ||
 			 proto->nest > PMHS_A_SESSION_MAX))
@@ -555,6 +599,10 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	    (out && nla_put(r.msg, PMHS_A_SESSION_MESSAGE, msglen, out)) ||
 	    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)))
 		ret = -EMSGSIZE;
+	/* The responder of a noise handshake waits for the first message. */
+	if (!ret && proto->payloads && !out &&
+	    nla_put_flag(r.msg, PMHS_A_SESSION_OUR_TURN))
+		ret = -EMSGSIZE;
 	ret = pmhs_nl_reply_end(info, &r, ret);
 	if (!ret)
 		goto out;
@@ -568,35 +616,69 @@ out:
 	return ret;
 }
 
+/* The public outputs of a session, as session-recv and session-get give them. */
+static int pmhs_nl_put_outputs(struct sk_buff *msg,
+			       const struct pmhs_proto_info *pi)
+{
+	if ((pi->our_turn && nla_put_flag(msg, PMHS_A_SESSION_OUR_TURN)) ||
+	    (pi->has_hash && nla_put(msg, PMHS_A_SESSION_HANDSHAKE_HASH,
+				     sizeof(pi->hash), pi->hash)) ||
+	    (pi->has_peer_static && nla_put(msg, PMHS_A_SESSION_PEER_STATIC,
+					    sizeof(pi->peer_static),
+					    pi->peer_static)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *m = info->attrs[PMHS_A_SESSION_MESSAGE];
+	struct nlattr *p = info->attrs[PMHS_A_SESSION_PAYLOAD];
 	struct pmhs_session *s = info->user_ptr[1];
+	struct pmhs_proto_io io = {};
+	struct pmhs_proto_info pi;
 	struct pmhs_nl_reply r;
 	struct pmhs_publish pub;
 	key_serial_t serial = 0;
-	size_t outlen = 0;
-	u8 *out = NULL;
 	bool set;
 	int ret;
 
 	ret = pmhs_nl_parse_publish(info, &pub, &set);
 	if (ret)
 		return ret;
-	ret = pmhs_session_recv(s, nla_data(m), nla_len(m), set ? &pub : NULL,
-				&out, &outlen, &serial, info->extack);
+	if (m) {
+		io.in = nla_data(m);
+		io.inlen = nla_len(m);
+	}
+	if (p) {
+		io.payload = nla_data(p);
+		io.plen = nla_len(p);
+	}
+	ret = pmhs_session_recv(s, &io, set ? &pub : NULL, &serial,
+				info->extack);
 	if (ret)
 		return ret;
+	pmhs_session_describe(s, &pi);
 	/* Our next message if the handshake goes on, the secret if done. */
-	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + outlen, &r);
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + io.outlen + io.peer_plen,
+				  &r);
 	if (!ret) {
 		if (nla_put_u32(r.msg, PMHS_A_SESSION_ID, s->id) ||
-		    (out && nla_put(r.msg, PMHS_A_SESSION_MESSAGE, outlen, out)) ||
-		    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)))
+		    (io.out && nla_put(r.msg, PMHS_A_SESSION_MESSAGE, io.outlen,
+				       io.out)) ||
+		    (io.read && s->proto->payloads &&
+		     nla_put(r.msg, PMHS_A_SESSION_PAYLOAD, io.peer_plen,
+			     io.peer_payload)) ||
+		    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)) ||
+		    (pi.has_peer && serial &&
+		     nla_put(r.msg, PMHS_A_SESSION_PEER_FINGERPRINT,
+			     sizeof(pi.peer_fpr), pi.peer_fpr)) ||
+		    pmhs_nl_put_outputs(r.msg, &pi))
 			ret = -EMSGSIZE;
 		ret = pmhs_nl_reply_end(info, &r, ret);
 	}
-	kfree_sensitive(out);
+	kfree_sensitive(io.out);
+	kfree_sensitive(io.peer_payload);
 	return ret;
 }
 
@@ -612,8 +694,11 @@ static int pmhs_nl_put_session(struct sk_buff *msg, struct pmhs_session *s)
 	if (nla_put_u32(msg, PMHS_A_SESSION_ID, s->id) ||
 	    nla_put_u32(msg, PMHS_A_SESSION_MODE, s->proto->mode) ||
 	    nla_put_u32(msg, PMHS_A_SESSION_STATE, s->state) ||
-	    nla_put_u32(msg, PMHS_A_SESSION_EXPIRES,
-			left > 0 ? DIV_ROUND_UP(left, HZ) : 0) ||
+	    /* A finished session with transport keys does not expire. */
+	    (!s->transport &&
+	     nla_put_u32(msg, PMHS_A_SESSION_EXPIRES,
+			 left > 0 ? DIV_ROUND_UP(left, HZ) : 0)) ||
+	    (s->state != PMHS_STATE_FAILED && pmhs_nl_put_outputs(msg, &pi)) ||
 	    (pi.identity && nla_put_string(msg, PMHS_A_SESSION_IDENTITY, pi.identity)) ||
 	    (s->serial && nla_put_s32(msg, PMHS_A_SESSION_KEY_SERIAL, s->serial)) ||
 	    (pi.has_peer && nla_put(msg, PMHS_A_SESSION_PEER_FINGERPRINT,
@@ -669,6 +754,58 @@ int pmhs_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	pmhs_session_del(info->user_ptr[1]);
 	return 0;
+}
+
+static int pmhs_nl_session_xport(struct genl_info *info, enum pmhs_xport_op op)
+{
+	struct nlattr *ad = info->attrs[PMHS_A_SESSION_AD];
+	struct nlattr *d = info->attrs[PMHS_A_SESSION_DATA];
+	struct pmhs_session *s = info->user_ptr[1];
+	struct pmhs_xport x = { .op = op };
+	struct pmhs_nl_reply r;
+	int ret;
+
+	if (ad) {
+		x.ad = nla_data(ad);
+		x.adlen = nla_len(ad);
+	}
+	x.in = nla_data(d);
+	x.len = nla_len(d);
+	ret = pmhs_session_transport(s, &x, info->extack);
+	if (ret)
+		goto out;
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + x.outlen, &r);
+	if (ret)
+		goto out;
+	if (nla_put_u32(r.msg, PMHS_A_SESSION_ID, s->id) ||
+	    nla_put(r.msg, PMHS_A_SESSION_DATA, x.outlen, x.out) ||
+	    nla_put_u64_64bit(r.msg, PMHS_A_SESSION_NONCE, x.nonce,
+			      PMHS_A_SESSION_PAD))
+		ret = -EMSGSIZE;
+	ret = pmhs_nl_reply_end(info, &r, ret);
+out:
+	kfree_sensitive(x.out);
+	return ret;
+}
+
+int pmhs_nl_session_encrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pmhs_nl_session_xport(info, PMHS_XPORT_ENCRYPT);
+}
+
+int pmhs_nl_session_decrypt_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return pmhs_nl_session_xport(info, PMHS_XPORT_DECRYPT);
+}
+
+int pmhs_nl_session_rekey_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmhs_xport x = {};
+
+	x.op = nla_get_u32(info->attrs[PMHS_A_SESSION_DIRECTION]) ==
+	       PMHS_AEAD_DIRECTION_ENCRYPT ? PMHS_XPORT_REKEY_TX :
+					     PMHS_XPORT_REKEY_RX;
+	return pmhs_session_transport(info->user_ptr[1], &x, info->extack);
 }
 
 /* Hybrid encryption, between the caller's sealed memfds (hybrid.c) */

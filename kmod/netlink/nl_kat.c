@@ -3,7 +3,8 @@
  * Known-answer operations: kdf and aead run the module's own PBKDF2,
  * HMAC, HKDF and AES-GCM code on inputs taken from the request, so that
  * conformance suites (Wycheproof, RFC vectors) test the code the
- * handshakes use, through the real module. They are pure functions of the
+ * handshakes use, through the real module. noise-kat runs one side of a
+ * Noise exchange with the caller's own fixed keys and ephemeral. They are pure functions of the
  * request and touch no kernel secret; they need CAP_NET_ADMIN all the same
  * (the ops table says so) because PBKDF2 burns kernel CPU time.
  */
@@ -17,6 +18,7 @@
 #include "kdf.h"
 #include "netlink.h"
 #include "nl_gen.h"
+#include "noise.h"
 
 #define PMHS_KAT_HASH_LEN	32
 
@@ -260,5 +262,138 @@ int pmhs_nl_aead_doit(struct sk_buff *skb, struct genl_info *info)
 	kfree_sensitive(out);
 	memzero_explicit(tag, sizeof(tag));
 	pmhs_kat_wipe(info->attrs[PMHS_A_KAT_KEY]);
+	return ret;
+}
+
+/* Take the request's steps and PSKs, in order (repeated attributes). */
+static int pmhs_noise_kat_parse(struct genl_info *info,
+				struct pmhs_noise_kat_req *r, u8 *psks)
+{
+	struct nlattr *tb[PMHS_A_NOISE_KAT_STEP_MAX + 1];
+	struct nlattr *a;
+	int rem, ret;
+
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(a) == PMHS_A_NOISE_KAT_PSK) {
+			if (r->npsks >= NOISE_MAX_PSKS) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a, "at most two PSKs");
+				return -EINVAL;
+			}
+			memcpy(psks + r->npsks++ * NOISE_KEY_LEN, nla_data(a),
+			       NOISE_KEY_LEN);
+			continue;
+		}
+		if (nla_type(a) != PMHS_A_NOISE_KAT_STEP)
+			continue;
+		if (r->nsteps >= PMHS_NOISE_STEPS_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "too many steps (noise-steps-max)");
+			return -E2BIG;
+		}
+		ret = nla_parse_nested(tb, PMHS_A_NOISE_KAT_STEP_MAX, a,
+				       pmhs_noise_kat_step_nl_policy, info->extack);
+		if (ret)
+			return ret;
+		if (!!tb[PMHS_A_NOISE_KAT_STEP_PAYLOAD] ==
+		    !!tb[PMHS_A_NOISE_KAT_STEP_MESSAGE]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a step is a payload to write or a message to read");
+			return -EINVAL;
+		}
+		a = tb[PMHS_A_NOISE_KAT_STEP_PAYLOAD] ?: tb[PMHS_A_NOISE_KAT_STEP_MESSAGE];
+		r->steps[r->nsteps].write = !!tb[PMHS_A_NOISE_KAT_STEP_PAYLOAD];
+		r->steps[r->nsteps].in = nla_data(a);
+		r->steps[r->nsteps].len = nla_len(a);
+		r->nsteps++;
+	}
+	return 0;
+}
+
+static int pmhs_noise_kat_reply(struct genl_info *info,
+				const struct pmhs_noise_kat_req *r)
+{
+	const struct pmhs_noise_kat_io *io;
+	struct pmhs_nl_reply rep;
+	size_t size = NLMSG_GOODSIZE;
+	struct nlattr *nest;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < r->nsteps; i++)
+		size += nla_total_size(nla_total_size(r->steps[i].outlen));
+	ret = pmhs_nl_reply_begin(info, size, &rep);
+	if (ret)
+		return ret;
+	for (i = 0; !ret && i < r->nsteps && (r->fail_step < 0 || i < r->fail_step); i++) {
+		io = &r->steps[i];
+		nest = nla_nest_start(rep.msg, PMHS_A_NOISE_KAT_STEP);
+		if (!nest ||
+		    nla_put(rep.msg, io->write ? PMHS_A_NOISE_KAT_STEP_MESSAGE :
+						 PMHS_A_NOISE_KAT_STEP_PAYLOAD,
+			    io->outlen, io->out))
+			ret = -EMSGSIZE;
+		else
+			nla_nest_end(rep.msg, nest);
+	}
+	if (!ret &&
+	    ((r->has_hash && nla_put(rep.msg, PMHS_A_NOISE_KAT_HANDSHAKE_HASH,
+				     sizeof(r->hash), r->hash)) ||
+	     (r->fail_step >= 0 &&
+	      (nla_put_u32(rep.msg, PMHS_A_NOISE_KAT_FAIL_STEP, r->fail_step) ||
+	       nla_put_u32(rep.msg, PMHS_A_NOISE_KAT_FAIL_ERRNO, -r->fail_err)))))
+		ret = -EMSGSIZE;
+	return pmhs_nl_reply_end(info, &rep, ret);
+}
+
+int pmhs_nl_noise_kat_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct pmhs_noise_kat_req *r;
+	char name[NOISE_MAX_NAME + 1];
+	u8 psks[NOISE_MAX_PSKS * NOISE_KEY_LEN];
+	unsigned int i;
+	struct nlattr *p;
+	int rem, ret;
+
+	r = kzalloc(sizeof(*r) + PMHS_NOISE_STEPS_MAX * sizeof(*r->steps),
+		    GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	r->steps = (void *)(r + 1);
+	ret = pmhs_noise_kat_parse(info, r, psks);
+	if (ret)
+		goto out;
+	nla_strscpy(name, a[PMHS_A_NOISE_KAT_PROTOCOL], sizeof(name));
+	r->name = name;
+	r->initiator = nla_get_u32(a[PMHS_A_NOISE_KAT_ROLE]) == PMHS_ROLE_INITIATOR;
+	if (a[PMHS_A_NOISE_KAT_PROLOGUE]) {
+		r->prologue = nla_data(a[PMHS_A_NOISE_KAT_PROLOGUE]);
+		r->plen = nla_len(a[PMHS_A_NOISE_KAT_PROLOGUE]);
+	}
+	if (a[PMHS_A_NOISE_KAT_STATIC_KEY])
+		r->s_priv = nla_data(a[PMHS_A_NOISE_KAT_STATIC_KEY]);
+	if (a[PMHS_A_NOISE_KAT_EPHEMERAL])
+		r->e_priv = nla_data(a[PMHS_A_NOISE_KAT_EPHEMERAL]);
+	if (a[PMHS_A_NOISE_KAT_REMOTE_STATIC])
+		r->rs = nla_data(a[PMHS_A_NOISE_KAT_REMOTE_STATIC]);
+	r->psks = r->npsks ? psks : NULL;
+	ret = pmhs_noise_kat_run(r);
+	if (ret == -EPROTONOSUPPORT || ret == -EINVAL)
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PMHS_A_NOISE_KAT_PROTOCOL],
+				    "unsupported Noise protocol, or not as many PSKs as psk modifiers");
+	else if (ret == -ENOKEY)
+		NL_SET_ERR_MSG(info->extack,
+			       "the pattern needs a static key in advance (static-key or remote-static)");
+	if (!ret)
+		ret = pmhs_noise_kat_reply(info, r);
+	for (i = 0; i < r->nsteps; i++)
+		kfree_sensitive(r->steps[i].out);
+out:
+	memzero_explicit(psks, sizeof(psks));
+	nla_for_each_attr(p, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem)
+		if (nla_type(p) == PMHS_A_NOISE_KAT_PSK)
+			pmhs_kat_wipe(p);
+	kfree(r);
 	return ret;
 }

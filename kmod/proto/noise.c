@@ -771,6 +771,44 @@ int noise_split(struct noise_handshake *hs, struct noise_cipher *c1,
 	return ret;
 }
 
+/*
+ * A third HKDF output of Split()'s chaining key: independent of both
+ * transport keys, it is what pmhs publishes for kTLS and IPsec.
+ */
+int noise_export(const struct noise_handshake *hs, u8 out[NOISE_KEY_LEN])
+{
+	u8 k1[NOISE_HASH_LEN], k2[NOISE_HASH_LEN];
+	int ret;
+
+	if (!noise_handshake_done(hs))
+		return -EINVAL;
+	ret = noise_hkdf(hs->ss.ck, NULL, 0, k1, k2, out);
+	memzero_explicit(k1, sizeof(k1));
+	memzero_explicit(k2, sizeof(k2));
+	return ret;
+}
+
+bool noise_needs_local_static(const struct noise_handshake *hs)
+{
+	unsigned int m, i;
+	u8 t;
+
+	for (m = 0; m < hs->nmsgs; m++) {
+		for (i = 0; i < NOISE_MAX_TOKENS; i++) {
+			t = hs->tokens[m][i];
+			if (t == T_END)
+				break;
+			/* Our s: sent in our messages, or in a DH with it. */
+			if (t == T_SS ||
+			    (t == T_S && !(m & 1) == hs->initiator) ||
+			    (t == T_SE && hs->initiator) ||
+			    (t == T_ES && !hs->initiator))
+				return true;
+		}
+	}
+	return false;
+}
+
 void noise_handshake_hash(const struct noise_handshake *hs,
 			  u8 h[NOISE_HASH_LEN])
 {

@@ -96,12 +96,49 @@ bool noise_handshake_writes(const struct noise_handshake *hs);
 /* Only once done: the transport CipherStates, initiator->responder first. */
 int noise_split(struct noise_handshake *hs, struct noise_cipher *c1,
 		struct noise_cipher *c2);
+/* Only once done: HKDF(ck, "", 3)'s third output (docs/protocol.md). */
+int noise_export(const struct noise_handshake *hs, u8 out[NOISE_KEY_LEN]);
+/* Whether this side's static key takes part (init() checks pre-messages). */
+bool noise_needs_local_static(const struct noise_handshake *hs);
 void noise_handshake_hash(const struct noise_handshake *hs,
 			  u8 h[NOISE_HASH_LEN]);
 /* The peer's static public key, -ENOKEY if none was learnt or given. */
 int noise_remote_static(const struct noise_handshake *hs,
 			u8 rs[NOISE_DH_LEN]);
 void noise_handshake_destroy(struct noise_handshake *hs);
+
+/*
+ * The noise-kat op (noise_kat_run.c): one side of an exchange with keys
+ * and ephemeral all the caller's, for conformance tests. No session, no
+ * published secret: nothing comes out that the caller could not compute.
+ */
+struct pmhs_noise_kat_io {
+	const u8 *in;		/* write: the payload; read: the message */
+	size_t len;
+	bool write;
+	u8 *out;		/* kmalloc'd by the run, freed by the caller */
+	size_t outlen;
+};
+
+struct pmhs_noise_kat_req {
+	const char *name;
+	bool initiator;
+	const u8 *prologue;
+	size_t plen;
+	const u8 *s_priv, *e_priv, *rs;	/* each NULL or 32 bytes */
+	const u8 *psks;
+	unsigned int npsks;
+	struct pmhs_noise_kat_io *steps;
+	unsigned int nsteps;
+	/* out */
+	bool has_hash;
+	u8 hash[NOISE_HASH_LEN];
+	int fail_step;		/* -1: all ran */
+	int fail_err;		/* -errno */
+};
+
+/* 0 with the outcome in @r, or -errno for a request it cannot run. */
+int pmhs_noise_kat_run(struct pmhs_noise_kat_req *r);
 
 /* Known-answer tests (noise_kat.c): 0 or -errno. */
 int pmhs_noise_selftest(void);

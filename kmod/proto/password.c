@@ -175,16 +175,16 @@ out:
 }
 
 /* Our hsub first; the peer's then gives the secret. */
-static int pmhs_pw_step(void *priv, const u8 *in, size_t inlen, u8 **out,
-			size_t *outlen, struct pmhs_proto_done *done,
+static int pmhs_pw_step(void *priv, struct pmhs_proto_io *io,
+			struct pmhs_proto_done *done,
 			struct netlink_ext_ack *extack)
 {
 	struct pmhs_pw *s = priv;
 	int ret;
 
-	if (!in)
-		return pmhs_pw_start(s, out, outlen);
-	ret = pmhs_pw_finish(s, in, inlen, done->secret, extack);
+	if (!io->in)
+		return pmhs_pw_start(s, &io->out, &io->outlen);
+	ret = pmhs_pw_finish(s, io->in, io->inlen, done->secret, extack);
 	if (ret)
 		return ret;
 	done->done = true;

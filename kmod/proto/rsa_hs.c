@@ -161,17 +161,16 @@ static int pmhs_rsa_open(struct pmhs_rsa_hs *s, const u8 *msg, size_t len,
 }
 
 /* Ours, then the peer's: secret = own32 XOR peer32. */
-static int pmhs_rsa_mutual_step(void *priv, const u8 *in, size_t inlen,
-				u8 **out, size_t *outlen,
+static int pmhs_rsa_mutual_step(void *priv, struct pmhs_proto_io *io,
 				struct pmhs_proto_done *done,
 				struct netlink_ext_ack *extack)
 {
 	struct pmhs_rsa_hs *s = priv;
 	int ret, i;
 
-	if (!in)
-		return pmhs_rsa_start(s, out, outlen, extack);
-	ret = pmhs_rsa_open(s, in, inlen, done->secret, extack);
+	if (!io->in)
+		return pmhs_rsa_start(s, &io->out, &io->outlen, extack);
+	ret = pmhs_rsa_open(s, io->in, io->inlen, done->secret, extack);
 	for (i = 0; !ret && i < PMHS_SECRET_LEN; i++)
 		done->secret[i] ^= s->own[i];
 	/* Used, or never to be: the session is over either way. */
@@ -182,15 +181,14 @@ static int pmhs_rsa_mutual_step(void *priv, const u8 *in, size_t inlen,
 }
 
 /* Ours only: secret = own32, known once the message is made. */
-static int pmhs_rsa_half_send_step(void *priv, const u8 *in, size_t inlen,
-				   u8 **out, size_t *outlen,
+static int pmhs_rsa_half_send_step(void *priv, struct pmhs_proto_io *io,
 				   struct pmhs_proto_done *done,
 				   struct netlink_ext_ack *extack)
 {
 	struct pmhs_rsa_hs *s = priv;
 	int ret;
 
-	ret = pmhs_rsa_start(s, out, outlen, extack);
+	ret = pmhs_rsa_start(s, &io->out, &io->outlen, extack);
 	if (ret)
 		return ret;
 	memcpy(done->secret, s->own, PMHS_SECRET_LEN);
@@ -200,16 +198,15 @@ static int pmhs_rsa_half_send_step(void *priv, const u8 *in, size_t inlen,
 }
 
 /* No message of ours; the peer's: secret = peer32. */
-static int pmhs_rsa_half_receive_step(void *priv, const u8 *in, size_t inlen,
-				      u8 **out, size_t *outlen,
+static int pmhs_rsa_half_receive_step(void *priv, struct pmhs_proto_io *io,
 				      struct pmhs_proto_done *done,
 				      struct netlink_ext_ack *extack)
 {
 	int ret;
 
-	if (!in)
+	if (!io->in)
 		return 0;
-	ret = pmhs_rsa_open(priv, in, inlen, done->secret, extack);
+	ret = pmhs_rsa_open(priv, io->in, io->inlen, done->secret, extack);
 	done->done = !ret;
 	return ret;
 }

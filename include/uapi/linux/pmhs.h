@@ -91,7 +91,7 @@ enum pmhs_esp_alg {
 };
 
 /* What an identity holds. */
-enum pmhs_cred_type {
+enum pmhs_cred_kind {
 	PMHS_CRED_TYPE_RSA = 0,
 	PMHS_CRED_TYPE_X25519 = 1,
 
@@ -108,8 +108,8 @@ enum pmhs_cred_type {
 /* Longest handshake payload pmhs carries (a message then fits message-max). */
 #define PMHS_NOISE_PAYLOAD_MAX	16000
 
-/* Longest transport plaintext (noise-msg-max less the 16-byte tag). */
-#define PMHS_NOISE_DATA_MAX	65519
+/* Longest transport plaintext (its ciphertext must fit one netlink attribute). */
+#define PMHS_NOISE_DATA_MAX	65515
 
 /* Most steps of one noise-kat request. */
 #define PMHS_NOISE_STEPS_MAX	16
@@ -235,6 +235,7 @@ enum {
 	PMHS_A_SESSION_DATA = 21,
 	PMHS_A_SESSION_DIRECTION = 22,
 	PMHS_A_SESSION_NONCE = 23,
+	PMHS_A_SESSION_PAD = 24,
 
 	__PMHS_A_SESSION_MAX,
 	PMHS_A_SESSION_MAX = (__PMHS_A_SESSION_MAX - 1)
