@@ -1436,7 +1436,7 @@ TEST_F_TIMEOUT(nz, oversized_refused, 120)
 	 * Between the two, the ciphertext (over 65531 bytes) does not fit a
 	 * netlink attribute: refused with a reason, never cut or wrapped.
 	 */
-	for (size_t len = 65516; len <= PMHS_NOISE_DATA_MAX; len++) {
+	for (size_t len = PMHS_NOISE_DATA_MAX + 1; len <= 65535 - 16; len++) {
 		ret = pmhs_session_encrypt(a->h, a->id, NULL, 0, m, len, ct, big, &clen, NULL);
 		if (!ret) {
 			EXPECT_EQ(len + 16, clen) {
