@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <keyutils.h>
@@ -122,7 +123,7 @@ static bool dead(struct pmhs *h, uint32_t id)
 
 	PMHS_INIT(si);
 	ret = pmhs_session_result(h, id, &si);
-	return ret == -ENOENT || (!ret && si.state == PMHS_STATE_FAILED && !si.key_serial);
+	return ret == -ENOENT || (!ret && si.state == PMHS_STATE_FAILED);
 }
 
 static int import_x25519(struct pmhs *h, const char *name, const uint8_t priv[32],
@@ -946,8 +947,13 @@ TEST_F_TIMEOUT(nz, sessions_both_patterns_both_suites, 300)
 		}
 		pmhs_session_delete(a->h, a->id);
 		pmhs_session_delete(b->h, b->id);
-		EXPECT_EQ(-ENOENT, pmhs_session_encrypt(a->h, a->id, NULL, 0, "x", 1, first_hash,
-							sizeof(first_hash), NULL, NULL));
+		{
+			size_t clen;
+
+			EXPECT_EQ(-ENOENT, pmhs_session_encrypt(a->h, a->id, NULL, 0, "x", 1,
+								first_hash, sizeof(first_hash),
+								&clen, NULL));
+		}
 		free(a);
 		free(b);
 	}
@@ -1034,6 +1040,7 @@ static void against_ref(struct __test_metadata *_metadata, struct pmhs *h, const
 	size_t clen, plen;
 	uint64_t nonce;
 	long n;
+	int ret;
 
 	ASSERT_NE(NULL, p);
 	p->h = h;
@@ -1070,8 +1077,11 @@ static void against_ref(struct __test_metadata *_metadata, struct pmhs *h, const
 		}
 		n = nref_write(&r, ref_pl, sizeof(ref_pl), m);
 		ASSERT_LT(0, n);
-		ASSERT_EQ(0, sess_step(p, m, (size_t)n, kp_pl, sizeof(kp_pl),
-				       i + 1 < nmsgs ? PMHS_STEP_WRITE : 0)) {
+		if (i + 1 < nmsgs)	/* ours is next */
+			ret = sess_step(p, m, (size_t)n, kp_pl, sizeof(kp_pl), PMHS_STEP_WRITE);
+		else
+			ret = sess_step(p, m, (size_t)n, NULL, 0, 0);
+		ASSERT_EQ(0, ret) {
 			TH_LOG("%s: module reads message %u: %s", proto, i + 1, pmhs_errmsg(h));
 		}
 		ASSERT_EQ(sizeof(ref_pl), p->st.payload_len);
@@ -1252,11 +1262,12 @@ TEST_F_TIMEOUT(nz, low_order_peer_static_refused, 300)
 							.rs = bad_points[j] };
 
 				before = nsessions(self->h);
-				EXPECT_GT(0, sess_new(a, &oa)) {
+				ret = sess_new(a, &oa);
+				EXPECT_GT(0, ret) {
 					TH_LOG("%s: the initiator's session-new took it", what);
 				}
 				EXPECT_NE(0, pmhs_errmsg(a->h)[0]);
-				TH_LOG("%s, initiator: %d \"%s\"", what, a->st.id,
+				TH_LOG("%s, initiator: %s \"%s\"", what, strerror(-ret),
 				       pmhs_errmsg(a->h));
 				EXPECT_EQ(before, nsessions(self->h));
 				if (a->id)
@@ -1417,7 +1428,28 @@ TEST_F_TIMEOUT(nz, oversized_refused, 120)
 	handshake(_metadata, XX_CP, &k, a, b, false);
 	for (size_t i = 0; i < 65515; i++)
 		m[i] = (uint8_t)(i * 7);
-	ASSERT_EQ(0, pmhs_session_encrypt(a->h, a->id, NULL, 0, m, 65515, ct, big, &clen, NULL)) {
+	ret = pmhs_session_encrypt(a->h, a->id, NULL, 0, m, 65515, ct, big, &clen, NULL);
+	if (ret && !pmhs_errmsg(a->h)[0]) {
+		/*
+		 * Not the module's answer: libnl's default socket buffers
+		 * (64 KiB) cannot send such a request. Say so, then go on
+		 * with bigger ones to test the module itself.
+		 */
+		int sz = 1 << 20;
+
+		TH_LOG("libpmhs could not send a 65515-byte encrypt (%s): its socket buffers are too small",
+		       strerror(-ret));
+		EXPECT_EQ(0, ret);
+		setsockopt(pmhs_fd(a->h), SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+		setsockopt(pmhs_fd(b->h), SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+		setsockopt(pmhs_fd(a->h), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		setsockopt(pmhs_fd(b->h), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		pmhs_session_delete(a->h, a->id);
+		pmhs_session_delete(b->h, b->id);
+		handshake(_metadata, XX_CP, &k, a, b, false);
+		ret = pmhs_session_encrypt(a->h, a->id, NULL, 0, m, 65515, ct, big, &clen, NULL);
+	}
+	ASSERT_EQ(0, ret) {
 		TH_LOG("encrypt of 65515 bytes: %s", pmhs_errmsg(a->h));
 	}
 	ASSERT_EQ(65531, clen);
