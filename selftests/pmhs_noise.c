@@ -138,6 +138,8 @@ static int import_x25519(struct pmhs *h, const char *name, const uint8_t priv[32
 	return pmhs_identity_import_x25519(h, name, priv, &id);
 }
 
+static int nsessions(struct pmhs *h);
+
 /* ---- known answers ---- */
 
 struct kside {
@@ -565,6 +567,7 @@ TEST_F(nz, v1_failures_fail_where_the_vector_says)
 {
 	struct json_object *fs = vec_get(self->v1, "failures");
 	size_t n = json_object_array_length(fs);
+	int before = nsessions(self->h);
 
 	ASSERT_EQ(7, n);
 	for (size_t i = 0; i < n; i++) {
@@ -606,6 +609,8 @@ TEST_F(nz, v1_failures_fail_where_the_vector_says)
 			kcase_free(&c);
 		}
 	}
+	/* noise-kat makes no session. */
+	EXPECT_EQ(before, nsessions(self->h));
 }
 
 /* Refused as a request (-errno and a reason), or by its first step failing. */
