@@ -599,10 +599,6 @@ int pmhs_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	    (out && nla_put(r.msg, PMHS_A_SESSION_MESSAGE, msglen, out)) ||
 	    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)))
 		ret = -EMSGSIZE;
-	/* The responder of a noise handshake waits for the first message. */
-	if (!ret && proto->payloads && !out &&
-	    nla_put_flag(r.msg, PMHS_A_SESSION_OUR_TURN))
-		ret = -EMSGSIZE;
 	ret = pmhs_nl_reply_end(info, &r, ret);
 	if (!ret)
 		goto out;

@@ -26,7 +26,7 @@ _pmhs_ctl_optarg()
 	case "$1" in
 	--identity) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
 	--peer) COMPREPLY=($(compgen -W "$(_pmhs_ctl_pins)" -- "$cur")) ;;
-	--peer-key|--password-file|--peer-message-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--peer-key|--password-file|--peer-message-file|--output|-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--oaep-hash) COMPREPLY=($(compgen -W "sha1 sha256" -- "$cur")) ;;
 	--bits) COMPREPLY=($(compgen -W "2048 3072 4096" -- "$cur")) ;;
 	--keyring) COMPREPLY=($(compgen -W "@s @u @p @t @us @g" -- "$cur")) ;;
@@ -43,7 +43,7 @@ _pmhs_ctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} i cmd= sub= w
 	local cmds="help version config genkey pubkey fingerprint pin password-check identity
-		handshake listen connect hybrid ipsec"
+		handshake listen connect hybrid ipsec noise"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
@@ -120,6 +120,14 @@ _pmhs_ctl()
 		else
 			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i
 				--reqid --nonce --peer-nonce --help" -- "$cur"))
+		fi ;;
+	noise)
+		if ((COMP_CWORD == i + 1)); then
+			COMPREPLY=($(compgen -W "genkey pubkey --help" -- "$cur"))
+		elif [[ $sub == genkey ]]; then
+			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		fi ;;
 	hybrid)
 		if ((COMP_CWORD == i + 1)); then

@@ -268,11 +268,12 @@ static int session_recv(struct pmhs *h, uint32_t id, const void *peer_msg, size_
 	}
 	ret = pmhs_put_session_recv(m, id, peer_msg, len, payload, payload_len, payload_set,
 				    publish);
+	/* Our payload is what the handshake encrypts: wiped after sending too. */
 	if (ret) {
-		pmhs_raw_discard(m, false);
+		pmhs_raw_discard(m, payload_set);
 		goto out;
 	}
-	ret = pmhs_raw_call(h, m, PMHS_A_SESSION_MAX, step_cb, &c, false);
+	ret = pmhs_raw_call(h, m, PMHS_A_SESSION_MAX, step_cb, &c, payload_set);
 out:
 	pmhs_copy_out(st, st->size, &w, sizeof(w));
 	return ret;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -88,7 +89,7 @@ static int hex_val(unsigned char c)
 }
 
 /* @buf's key, or -EBADMSG and why; never quotes the file's bytes (a secret). */
-static int parse_key(const char *path, const char *buf, size_t len,
+static int parse_key(const char *path, const char *buf, size_t len, bool more,
 		     uint8_t priv[PMHS_X25519_LEN], char *err, size_t err_len)
 {
 	if (len && buf[len - 1] == '\n')
@@ -98,7 +99,7 @@ static int parse_key(const char *path, const char *buf, size_t len,
 	if (len != 2 * PMHS_X25519_LEN) {
 		errf("%s is not an X25519 key file: it must hold 64 hex digits (a raw private "
 		     "key, as `pmhs-ctl noise genkey` writes), not %s%zu characters", path,
-		     len > 2 * PMHS_X25519_LEN ? "at least " : "", len);
+		     more ? "at least " : "", len);
 		return -EBADMSG;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -161,7 +162,8 @@ PMHS_API int pmhs_x25519_load_file(const char *path, uint8_t priv[PMHS_X25519_LE
 		got += (size_t)r;
 	}
 	close(fd);
-	ret = parse_key(path, buf, got, priv, err, err_len);
+	/* A full buffer: the file may go on. */
+	ret = parse_key(path, buf, got, got == sizeof(buf), priv, err, err_len);
 	explicit_bzero(buf, sizeof(buf));
 	if (ret)
 		explicit_bzero(priv, PMHS_X25519_LEN);
