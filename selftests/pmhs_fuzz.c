@@ -66,15 +66,37 @@ static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derle
 		raw_u32(m, PMHS_A_CONFIG_SESSION_TIMEOUT, 60);
 		break;
 	case PMHS_CMD_IDENTITY_NEW:
-		raw_str(m, PMHS_A_IDENTITY_NAME, "fz");
-		raw_bin(m, PMHS_A_IDENTITY_KEY_DER, derlen, der);
+		raw_str(m, PMHS_A_IDENTITY_NAME, rnd() % 2 ? "fz" : "fx");
+		if (rnd() % 2)
+			raw_bin(m, PMHS_A_IDENTITY_KEY_DER, derlen, der);
+		else
+			raw_bin(m, PMHS_A_IDENTITY_X25519_KEY, 32, der + 64);
 		break;
 	case PMHS_CMD_IDENTITY_GET:
 	case PMHS_CMD_IDENTITY_DEL:
 		raw_str(m, PMHS_A_IDENTITY_NAME, "fz");
 		break;
 	case PMHS_CMD_SESSION_NEW:
-		if (rnd() % 2) {
+		if (rnd() % 3 == 0) {
+			static const char *const protos[] = {
+				"Noise_XXpsk2_25519_ChaChaPoly_SHA256",
+				"Noise_KKpsk0_25519_AESGCM_SHA256",
+				"Noise_NN_25519_ChaChaPoly_SHA256",
+				"Noise_IKpsk1+psk2_25519_AESGCM_SHA256",
+			};
+
+			raw_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_NOISE);
+			raw_str(m, PMHS_A_SESSION_IDENTITY, "fx");
+			if (rnd() % 2)
+				raw_bin(m, PMHS_A_SESSION_PAYLOAD, rnd() % 64, der);
+			n = raw_nest_start(m, PMHS_A_SESSION_NOISE);
+			raw_str(m, PMHS_A_NOISE_PARAMS_PROTOCOL, protos[rnd() % 4]);
+			raw_u32(m, PMHS_A_NOISE_PARAMS_ROLE, rnd() % 2);
+			raw_bin(m, PMHS_A_NOISE_PARAMS_PSK, 32, der + 32);
+			if (rnd() % 2)
+				raw_bin(m, PMHS_A_NOISE_PARAMS_REMOTE_STATIC, 32, pub + publen - 32);
+			raw_nest_end(m, n);
+		} else if (rnd() % 2) {
 			raw_u32(m, PMHS_A_SESSION_MODE, PMHS_MODE_PASSWORD);
 			n = raw_nest_start(m, PMHS_A_SESSION_PASSWORD);
 			raw_bin(m, PMHS_A_PASSWORD_PARAMS_PASSWORD, 12, "fuzz me hard");
@@ -90,6 +112,37 @@ static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derle
 	case PMHS_CMD_SESSION_RECV:
 		raw_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);
 		raw_bin(m, PMHS_A_SESSION_MESSAGE, 48, "0123456789abcdef0123456789abcdef0123456789abcdef");
+		if (rnd() % 2)
+			raw_bin(m, PMHS_A_SESSION_PAYLOAD, rnd() % 64, der);
+		break;
+	case PMHS_CMD_SESSION_ENCRYPT:
+	case PMHS_CMD_SESSION_DECRYPT:
+		raw_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);
+		raw_bin(m, PMHS_A_SESSION_DATA, rnd() % 128, der);
+		if (rnd() % 2)
+			raw_bin(m, PMHS_A_SESSION_AD, rnd() % 32, der);
+		break;
+	case PMHS_CMD_SESSION_REKEY:
+		raw_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);
+		raw_u32(m, PMHS_A_SESSION_DIRECTION, rnd() % 2);
+		break;
+	case PMHS_CMD_NOISE_KAT:
+		raw_str(m, PMHS_A_NOISE_KAT_PROTOCOL, rnd() % 2 ?
+			"Noise_XXpsk2_25519_ChaChaPoly_SHA256" : "Noise_NN_25519_AESGCM_SHA256");
+		raw_u32(m, PMHS_A_NOISE_KAT_ROLE, rnd() % 2);
+		raw_bin(m, PMHS_A_NOISE_KAT_STATIC_KEY, 32, der);
+		raw_bin(m, PMHS_A_NOISE_KAT_EPHEMERAL, 32, der + 32);
+		for (int i = rnd() % 3; i > 0; i--)
+			raw_bin(m, PMHS_A_NOISE_KAT_PSK, 32, der + 64);
+		for (int i = rnd() % 20; i > 0; i--) {
+			n = raw_nest_start(m, PMHS_A_NOISE_KAT_STEP);
+			if (!n)
+				break;
+			raw_bin(m, rnd() % 2 ? PMHS_A_NOISE_KAT_STEP_PAYLOAD :
+					       PMHS_A_NOISE_KAT_STEP_MESSAGE,
+				rnd() % 200, der);
+			raw_nest_end(m, n);
+		}
 		break;
 	case PMHS_CMD_SESSION_GET:
 	case PMHS_CMD_SESSION_DEL:
@@ -130,7 +183,7 @@ static int fuzz_one(struct pmhs_nl *nl, const uint8_t *der, size_t derlen,
 	if (rnd() % 3 == 0)
 		template(m, cmd, der, derlen, pub, publen);
 	for (int i = 0; i < n; i++) {
-		int type = rnd() % 3 ? 1 + rnd() % 24 : rnd() % 0x7fff;
+		int type = rnd() % 3 ? 1 + rnd() % 28 : rnd() % 0x7fff;
 		size_t len = rnd_len();
 
 		switch (rnd() % 5) {

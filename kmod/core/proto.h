@@ -114,6 +114,11 @@ struct pmhs_proto {
 	 */
 	bool payloads;
 	/*
+	 * A failed session leaves the table at once (its id is then
+	 * unknown), instead of staying listed as failed until it expires.
+	 */
+	bool unlink_on_failure;
+	/*
 	 * Consume the peer's message (@io->in NULL on the first step, at
 	 * session-new) and produce ours into @io->out (or NULL for none). A
 	 * step that derives the secret fills @done. An error fails the

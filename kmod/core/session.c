@@ -403,6 +403,8 @@ int pmhs_session_recv(struct pmhs_session *s, struct pmhs_proto_io *io,
 	}
 out_unlock:
 	mutex_unlock(&s->lock);
+	if (ret && s->state == PMHS_STATE_FAILED && s->proto->unlink_on_failure)
+		pmhs_session_unlink(s);
 	return ret;
 }
 
@@ -432,6 +434,8 @@ int pmhs_session_transport(struct pmhs_session *s, struct pmhs_xport *x,
 		s->state = PMHS_STATE_FAILED;
 out:
 	mutex_unlock(&s->lock);
+	if (ret == -EBADMSG && s->proto->unlink_on_failure)
+		pmhs_session_unlink(s);
 	return ret;
 }
 

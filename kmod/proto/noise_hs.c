@@ -7,8 +7,9 @@
  * kTLS and IPsec; the transport keys themselves never leave the kernel.
  *
  * Stricter than the reference: any failure (a tag, a low-order key, a
- * message out of turn) ends the session, and a transport message that
- * does not decrypt wipes both CipherStates (HiveMind drops the link too).
+ * message out of turn) ends the session, which leaves the table at once,
+ * and a transport message that does not decrypt wipes both CipherStates
+ * first (HiveMind drops the link too).
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -403,6 +404,7 @@ const struct pmhs_proto pmhs_noise_proto = {
 	.maxattr	= PMHS_A_NOISE_PARAMS_MAX,
 	.parse		= pmhs_noise_parse,
 	.payloads	= true,
+	.unlink_on_failure = true,
 	.step		= pmhs_noise_step,
 	.transport	= pmhs_noise_transport,
 	.describe	= pmhs_noise_describe,
