@@ -1547,13 +1547,22 @@ TEST_F(nz, out_of_turn)
 	EXPECT_NE(0, pmhs_errmsg(a->h)[0]);
 	TH_LOG("a write on the peer's turn: %d \"%s\"", ret, pmhs_errmsg(a->h));
 	EXPECT_TRUE(no_key(a->id));
-	/* Neither a message nor a payload (a malformed session-recv): EINVAL. */
-	msg = raw_new(self->nl, PMHS_CMD_SESSION_RECV, 0);
+	/*
+	 * Neither a message nor a payload (a malformed session-recv): EINVAL,
+	 * and the waiting responder goes on as if nothing happened.
+	 */
+	pmhs_session_delete(a->h, a->id);
+	pmhs_session_delete(b->h, b->id);
+	run_to(_metadata, XX_CP, &k, a, b, 1, m, &mlen);
+	msg = raw_new(self->nl2, PMHS_CMD_SESSION_RECV, 0);
 	ASSERT_NE(NULL, msg);
-	ASSERT_EQ(0, raw_u32(msg, PMHS_A_SESSION_ID, a->id));
-	EXPECT_EQ(-EINVAL, raw_call(self->nl, msg, PMHS_A_SESSION_MAX, r));
+	ASSERT_EQ(0, raw_u32(msg, PMHS_A_SESSION_ID, b->id));
+	EXPECT_EQ(-EINVAL, raw_call(self->nl2, msg, PMHS_A_SESSION_MAX, r));
 	EXPECT_NE(0, r->extack[0]);
 	TH_LOG("neither message nor payload: \"%s\"", r->extack);
+	EXPECT_EQ(0, sess_step(b, m, mlen, NULL, 0, PMHS_STEP_WRITE)) {
+		TH_LOG("after the EINVAL: %s", pmhs_errmsg(b->h));
+	}
 	pmhs_session_delete(a->h, a->id);
 	pmhs_session_delete(b->h, b->id);
 	free(r);
