@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmhs-ctl identity: the module's named RSA identities. import hands a
- * key file's private key to the kernel (as PKCS#1 DER, wiped from our
- * memory and from the request right after); nothing ever reads a private
- * key back, so list, dump and show print public halves only.
+ * pmhs-ctl identity: the module's named identities, RSA or X25519. import
+ * hands a key file's private key to the kernel (as PKCS#1 DER or 32 raw
+ * bytes, wiped from our memory and from the request right after); nothing
+ * ever reads a private key back, so list, dump and show print public
+ * halves only.
  */
+#include <fcntl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -31,14 +33,15 @@ static int usage(int ret)
 		"       %s identity delete NAME\n"
 		"\n"
 		"import loads KEY-FILE (PKCS#1 or PKCS#8 RSA private key, PEM or DER, not\n"
-		"encrypted) into the module as identity NAME; it only reads KEY-FILE, and\n"
-		"refuses anything else. generate writes a new key to KEY-FILE (mode 0600,\n"
+		"encrypted; or an X25519 key file of 64 hex digits, mode 0600, as\n"
+		"'%s noise genkey' writes) into the module as identity NAME; it only\n"
+		"reads KEY-FILE, and refuses anything else. generate writes a new key to KEY-FILE (mode 0600,\n"
 		"which must not exist) and imports it; without the module it writes nothing.\n"
 		"list shows every identity; dump prints NAME, SHA256-HEX and BITS,\n"
 		"tab-separated, for scripts (the columns of pin dump). show --pem prints the\n"
 		"public key. Private keys are never printed. import, generate and delete\n"
 		"need CAP_NET_ADMIN; 1024-bit keys need 'config set allow-rsa1024 yes'.\n",
-		prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog);
 	return ret;
 }
 
@@ -65,6 +68,12 @@ static int collect_cb(const struct pmhs_identity *id, void *arg)
 	return 0;
 }
 
+static const char *cred_name(const struct pmhs_identity *id)
+{
+	return id->cred_type == PMHS_CRED_TYPE_X25519 ? "x25519" :
+	       id->cred_type == PMHS_CRED_TYPE_RSA ? "rsa" : "unknown";
+}
+
 static struct json_object *ident_json(const struct pmhs_identity *id, const char *pem)
 {
 	struct json_object *o = json_object_new_object();
@@ -73,6 +82,7 @@ static struct json_object *ident_json(const struct pmhs_identity *id, const char
 	pmhs_fp_hex(id->fingerprint, hex);
 	pmhs_fp_short(id->fingerprint, sfp);
 	json_object_object_add(o, "name", json_object_new_string(id->name));
+	json_object_object_add(o, "type", json_object_new_string(cred_name(id)));
 	json_object_object_add(o, "bits", json_object_new_int((int)id->bits));
 	json_object_object_add(o, "sha256", json_object_new_string(hex));
 	json_object_object_add(o, "fingerprint", json_object_new_string(sfp));
@@ -91,8 +101,11 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-/* identity-new with @key; the library wipes its DER from the request. */
-static int import_key(const char *name, const struct pmhs_key *key,
+/*
+ * identity-new with @key (RSA) or @x25519; the library wipes the private
+ * key from the request.
+ */
+static int import_key(const char *name, const struct pmhs_key *key, const uint8_t *x25519,
 		      struct pmhs_identity *out)
 {
 	struct pmhs *h;
@@ -102,7 +115,8 @@ static int import_key(const char *name, const struct pmhs_key *key,
 	if (!h)
 		return ret;
 	PMHS_INIT(*out);
-	ret = pmhs_identity_import_der(h, name, key->der, key->der_len, out);
+	ret = x25519 ? pmhs_identity_import_x25519(h, name, x25519, out) :
+		       pmhs_identity_import_der(h, name, key->der, key->der_len, out);
 	if (ret) {
 		ret = ctl_report(h, "identity-new", ret);
 		/* A key the module's policy rejects is no failed verification. */
@@ -120,13 +134,61 @@ static void report_import(const struct pmhs_identity *id, const char *file, cons
 
 	if (!json_output) {
 		pmhs_fp_short(id->fingerprint, sfp);
-		printf("%s %u-bit %s\n", id->name, id->bits, sfp);
+		if (id->cred_type == PMHS_CRED_TYPE_X25519)
+			printf("%s x25519 %s\n", id->name, sfp);
+		else
+			printf("%s %u-bit %s\n", id->name, id->bits, sfp);
 		return;
 	}
 	o = ident_json(id, NULL);
 	json_object_object_add(o, "file", json_object_new_string(file));
 	json_object_object_add(o, "outcome", json_object_new_string(outcome));
 	json_emit(o);
+}
+
+/*
+ * Whether @file looks like an X25519 key file (64 hex digits and at most
+ * a line end): then it is one, and its loader says what else is wrong.
+ */
+static bool is_x25519_file(const char *file)
+{
+	char buf[2 * PMHS_X25519_LEN + 3];
+	ssize_t n;
+	size_t len, i;
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	len = n > 0 ? (size_t)n : 0;
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len && buf[len - 1] == '\r')
+		len--;
+	for (i = 0; i < len && strchr("0123456789abcdefABCDEF", buf[i]) && buf[i]; i++)
+		;
+	explicit_bzero(buf, sizeof(buf));
+	return len == 2 * PMHS_X25519_LEN && i == len;
+}
+
+static int import_x25519(const char *name, const char *file)
+{
+	uint8_t priv[PMHS_X25519_LEN];
+	struct pmhs_identity id;
+	char err[1024];
+	int ret;
+
+	ret = pmhs_x25519_load_file(file, priv, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return kf_exit_code(ret);
+	}
+	ret = import_key(name, NULL, priv, &id);
+	explicit_bzero(priv, sizeof(priv));
+	if (!ret)
+		report_import(&id, file, "loaded");
+	return ret;
 }
 
 static int cmd_import(const char *name, const char *file)
@@ -138,6 +200,8 @@ static int cmd_import(const char *name, const char *file)
 
 	if (!valid_name(name))
 		return PMHS_EXIT_USAGE;
+	if (is_x25519_file(file))
+		return import_x25519(name, file);
 	/* Only reads @file: a key the user names is never moved or rewritten. */
 	ret = kf_load_private(file, &key, err, sizeof(err));
 	if (ret) {
@@ -147,7 +211,7 @@ static int cmd_import(const char *name, const char *file)
 				prog, prog, name, file);
 		return kf_exit_code(ret);
 	}
-	ret = import_key(name, &key, &id);
+	ret = import_key(name, &key, NULL, &id);
 	pmhs_key_free(&key);
 	if (!ret)
 		report_import(&id, file, "loaded");
@@ -180,7 +244,7 @@ static int cmd_generate(const char *name, const char *file, int bits)
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return kf_exit_code(ret);
 	}
-	ret = import_key(name, &key, &id);
+	ret = import_key(name, &key, NULL, &id);
 	pmhs_key_free(&key);
 	if (ret) {
 		/* Ours since a moment ago (no-replace write): the command did not happen. */
@@ -252,7 +316,7 @@ static int cmd_list(bool dump)
 		else if (dump)
 			printf("%s\t%s\t%u\n", id->name, hex, id->bits);
 		else
-			printf("%-32s %4u-bit  %s\n", id->name, id->bits, sfp);
+			printf("%-32s %4u-bit %-6s  %s\n", id->name, id->bits, cred_name(id), sfp);
 	}
 	if (arr && !ret)
 		json_emit(arr);
@@ -262,11 +326,25 @@ static int cmd_list(bool dump)
 	return ret;
 }
 
+/* The raw X25519 public key in @id's SPKI (id-X25519, RFC 8410); NULL if it is none. */
+static const uint8_t *x25519_public(const struct ident *id)
+{
+	uint8_t spki[PMHS_X25519_SPKI_LEN];
+	const uint8_t *pub = id->spki + PMHS_X25519_SPKI_LEN - PMHS_X25519_LEN;
+
+	if (id->spki_len != PMHS_X25519_SPKI_LEN)
+		return NULL;
+	pmhs_x25519_spki(pub, spki);
+	return memcmp(spki, id->spki, sizeof(spki)) ? NULL : pub;
+}
+
 static char *spki_pem(const struct ident *id)
 {
 	struct pmhs_key pub;
 	char err[256], *pem;
 
+	if (x25519_public(id))
+		return kf_spki_pem(id->spki, id->spki_len);
 	PMHS_INIT(pub);
 	if (pmhs_key_from_spki(id->spki, id->spki_len, &pub, err, sizeof(err))) {
 		fprintf(stderr, "%s: the module sent a public key we cannot read: %s\n", prog, err);
@@ -281,7 +359,11 @@ static int cmd_show(const char *name, bool want_pem)
 {
 	static struct ident id;
 	char hex[PMHS_FP_HEX_LEN], sfp[PMHS_FP_SHORT_LEN], *pem = NULL;
-	int ret = get_identity(name, &id, want_pem);
+	char pubhex[2 * PMHS_X25519_LEN + 1] = "";
+	const uint8_t *pub;
+	struct json_object *o;
+	/* The public key too: an X25519 identity shows it, as noise pubkey prints it. */
+	int ret = get_identity(name, &id, true);
 
 	if (!ret && want_pem && !(pem = spki_pem(&id)))
 		ret = PMHS_EXIT_FAIL;
@@ -289,13 +371,23 @@ static int cmd_show(const char *name, bool want_pem)
 		goto out;
 	pmhs_fp_hex(id.id.fingerprint, hex);
 	pmhs_fp_short(id.id.fingerprint, sfp);
-	if (json_output)
-		json_emit(ident_json(&id.id, pem));
-	else if (pem)
+	pub = id.id.cred_type == PMHS_CRED_TYPE_X25519 ? x25519_public(&id) : NULL;
+	if (pub)
+		pmhs_hex_encode(pubhex, pub, PMHS_X25519_LEN);
+	if (json_output) {
+		o = ident_json(&id.id, pem);
+		if (pub)
+			json_object_object_add(o, "x25519_public", json_object_new_string(pubhex));
+		json_emit(o);
+	} else if (pem) {
 		fputs(pem, stdout);
-	else
+	} else if (id.id.cred_type == PMHS_CRED_TYPE_X25519) {
+		printf("identity: %s\n  key: X25519\n  public: %s\n  sha256: %s\n"
+		       "  fingerprint: %s\n", id.id.name, pub ? pubhex : "?", hex, sfp);
+	} else {
 		printf("identity: %s\n  key: %u-bit RSA\n  sha256: %s\n  fingerprint: %s\n",
 		       id.id.name, id.id.bits, hex, sfp);
+	}
 out:
 	free(pem);
 	return ret;

@@ -34,6 +34,7 @@ static const struct {
 	{ "listen", listen_main, "Run a handshake with the peer that connects over TCP" },
 	{ "connect", connect_main, "Run a handshake with a peer that listens over TCP" },
 	{ "hybrid", hybrid_main, "Encrypt to a public key or decrypt with an identity" },
+	{ "noise", noise_main, "Generate X25519 keys for the noise modes, as wg genkey/pubkey" },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 

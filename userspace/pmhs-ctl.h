@@ -43,5 +43,6 @@ int handshake_main(int argc, char *argv[]);
 int listen_main(int argc, char *argv[]);
 int connect_main(int argc, char *argv[]);
 int hybrid_main(int argc, char *argv[]);
+int noise_main(int argc, char *argv[]);
 
 #endif

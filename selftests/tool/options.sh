@@ -16,6 +16,7 @@ table() { grep -ohE '\{ "[a-z0-9-]+", (no|required|optional)_argument' "$@" | cu
 parser_opts() {
 	case "$1" in
 	genkey|fingerprint|pin|identity|hybrid) table "$SRC/$1.c" ;;
+	noise) table "$SRC/noise-keys.c" ;;
 	password-check) table "$SRC/password-check.c" "$SRC/password.h" ;;
 	handshake) table "$SRC/handshake.c" "$SRC/hs.h" "$SRC/password.h" ;;
 	listen|connect) table "$SRC/net.c" "$SRC/hs.h" "$SRC/password.h" ;;
@@ -60,7 +61,7 @@ complete_opts() {
 differ() { comm -3 <(echo "$1") <(echo "$2") | tr -s '\t\n' '  '; }
 
 declare -A WORDS=([pin]="pin add" [identity]="identity show" [handshake]="handshake mutual"
-		  [hybrid]="hybrid encrypt" [ipsec]="ipsec up" [config]="config")
+		  [hybrid]="hybrid encrypt" [ipsec]="ipsec up" [config]="config" [noise]="noise genkey")
 SUBS=$("$CTL" --help | sed -n '/^Available subcommands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }' | grep -v '^help$')
 ok $([ "$(echo "$SUBS" | wc -l)" -ge 13 ]; echo $?) "pmhs-ctl --help lists the subcommands ($(echo $SUBS))"
 

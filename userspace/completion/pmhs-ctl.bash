@@ -24,6 +24,7 @@ _pmhs_ctl_optarg()
 {
 	local cur=$2
 	case "$1" in
+	--output|-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--identity) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
 	--peer) COMPREPLY=($(compgen -W "$(_pmhs_ctl_pins)" -- "$cur")) ;;
 	--peer-key|--password-file|--peer-message-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
@@ -43,7 +44,7 @@ _pmhs_ctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} i cmd= sub= w
 	local cmds="help version config genkey pubkey fingerprint pin password-check identity
-		handshake listen connect hybrid ipsec"
+		handshake listen connect hybrid ipsec noise"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
@@ -66,6 +67,14 @@ _pmhs_ctl()
 		((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
 	version)
 		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+	noise)
+		if ((COMP_CWORD == i + 1)); then
+			COMPREPLY=($(compgen -W "genkey pubkey --help" -- "$cur"))
+		elif [[ $sub == genkey ]]; then
+			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		fi ;;
 	config)
 		if ((COMP_CWORD == i + 1)); then
 			COMPREPLY=($(compgen -W "show set --help" -- "$cur"))

@@ -25,6 +25,7 @@
 struct call_ctx {
 	struct pmhs *h;
 	pmhs_raw_cb cb;
+	pmhs_raw_nlh_cb nlh_cb;
 	void *arg;
 	int maxattr;
 	int err;
@@ -201,8 +202,14 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 	 * After an error, read on to the ack without looking: a reply left
 	 * in the socket would be taken for the next call's.
 	 */
-	if (!ctx->cb || ctx->err)
+	if ((!ctx->cb && !ctx->nlh_cb) || ctx->err)
 		return NL_OK;
+	if (ctx->nlh_cb) {
+		ret = ctx->nlh_cb(nlmsg_hdr(msg), ctx->arg);
+		if (ret < 0)
+			ctx->err = ret;
+		return NL_OK;
+	}
 	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, ctx->maxattr, NULL);
 	if (ret < 0) {
 		ctx->err = -EBADMSG;
@@ -268,10 +275,9 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-int pmhs_raw_call_locked(struct pmhs *h, struct nl_msg *msg, int maxattr,
-			pmhs_raw_cb cb, void *arg, bool wipe)
+static int raw_call(struct pmhs *h, struct nl_msg *msg, struct call_ctx *c, bool wipe)
 {
-	struct call_ctx ctx = { .h = h, .cb = cb, .arg = arg, .maxattr = maxattr };
+	struct call_ctx ctx = *c;
 	struct nl_cb *nlcb;
 	int ret;
 
@@ -308,6 +314,14 @@ out:
 	return ctx.err;
 }
 
+int pmhs_raw_call_locked(struct pmhs *h, struct nl_msg *msg, int maxattr,
+			pmhs_raw_cb cb, void *arg, bool wipe)
+{
+	struct call_ctx ctx = { .h = h, .cb = cb, .arg = arg, .maxattr = maxattr };
+
+	return raw_call(h, msg, &ctx, wipe);
+}
+
 int pmhs_raw_call(struct pmhs *h, struct nl_msg *msg, int maxattr, pmhs_raw_cb cb,
 		 void *arg, bool wipe)
 {
@@ -315,6 +329,18 @@ int pmhs_raw_call(struct pmhs *h, struct nl_msg *msg, int maxattr, pmhs_raw_cb c
 
 	pthread_mutex_lock(&h->lock);
 	ret = pmhs_raw_call_locked(h, msg, maxattr, cb, arg, wipe);
+	pthread_mutex_unlock(&h->lock);
+	return ret;
+}
+
+int pmhs_raw_call_nlh(struct pmhs *h, struct nl_msg *msg, pmhs_raw_nlh_cb cb, void *arg,
+		      bool wipe)
+{
+	struct call_ctx ctx = { .h = h, .nlh_cb = cb, .arg = arg };
+	int ret;
+
+	pthread_mutex_lock(&h->lock);
+	ret = raw_call(h, msg, &ctx, wipe);
 	pthread_mutex_unlock(&h->lock);
 	return ret;
 }
@@ -374,4 +400,21 @@ bool pmhs_get_str(struct nlattr **tb, int a, char *out, size_t max)
 	memcpy(out, nla_data(tb[a]), (size_t)n);
 	out[n] = '\0';
 	return true;
+}
+
+const void *pmhs_whole(const void *src, uint32_t src_size, void *tmp, size_t size)
+{
+	if (src_size >= size)
+		return src;
+	memset(tmp, 0, size);
+	memcpy(tmp, src, src_size);
+	return tmp;
+}
+
+void pmhs_copy_out(void *dst, uint32_t dst_size, const void *src, size_t size)
+{
+	size_t n = dst_size < size ? dst_size : size;
+
+	memcpy(dst, src, n);
+	memcpy(dst, &dst_size, sizeof(dst_size));
 }

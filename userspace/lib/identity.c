@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* identity-new, -get (one or all), -del, and the PEM/DER import. */
+/* identity-new, -get (one or all), -del, and the PEM/DER and X25519 imports. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,9 @@
 #include <openssl/x509.h>
 
 #include "internal.h"
+
+/* A struct pmhs_identity from before cred_type. */
+#define IDENT_V0 PMHS_V0_SIZE(struct pmhs_identity, cred_type)
 
 struct ident_ctx {
 	struct pmhs_identity *list;	/* dump: grown as replies come */
@@ -25,6 +28,9 @@ static void fill_identity(struct nlattr **tb, struct pmhs_identity *id)
 	id->size = sizeof(*id);
 	pmhs_get_str(tb, PMHS_A_IDENTITY_NAME, id->name, sizeof(id->name));
 	pmhs_get_u32(tb, PMHS_A_IDENTITY_BITS, &id->bits);
+	/* A module from before X25519 sends no type: its identities are RSA. */
+	id->cred_type = PMHS_CRED_TYPE_RSA;
+	pmhs_get_u32(tb, PMHS_A_IDENTITY_CRED_TYPE, &id->cred_type);
 	if (tb[PMHS_A_IDENTITY_FINGERPRINT] &&
 	    nla_len(tb[PMHS_A_IDENTITY_FINGERPRINT]) == PMHS_FP_LEN)
 		memcpy(id->fingerprint, nla_data(tb[PMHS_A_IDENTITY_FINGERPRINT]), PMHS_FP_LEN);
@@ -72,22 +78,35 @@ int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_
 	return 0;
 }
 
-static int ident_request(struct pmhs *h, uint8_t cmd, const char *name, int flags,
-			 const void *der, size_t der_len, struct ident_ctx *c)
+int pmhs_put_identity_x25519(struct nl_msg *m, const char *name, const uint8_t priv[32])
 {
+	if ((name && nla_put_string(m, PMHS_A_IDENTITY_NAME, name)) ||
+	    nla_put(m, PMHS_A_IDENTITY_X25519_KEY, PMHS_X25519_LEN, priv))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int ident_request(struct pmhs *h, uint8_t cmd, const char *name, int flags,
+			 const void *der, size_t der_len, const uint8_t *x25519,
+			 struct ident_ctx *c)
+{
+	bool secret = der || x25519;
 	struct nl_msg *m;
+	int ret;
 
 	if (!h || (name && strlen(name) > PMHS_NAME_MAX))
 		return -EINVAL;
 	m = pmhs_raw_msg_sized(h, cmd, flags, der_len);
 	if (!m)
 		return -ENOMEM;
-	if (pmhs_put_identity(m, name, der, der_len)) {
-		pmhs_raw_discard(m, der != NULL);
+	ret = x25519 ? pmhs_put_identity_x25519(m, name, x25519) :
+		       pmhs_put_identity(m, name, der, der_len);
+	if (ret) {
+		pmhs_raw_discard(m, secret);
 		return -EMSGSIZE;
 	}
 	/* A private key in the request: wiped after sending. */
-	return pmhs_raw_call(h, m, PMHS_A_IDENTITY_MAX, ident_cb, c, der != NULL);
+	return pmhs_raw_call(h, m, PMHS_A_IDENTITY_MAX, ident_cb, c, secret);
 }
 
 PMHS_API int pmhs_identity_import_der(struct pmhs *h, const char *name, const void *der,
@@ -97,9 +116,24 @@ PMHS_API int pmhs_identity_import_der(struct pmhs *h, const char *name, const vo
 	int ret;
 
 	if (!name || !der || !len || len > PMHS_KEY_DER_MAX ||
-	    (out && !PMHS_SIZE_OK(out, sizeof(*out))))
+	    (out && !PMHS_SIZE_OK(out, IDENT_V0)))
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, der, len, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, der, len, NULL, &c);
+	if (!ret && out && c.n)
+		copy_identity(out, &c.list[0]);
+	free(c.list);
+	return ret;
+}
+
+PMHS_API int pmhs_identity_import_x25519(struct pmhs *h, const char *name,
+					 const uint8_t priv[32], struct pmhs_identity *out)
+{
+	struct ident_ctx c = { 0 };
+	int ret;
+
+	if (!name || !priv || (out && !PMHS_SIZE_OK(out, IDENT_V0)))
+		return -EINVAL;
+	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, NULL, 0, priv, &c);
 	if (!ret && out && c.n)
 		copy_identity(out, &c.list[0]);
 	free(c.list);
@@ -166,9 +200,9 @@ PMHS_API int pmhs_identity_get(struct pmhs *h, const char *name, struct pmhs_ide
 	struct ident_ctx c = { 0 };
 	int ret;
 
-	if (!name || !PMHS_SIZE_OK(out, sizeof(*out)))
+	if (!name || !PMHS_SIZE_OK(out, IDENT_V0))
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, NULL, &c);
 	if (!ret && !c.n)
 		ret = -EBADMSG;
 	if (!ret)
@@ -185,7 +219,7 @@ PMHS_API int pmhs_identity_pubkey(struct pmhs *h, const char *name, void *spki,
 
 	if (!name || !spki || !spki_len)
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, NULL, &c);
 	if (!ret && !c.spki_len)
 		ret = -EBADMSG;
 	if (!ret)
@@ -203,7 +237,7 @@ PMHS_API int pmhs_identity_foreach(struct pmhs *h,
 
 	if (!cb)
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, NULL, NLM_F_DUMP, NULL, 0, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, NULL, NLM_F_DUMP, NULL, 0, NULL, &c);
 	/* Outside the handle's lock: @cb may use the handle. */
 	for (size_t i = 0; !ret && i < c.n; i++)
 		ret = cb(&c.list[i], arg);
@@ -215,5 +249,5 @@ PMHS_API int pmhs_identity_delete(struct pmhs *h, const char *name)
 {
 	if (!name)
 		return -EINVAL;
-	return ident_request(h, PMHS_CMD_IDENTITY_DEL, name, 0, NULL, 0, NULL);
+	return ident_request(h, PMHS_CMD_IDENTITY_DEL, name, 0, NULL, 0, NULL, NULL);
 }

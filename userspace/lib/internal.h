@@ -31,6 +31,9 @@ struct pmhs {
 /* Called once per reply message with its attributes parsed. */
 typedef int (*pmhs_raw_cb)(struct nlattr **tb, void *arg);
 
+/* Called with a whole reply message: for replies with repeated attributes. */
+typedef int (*pmhs_raw_nlh_cb)(struct nlmsghdr *nlh, void *arg);
+
 /* A request for @cmd with the ack flag set; NULL if out of memory. */
 struct nl_msg *pmhs_raw_msg(struct pmhs *h, uint8_t cmd, int flags);
 /* The same with room for @payload bytes of attributes. */
@@ -45,6 +48,9 @@ int pmhs_raw_call(struct pmhs *h, struct nl_msg *msg, int maxattr, pmhs_raw_cb c
 /* The same with the lock already held (by a caller that sets extack too). */
 int pmhs_raw_call_locked(struct pmhs *h, struct nl_msg *msg, int maxattr,
 			pmhs_raw_cb cb, void *arg, bool wipe);
+/* pmhs_raw_call() that hands @cb each reply message unparsed. */
+int pmhs_raw_call_nlh(struct pmhs *h, struct nl_msg *msg, pmhs_raw_nlh_cb cb, void *arg,
+		      bool wipe);
 /* Free a request that was not sent, wiping it if it may hold a secret. */
 void pmhs_raw_discard(struct nl_msg *msg, bool wipe);
 /* Set the handle's message for an error found here, not in the kernel. */
@@ -58,6 +64,14 @@ void pmhs_set_errmsg(struct pmhs *h, const char *msg);
 int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *p);
 int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
 			  const struct pmhs_publish *publish);
+/*
+ * session-recv as the noise mode sends it: the message only if @msg is
+ * not NULL, the payload (may be empty) only if @payload_set.
+ */
+int pmhs_put_session_recv(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
+			  const void *payload, size_t payload_len, bool payload_set,
+			  const struct pmhs_publish *publish);
+int pmhs_put_identity_x25519(struct nl_msg *m, const char *name, const uint8_t priv[32]);
 int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_t der_len);
 /* The members named in c->fields. */
 int pmhs_put_config(struct nl_msg *m, const struct pmhs_config *c);
@@ -79,6 +93,18 @@ int pmhs_key_fill(struct evp_pkey_st *pkey, bool private, struct pmhs_key *key);
 
 /* A struct with a size member is usable if it is at least @min bytes. */
 #define PMHS_SIZE_OK(p, min) ((p) && (p)->size >= (min))
+/*
+ * The first version's size of a struct that grew, up to its first new
+ * member: a program built before the growth passes that much.
+ */
+#define PMHS_V0_SIZE(type, first_new) offsetof(type, first_new)
+/*
+ * @src (of src->size bytes, at least the first version's) as a whole
+ * struct in @tmp, the members it lacks zero. Returns @src if it is whole.
+ */
+const void *pmhs_whole(const void *src, uint32_t src_size, void *tmp, size_t size);
+/* Copy @src back into the caller's @dst of dst_size bytes, keeping its size member. */
+void pmhs_copy_out(void *dst, uint32_t dst_size, const void *src, size_t size);
 
 /* Reply attribute readers that check the length first. */
 bool pmhs_get_u32(struct nlattr **tb, int a, uint32_t *out);

@@ -10,22 +10,50 @@
 
 #include "internal.h"
 
+/* The structs as they were before the noise mode. */
+#define PARAMS_V0 PMHS_V0_SIZE(struct pmhs_session_params, noise_protocol)
+#define STEP_V0 PMHS_V0_SIZE(struct pmhs_step, payload)
+#define INFO_V0 PMHS_V0_SIZE(struct pmhs_session_info, flags)
+
 struct step_ctx {
 	struct pmhs_step *st;
 	int err;
 };
 
+/* The noise results a reply may carry: PMHS_STEP_* and the two keys. */
+static uint32_t get_noise(struct nlattr **tb, uint8_t hash[32], uint8_t peer_static[32])
+{
+	uint32_t flags = 0;
+
+	if (tb[PMHS_A_SESSION_OUR_TURN])
+		flags |= PMHS_STEP_OUR_TURN;
+	if (tb[PMHS_A_SESSION_HANDSHAKE_HASH] && nla_len(tb[PMHS_A_SESSION_HANDSHAKE_HASH]) == 32) {
+		memcpy(hash, nla_data(tb[PMHS_A_SESSION_HANDSHAKE_HASH]), 32);
+		flags |= PMHS_STEP_DONE;
+	}
+	if (tb[PMHS_A_SESSION_PEER_STATIC] && nla_len(tb[PMHS_A_SESSION_PEER_STATIC]) == 32) {
+		memcpy(peer_static, nla_data(tb[PMHS_A_SESSION_PEER_STATIC]), 32);
+		flags |= PMHS_STEP_PEER_STATIC;
+	}
+	return flags;
+}
+
 static int step_cb(struct nlattr **tb, void *arg)
 {
 	struct step_ctx *c = arg;
 	struct pmhs_step *st = c->st;
+	int ret;
 
 	pmhs_get_u32(tb, PMHS_A_SESSION_ID, &st->id);
-	pmhs_get_s32(tb, PMHS_A_SESSION_KEY_SERIAL, &st->key_serial);
-	if (tb[PMHS_A_SESSION_MESSAGE])
-		return pmhs_get_bin(tb, PMHS_A_SESSION_MESSAGE, st->msg, st->msg_max,
-				    &st->msg_len);
-	return 0;
+	st->flags = get_noise(tb, st->handshake_hash, st->peer_static);
+	/* Every mode's handshake ends with the published secret. */
+	if (pmhs_get_s32(tb, PMHS_A_SESSION_KEY_SERIAL, &st->key_serial))
+		st->flags |= PMHS_STEP_DONE;
+	ret = pmhs_get_bin(tb, PMHS_A_SESSION_PAYLOAD, st->payload, st->payload_max,
+			   &st->payload_len);
+	if (ret)
+		return ret;
+	return pmhs_get_bin(tb, PMHS_A_SESSION_MESSAGE, st->msg, st->msg_max, &st->msg_len);
 }
 
 static int put_publish(struct nl_msg *m, const struct pmhs_publish *p)
@@ -93,9 +121,37 @@ static int put_rsa(struct nl_msg *m, const struct pmhs_session_params *p)
 	return 0;
 }
 
+static int put_noise(struct nl_msg *m, const struct pmhs_session_params *p)
+{
+	struct nlattr *n;
+
+	/* The first payload is the session's, outside the nest (as in session-recv). */
+	if ((p->payload || p->payload_len) &&
+	    nla_put(m, PMHS_A_SESSION_PAYLOAD, (int)p->payload_len, p->payload))
+		return -EMSGSIZE;
+	if (p->mode != PMHS_MODE_NOISE && !p->noise_protocol && !p->prologue &&
+	    !p->remote_static && !p->psk && !p->psk_key)
+		return 0;
+	n = nla_nest_start(m, PMHS_A_SESSION_NOISE);
+	if (!n ||
+	    (p->noise_protocol &&
+	     nla_put_string(m, PMHS_A_NOISE_PARAMS_PROTOCOL, p->noise_protocol)) ||
+	    nla_put_u32(m, PMHS_A_NOISE_PARAMS_ROLE, p->role) ||
+	    (p->prologue &&
+	     nla_put(m, PMHS_A_NOISE_PARAMS_PROLOGUE, (int)p->prologue_len, p->prologue)) ||
+	    (p->remote_static &&
+	     nla_put(m, PMHS_A_NOISE_PARAMS_REMOTE_STATIC, PMHS_X25519_LEN, p->remote_static)) ||
+	    (p->psk && nla_put(m, PMHS_A_NOISE_PARAMS_PSK, 32, p->psk)) ||
+	    (p->psk_key && nla_put_s32(m, PMHS_A_NOISE_PARAMS_PSK_KEY, p->psk_key)))
+		return -EMSGSIZE;
+	nla_nest_end(m, n);
+	return 0;
+}
+
 static int (*const put_proto[])(struct nl_msg *, const struct pmhs_session_params *) = {
 	put_password,
 	put_rsa,
+	put_noise,
 };
 
 int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *p)
@@ -113,70 +169,136 @@ int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *
 	return put_publish(m, p->publish);
 }
 
-int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
+int pmhs_put_session_recv(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
+			  const void *payload, size_t payload_len, bool payload_set,
 			  const struct pmhs_publish *publish)
 {
 	if (nla_put_u32(m, PMHS_A_SESSION_ID, id) ||
-	    nla_put(m, PMHS_A_SESSION_MESSAGE, (int)len, msg))
+	    (msg && nla_put(m, PMHS_A_SESSION_MESSAGE, (int)len, msg)) ||
+	    (payload_set && nla_put(m, PMHS_A_SESSION_PAYLOAD, (int)payload_len, payload)))
 		return -EMSGSIZE;
 	return put_publish(m, publish);
 }
 
-static int step_ok(const struct pmhs_step *st)
+int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
+			  const struct pmhs_publish *publish)
 {
-	return PMHS_SIZE_OK(st, sizeof(*st)) && (st->msg || !st->msg_max);
+	/* The older modes always send a message, an empty one included. */
+	return pmhs_put_session_recv(m, id, msg ? msg : "", len, NULL, 0, false, publish);
 }
 
-static void step_reset(struct pmhs_step *st)
+static int step_ok(const struct pmhs_step *st)
 {
-	st->id = 0;
-	st->key_serial = 0;
-	st->msg_len = 0;
+	if (!PMHS_SIZE_OK(st, STEP_V0) || (!st->msg && st->msg_max))
+		return 0;
+	/* The noise members, if the caller's struct has them. */
+	return st->size < sizeof(*st) || st->payload || !st->payload_max;
+}
+
+/* The caller's step as a whole struct in @w, outputs cleared. */
+static void step_begin(struct pmhs_step *w, const struct pmhs_step *st)
+{
+	memcpy(w, pmhs_whole(st, st->size, w, sizeof(*w)), sizeof(*w));
+	w->id = 0;
+	w->key_serial = 0;
+	w->msg_len = 0;
+	w->payload_len = 0;
+	w->flags = 0;
+	memset(w->handshake_hash, 0, sizeof(w->handshake_hash));
+	memset(w->peer_static, 0, sizeof(w->peer_static));
 }
 
 PMHS_API int pmhs_session_new(struct pmhs *h, const struct pmhs_session_params *p,
 			      struct pmhs_step *st)
 {
-	struct step_ctx c = { .st = st };
+	struct pmhs_session_params tmp;
+	struct pmhs_step w;
+	struct step_ctx c = { .st = &w };
 	struct nl_msg *m;
 	int ret;
 
 	/* Lengths are the kernel's to judge, with a reason in the extack. */
-	if (!h || !PMHS_SIZE_OK(p, sizeof(*p)) || !step_ok(st))
+	if (!h || !PMHS_SIZE_OK(p, PARAMS_V0) || !step_ok(st))
 		return -EINVAL;
-	step_reset(st);
+	p = pmhs_whole(p, p->size, &tmp, sizeof(tmp));
+	if (!p->payload && p->payload_len) {
+		ret = -EINVAL;
+		goto out;
+	}
+	step_begin(&w, st);
 	m = pmhs_raw_msg_sized(h, PMHS_CMD_SESSION_NEW, 0,
-			      p->password_len + p->peer_pubkey_len + p->iv_len);
-	if (!m)
-		return -ENOMEM;
+			      p->password_len + p->peer_pubkey_len + p->iv_len +
+			      p->prologue_len + p->payload_len);
+	if (!m) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	ret = pmhs_put_session_params(m, p);
 	if (ret) {
 		pmhs_raw_discard(m, true);
-		return ret;
+		goto out;
 	}
-	/* The password (if any) is in the request: wiped after sending. */
-	return pmhs_raw_call(h, m, PMHS_A_SESSION_MAX, step_cb, &c, true);
+	/* The password or PSK (if any) is in the request: wiped after sending. */
+	ret = pmhs_raw_call(h, m, PMHS_A_SESSION_MAX, step_cb, &c, true);
+out:
+	pmhs_copy_out(st, st->size, &w, sizeof(w));
+	if (p == &tmp)
+		explicit_bzero(&tmp, sizeof(tmp));
+	return ret;
+}
+
+/* session-recv: @peer_msg NULL sends none; @payload_set sends @payload. */
+static int session_recv(struct pmhs *h, uint32_t id, const void *peer_msg, size_t len,
+			const void *payload, size_t payload_len, bool payload_set,
+			const struct pmhs_publish *publish, struct pmhs_step *st)
+{
+	struct pmhs_step w;
+	struct step_ctx c = { .st = &w };
+	struct nl_msg *m;
+	int ret;
+
+	if (!h || !step_ok(st) || len > INT32_MAX || payload_len > INT32_MAX ||
+	    (!payload && payload_len))
+		return -EINVAL;
+	step_begin(&w, st);
+	m = pmhs_raw_msg_sized(h, PMHS_CMD_SESSION_RECV, 0, len + payload_len);
+	if (!m) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = pmhs_put_session_recv(m, id, peer_msg, len, payload, payload_len, payload_set,
+				    publish);
+	/* Our payload is what the handshake encrypts: wiped after sending too. */
+	if (ret) {
+		pmhs_raw_discard(m, payload_set);
+		goto out;
+	}
+	ret = pmhs_raw_call(h, m, PMHS_A_SESSION_MAX, step_cb, &c, payload_set);
+out:
+	pmhs_copy_out(st, st->size, &w, sizeof(w));
+	return ret;
 }
 
 PMHS_API int pmhs_session_step(struct pmhs *h, uint32_t id, const void *peer_msg, size_t len,
 			       const struct pmhs_publish *publish, struct pmhs_step *st)
 {
-	struct step_ctx c = { .st = st };
-	struct nl_msg *m;
-	int ret;
-
-	if (!h || !step_ok(st) || (!peer_msg && len) || len > INT32_MAX)
+	if (!peer_msg && len)
 		return -EINVAL;
-	step_reset(st);
-	m = pmhs_raw_msg_sized(h, PMHS_CMD_SESSION_RECV, 0, len);
-	if (!m)
-		return -ENOMEM;
-	ret = pmhs_put_session_step(m, id, peer_msg, len, publish);
-	if (ret) {
-		pmhs_raw_discard(m, false);
-		return ret;
-	}
-	return pmhs_raw_call(h, m, PMHS_A_SESSION_MAX, step_cb, &c, false);
+	/* The older modes always send a message, an empty one included. */
+	return session_recv(h, id, peer_msg ? peer_msg : "", len, NULL, 0, false, publish, st);
+}
+
+PMHS_API int pmhs_session_step_payload(struct pmhs *h, uint32_t id, const void *peer_msg,
+				       size_t len, const void *payload, size_t payload_len,
+				       unsigned int flags, const struct pmhs_publish *publish,
+				       struct pmhs_step *st)
+{
+	bool write = flags & PMHS_STEP_WRITE;
+
+	/* A payload only goes with a message of ours to carry it. */
+	if ((flags & ~PMHS_STEP_WRITE) || (!peer_msg && len) || (!write && payload_len))
+		return -EINVAL;
+	return session_recv(h, id, peer_msg, len, payload, payload_len, write, publish, st);
 }
 
 struct info_ctx {
@@ -217,6 +339,7 @@ static int info_cb(struct nlattr **tb, void *arg)
 		       PMHS_FP_LEN);
 		s->has_peer_fingerprint = 1;
 	}
+	s->flags = get_noise(tb, s->handshake_hash, s->peer_static);
 	return 0;
 }
 
@@ -240,19 +363,15 @@ static int id_request(struct pmhs *h, uint8_t cmd, int flags, const uint32_t *id
 PMHS_API int pmhs_session_result(struct pmhs *h, uint32_t id, struct pmhs_session_info *info)
 {
 	struct info_ctx c = { 0 };
-	uint32_t size;
 	int ret;
 
-	if (!PMHS_SIZE_OK(info, sizeof(*info)))
+	if (!PMHS_SIZE_OK(info, INFO_V0))
 		return -EINVAL;
 	ret = id_request(h, PMHS_CMD_SESSION_GET, 0, &id, &c);
 	if (!ret && !c.n)
 		ret = -EBADMSG;
-	if (!ret) {
-		size = info->size;
-		memcpy(info, &c.list[0], sizeof(*info));
-		info->size = size;
-	}
+	if (!ret)
+		pmhs_copy_out(info, info->size, &c.list[0], sizeof(*info));
 	free(c.list);
 	return ret;
 }
