@@ -24,9 +24,10 @@ _pmhs_ctl_optarg()
 {
 	local cur=$2
 	case "$1" in
+	--output|-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--identity) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
 	--peer) COMPREPLY=($(compgen -W "$(_pmhs_ctl_pins)" -- "$cur")) ;;
-	--peer-key|--password-file|--peer-message-file|--output|-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--peer-key|--password-file|--peer-message-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	--oaep-hash) COMPREPLY=($(compgen -W "sha1 sha256" -- "$cur")) ;;
 	--bits) COMPREPLY=($(compgen -W "2048 3072 4096" -- "$cur")) ;;
 	--keyring) COMPREPLY=($(compgen -W "@s @u @p @t @us @g" -- "$cur")) ;;
@@ -66,6 +67,14 @@ _pmhs_ctl()
 		((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
 	version)
 		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+	noise)
+		if ((COMP_CWORD == i + 1)); then
+			COMPREPLY=($(compgen -W "genkey pubkey --help" -- "$cur"))
+		elif [[ $sub == genkey ]]; then
+			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		fi ;;
 	config)
 		if ((COMP_CWORD == i + 1)); then
 			COMPREPLY=($(compgen -W "show set --help" -- "$cur"))
@@ -120,14 +129,6 @@ _pmhs_ctl()
 		else
 			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i
 				--reqid --nonce --peer-nonce --help" -- "$cur"))
-		fi ;;
-	noise)
-		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "genkey pubkey --help" -- "$cur"))
-		elif [[ $sub == genkey ]]; then
-			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
-		else
-			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		fi ;;
 	hybrid)
 		if ((COMP_CWORD == i + 1)); then
