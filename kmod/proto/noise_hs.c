@@ -241,10 +241,11 @@ static int pmhs_noise_write(struct pmhs_noise *s, struct pmhs_proto_io *io,
 		NL_SET_ERR_MSG(extack,
 			       "the peer's key is of low order (an all-zero DH result)");
 		ret = -EBADMSG;
-	} else if (ret == -ENOKEY)
+	} else if (ret == -ENOKEY) {
 		NL_SET_ERR_MSG(extack, "the pattern needs a key this side does not have");
-	else if (ret == -EMSGSIZE)
+	} else if (ret == -EMSGSIZE) {
 		NL_SET_ERR_MSG(extack, "payload too long for a Noise message");
+	}
 	return ret;
 }
 
