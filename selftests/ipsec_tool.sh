@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # pmhs-ctl ipsec up/down between two namespaces, keyed from logon keys a
 # listen/connect handshake made: ping works through ESP, the SA counters
-# move, down removes SAs and policies, and errors explain themselves.
+# move, down removes SAs and policies, and errors explain themselves. The
+# same with --esp-alg chacha20-poly1305.
 set -u
 . "$(dirname "$0")/lib/netns.sh"
 n=0
@@ -67,6 +68,37 @@ check "plain ping works again" $A ping -c 1 -W 3 10.77.1.2
 $A pmhs-ctl ipsec down $spis --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
 	2> $d/err
 check "down with nothing there says so (exit $?)" test -s $d/err
+
+# ChaCha20-Poly1305 SAs from a second handshake.
+$B pmhs-ctl listen 10.77.1.2:7201 --mode password --password-file $d/pw --logon > $d/b2.out &
+wait_tcp_listen ip_b 7201
+$A pmhs-ctl connect 10.77.1.2:7201 --mode password --password-file $d/pw --logon > $d/a2.out
+wait
+ka=$(awk '/^serial/ { print $2 }' $d/a2.out)
+kb=$(awk '/^serial/ { print $2 }' $d/b2.out)
+$A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
+	--esp-alg chacha20-poly1305 > $d/up.a
+ra=$?
+$B pmhs-ctl ipsec up --key "$kb" --role responder --local 10.77.1.2 --remote 10.77.1.1 \
+	--esp-alg chacha20-poly1305 > $d/up.b
+rb=$?
+check "ipsec up --esp-alg chacha20-poly1305 on both sides" test $ra = 0 -a $rb = 0
+check "two rfc7539esp(chacha20,poly1305) SAs in each namespace" \
+	test "$($A ip xfrm state | grep -c 'aead rfc7539esp(chacha20,poly1305)')" = 2 -a \
+	     "$($B ip xfrm state | grep -c 'aead rfc7539esp(chacha20,poly1305)')" = 2
+check "ping goes through chacha20-poly1305 ESP" $A ping -c 3 -W 3 10.77.1.2
+pk=$($A ip -s xfrm state | awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); s += $2 } END { print s + 0 }')
+check "the chacha SAs counted the packets ($pk)" test "$pk" -ge 6
+spis=$(awk '{ printf " --%s %s", $1, $2 }' $d/up.a)
+$A pmhs-ctl ipsec down $spis --role initiator --local 10.77.1.1 --remote 10.77.1.2 &&
+	$B pmhs-ctl ipsec down $spis --role responder --local 10.77.1.2 --remote 10.77.1.1
+check "ipsec down removes them, as any SAs" test $? = 0 -a \
+	-z "$($A ip xfrm state; $A ip xfrm policy; $B ip xfrm state; $B ip xfrm policy)"
+$A pmhs-ctl ipsec up --key 1 --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
+	--esp-alg des > /dev/null 2> $d/err
+st=$?
+check "an unknown --esp-alg is a usage error (exit $st)" test $st = 2
+check "which names the algorithms there are" grep -q 'aes-gcm-256 or chacha20-poly1305' $d/err
 
 ip netns del ip_a; ip netns del ip_b; rm -rf "$d"
 echo "1..$n"

@@ -3,7 +3,8 @@
  * kTLS keyed inside the kernel from handshake secrets that are logon keys,
  * so userspace never holds the secret: 1 MiB both ways, byte-exact, the
  * kernel's TLS counters move, a wrong key fails to decrypt, and bad
- * sockets or keys are refused with a reason.
+ * sockets or keys are refused with a reason. AES-GCM and ChaCha20-Poly1305,
+ * whose keys are checked against the schedule computed here with OpenSSL.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -29,6 +30,8 @@
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
 
 #include "kselftest_harness.h"
 #include "pmhs_harness.h"
@@ -383,6 +386,231 @@ TEST_F(k, aes128_works_too)
 			  PMHS_TLS_CIPHER_AES_GCM_128, &self->r));
 	ASSERT_EQ(0, ktls(self->nl, self->fds[1], self->kb, PMHS_ROLE_RESPONDER,
 			  PMHS_TLS_CIPHER_AES_GCM_128, &self->r));
+	EXPECT_EQ(0, transfer(self->fds[0], self->fds[1], msg, sizeof(msg)));
+}
+
+/* The crypto_info getsockopt(SOL_TLS) gives for each cipher pmhs sets. */
+union tls_ci {
+	struct tls_crypto_info info;
+	struct tls12_crypto_info_aes_gcm_128 g128;
+	struct tls12_crypto_info_aes_gcm_256 g256;
+	struct tls12_crypto_info_chacha20_poly1305 cc;
+};
+
+/* 6.1 wants the exact size of the socket's cipher's struct. */
+static socklen_t tls_ci_size(int cipher)
+{
+	switch (cipher) {
+	case PMHS_TLS_CIPHER_AES_GCM_128:
+		return sizeof(struct tls12_crypto_info_aes_gcm_128);
+	case PMHS_TLS_CIPHER_CHACHA20_POLY1305:
+		return sizeof(struct tls12_crypto_info_chacha20_poly1305);
+	default:
+		return sizeof(struct tls12_crypto_info_aes_gcm_256);
+	}
+}
+
+static int tls_ci_get(int fd, int opt, int cipher, union tls_ci *ci)
+{
+	socklen_t len = tls_ci_size(cipher);
+
+	memset(ci, 0, sizeof(*ci));
+	if (getsockopt(fd, SOL_TLS, opt, ci, &len))
+		return -errno;
+	return len == tls_ci_size(cipher) ? 0 : -EMSGSIZE;
+}
+
+/*
+ * docs/protocol.md's schedule, independently of the module: OpenSSL's
+ * HKDF-SHA256 with salt "pmhs v1 nonces" || nonce_i || nonce_r and info
+ * "pmhs <use> <dir> <what>".
+ */
+static int schedule(const uint8_t secret[32], const uint8_t ni[32], const uint8_t nr[32],
+		    const char *use, const char *dir, const char *what, uint8_t *out,
+		    size_t len)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, NULL);
+	uint8_t salt[14 + 64];
+	char info[96];
+	int ret = -1;
+
+	memcpy(salt, "pmhs v1 nonces", 14);
+	memcpy(salt + 14, ni, 32);
+	memcpy(salt + 46, nr, 32);
+	snprintf(info, sizeof(info), "pmhs %s %s %s", use, dir, what);
+	if (c && EVP_PKEY_derive_init(c) > 0 &&
+	    EVP_PKEY_CTX_set_hkdf_md(c, EVP_sha256()) > 0 &&
+	    EVP_PKEY_CTX_set1_hkdf_salt(c, salt, sizeof(salt)) > 0 &&
+	    EVP_PKEY_CTX_set1_hkdf_key(c, secret, 32) > 0 &&
+	    EVP_PKEY_CTX_add1_hkdf_info(c, (const uint8_t *)info, strlen(info)) > 0 &&
+	    EVP_PKEY_derive(c, out, &len) > 0)
+		ret = 0;
+	EVP_PKEY_CTX_free(c);
+	return ret;
+}
+
+/* Does @ci hold the keys the schedule gives for @cipher in direction @dir? */
+static int ci_matches(const union tls_ci *ci, int cipher, const uint8_t secret[32],
+		      const uint8_t ni[32], const uint8_t nr[32], const char *dir)
+{
+	uint8_t key[32], iv[12];
+	int bad = 0;
+
+	switch (cipher) {
+	case PMHS_TLS_CIPHER_AES_GCM_128:
+		if (ci->info.cipher_type != TLS_CIPHER_AES_GCM_128 ||
+		    schedule(secret, ni, nr, "tls aes-gcm-128", dir, "key", key, 16) ||
+		    schedule(secret, ni, nr, "tls aes-gcm-128", dir, "iv", iv, 12))
+			return -1;
+		bad = memcmp(ci->g128.key, key, 16) | memcmp(ci->g128.salt, iv, 4) |
+		      memcmp(ci->g128.iv, iv + 4, 8);
+		break;
+	case PMHS_TLS_CIPHER_AES_GCM_256:
+		if (ci->info.cipher_type != TLS_CIPHER_AES_GCM_256 ||
+		    schedule(secret, ni, nr, "tls aes-gcm-256", dir, "key", key, 32) ||
+		    schedule(secret, ni, nr, "tls aes-gcm-256", dir, "iv", iv, 12))
+			return -1;
+		bad = memcmp(ci->g256.key, key, 32) | memcmp(ci->g256.salt, iv, 4) |
+		      memcmp(ci->g256.iv, iv + 4, 8);
+		break;
+	case PMHS_TLS_CIPHER_CHACHA20_POLY1305:
+		if (ci->info.cipher_type != TLS_CIPHER_CHACHA20_POLY1305 ||
+		    schedule(secret, ni, nr, "tls chacha20-poly1305", dir, "key", key, 32) ||
+		    schedule(secret, ni, nr, "tls chacha20-poly1305", dir, "iv", iv, 12))
+			return -1;
+		bad = memcmp(ci->cc.key, key, 32) | memcmp(ci->cc.iv, iv, 12);
+		break;
+	}
+	if (ci->info.version != TLS_1_3_VERSION)
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
+TEST_F(k, chacha20_poly1305_both_ways)
+{
+	size_t len = 256 << 10;
+	uint8_t *buf = malloc(len);
+	union tls_ci tx_a, rx_a, tx_b, rx_b;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 13 + (i >> 10));
+	ASSERT_EQ(0, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR,
+			  PMHS_TLS_CIPHER_CHACHA20_POLY1305, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, ktls(self->nl, self->fds[1], self->kb, PMHS_ROLE_RESPONDER,
+			  PMHS_TLS_CIPHER_CHACHA20_POLY1305, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_EQ(0, transfer(self->fds[0], self->fds[1], buf, len));
+	EXPECT_EQ(0, transfer(self->fds[1], self->fds[0], buf, len));
+	/* The kernel really holds chacha keys, paired across the ends. */
+	ASSERT_EQ(0, tls_ci_get(self->fds[0], TLS_TX, PMHS_TLS_CIPHER_CHACHA20_POLY1305, &tx_a));
+	ASSERT_EQ(0, tls_ci_get(self->fds[0], TLS_RX, PMHS_TLS_CIPHER_CHACHA20_POLY1305, &rx_a));
+	ASSERT_EQ(0, tls_ci_get(self->fds[1], TLS_TX, PMHS_TLS_CIPHER_CHACHA20_POLY1305, &tx_b));
+	ASSERT_EQ(0, tls_ci_get(self->fds[1], TLS_RX, PMHS_TLS_CIPHER_CHACHA20_POLY1305, &rx_b));
+	EXPECT_EQ(TLS_CIPHER_CHACHA20_POLY1305, tx_a.info.cipher_type);
+	EXPECT_EQ(TLS_1_3_VERSION, tx_a.info.version);
+	EXPECT_EQ(0, memcmp(tx_a.cc.key, rx_b.cc.key, 32));
+	EXPECT_EQ(0, memcmp(tx_a.cc.iv, rx_b.cc.iv, 12));
+	EXPECT_EQ(0, memcmp(tx_b.cc.key, rx_a.cc.key, 32));
+	EXPECT_NE(0, memcmp(tx_a.cc.key, tx_b.cc.key, 32));
+	free(buf);
+}
+
+/* Both ends must name the same cipher: it is not negotiated. */
+TEST_F(k, cipher_mismatch_fails_to_decrypt)
+{
+	static const uint8_t msg[] = "sent with chacha, read as AES-GCM";
+
+	ASSERT_EQ(0, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR,
+			  PMHS_TLS_CIPHER_CHACHA20_POLY1305, &self->r));
+	ASSERT_EQ(0, ktls(self->nl, self->fds[1], self->kb, PMHS_ROLE_RESPONDER,
+			  PMHS_TLS_CIPHER_AES_GCM_256, &self->r));
+	EXPECT_EQ(-EBADMSG, transfer(self->fds[0], self->fds[1], msg, sizeof(msg)));
+}
+
+/*
+ * Each cipher's keys, read back from the sockets, are exactly what the
+ * documented schedule gives (computed here, not by the module), for a
+ * secret made outside pmhs (so with both sides' nonces). The AES-GCM
+ * rows pin that adding chacha changed none of the existing derivations.
+ */
+TEST_F(k, keys_match_the_schedule_computed_in_userspace)
+{
+	static const int ciphers[] = { PMHS_TLS_CIPHER_AES_GCM_256, PMHS_TLS_CIPHER_AES_GCM_128,
+				       PMHS_TLS_CIPHER_CHACHA20_POLY1305 };
+	static const uint8_t msg[] = "keys from the documented schedule";
+
+	for (size_t c = 0; c < sizeof(ciphers) / sizeof(ciphers[0]); c++) {
+		uint8_t secret[32], ni[32], nr[32];
+		union tls_ci txi, rxi, txr, rxr;
+		key_serial_t ki, kr;
+		int p[2];
+
+		TH_LOG("cipher %d", ciphers[c]);
+		ASSERT_EQ(32, getrandom(secret, 32, 0));
+		ASSERT_EQ(32, getrandom(ni, 32, 0));
+		ASSERT_EQ(32, getrandom(nr, 32, 0));
+		ki = add_key("user", "pmhs-test:sched-i", secret, 32, KEY_SPEC_SESSION_KEYRING);
+		kr = add_key("user", "pmhs-test:sched-r", secret, 32, KEY_SPEC_SESSION_KEYRING);
+		ASSERT_LT(0, ki);
+		ASSERT_LT(0, kr);
+		ASSERT_EQ(0, tcp_pair(p));
+		ASSERT_EQ(0, ktls_n(self->nl, p[0], ki, PMHS_ROLE_INITIATOR, ciphers[c], ni, nr,
+				    &self->r)) {
+			TH_LOG("%s", self->r.extack);
+		}
+		ASSERT_EQ(0, ktls_n(self->nl, p[1], kr, PMHS_ROLE_RESPONDER, ciphers[c], nr, ni,
+				    &self->r)) {
+			TH_LOG("%s", self->r.extack);
+		}
+		EXPECT_EQ(0, transfer(p[0], p[1], msg, sizeof(msg)));
+		EXPECT_EQ(0, transfer(p[1], p[0], msg, sizeof(msg)));
+		ASSERT_EQ(0, tls_ci_get(p[0], TLS_TX, ciphers[c], &txi));
+		ASSERT_EQ(0, tls_ci_get(p[0], TLS_RX, ciphers[c], &rxi));
+		ASSERT_EQ(0, tls_ci_get(p[1], TLS_TX, ciphers[c], &txr));
+		ASSERT_EQ(0, tls_ci_get(p[1], TLS_RX, ciphers[c], &rxr));
+		/* The initiator sends i2r and receives r2i; the responder the reverse. */
+		EXPECT_EQ(0, ci_matches(&txi, ciphers[c], secret, ni, nr, "i2r"));
+		EXPECT_EQ(0, ci_matches(&rxi, ciphers[c], secret, ni, nr, "r2i"));
+		EXPECT_EQ(0, ci_matches(&txr, ciphers[c], secret, ni, nr, "r2i"));
+		EXPECT_EQ(0, ci_matches(&rxr, ciphers[c], secret, ni, nr, "i2r"));
+		/* A control: the other direction's keys do not match. */
+		EXPECT_NE(0, ci_matches(&txi, ciphers[c], secret, ni, nr, "r2i"));
+		memset(secret, 0, sizeof(secret));
+		memset(&txi, 0, sizeof(txi));
+		memset(&rxi, 0, sizeof(rxi));
+		memset(&txr, 0, sizeof(txr));
+		memset(&rxr, 0, sizeof(rxr));
+		keyctl_unlink(ki, KEY_SPEC_SESSION_KEYRING);
+		keyctl_unlink(kr, KEY_SPEC_SESSION_KEYRING);
+		close(p[0]);
+		close(p[1]);
+	}
+}
+
+/* An unknown cipher is refused with a reason, before the socket or secret is touched. */
+TEST_F(k, unknown_cipher_is_refused)
+{
+	static const uint8_t msg[] = "still usable afterwards";
+
+	EXPECT_EQ(-ERANGE, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR,
+				PMHS_TLS_CIPHER_CHACHA20_POLY1305 + 1, &self->r));
+	EXPECT_NE(0, self->r.extack[0]) {
+		TH_LOG("no extack");
+	}
+	TH_LOG("extack: %s", self->r.extack);
+	EXPECT_EQ(-ERANGE, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR, 0x7fffffff,
+				&self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+	/* No ULP was attached and the secret is not used up. */
+	ASSERT_EQ(0, ktls(self->nl, self->fds[0], self->ka, PMHS_ROLE_INITIATOR,
+			  PMHS_TLS_CIPHER_CHACHA20_POLY1305, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, ktls(self->nl, self->fds[1], self->kb, PMHS_ROLE_RESPONDER,
+			  PMHS_TLS_CIPHER_CHACHA20_POLY1305, &self->r));
 	EXPECT_EQ(0, transfer(self->fds[0], self->fds[1], msg, sizeof(msg)));
 }
 

@@ -5,7 +5,8 @@
  * both ends, UDP goes through as ESP (seen on the wire with a packet
  * socket, counted by xfrm), both ends hold the same keys, ipsec-down
  * takes everything away, refusals explain, and the module keeps no
- * reference to what it installed.
+ * reference to what it installed. AES-GCM and ChaCha20-Poly1305 SAs, whose
+ * keys and SPIs are checked against the schedule computed here with OpenSSL.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,6 +27,9 @@
 #include <unistd.h>
 
 #include <keyutils.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <sys/random.h>
 
 #include "kselftest_harness.h"
 #include "pmhs_harness.h"
@@ -158,13 +162,17 @@ static long min_packets(const char *text, int *count)
 	return min;
 }
 
+#define AEAD_GCM	"rfc4106(gcm(aes))"
+#define AEAD_CHACHA	"rfc7539esp(chacha20,poly1305)"
+
 /*
- * The AEAD key `ip xfrm state` shows for the SA with @spi, copied into
- * @key (hex) but never printed: it is compared, not logged.
+ * The AEAD key `ip xfrm state` shows for the SA with @spi, an @aead SA,
+ * copied into @key (hex) but never printed: it is compared, not logged.
  */
-static int sa_key(const char *text, uint32_t spi, char *key, size_t size)
+static int sa_key_of(const char *text, const char *aead, uint32_t spi, char *key,
+		     size_t size)
 {
-	char want[32];
+	char want[64];
 	const char *sa, *end, *k;
 	size_t n;
 
@@ -173,16 +181,56 @@ static int sa_key(const char *text, uint32_t spi, char *key, size_t size)
 	if (!sa)
 		return -1;
 	end = strstr(sa, "\nsrc ");
-	k = strstr(sa, "aead rfc4106(gcm(aes)) 0x");
+	snprintf(want, sizeof(want), "aead %s 0x", aead);
+	k = strstr(sa, want);
 	if (!k || (end && k > end))
 		return -1;
-	k += strlen("aead rfc4106(gcm(aes)) 0x");
+	k += strlen(want);
 	n = strspn(k, "0123456789abcdef");
 	if (n != 72 || n >= size)	/* 36 bytes */
 		return -1;
 	memcpy(key, k, n);
 	key[n] = 0;
 	return 0;
+}
+
+static int sa_key(const char *text, uint32_t spi, char *key, size_t size)
+{
+	return sa_key_of(text, AEAD_GCM, spi, key, size);
+}
+
+/*
+ * docs/protocol.md's schedule, independently of the module: OpenSSL's
+ * HKDF-SHA256 with salt "pmhs v1 nonces" || nonce_i || nonce_r and info
+ * "pmhs <use> <dir> key".
+ */
+static int schedule(const uint8_t secret[32], const uint8_t ni[32], const uint8_t nr[32],
+		    const char *use, const char *dir, uint8_t *out, size_t len)
+{
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, NULL);
+	uint8_t salt[14 + 64];
+	char info[96];
+	int ret = -1;
+
+	memcpy(salt, "pmhs v1 nonces", 14);
+	memcpy(salt + 14, ni, 32);
+	memcpy(salt + 46, nr, 32);
+	snprintf(info, sizeof(info), "pmhs %s %s key", use, dir);
+	if (c && EVP_PKEY_derive_init(c) > 0 &&
+	    EVP_PKEY_CTX_set_hkdf_md(c, EVP_sha256()) > 0 &&
+	    EVP_PKEY_CTX_set1_hkdf_salt(c, salt, sizeof(salt)) > 0 &&
+	    EVP_PKEY_CTX_set1_hkdf_key(c, secret, 32) > 0 &&
+	    EVP_PKEY_CTX_add1_hkdf_info(c, (const uint8_t *)info, strlen(info)) > 0 &&
+	    EVP_PKEY_derive(c, out, &len) > 0)
+		ret = 0;
+	EVP_PKEY_CTX_free(c);
+	return ret;
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
 }
 
 struct ipsec_args {
@@ -192,6 +240,7 @@ struct ipsec_args {
 	uint32_t spi_i2r, spi_r2i;	/* 0: leave out */
 	int64_t reqid;		/* -1: leave out */
 	const uint8_t *nonce, *peer_nonce;	/* 32 bytes, or NULL */
+	uint32_t alg;		/* PMHS_ESP_ALG_* (0: AES-GCM, also when left out) */
 };
 
 /* The SPIs the last successful ipsec-up used. */
@@ -224,6 +273,7 @@ static int ipsec(struct pmhs_nl *nl, int cmd, const struct ipsec_args *a,
 		p.nonce_len = a->nonce ? 32 : 0;
 		p.peer_nonce = a->peer_nonce;
 		p.peer_nonce_len = a->peer_nonce ? 32 : 0;
+		p.alg = a->alg;
 		if (cmd == PMHS_CMD_IPSEC_UP) {
 			ret = pmhs_ipsec_up(pmhs_nl_handle(nl), &p);
 			if (!ret) {
@@ -356,9 +406,9 @@ FIXTURE_SETUP(x)
 	ASSERT_EQ(0, po_shared_logon(self->nl, "correct horse battery staple",
 				  &self->ka, &self->kb));
 	self->a = (struct ipsec_args){ self->ka, PMHS_ROLE_INITIATOR, ADDR_A, ADDR_B,
-				       0, 0, -1, NULL, NULL };
+				       0, 0, -1, NULL, NULL, PMHS_ESP_ALG_AES_GCM_256 };
 	self->b = (struct ipsec_args){ self->kb, PMHS_ROLE_RESPONDER, ADDR_B, ADDR_A,
-				       0, 0, -1, NULL, NULL };
+				       0, 0, -1, NULL, NULL, PMHS_ESP_ALG_AES_GCM_256 };
 }
 
 FIXTURE_TEARDOWN(x)
@@ -458,6 +508,183 @@ TEST_F(x, esp_between_namespaces_from_logon_keys)
 	EXPECT_EQ(0, udp_pingpong(1));
 	EXPECT_EQ(-ENOENT, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &self->a, &self->r));
 	EXPECT_NE(0, self->r.extack[0]);
+}
+
+/* ChaCha20-Poly1305 SAs: the same pair, the same SPIs, traffic as ESP. */
+TEST_F(x, chacha20_poly1305_sa_pair)
+{
+	char ka[80], kb[80], ka2[80], kb2[80];
+	uint32_t i2r, r2i;
+	int pkt, n;
+
+	self->a.alg = self->b.alg = PMHS_ESP_ALG_CHACHA20_POLY1305;
+	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &self->a, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	i2r = spis.i2r;
+	r2i = spis.r2i;
+	ASSERT_EQ(0, ipsec(self->nb, PMHS_CMD_IPSEC_UP, &self->b, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_EQ(i2r, spis.i2r);
+	EXPECT_EQ(r2i, spis.r2i);
+	self->a.spi_i2r = self->b.spi_i2r = i2r;
+	self->a.spi_r2i = self->b.spi_r2i = r2i;
+
+	ASSERT_EQ(0, sh_out(self->out, sizeof(self->out), "ip -n pa xfrm state"));
+	ASSERT_EQ(0, sh_out(self->out2, sizeof(self->out2), "ip -n pb xfrm state"));
+	EXPECT_EQ(2, count_lines(self->out, "src "));
+	EXPECT_EQ(2, count_str(self->out, "aead " AEAD_CHACHA " 0x"));
+	EXPECT_EQ(0, count_str(self->out, "rfc4106"));
+	EXPECT_EQ(2, count_str(self->out2, "aead " AEAD_CHACHA " 0x"));
+	/* 288 bits: key and salt; 128-bit ICV. */
+	EXPECT_EQ(2, count_str(self->out, " 128\n"));
+	ASSERT_EQ(0, sa_key_of(self->out, AEAD_CHACHA, i2r, ka, sizeof(ka)));
+	ASSERT_EQ(0, sa_key_of(self->out2, AEAD_CHACHA, i2r, kb, sizeof(kb)));
+	ASSERT_EQ(0, sa_key_of(self->out, AEAD_CHACHA, r2i, ka2, sizeof(ka2)));
+	ASSERT_EQ(0, sa_key_of(self->out2, AEAD_CHACHA, r2i, kb2, sizeof(kb2)));
+	EXPECT_EQ(0, strcmp(ka, kb));
+	EXPECT_EQ(0, strcmp(ka2, kb2));
+	EXPECT_NE(0, strcmp(ka, ka2));
+	memset(ka, 0, sizeof(ka));
+	memset(kb, 0, sizeof(kb));
+	memset(ka2, 0, sizeof(ka2));
+	memset(kb2, 0, sizeof(kb2));
+
+	pkt = ns_socket("pb", AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	ASSERT_LE(0, pkt);
+	EXPECT_EQ(0, udp_pingpong(3));
+	n = wire_check(pkt, i2r);
+	EXPECT_LE(3, n);
+	close(pkt);
+	ASSERT_EQ(0, sh_out(self->out, sizeof(self->out), "ip -n pb -s xfrm state"));
+	EXPECT_LE(3, min_packets(self->out, &n));
+	EXPECT_EQ(2, n);
+	/* ping too, both ways through the chacha SAs. */
+	EXPECT_EQ(0, pt_sh("ip netns exec pa ping -c 2 -W 3 " ADDR_B " >/dev/null"));
+	EXPECT_EQ(0, pt_sh("ip netns exec pb ping -c 2 -W 3 " ADDR_A " >/dev/null"));
+
+	/* down goes by the SPIs, whatever the AEAD. */
+	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &self->a, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, ipsec(self->nb, PMHS_CMD_IPSEC_DOWN, &self->b, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, sh_out(self->out, sizeof(self->out),
+			    "for n in pa pb; do ip -n $n xfrm state; ip -n $n xfrm policy; done"));
+	EXPECT_STREQ("", self->out);
+	EXPECT_EQ(0, udp_pingpong(1));
+}
+
+/* Different AEADs at the two ends: the packets do not get through. */
+TEST_F(x, alg_mismatch_carries_nothing)
+{
+	self->b.alg = PMHS_ESP_ALG_CHACHA20_POLY1305;
+	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &self->a, &self->r));
+	self->a.spi_i2r = self->b.spi_i2r = spis.i2r;
+	self->a.spi_r2i = self->b.spi_r2i = spis.r2i;
+	ASSERT_EQ(0, ipsec(self->nb, PMHS_CMD_IPSEC_UP, &self->b, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_NE(0, udp_pingpong(1));
+	EXPECT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &self->a, &self->r));
+	EXPECT_EQ(0, ipsec(self->nb, PMHS_CMD_IPSEC_DOWN, &self->b, &self->r));
+}
+
+/*
+ * Both AEADs' SA keys, and the SPIs, are exactly what the documented
+ * schedule gives (computed here, not by the module) for a secret made
+ * outside pmhs, with nonces. The AES-GCM row pins that adding chacha
+ * changed no existing derivation; the SPIs do not depend on the AEAD.
+ */
+TEST_F(x, keys_match_the_schedule_computed_in_userspace)
+{
+	static const struct {
+		uint32_t alg;
+		const char *aead, *use;
+	} algs[] = {
+		{ PMHS_ESP_ALG_AES_GCM_256, AEAD_GCM, "esp rfc4106-gcm-aes-256" },
+		{ PMHS_ESP_ALG_CHACHA20_POLY1305, AEAD_CHACHA, "esp rfc7539esp-chacha20-poly1305" },
+	};
+	uint8_t secret[32], ni[32], nr[32], k[36], v[4];
+	char want[80], got[80];
+	uint32_t i2r, r2i;
+
+	ASSERT_EQ(32, getrandom(secret, 32, 0));
+	ASSERT_EQ(32, getrandom(ni, 32, 0));
+	ASSERT_EQ(32, getrandom(nr, 32, 0));
+	/* The SPIs, as docs/protocol.md says (big-endian, below 256 moved up). */
+	ASSERT_EQ(0, schedule(secret, ni, nr, "esp spi", "i2r", v, 4));
+	i2r = (uint32_t)v[0] << 24 | v[1] << 16 | v[2] << 8 | v[3];
+	ASSERT_EQ(0, schedule(secret, ni, nr, "esp spi", "r2i", v, 4));
+	r2i = (uint32_t)v[0] << 24 | v[1] << 16 | v[2] << 8 | v[3];
+	if (i2r < 256)
+		i2r += 256;
+	if (r2i < 256)
+		r2i += 256;
+	if (r2i == i2r)
+		r2i ^= 1;
+	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		struct ipsec_args a = self->a;
+		key_serial_t key;
+
+		TH_LOG("%s", algs[i].aead);
+		key = add_key("user", "pmhs-test:esp-sched", secret, 32, KEY_SPEC_SESSION_KEYRING);
+		ASSERT_LT(0, key);
+		a.key = key;
+		a.nonce = ni;
+		a.peer_nonce = nr;
+		a.alg = algs[i].alg;
+		ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r)) {
+			TH_LOG("%s", self->r.extack);
+		}
+		EXPECT_EQ(i2r, spis.i2r);
+		EXPECT_EQ(r2i, spis.r2i);
+		ASSERT_EQ(0, sh_out(self->out, sizeof(self->out), "ip -n pa xfrm state"));
+		ASSERT_EQ(0, schedule(secret, ni, nr, algs[i].use, "i2r", k, sizeof(k)));
+		hex(k, sizeof(k), want);
+		ASSERT_EQ(0, sa_key_of(self->out, algs[i].aead, i2r, got, sizeof(got)));
+		EXPECT_EQ(0, strcmp(want, got));
+		ASSERT_EQ(0, schedule(secret, ni, nr, algs[i].use, "r2i", k, sizeof(k)));
+		hex(k, sizeof(k), want);
+		ASSERT_EQ(0, sa_key_of(self->out, algs[i].aead, r2i, got, sizeof(got)));
+		EXPECT_EQ(0, strcmp(want, got));
+		memset(k, 0, sizeof(k));
+		memset(want, 0, sizeof(want));
+		memset(got, 0, sizeof(got));
+		a.key = 0;
+		a.spi_i2r = i2r;
+		a.spi_r2i = r2i;
+		ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &a, &self->r));
+		keyctl_unlink(key, KEY_SPEC_SESSION_KEYRING);
+	}
+	memset(secret, 0, sizeof(secret));
+}
+
+/* An unknown alg is refused with a reason; nothing is installed or used up. */
+TEST_F(x, unknown_alg_is_refused)
+{
+	struct ipsec_args a = self->a;
+
+	a.alg = PMHS_ESP_ALG_CHACHA20_POLY1305 + 1;
+	EXPECT_EQ(-ERANGE, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+	TH_LOG("extack: %s", self->r.extack);
+	a.alg = 0xffffffff;
+	EXPECT_EQ(-ERANGE, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+	ASSERT_EQ(0, sh_out(self->out, sizeof(self->out),
+			    "ip -n pa xfrm state; ip -n pa xfrm policy"));
+	EXPECT_STREQ("", self->out);
+	/* The secret still keys a pair. */
+	a.alg = PMHS_ESP_ALG_CHACHA20_POLY1305;
+	ASSERT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	a.spi_i2r = spis.i2r;
+	a.spi_r2i = spis.r2i;
+	EXPECT_EQ(0, ipsec(self->na, PMHS_CMD_IPSEC_DOWN, &a, &self->r));
 }
 
 TEST_F(x, explicit_spis_and_reqid)

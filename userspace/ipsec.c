@@ -25,19 +25,22 @@ static int usage(int ret)
 	fprintf(ret ? stderr : stdout,
 		"Usage: %s ipsec up|down --key SERIAL --role initiator|responder\n"
 		"                      --local ADDR --remote ADDR [--spi-i2r N --spi-r2i N] [--reqid N]\n"
-		"                      [--nonce HEX --peer-nonce HEX]\n"
+		"                      [--nonce HEX --peer-nonce HEX] [--esp-alg ALG]\n"
 		"\n"
-		"up installs two transport-mode ESP SAs (rfc4106(gcm(aes)), 256-bit keys\n"
-		"derived from the 32-byte handshake secret SERIAL, one SPI per direction)\n"
-		"and the matching policies between ADDR and ADDR, in this network\n"
-		"namespace. Both ends run it with the same secret and opposite roles (the\n"
-		"side that connected is the initiator). up uses the secret up: it keys one\n"
-		"SA pair only; down takes the SPIs that up printed.\n"
+		"up installs two transport-mode ESP SAs (256-bit keys derived from the\n"
+		"32-byte handshake secret SERIAL, one SPI per direction) and the matching\n"
+		"policies between ADDR and ADDR, in this network namespace. Both ends\n"
+		"run it with the same secret and opposite roles (the side that connected\n"
+		"is the initiator). up uses the secret up: it keys one SA pair only; down\n"
+		"takes the SPIs that up printed.\n"
 		"A secret from a half-mode handshake (or made outside pmhs) is refused\n"
 		"unless both sides give 32-byte nonces (64 hex digits, fresh from\n"
 		"`head -c32 /dev/urandom | xxd -p -c32`, exchanged between them): each\n"
 		"its own as --nonce and the other's as --peer-nonce.\n"
-		"Needs CAP_NET_ADMIN; esp4 and gcm load on demand.\n", prog);
+		"--esp-alg is the SAs' AEAD, the same on both ends: aes-gcm-256\n"
+		"(rfc4106(gcm(aes)), the default) or chacha20-poly1305\n"
+		"(rfc7539esp(chacha20,poly1305)).\n"
+		"Needs CAP_NET_ADMIN; esp4 and the AEAD load on demand.\n", prog);
 	return ret;
 }
 
@@ -53,6 +56,20 @@ static int parse_u32(const char *opt, const char *s, uint32_t *out)
 		return -1;
 	}
 	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_alg(const char *s, uint32_t *out)
+{
+	if (!strcmp(s, "aes-gcm-256")) {
+		*out = PMHS_ESP_ALG_AES_GCM_256;
+	} else if (!strcmp(s, "chacha20-poly1305")) {
+		*out = PMHS_ESP_ALG_CHACHA20_POLY1305;
+	} else {
+		fprintf(stderr, "%s: --esp-alg is aes-gcm-256 or chacha20-poly1305, not '%s'\n",
+			prog, s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -102,6 +119,7 @@ static int check_route(uint32_t local, uint32_t remote)
 int ipsec_main(int argc, char *argv[])
 {
 	uint32_t key = 0, local = 0, remote = 0, i2r = 0, r2i = 0, reqid = 0;
+	uint32_t alg = PMHS_ESP_ALG_AES_GCM_256;
 	bool up, have_reqid = false, have_role = false, initiator = false;
 	uint8_t nonce[32], peer_nonce[32];
 	bool have_nonce = false, have_peer_nonce = false;
@@ -165,6 +183,9 @@ int ipsec_main(int argc, char *argv[])
 			if (parse_u32(o, v, &reqid))
 				return PMHS_EXIT_USAGE;
 			have_reqid = true;
+		} else if (!strcmp(o, "--esp-alg") && up) {
+			if (parse_alg(v, &alg))
+				return PMHS_EXIT_USAGE;
 		} else {
 			fprintf(stderr, "%s: ipsec %s: unknown option '%s'\n", prog, argv[1], o);
 			return usage(PMHS_EXIT_USAGE);
@@ -194,6 +215,7 @@ int ipsec_main(int argc, char *argv[])
 	p.remote = remote;
 	p.spi_i2r = i2r;
 	p.spi_r2i = r2i;
+	p.alg = alg;
 	if (have_reqid) {
 		p.flags |= PMHS_IPSEC_REQID;
 		p.reqid = reqid;
@@ -207,7 +229,8 @@ int ipsec_main(int argc, char *argv[])
 	ret = up ? pmhs_ipsec_up(h, &p) : pmhs_ipsec_down(h, &p);
 	if (ret) {
 		if (ret == -ENOENT && strstr(pmhs_errmsg(h), "esp4"))
-			fprintf(stderr, "  Load the ESP and GCM modules: modprobe -a esp4 gcm\n");
+			fprintf(stderr, "  Load the ESP and AEAD modules: modprobe -a esp4 %s\n",
+				alg == PMHS_ESP_ALG_CHACHA20_POLY1305 ? "chacha20poly1305" : "gcm");
 		ret = ctl_report(h, up ? "ipsec-up" : "ipsec-down", ret);
 	} else if (up && json_output) {
 		struct json_object *o = json_object_new_object();

@@ -44,10 +44,12 @@ static int usage(bool listener, int ret)
 		"\n"
 		"  --mode password|mutual|half-send|half-receive\n"
 		"  --timeout SEC          for connect/accept and each read (default %d)\n"
-		"  --ktls[=aes-gcm-128]   then switch the socket to kernel TLS 1.3 keyed\n"
-		"                         from the secret inside the kernel (AES-256-GCM\n"
-		"                         unless told), and run COMMAND with the socket as\n"
-		"                         its stdin and stdout; exit with its status.\n"
+		"  --ktls[=CIPHER]        then switch the socket to kernel TLS 1.3 keyed\n"
+		"                         from the secret inside the kernel, and run\n"
+		"                         COMMAND with the socket as its stdin and stdout;\n"
+		"                         exit with its status. CIPHER: aes-gcm-256 (the\n"
+		"                         default), aes-gcm-128 or chacha20-poly1305; both\n"
+		"                         sides must name the same.\n"
 		"                         The side that connects is the TLS initiator.\n"
 		"                         The secret is used up; both sides' fresh nonces\n"
 		"                         make the keys new for every connection.\n"
@@ -426,7 +428,7 @@ static int exchange_results(const struct link *l, struct hs *hs, int ours)
  * frames) and sets them on the socket itself. The nonces make every
  * connection's keys new, even when the secret is a replayed half-mode one.
  */
-static int ktls_install(struct hs *hs, const struct link *l, bool initiator, bool aes128)
+static int ktls_install(struct hs *hs, const struct link *l, bool initiator, uint32_t cipher)
 {
 	uint8_t ours[PMHS_FRAME_NONCE_LEN], theirs[PMHS_FRAME_NONCE_LEN];
 	struct pmhs_ktls_params p;
@@ -448,7 +450,7 @@ static int ktls_install(struct hs *hs, const struct link *l, bool initiator, boo
 	p.fd = l->fd;
 	p.key_serial = hs->serial;
 	p.role = initiator ? PMHS_ROLE_INITIATOR : PMHS_ROLE_RESPONDER;
-	p.cipher = aes128 ? PMHS_TLS_CIPHER_AES_GCM_128 : PMHS_TLS_CIPHER_AES_GCM_256;
+	p.cipher = cipher;
 	p.nonce = ours;
 	p.nonce_len = sizeof(ours);
 	p.peer_nonce = theirs;
@@ -488,8 +490,25 @@ static int run_command(int fd, char *const cmd[])
 	return WEXITSTATUS(st);
 }
 
-static int ktls_mode;		/* 0 off, 256 or 128 */
+static int ktls_cipher = -1;	/* -1 off, else PMHS_TLS_CIPHER_* */
 static char **ktls_cmd;
+
+/* --ktls's CIPHER, as the tls-cipher enum names them; -1 if unknown. */
+static int ktls_cipher_from_name(const char *s)
+{
+	static const char *const names[] = {
+		[PMHS_TLS_CIPHER_AES_GCM_256] = "aes-gcm-256",
+		[PMHS_TLS_CIPHER_AES_GCM_128] = "aes-gcm-128",
+		[PMHS_TLS_CIPHER_CHACHA20_POLY1305] = "chacha20-poly1305",
+	};
+
+	if (!s)
+		return PMHS_TLS_CIPHER_AES_GCM_256;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
 
 static int run(const struct hs_opts *o, bool listener, const char *addr)
 {
@@ -522,9 +541,9 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 	ret = exchange_results(&l, &hs, ret);
 	if (!ret)
 		ret = hs_report(o, &hs);
-	if (!ret && ktls_mode) {
+	if (!ret && ktls_cipher >= 0) {
 		fflush(stdout);
-		ret = ktls_install(&hs, &l, !listener, ktls_mode == 128);
+		ret = ktls_install(&hs, &l, !listener, (uint32_t)ktls_cipher);
 		if (!ret) {
 			ret = run_command(l.fd, ktls_cmd);
 			l.fd = -1;
@@ -576,12 +595,12 @@ static int net_main(int argc, char *argv[], bool listener)
 		if (c == HS_OPT_TIMEOUT && parse_timeout(optarg, &o.timeout))
 			return usage(listener, PMHS_EXIT_USAGE);
 		if (c == HS_OPT_KTLS) {
-			if (optarg && strcmp(optarg, "aes-gcm-128") && strcmp(optarg, "aes-gcm-256")) {
-				fprintf(stderr, "%s: --ktls takes aes-gcm-256 or aes-gcm-128, not '%s'\n",
-					prog, optarg);
+			ktls_cipher = ktls_cipher_from_name(optarg);
+			if (ktls_cipher < 0) {
+				fprintf(stderr, "%s: --ktls takes aes-gcm-256, aes-gcm-128 or "
+					"chacha20-poly1305 (--ktls=CIPHER), not '%s'\n", prog, optarg);
 				return usage(listener, PMHS_EXIT_USAGE);
 			}
-			ktls_mode = optarg && !strcmp(optarg, "aes-gcm-128") ? 128 : 256;
 			continue;
 		}
 		if (c == HS_OPT_MODE || c == HS_OPT_TIMEOUT)
@@ -590,9 +609,9 @@ static int net_main(int argc, char *argv[], bool listener)
 		if (ret <= 0)
 			return usage(listener, PMHS_EXIT_USAGE);
 	}
-	if (ktls_mode && optind + 1 < argc) {
+	if (ktls_cipher >= 0 && optind + 1 < argc) {
 		ktls_cmd = argv + optind + 1;
-	} else if (ktls_mode) {
+	} else if (ktls_cipher >= 0) {
 		fprintf(stderr, "%s: --ktls needs a command to run on the socket: ... --ktls -- COMMAND\n",
 			prog);
 		return usage(listener, PMHS_EXIT_USAGE);

@@ -1014,10 +1014,13 @@ int pmhs_nl_ktls_install_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	u8 secret[32], nonces[PMHS_NONCES_LEN];
 	bool initiator, have_nonces, used = false;
+	u32 cipher = PMHS_TLS_CIPHER_AES_GCM_256;
 	struct key *key;
 	int ret;
 
 	initiator = nla_get_u32(a[PMHS_A_KTLS_ROLE]) == PMHS_ROLE_INITIATOR;
+	if (a[PMHS_A_KTLS_CIPHER])
+		cipher = nla_get_u32(a[PMHS_A_KTLS_CIPHER]);
 	ret = pmhs_nl_nonces(info, PMHS_A_KTLS_NONCE, PMHS_A_KTLS_PEER_NONCE,
 			     initiator, nonces, &have_nonces);
 	if (ret)
@@ -1028,9 +1031,7 @@ int pmhs_nl_ktls_install_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		goto out_unlock;
 	ret = pmhs_ktls_install(nla_get_s32(a[PMHS_A_KTLS_FD]), secret,
-				have_nonces ? nonces : NULL, initiator,
-				a[PMHS_A_KTLS_CIPHER] &&
-				nla_get_u32(a[PMHS_A_KTLS_CIPHER]) == PMHS_TLS_CIPHER_AES_GCM_128,
+				have_nonces ? nonces : NULL, initiator, cipher,
 				&used, info->extack);
 	pmhs_keyring_done_secret(key, used);
 	memzero_explicit(secret, sizeof(secret));
@@ -1102,6 +1103,8 @@ int pmhs_nl_ipsec_up_doit(struct sk_buff *skb, struct genl_info *info)
 	 */
 	if (a[PMHS_A_IPSEC_REQID])
 		p.reqid = nla_get_u32(a[PMHS_A_IPSEC_REQID]);
+	if (a[PMHS_A_IPSEC_ALG])
+		p.alg = nla_get_u32(a[PMHS_A_IPSEC_ALG]);
 	ret = pmhs_ipsec_check_addrs(&p, info->extack);
 	if (!ret && a[PMHS_A_IPSEC_SPI_I2R] && a[PMHS_A_IPSEC_SPI_R2I] &&
 	    nla_get_u32(a[PMHS_A_IPSEC_SPI_I2R]) == nla_get_u32(a[PMHS_A_IPSEC_SPI_R2I])) {

@@ -5,9 +5,12 @@
 #include <linux/netlink.h>
 #include <linux/types.h>
 
-/* *@used is set once TLS took keys from @secret (TX at least). */
+/*
+ * @cipher is a PMHS_TLS_CIPHER_* value. *@used is set once TLS took keys
+ * from @secret (TX at least).
+ */
 int pmhs_ktls_install(int fd, const u8 secret[32], const u8 *nonces,
-		      bool initiator, bool aes128, bool *used,
+		      bool initiator, u32 cipher, bool *used,
 		      struct netlink_ext_ack *extack);
 
 #endif /* _PMHS_KTLS_H */

@@ -15,7 +15,10 @@
  * salt is "pmhs v1", or with @nonces (the initiator's 32-byte nonce then
  * the responder's) "pmhs v1 nonces" || nonce_i || nonce_r, so that a
  * secret one side alone chose still gives fresh keys.
- * <use> names the protocol and cipher ("tls aes-gcm-256"), <dir> is "i2r"
+ * <use> names the protocol and cipher: "tls aes-gcm-256", "tls aes-gcm-128",
+ * "tls chacha20-poly1305", "esp rfc4106-gcm-aes-256",
+ * "esp rfc7539esp-chacha20-poly1305", "esp spi"; each cipher has its own,
+ * so one secret never gives two ciphers the same key. <dir> is "i2r"
  * (initiator to responder) or "r2i". Both sides derive the same pair and
  * pick TX/RX by role. See docs/protocol.md.
  */

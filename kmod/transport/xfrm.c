@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IPsec ESP keyed inside the kernel from a handshake secret: a pair of
- * transport-mode SAs, rfc4106(gcm(aes)) with a 256-bit key, and the two
- * policies that send the traffic between two IPv4 hosts through them, as
- * `ip xfrm state add` and `ip xfrm policy add` would make them but
- * without the keys ever being in userspace (see docs/protocol.md, IPsec).
+ * transport-mode SAs, rfc4106(gcm(aes)) or rfc7539esp(chacha20,poly1305)
+ * with a 256-bit key, and the two policies that send the traffic between
+ * two IPv4 hosts through them, as `ip xfrm state add` and `ip xfrm policy
+ * add` would make them but without the keys ever being in userspace (see
+ * docs/protocol.md, IPsec).
  * The objects belong to xfrm once added; pmhs keeps no reference.
  */
 #include <linux/in.h>
@@ -18,13 +19,35 @@
 #include "schedule.h"
 #include "xfrm.h"
 
-#define PMHS_ESP_AEAD		"rfc4106(gcm(aes))"
-#define PMHS_ESP_USE		"esp rfc4106-gcm-aes-256"
-#define PMHS_ESP_KEYLEN		36	/* AES-256 key || 4-byte salt */
+/* Both AEADs take a 256-bit key || 4-byte salt (RFC 4106, RFC 7634). */
+#define PMHS_ESP_KEYLEN		36
 #define PMHS_ESP_ICV_BITS	128
 #define PMHS_ESP_REPLAY		32
 #define PMHS_ESP_SPI_USE	"esp spi"
-#define PMHS_ESP_MISSING	PMHS_ESP_AEAD " is not available: load esp4 and gcm"
+
+/* By PMHS_ESP_ALG_*: xfrm's name and the schedule's <use>. */
+static const struct pmhs_esp_suite {
+	const char *aead;
+	const char *use;
+} pmhs_esp_suites[] = {
+	[PMHS_ESP_ALG_AES_GCM_256] = {
+		"rfc4106(gcm(aes))", "esp rfc4106-gcm-aes-256"
+	},
+	[PMHS_ESP_ALG_CHACHA20_POLY1305] = {
+		"rfc7539esp(chacha20,poly1305)", "esp rfc7539esp-chacha20-poly1305"
+	},
+};
+
+/* extack messages are literals: one per suite, naming what to load. */
+static void pmhs_esp_missing(const struct pmhs_esp_suite *suite,
+			     struct netlink_ext_ack *extack)
+{
+	if (suite == &pmhs_esp_suites[PMHS_ESP_ALG_CHACHA20_POLY1305])
+		NL_SET_ERR_MSG(extack,
+			       "rfc7539esp(chacha20,poly1305) is not available: load esp4 and chacha20poly1305");
+	else
+		NL_SET_ERR_MSG(extack, "rfc4106(gcm(aes)) is not available: load esp4 and gcm");
+}
 
 int pmhs_ipsec_spis(const u8 secret[32], const u8 *nonces, u32 *spi_i2r,
 		    u32 *spi_r2i)
@@ -100,7 +123,8 @@ static void pmhs_ipsec_sel(struct xfrm_selector *sel, __be32 src, __be32 dst)
  * anyway: look it up at run time (loading it on demand) rather than
  * make pmhs.ko depend on it.
  */
-static int pmhs_esp_algo(struct xfrm_algo_aead *aead, u8 *sadb_id,
+static int pmhs_esp_algo(const struct pmhs_esp_suite *suite,
+			 struct xfrm_algo_aead *aead, u8 *sadb_id,
 			 const char **geniv, struct netlink_ext_ack *extack)
 {
 	struct xfrm_algo_desc *(*byname)(const char *name, int icv_len,
@@ -112,13 +136,14 @@ static int pmhs_esp_algo(struct xfrm_algo_aead *aead, u8 *sadb_id,
 		NL_SET_ERR_MSG(extack, "the xfrm_algo module is not available: load esp4");
 		return -ENOENT;
 	}
-	algo = byname(PMHS_ESP_AEAD, PMHS_ESP_ICV_BITS, 1);
+	algo = byname(suite->aead, PMHS_ESP_ICV_BITS, 1);
 	if (!algo) {
 		symbol_put(xfrm_aead_get_byname);
-		NL_SET_ERR_MSG(extack, PMHS_ESP_MISSING);
+		pmhs_esp_missing(suite, extack);
 		return -ENOENT;
 	}
 	strscpy(aead->alg_name, algo->name, sizeof(aead->alg_name));
+	/* 0 for chacha20-poly1305, which PF_KEY has no number for: as xfrm_user. */
 	*sadb_id = algo->desc.sadb_alg_id;
 	/*
 	 * A string in xfrm_algo's table, as xfrm_user sets it. We hold the
@@ -135,6 +160,7 @@ static int pmhs_esp_algo(struct xfrm_algo_aead *aead, u8 *sadb_id,
  * besides the table's. @key is PMHS_ESP_KEYLEN bytes.
  */
 static struct xfrm_state *pmhs_esp_state(struct net *net,
+					 const struct pmhs_esp_suite *suite,
 					 const struct xfrm_algo_aead *tmpl,
 					 u8 sadb_id, const char *geniv,
 					 __be32 src, __be32 dst, u32 spi,
@@ -179,7 +205,7 @@ static struct xfrm_state *pmhs_esp_state(struct net *net,
 		if (ret == -EPROTONOSUPPORT)
 			NL_SET_ERR_MSG(extack, "ESP for IPv4 is not available: load esp4");
 		else if (ret == -ENOENT)
-			NL_SET_ERR_MSG(extack, PMHS_ESP_MISSING);
+			pmhs_esp_missing(suite, extack);
 		goto err;
 	}
 	x->replay_maxdiff = net->xfrm.sysctl_aevent_rseqth;
@@ -292,6 +318,7 @@ int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
 {
 	struct xfrm_state *xs[2] = { NULL, NULL };	/* in, out */
 	struct xfrm_policy *xp[2] = { NULL, NULL };
+	const struct pmhs_esp_suite *suite;
 	struct xfrm_algo_aead algo = {};
 	u8 key[PMHS_ESP_KEYLEN];
 	const char *geniv;
@@ -304,7 +331,13 @@ int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
 		NL_SET_ERR_MSG(extack, "the two directions need different SPIs");
 		return -EINVAL;
 	}
-	ret = pmhs_esp_algo(&algo, &sadb_id, &geniv, extack);
+	/* The netlink policy caps it; checked again before the table is read. */
+	if (p->alg >= ARRAY_SIZE(pmhs_esp_suites)) {
+		NL_SET_ERR_MSG(extack, "unknown ESP algorithm (aes-gcm-256, chacha20-poly1305)");
+		return -EINVAL;
+	}
+	suite = &pmhs_esp_suites[p->alg];
+	ret = pmhs_esp_algo(suite, &algo, &sadb_id, &geniv, extack);
 	if (ret)
 		return ret;
 
@@ -315,15 +348,15 @@ int pmhs_ipsec_up(struct net *net, const struct pmhs_ipsec *p,
 		bool out = i;
 
 		pmhs_ipsec_ends(p, out, &src, &dst, &spi);
-		ret = pmhs_traffic_key(secret, p->nonces, PMHS_ESP_USE,
+		ret = pmhs_traffic_key(secret, p->nonces, suite->use,
 				       out == p->initiator, key, sizeof(key),
 				       NULL, 0);
 		if (ret) {
 			NL_SET_ERR_MSG(extack, "cannot derive the ESP key");
 			goto out;
 		}
-		xs[i] = pmhs_esp_state(net, &algo, sadb_id, geniv, src, dst,
-				       spi, p->reqid, key, extack);
+		xs[i] = pmhs_esp_state(net, suite, &algo, sadb_id, geniv, src,
+				       dst, spi, p->reqid, key, extack);
 		memzero_explicit(key, sizeof(key));
 		if (IS_ERR(xs[i])) {
 			ret = PTR_ERR(xs[i]);

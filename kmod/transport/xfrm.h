@@ -14,6 +14,7 @@ struct pmhs_ipsec {
 	u32 spi_r2i;
 	u32 reqid;
 	bool initiator;		/* we send with the i2r SA */
+	u32 alg;		/* PMHS_ESP_ALG_* (up only) */
 	const u8 *nonces;	/* NULL, or PMHS_NONCES_LEN bytes (schedule.h) */
 };
 

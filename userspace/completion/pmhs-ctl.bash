@@ -33,6 +33,7 @@ _pmhs_ctl_optarg()
 	--keyring) COMPREPLY=($(compgen -W "@s @u @p @t @us @g" -- "$cur")) ;;
 	--mode) COMPREPLY=($(compgen -W "password mutual half-send half-receive" -- "$cur")) ;;
 	--role) COMPREPLY=($(compgen -W "initiator responder" -- "$cur")) ;;
+	--esp-alg) COMPREPLY=($(compgen -W "aes-gcm-256 chacha20-poly1305" -- "$cur")) ;;
 	--iterations|--password-key|--description|--timeout|--key|--local|--remote|\
 	--spi-i2r|--spi-r2i|--reqid) COMPREPLY=() ;;
 	*) return 1 ;;
@@ -122,13 +123,13 @@ _pmhs_ctl()
 		fi ;;
 	listen|connect)
 		COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --mode --timeout --ktls
-			--ktls=aes-gcm-128 --ktls=aes-gcm-256" -- "$cur")) ;;
+			--ktls=aes-gcm-128 --ktls=aes-gcm-256 --ktls=chacha20-poly1305" -- "$cur")) ;;
 	ipsec)
 		if ((COMP_CWORD == i + 1)); then
 			COMPREPLY=($(compgen -W "up down --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "--key --role --local --remote --spi-i2r --spi-r2i
-				--reqid --nonce --peer-nonce --help" -- "$cur"))
+				--reqid --nonce --peer-nonce --esp-alg --help" -- "$cur"))
 		fi ;;
 	hybrid)
 		if ((COMP_CWORD == i + 1)); then

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A handshake secret into kernel TLS or an IPsec SA pair. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -43,19 +44,23 @@ static int ipsec_cb(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* pmhs_ipsec_params as 0.1.0 had it, before alg: such callers get AES-GCM. */
+#define IPSEC_PARAMS_V1		offsetof(struct pmhs_ipsec_params, alg)
+#define IPSEC_HAS_ALG(p)	((p)->size >= IPSEC_PARAMS_V1 + sizeof((p)->alg))
+
 static int ipsec(struct pmhs *h, uint8_t cmd, const struct pmhs_ipsec_params *p,
 		 struct pmhs_ipsec_params *out)
 {
 	bool up = cmd == PMHS_CMD_IPSEC_UP;
 	struct nl_msg *m;
 
-	if (!h || !PMHS_SIZE_OK(p, sizeof(*p)) ||
+	if (!h || !PMHS_SIZE_OK(p, IPSEC_PARAMS_V1) ||
 	    !nonces_ok(p->nonce, p->nonce_len, p->peer_nonce, p->peer_nonce_len))
 		return -EINVAL;
 	m = pmhs_raw_msg(h, cmd, 0);
 	if (!m)
 		return -ENOMEM;
-	/* ipsec-down takes no reqid or nonces. */
+	/* ipsec-down takes no reqid, nonces or alg (it goes by the SPIs). */
 	if ((p->key_serial && nla_put_s32(m, PMHS_A_IPSEC_KEY_SERIAL, p->key_serial)) ||
 	    nla_put_u32(m, PMHS_A_IPSEC_ROLE, p->role) ||
 	    nla_put_u32(m, PMHS_A_IPSEC_LOCAL, p->local) ||
@@ -66,7 +71,9 @@ static int ipsec(struct pmhs *h, uint8_t cmd, const struct pmhs_ipsec_params *p,
 	     nla_put_u32(m, PMHS_A_IPSEC_REQID, p->reqid)) ||
 	    (up && p->nonce && nla_put(m, PMHS_A_IPSEC_NONCE, (int)p->nonce_len, p->nonce)) ||
 	    (up && p->peer_nonce && nla_put(m, PMHS_A_IPSEC_PEER_NONCE, (int)p->peer_nonce_len,
-					    p->peer_nonce))) {
+					    p->peer_nonce)) ||
+	    (up && nla_put_u32(m, PMHS_A_IPSEC_ALG,
+			       IPSEC_HAS_ALG(p) ? p->alg : PMHS_ESP_ALG_AES_GCM_256))) {
 		pmhs_raw_discard(m, false);
 		return -EMSGSIZE;
 	}
