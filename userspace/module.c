@@ -17,7 +17,8 @@ static void report_no_module(void)
 	modhint_probe(&h);
 	modhint_advice(&h, advice, sizeof(advice));
 	fprintf(stderr, "%s: %s"
-		"  Without the module these still work: genkey, pubkey, fingerprint, pin,\n"
+		"  Without the module these still work: genkey, pubkey, noise genkey,\n"
+		"  noise pubkey, fingerprint, pin,\n"
 		"  password-check, help, version.\n", prog, advice);
 }
 

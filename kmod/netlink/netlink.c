@@ -767,12 +767,15 @@ static int pmhs_nl_session_xport(struct genl_info *info, enum pmhs_xport_op op)
 	}
 	x.in = nla_data(d);
 	x.len = nla_len(d);
+	/* The reply first: once a nonce is spent, its message must go out. */
+	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + x.len + 16, &r);
+	if (ret)
+		return ret;
 	ret = pmhs_session_transport(s, &x, info->extack);
-	if (ret)
+	if (ret) {
+		nlmsg_free(r.msg);
 		goto out;
-	ret = pmhs_nl_reply_begin(info, NLMSG_GOODSIZE + x.outlen, &r);
-	if (ret)
-		goto out;
+	}
 	if (nla_put_u32(r.msg, PMHS_A_SESSION_ID, s->id) ||
 	    nla_put(r.msg, PMHS_A_SESSION_DATA, x.outlen, x.out) ||
 	    nla_put_u64_64bit(r.msg, PMHS_A_SESSION_NONCE, x.nonce,

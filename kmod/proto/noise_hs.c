@@ -126,7 +126,7 @@ static int pmhs_noise_parse(void *priv, const struct pmhs_proto_args *args,
 	if (npsk && !a[PMHS_A_NOISE_PARAMS_PSK] && !a[PMHS_A_NOISE_PARAMS_PSK_KEY]) {
 		NL_SET_ERR_MSG_ATTR(extack, args->nest,
 				    "this protocol has a psk modifier: give psk or psk-key");
-		return -ENOKEY;
+		return -EINVAL;
 	}
 	if (!npsk && (a[PMHS_A_NOISE_PARAMS_PSK] || a[PMHS_A_NOISE_PARAMS_PSK_KEY])) {
 		NL_SET_ERR_MSG_ATTR(extack, args->nest,
@@ -236,13 +236,16 @@ static int pmhs_noise_write(struct pmhs_noise *s, struct pmhs_proto_io *io,
 		return -ENOMEM;
 	ret = noise_write_message(&s->hs, io->payload, io->plen, io->out, max,
 				  &io->outlen);
-	if (ret == -EKEYREJECTED)
+	if (ret == -EKEYREJECTED) {
+		/* A DH with the peer's key: its message (or given key) is bad. */
 		NL_SET_ERR_MSG(extack,
 			       "the peer's key is of low order (an all-zero DH result)");
-	else if (ret == -ENOKEY)
+		ret = -EBADMSG;
+	} else if (ret == -ENOKEY) {
 		NL_SET_ERR_MSG(extack, "the pattern needs a key this side does not have");
-	else if (ret == -EMSGSIZE)
+	} else if (ret == -EMSGSIZE) {
 		NL_SET_ERR_MSG(extack, "payload too long for a Noise message");
+	}
 	return ret;
 }
 

@@ -82,6 +82,16 @@ static int open_handle(struct pmhs **hp, uint32_t port)
 		ret = -errno;
 		goto err_sock;
 	}
+	/*
+	 * libnl's default buffers (32 KiB) cannot carry a Noise transport
+	 * message (up to 65531 bytes) or its reply; the kernel caps this at
+	 * net.core.{w,r}mem_max, which is larger than what we need.
+	 */
+	ret = nl_socket_set_buffer_size(h->sk, 1 << 20, 1 << 20);
+	if (ret) {
+		ret = -EIO;
+		goto err_sock;
+	}
 	/* The lookup lets the kernel autoload pmhs.ko by its family alias. */
 	h->family = genl_ctrl_resolve(h->sk, PMHS_FAMILY_NAME);
 	if (h->family < 0) {
