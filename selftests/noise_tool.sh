@@ -4,7 +4,9 @@
 # pmhs-ctl's Noise modes against the real module, in the test VM
 # (selftests/run_tests noise_tool.sh): `handshake noise` between two
 # pmhs-ctl processes whose hex lines cross over FIFOs (XXpsk2 and KKpsk0,
-# both suites), pins (trust on first use for XX, a changed key refused),
+# both suites) and between pmhs-ctl and an OpenSSL Noise outside the module
+# (bench/noise-peer: same hash, same export secret), pins (trust on first
+# use for XX, a changed key refused),
 # and listen/connect --mode noise-xx|noise-kk between two network
 # namespaces with --ktls carrying 1 MiB; a wrong PSK fails on both sides,
 # says so, and leaves no key. TAP output.
@@ -131,6 +133,54 @@ NT=10 npair a b --initiator --pattern kk --key-file a.key --remote-static "$C_PU
 	--responder --pattern kk --key-file b.key --remote-static "$A_PUB" --psk-file psk
 ok $([ "$(rc_of b)" = $EXIT_VERIFY ] && grep -q 'no key was published' b.err; echo $?) \
 	"KK with a wrong remote static: the responder refuses message 1, publishes nothing"
+
+# ------------------------------------- against a Noise outside the module
+# bench/noise-peer: the benchmark's OpenSSL Noise (checked against
+# noise-v1.json by make -C bench check), speaking the same hex lines.
+PEER=$TOP/bench/noise-peer
+ipair() {	# ipair PEER-ARGS -- CTL-ARGS: noise-peer's output in p, pmhs-ctl's in a
+	local pa=()
+	while [ "$1" != -- ]; do pa+=("$1"); shift; done
+	shift
+	: >a
+	: >p
+	{ timeout "${NT:-60}" "$PEER" "${pa[@]}" 0<>ba 2>p.err; echo $? >p.rc; } | relay ab p &
+	{ timeout "${NT:-60}" "$CTL" handshake noise "$@" 0<>ab 2>a.err; echo $? >a.rc; } |
+		relay ba a &
+	wait
+	cat a.err p.err >"$T/err"
+}
+relay() {
+	local l
+	exec 3<>"$1"
+	while IFS= read -r l; do
+		printf '%s\n' "$l" >>"$2"
+		case $l in '' | *[!0-9a-f]*) ;; *) printf '%s\n' "$l" >&3 ;; esac
+	done
+}
+PSKHEX=$(cat psk.hex)
+printf 'the reply' >payload.p
+ipair responder Noise_XXpsk2_25519_ChaChaPoly_SHA256 "$(cat b.key)" "$PSKHEX" - \
+	"$(hexof <prologue)" "$(hexof <payload.p)" -- \
+	--initiator --key-file a.key --psk-file psk.hex --prologue-file prologue \
+	--payload-file payload.a --show-secret
+ok $([ "$(rc_of a)" = 0 ] && [ "$(rc_of p)" = 0 ] &&
+     [ "$(field handshake-hash a)" = "$(field handshake-hash p)" ]; echo $?) \
+	"pmhs-ctl (initiator) and an OpenSSL Noise (XXpsk2, ChaChaPoly): the same handshake hash"
+ok $([ "$(field secret a)" = "$(field secret p)" ] && [ "$(field peer-static a)" = "$B_PUB" ] &&
+     [ "$(field peer-static p)" = "$A_PUB" ]; echo $?) \
+	"the module's published secret is HKDF(ck, '', 3)[2] as computed outside it; statics exchanged"
+ok $([ "$(field peer-payload p)" = "$(hexof <payload.a)" ] &&
+     [ "$(field peer-payload a)" = "$(hexof <payload.p)" ]; echo $?) "payloads crossed both ways"
+ipair initiator Noise_KKpsk0_25519_AESGCM_SHA256 "$(cat a.key)" "$PSKHEX" "$B_PUB" - \
+	"$(hexof <payload.p)" -- \
+	--responder --pattern kk --suite aesgcm --key-file b.key --remote-static "$A_PUB" \
+	--psk-file psk.hex --show-secret
+ok $([ "$(rc_of a)" = 0 ] && [ "$(rc_of p)" = 0 ] &&
+     [ "$(field handshake-hash a)" = "$(field handshake-hash p)" ] &&
+     [ "$(field secret a)" = "$(field secret p)" ] &&
+     [ "$(field peer-payload a)" = "$(hexof <payload.p)" ]; echo $?) \
+	"pmhs-ctl (responder) and an OpenSSL Noise (KKpsk0, AESGCM): same hash and secret, payload read"
 
 # ---------------------------------------------------------------- wrong PSK
 before=$(nkeys)
