@@ -3,7 +3,7 @@
 # pmhs-ctl ipsec up/down between two namespaces, keyed from logon keys a
 # listen/connect handshake made: ping works through ESP, the SA counters
 # move, down removes SAs and policies, and errors explain themselves. The
-# same with --esp-alg chacha20-poly1305.
+# same with --esp-alg chacha20-poly1305, keyed by a Noise XXpsk2 handshake.
 set -u
 . "$(dirname "$0")/lib/netns.sh"
 n=0
@@ -69,13 +69,19 @@ $A pmhs-ctl ipsec down $spis --role initiator --local 10.77.1.1 --remote 10.77.1
 	2> $d/err
 check "down with nothing there says so (exit $?)" test -s $d/err
 
-# ChaCha20-Poly1305 SAs from a second handshake.
-$B pmhs-ctl listen 10.77.1.2:7201 --mode password --password-file $d/pw --logon > $d/b2.out &
+# ChaCha20-Poly1305 SAs from a second handshake: Noise XXpsk2, whose
+# export secret (docs/protocol.md) keys ESP like any other.
+pmhs-ctl noise genkey -o $d/a.key && pmhs-ctl noise genkey -o $d/b.key
+head -c 32 /dev/urandom > $d/psk
+$B pmhs-ctl listen 10.77.1.2:7201 --mode noise-xx --key-file $d/b.key --psk-file $d/psk \
+	--logon > $d/b2.out &
 wait_tcp_listen ip_b 7201
-$A pmhs-ctl connect 10.77.1.2:7201 --mode password --password-file $d/pw --logon > $d/a2.out
+$A pmhs-ctl connect 10.77.1.2:7201 --mode noise-xx --key-file $d/a.key --psk-file $d/psk \
+	--logon > $d/a2.out
 wait
 ka=$(awk '/^serial/ { print $2 }' $d/a2.out)
 kb=$(awk '/^serial/ { print $2 }' $d/b2.out)
+check "a noise-xx handshake left a logon key on each side ($ka, $kb)" test -n "$ka" -a -n "$kb"
 $A pmhs-ctl ipsec up --key "$ka" --role initiator --local 10.77.1.1 --remote 10.77.1.2 \
 	--esp-alg chacha20-poly1305 > $d/up.a
 ra=$?
@@ -86,7 +92,7 @@ check "ipsec up --esp-alg chacha20-poly1305 on both sides" test $ra = 0 -a $rb =
 check "two rfc7539esp(chacha20,poly1305) SAs in each namespace" \
 	test "$($A ip xfrm state | grep -c 'aead rfc7539esp(chacha20,poly1305)')" = 2 -a \
 	     "$($B ip xfrm state | grep -c 'aead rfc7539esp(chacha20,poly1305)')" = 2
-check "ping goes through chacha20-poly1305 ESP" $A ping -c 3 -W 3 10.77.1.2
+check "ping goes through chacha20-poly1305 ESP keyed by Noise" $A ping -c 3 -W 3 10.77.1.2
 pk=$($A ip -s xfrm state | awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); s += $2 } END { print s + 0 }')
 check "the chacha SAs counted the packets ($pk)" test "$pk" -ge 6
 spis=$(awk '{ printf " --%s %s", $1, $2 }' $d/up.a)
