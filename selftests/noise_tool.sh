@@ -252,6 +252,14 @@ net 7201 -j --mode noise-kk --suite aesgcm --key-file b.key --remote-static "$A_
 	-j --mode noise-kk --suite aesgcm --key-file a.key --remote-static "$B_PUB" --psk-file psk
 ok $([ "$(cat c.rc)" = 0 ] && [ "$(cat l.rc)" = 0 ] && cmp -s file received; echo $?) \
 	"noise-kk (AESGCM) over TCP with --ktls: 1 MiB intact"
+net 7207 --mode noise-xx --suite aesgcm --key-file b.key --psk-file psk -- \
+	--mode noise-xx --suite aesgcm --key-file a.key --psk-file psk
+ok $([ "$(cat c.rc)" = 0 ] && [ "$(cat l.rc)" = 0 ] && cmp -s file received; echo $?) \
+	"noise-xx (AESGCM) over TCP with --ktls: 1 MiB intact"
+net 7208 --mode noise-kk --key-file b.key --remote-static "$A_PUB" --psk-file psk -- \
+	--mode noise-kk --key-file a.key --remote-static "$B_PUB" --psk-file psk
+ok $([ "$(cat c.rc)" = 0 ] && [ "$(cat l.rc)" = 0 ] && cmp -s file received; echo $?) \
+	"noise-kk (ChaChaPoly) over TCP with --ktls: 1 MiB intact"
 before=$(nkeys)
 net 7202 --mode noise-xx --key-file b.key --psk-file psk -- \
 	--mode noise-xx --key-file a.key --psk-file psk.other
