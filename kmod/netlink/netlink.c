@@ -417,9 +417,13 @@ int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pmhs_identity *id;
 	int ret;
 
-	if (!!der == !!x) {
+	if (!der && !x) {
 		NL_SET_ERR_MSG(info->extack,
-			       "give one private key: key-der (RSA, PKCS#1 DER) or x25519-key");
+			       "private key missing: key-der (RSA, PKCS#1 DER) or x25519-key");
+		return -EINVAL;
+	}
+	if (der && x) {
+		NL_SET_ERR_MSG(info->extack, "give one private key: key-der or x25519-key");
 		return -EINVAL;
 	}
 	/* key-der is a PKCS#1 DER RSA key, x25519-key 32 raw bytes. */
