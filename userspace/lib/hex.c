@@ -4,7 +4,8 @@
 
 #include "internal.h"
 
-static int hex_val(unsigned char c)
+/* A hex digit's value, or -1 (shared with x25519.c's key files). */
+int pmhs_hex_val(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -42,7 +43,7 @@ PMHS_API ssize_t pmhs_hex_decode(uint8_t *out, size_t out_max, const char *hex, 
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if (hex_val((unsigned char)hex[i]) < 0) {
+		if (pmhs_hex_val((unsigned char)hex[i]) < 0) {
 			describe(what, sizeof(what), (unsigned char)hex[i]);
 			snprintf(err, err_len, "not a hex digit at position %zu: %s", i + 1, what);
 			return -1;
@@ -57,8 +58,8 @@ PMHS_API ssize_t pmhs_hex_decode(uint8_t *out, size_t out_max, const char *hex, 
 		return -1;
 	}
 	for (size_t i = 0; i < len / 2; i++)
-		out[i] = (uint8_t)(hex_val((unsigned char)hex[2 * i]) << 4 |
-				   hex_val((unsigned char)hex[2 * i + 1]));
+		out[i] = (uint8_t)(pmhs_hex_val((unsigned char)hex[2 * i]) << 4 |
+				   pmhs_hex_val((unsigned char)hex[2 * i + 1]));
 	return (ssize_t)(len / 2);
 }
 

@@ -82,6 +82,8 @@ int pmhs_put_config(struct nl_msg *m, const struct pmhs_config *c);
  */
 char *pmhs_b64_encode(const uint8_t *in, size_t len);
 int pmhs_b64_decode(const char *in, uint8_t **out, size_t *out_len);
+/* A hex digit's value, or -1. */
+int pmhs_hex_val(unsigned char c);
 
 /* Fill a caller's message buffer (@err may be NULL or @err_len 0). */
 void pmhs_errf(char *err, size_t err_len, const char *fmt, ...)

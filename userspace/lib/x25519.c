@@ -77,17 +77,6 @@ PMHS_API void pmhs_x25519_spki(const uint8_t pub[PMHS_X25519_LEN],
 	memcpy(spki + sizeof(spki_prefix), pub, PMHS_X25519_LEN);
 }
 
-static int hex_val(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* @buf's key, or -EBADMSG and why; never quotes the file's bytes (a secret). */
 static int parse_key(const char *path, const char *buf, size_t len, bool more,
 		     uint8_t priv[PMHS_X25519_LEN], char *err, size_t err_len)
@@ -103,15 +92,15 @@ static int parse_key(const char *path, const char *buf, size_t len, bool more,
 		return -EBADMSG;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if (hex_val((unsigned char)buf[i]) < 0) {
+		if (pmhs_hex_val((unsigned char)buf[i]) < 0) {
 			errf("%s is not an X25519 key file: character %zu is not a hex digit",
 			     path, i + 1);
 			return -EBADMSG;
 		}
 	}
 	for (size_t i = 0; i < PMHS_X25519_LEN; i++)
-		priv[i] = (uint8_t)(hex_val((unsigned char)buf[2 * i]) << 4 |
-				    hex_val((unsigned char)buf[2 * i + 1]));
+		priv[i] = (uint8_t)(pmhs_hex_val((unsigned char)buf[2 * i]) << 4 |
+				    pmhs_hex_val((unsigned char)buf[2 * i + 1]));
 	return 0;
 }
 
