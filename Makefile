@@ -18,7 +18,8 @@
 #                        install it with DKMS for every installed kernel with headers
 #   make dkms-remove     undo dkms-install
 #   make deb             build/deb/pmhs-dkms_VERSION_all.deb, pmhs-ctl_VERSION_amd64.deb,
-#                        libpmhs0_VERSION_amd64.deb and libpmhs-dev_VERSION_amd64.deb
+#                        libpmhs0_VERSION_amd64.deb, libpmhs-dev_VERSION_amd64.deb and
+#                        python3-pmhs_VERSION_all.deb
 
 VERSION := $(shell cat VERSION)
 TOP := $(CURDIR)
@@ -104,10 +105,13 @@ selftests: kselftest-headers userspace ynl
 	$(MAKE) -C selftests KSFT_DIR=$(KSRC_DIR)/tools/testing/selftests VERSION=$(VERSION)
 	$(MAKE) -C bench
 
+PY_CDEF = $(PYTHON) tools/gen-python-cdef.py include/uapi/linux/pmhs.h include/pmhs/pmhs.h
 gen:
 	$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml $(TOP)
+	$(PY_CDEF) python/pmhs/_cdef.py
 
-# The UAPI header and the kernel policies must match the YAML spec.
+# The UAPI header and the kernel policies must match the YAML spec, and
+# the Python binding's declarations the C headers.
 gen-check: ynl
 	@$(PYTHON) -c 'import sys, yaml, jsonschema; \
 		spec = yaml.safe_load(open("docs/netlink/pmhs.yaml")); \
@@ -115,7 +119,8 @@ gen-check: ynl
 		jsonschema.validate(spec, schema)' || { echo "docs/netlink/pmhs.yaml does not validate against the kernel's netlink schema" >&2; exit 1; }
 	@rm -rf build/gen && mkdir -p build/gen
 	@$(PYTHON) tools/nlspec-gen.py docs/netlink/pmhs.yaml build/gen
-	@for f in include/uapi/linux/pmhs.h kmod/netlink/nl_gen.h kmod/netlink/nl_gen.c; do \
+	@mkdir -p build/gen/python/pmhs && $(PY_CDEF) build/gen/python/pmhs/_cdef.py
+	@for f in include/uapi/linux/pmhs.h kmod/netlink/nl_gen.h kmod/netlink/nl_gen.c python/pmhs/_cdef.py; do \
 		diff -u $$f build/gen/$$f || { echo "$$f is stale: run 'make gen'" >&2; exit 1; }; \
 	done
 
@@ -125,6 +130,7 @@ CHECKPATCH = $(KSRC_DIR)/scripts/checkpatch.pl --no-tree --strict --terse --show
 style: kselftest-headers
 	$(CHECKPATCH) -f $(filter-out kmod/compat.h,$(KMOD_SRCS)) include/uapi/linux/pmhs.h
 	$(CHECKPATCH) --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f kmod/compat.h
+	/usr/bin/python3 -m pyflakes python tools/*.py
 
 sparse:
 	@command -v sparse >/dev/null || { echo "sparse missing (make deps-dev)" >&2; exit 1; }
@@ -229,13 +235,16 @@ dkms-remove:
 	rm -rf /usr/src/pmhs-$(VERSION)
 
 # The packages are built from a copy of the tracked (and new, not ignored)
-# files, so that nothing built in this tree ends up in them.
+# files, so that nothing built in this tree ends up in them (nor the
+# __pycache__ a host run of the Python tests leaves).
 deb:
 	@command -v dpkg-buildpackage dh_dkms >/dev/null || { echo "debhelper/dh-dkms missing (make deps-deb)" >&2; exit 1; }
 	rm -rf build/deb
 	mkdir -p build/deb/pmhs-$(VERSION)
 	git ls-files -co --exclude-standard -z | \
-		while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done | \
+		while IFS= read -r -d '' f; do \
+			case "$$f" in */__pycache__/*) continue ;; esac; \
+			[ -e "$$f" ] && printf '%s\0' "$$f"; done | \
 		xargs -0 cp -a --parents -t build/deb/pmhs-$(VERSION)
 	cd build/deb/pmhs-$(VERSION) && dpkg-buildpackage -b -us -uc
 	rm -rf build/deb/pmhs-$(VERSION)

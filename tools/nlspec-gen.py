@@ -65,9 +65,9 @@ def gen_uapi(spec):
     out = []
     w = out.append
     w("/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */")
-    w(f"/* Do not edit directly, auto-generated from: */")
+    w("/* Do not edit directly, auto-generated from: */")
     w(f"/*\t{SPEC_PATH} */")
-    w(f"/* YNL-GEN uapi header (tools/nlspec-gen.py) */")
+    w("/* YNL-GEN uapi header (tools/nlspec-gen.py) */")
     w("")
     w(f"#ifndef _UAPI_LINUX_{p}_H")
     w(f"#define _UAPI_LINUX_{p}_H")
@@ -91,7 +91,7 @@ def gen_uapi(spec):
                 w(f"\t{p}_{c_upper(d['name'])}_{c_upper(ename)} = {val},")
             if d["type"] == "enum":
                 w("")
-                w(f"\t/* private: */")
+                w("\t/* private: */")
                 w(f"\t__{p}_{c_upper(d['name'])}_MAX,")
             w("};")
             w("")
