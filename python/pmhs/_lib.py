@@ -106,7 +106,23 @@ def new_struct(ctype):
     return s
 
 
-class Handle:
+class Closing:
+    """``with obj:`` closes it; so does garbage collection, quietly."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+class Handle(Closing):
     """One libpmhs handle (one netlink socket).
 
     libpmhs serialises calls on a handle; the lock here also keeps a
@@ -163,17 +179,6 @@ class Handle:
                 lib.pmhs_close(self._h)
                 self._h = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 _default = None

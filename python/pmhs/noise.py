@@ -230,7 +230,7 @@ class NoiseCipherState:
         self._hs._rekey(self._dir)
 
 
-class NoiseHandShake:
+class NoiseHandShake(_lib.Closing):
     """A Noise XXpsk2 (default) or KKpsk0 handshake in the pmhs module.
 
     initiator: True for the side that writes the first message.
@@ -645,16 +645,7 @@ class NoiseHandShake:
             _wipe(self._psk)
             self._psk = None
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def __del__(self):
-        try:
-            self.close()
-            _wipe(self._priv)
-        except Exception:
-            pass
+        super().__del__()
+        _wipe(getattr(self, "_priv", None))    # __init__ may have failed first
 

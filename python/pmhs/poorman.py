@@ -755,7 +755,7 @@ def _cleanup(state):
         h.close()
 
 
-class _Published:
+class _Published(_lib.Closing):
     """The published-secret part every class shares (secret, logon, kTLS, IPsec)."""
 
     def _init_published(self, logon):
@@ -845,6 +845,9 @@ class _Published:
 
     ipsec_up = ipsec
 
+    secret = property(lambda self: self._secret(), lambda self, v: self._set_secret(v),
+                      doc="The shared key (bytes), read from the keyring; None before a handshake.")
+
     def close(self):
         """End the session, drop the published key and close the socket."""
         self._finalizer()
@@ -919,14 +922,6 @@ class PasswordHandShake(_Published):
             return False
         return True
 
-    @property
-    def secret(self):
-        """The shared key (bytes), read from the keyring; None before a handshake."""
-        return self._secret()
-
-    @secret.setter
-    def secret(self, value):
-        self._set_secret(value)
 
 
 # ---------------------------------------------------------------- RSA handshakes
@@ -1051,14 +1046,6 @@ class HandShake(_Published):
             raise InvalidSignatureError("handshake signature did not verify")
         self.receive_handshake(shake, _peer_pub=key)
 
-    @property
-    def secret(self):
-        """The shared key (bytes), read from the keyring; None before a handshake."""
-        return self._secret()
-
-    @secret.setter
-    def secret(self, value):
-        self._set_secret(value)
 
 
 class HalfHandShake(HandShake):
