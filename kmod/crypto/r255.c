@@ -11,6 +11,7 @@
  * (fe_cmov), table lookups read every entry, and signs are applied with
  * conditional negation. Public loop bounds only.
  */
+#include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -121,7 +122,7 @@ static void fe_copy(r255_fe h, const r255_fe f)
 }
 
 /* No carry: limbs grow by one bit; every sum goes into a multiply. */
-static void fe_add(r255_fe h, const r255_fe f, const r255_fe g)
+static __always_inline void fe_add(r255_fe h, const r255_fe f, const r255_fe g)
 {
 	int i;
 
@@ -130,7 +131,7 @@ static void fe_add(r255_fe h, const r255_fe f, const r255_fe g)
 }
 
 /* h = f + 2p - g, g carried first so that no limb goes negative. */
-static void fe_sub(r255_fe h, const r255_fe f, const r255_fe g)
+static __always_inline void fe_sub(r255_fe h, const r255_fe f, const r255_fe g)
 {
 	u64 g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
 
@@ -158,27 +159,37 @@ static void fe_neg(r255_fe h, const r255_fe f)
 	fe_sub(h, zero, f);
 }
 
-/* Carry the five 128-bit column sums into h (limbs < 2^51 + 2^20). */
-static inline void fe_carry128(r255_fe h, R255_U128 r0, R255_U128 r1,
-			       R255_U128 r2, R255_U128 r3, R255_U128 r4)
+/*
+ * Carry the five 128-bit column sums into h (limbs < 2^51 + 2^13).
+ * Multiplier inputs stay below 2^54 (sums and differences of carried
+ * limbs), so r4 < 5 * 2^108 and 19 * (r4 >> 51) fits in 64 bits.
+ */
+static __always_inline void fe_carry128(r255_fe h, R255_U128 r0,
+					R255_U128 r1, R255_U128 r2,
+					R255_U128 r3, R255_U128 r4)
 {
-	R255_U128 c;
-	u64 l0;
+	u64 l0, l1, l2, l3, l4;
 
-	r1 += r0 >> 51;
-	r2 += r1 >> 51;
-	r3 += r2 >> 51;
-	r4 += r3 >> 51;
-	c = (r0 & MASK51) + (r4 >> 51) * 19;
-	l0 = (u64)c & MASK51;
-	h[1] = ((u64)r1 & MASK51) + (u64)(c >> 51);
+	l0 = (u64)r0 & MASK51;
+	r1 += (u64)(r0 >> 51);
+	l1 = (u64)r1 & MASK51;
+	r2 += (u64)(r1 >> 51);
+	l2 = (u64)r2 & MASK51;
+	r3 += (u64)(r2 >> 51);
+	l3 = (u64)r3 & MASK51;
+	r4 += (u64)(r3 >> 51);
+	l4 = (u64)r4 & MASK51;
+	l0 += (u64)(r4 >> 51) * 19;
+	l1 += l0 >> 51;
+	l0 &= MASK51;
 	h[0] = l0;
-	h[2] = (u64)r2 & MASK51;
-	h[3] = (u64)r3 & MASK51;
-	h[4] = (u64)r4 & MASK51;
+	h[1] = l1;
+	h[2] = l2;
+	h[3] = l3;
+	h[4] = l4;
 }
 
-static void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
+static __always_inline void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
@@ -200,7 +211,7 @@ static void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
 	fe_carry128(h, r0, r1, r2, r3, r4);
 }
 
-static void fe_sq(r255_fe h, const r255_fe f)
+static __always_inline void fe_sq(r255_fe h, const r255_fe f)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 d0 = 2 * f0, d1 = 2 * f1, d2 = 2 * f2, d3 = 2 * f3;
@@ -511,53 +522,58 @@ static unsigned int digit_abs(s8 b, unsigned int *neg)
 	return (unsigned int)(b - ((-(int)bneg & b) * 2));
 }
 
-static void cached_cmov(struct r255_cached *t, const struct r255_cached *u,
-			unsigned int b)
+/*
+ * dst = the entry of src[0..8) whose mask is all ones, or @id when none
+ * is: every entry is read and combined with its mask, word by word.
+ */
+static __always_inline void select8(u64 *dst, const u64 *src,
+				    unsigned int stride, const u64 *id,
+				    unsigned int babs)
 {
-	fe_cmov(t->ypx, u->ypx, b);
-	fe_cmov(t->ymx, u->ymx, b);
-	fe_cmov(t->z, u->z, b);
-	fe_cmov(t->t2d, u->t2d, b);
+	u64 m[8], m0 = 0 - (u64)ct_eq(babs, 0);
+	unsigned int i, w;
+
+	for (i = 0; i < 8; i++)
+		m[i] = 0 - (u64)ct_eq(babs, i + 1);
+	for (w = 0; w < stride; w++) {
+		u64 acc = m0 & id[w];
+
+		for (i = 0; i < 8; i++)
+			acc |= m[i] & src[i * stride + w];
+		dst[w] = acc;
+	}
 }
 
 /* t = b * P from pi[k] = (k + 1) * P, reading every entry; |b| <= 8. */
 static void cached_select(struct r255_cached *t,
 			  const struct r255_cached pi[8], s8 b)
 {
+	static const struct r255_cached id = {
+		.ypx = { 1 }, .ymx = { 1 }, .z = { 1 },
+	};
 	struct r255_cached minus;
 	unsigned int neg, babs = digit_abs(b, &neg);
-	int i;
 
-	fe_1(t->ypx);
-	fe_1(t->ymx);
-	fe_1(t->z);
-	fe_0(t->t2d);
-	for (i = 0; i < 8; i++)
-		cached_cmov(t, &pi[i], ct_eq(babs, i + 1));
+	BUILD_BUG_ON(sizeof(*t) != 20 * sizeof(u64));
+	select8((u64 *)t, (const u64 *)pi, 20, (const u64 *)&id, babs);
 	fe_copy(minus.ypx, t->ymx);
 	fe_copy(minus.ymx, t->ypx);
-	fe_copy(minus.z, t->z);
 	fe_neg(minus.t2d, t->t2d);
-	cached_cmov(t, &minus, neg);
+	fe_cmov(t->ypx, minus.ypx, neg);
+	fe_cmov(t->ymx, minus.ymx, neg);
+	fe_cmov(t->t2d, minus.t2d, neg);
 }
 
+/* t = b * 16^(2 pos) * B from the fixed table; |b| <= 8. */
 static void niels_select(struct r255_niels *t, int pos, s8 b)
 {
+	static const struct r255_niels id = { .ypx = { 1 }, .ymx = { 1 } };
 	struct r255_niels minus;
 	unsigned int neg, babs = digit_abs(b, &neg);
-	int i;
 
-	fe_1(t->ypx);
-	fe_1(t->ymx);
-	fe_0(t->xy2d);
-	for (i = 0; i < 8; i++) {
-		const struct r255_niels *e = &r255_base_table[pos][i];
-		unsigned int m = ct_eq(babs, i + 1);
-
-		fe_cmov(t->ypx, e->ypx, m);
-		fe_cmov(t->ymx, e->ymx, m);
-		fe_cmov(t->xy2d, e->xy2d, m);
-	}
+	BUILD_BUG_ON(sizeof(*t) != 15 * sizeof(u64));
+	select8((u64 *)t, (const u64 *)r255_base_table[pos], 15,
+		(const u64 *)&id, babs);
 	fe_copy(minus.ypx, t->ymx);
 	fe_copy(minus.ymx, t->ypx);
 	fe_neg(minus.xy2d, t->xy2d);

@@ -18,6 +18,7 @@ typedef uint64_t u64;
 #define CONFIG_ARCH_SUPPORTS_INT128 1
 #endif
 #define noinline __attribute__((noinline))
+#define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define pr_err(...) fprintf(stderr, __VA_ARGS__)
 
