@@ -26,6 +26,9 @@
 /* linux/types.h has u128 only from 6.5 (see mont.c). */
 #define R255_U128 unsigned __int128
 
+/* Wipe a local (array or struct) holding secret-derived values. */
+#define WIPE(x) memzero_explicit(&(x), sizeof(x))
+
 #define MASK51 ((1ULL << 51) - 1)
 #define MASK52 ((1ULL << 52) - 1)
 
@@ -293,6 +296,7 @@ static void fe_tobytes(u8 s[32], const r255_fe h)
 	store64_le(s + 8, (t[1] >> 13) | (t[2] << 38));
 	store64_le(s + 16, (t[2] >> 26) | (t[3] << 25));
 	store64_le(s + 24, (t[3] >> 39) | (t[4] << 12));
+	WIPE(t);
 }
 
 /* 1 if the 32 bytes are all zero, in constant time. */
@@ -309,8 +313,12 @@ static int fe_iszero(const r255_fe f)
 {
 	u8 s[32];
 
+	int ret;
+
 	fe_tobytes(s, f);
-	return bytes_zero(s, 32);
+	ret = bytes_zero(s, 32);
+	WIPE(s);
+	return ret;
 }
 
 /* The RFC's IS_NEGATIVE: the low bit of the canonical encoding. */
@@ -318,16 +326,24 @@ static int fe_isnegative(const r255_fe f)
 {
 	u8 s[32];
 
+	int ret;
+
 	fe_tobytes(s, f);
-	return s[0] & 1;
+	ret = s[0] & 1;
+	WIPE(s);
+	return ret;
 }
 
 static int fe_eq(const r255_fe f, const r255_fe g)
 {
 	r255_fe d;
 
+	int ret;
+
 	fe_sub(d, f, g);
-	return fe_iszero(d);
+	ret = fe_iszero(d);
+	WIPE(d);
+	return ret;
 }
 
 /* f = b ? g : f, b in {0, 1} */
@@ -346,6 +362,7 @@ static void fe_cneg(r255_fe f, unsigned int b)
 
 	fe_neg(n, f);
 	fe_cmov(f, n, b);
+	WIPE(n);
 }
 
 /* The RFC's CT_ABS: the non-negative one of f and -f. */
@@ -382,6 +399,9 @@ static void fe_pow22523(r255_fe out, const r255_fe z)
 	fe_mul(t0, t1, t0);		/* 2^250 - 1 */
 	fe_sqn(t0, t0, 2);
 	fe_mul(out, t0, z);		/* 2^252 - 3 */
+	WIPE(t0);
+	WIPE(t1);
+	WIPE(t2);
 }
 
 /*
@@ -411,6 +431,13 @@ static int sqrt_ratio_m1(r255_fe r, const r255_fe u, const r255_fe v)
 	fe_mul(rp, r, r255_sqrt_m1);
 	fe_cmov(r, rp, flipped | flipped_i);
 	fe_abs(r, r);
+	WIPE(v3);
+	WIPE(v7);
+	WIPE(t);
+	WIPE(check);
+	WIPE(nu);
+	WIPE(nui);
+	WIPE(rp);
 	return correct | flipped;
 }
 
@@ -461,6 +488,7 @@ static void p2_dbl(struct r255_p1p1 *r, const struct r255_p2 *p)
 	fe_sub(r->z, r->z, r->x);
 	fe_sub(r->x, t0, r->y);
 	fe_sub(r->t, r->t, r->z);
+	WIPE(t0);
 }
 
 static void p3_to_p2(struct r255_p2 *r, const struct r255_point *p)
@@ -487,6 +515,7 @@ static void p3_add(struct r255_p1p1 *r, const struct r255_point *p,
 	fe_add(r->y, r->z, r->y);
 	fe_add(r->z, t0, r->t);
 	fe_sub(r->t, t0, r->t);
+	WIPE(t0);
 }
 
 /* r = p + q, q affine */
@@ -505,6 +534,7 @@ static void p3_madd(struct r255_p1p1 *r, const struct r255_point *p,
 	fe_add(r->y, r->z, r->y);
 	fe_add(r->z, t0, r->t);
 	fe_sub(r->t, t0, r->t);
+	WIPE(t0);
 }
 
 /* 1 if b == c (small non-negative values), without a branch. */
@@ -562,6 +592,7 @@ static void cached_select(struct r255_cached *t,
 	fe_cmov(t->ypx, minus.ypx, neg);
 	fe_cmov(t->ymx, minus.ymx, neg);
 	fe_cmov(t->t2d, minus.t2d, neg);
+	WIPE(minus);
 }
 
 /* t = b * 16^(2 pos) * B from the fixed table; |b| <= 8. */
@@ -580,6 +611,7 @@ static void niels_select(struct r255_niels *t, int pos, s8 b)
 	fe_cmov(t->ypx, minus.ypx, neg);
 	fe_cmov(t->ymx, minus.ymx, neg);
 	fe_cmov(t->xy2d, minus.xy2d, neg);
+	WIPE(minus);
 }
 
 /*
@@ -986,6 +1018,8 @@ static int fe_bytes_canonical(const u8 s[32])
 	fe_tobytes(t, f);
 	for (i = 0; i < 32; i++)
 		d |= t[i] ^ s[i];
+	WIPE(f);
+	WIPE(t);
 	return (int)(((d - 1) >> 8) & 1);
 }
 
@@ -1025,6 +1059,16 @@ int r255_decode(struct r255_point *p, const u8 in[R255_BYTES])
 	fe_cmov(p->y, id.y, ok ^ 1);
 	fe_cmov(p->z, id.z, ok ^ 1);
 	fe_cmov(p->t, id.t, ok ^ 1);
+	WIPE(s);
+	WIPE(ss);
+	WIPE(u1);
+	WIPE(u2);
+	WIPE(u2_sqr);
+	WIPE(v);
+	WIPE(t);
+	WIPE(invsqrt);
+	WIPE(den_x);
+	WIPE(den_y);
 	return ok ? 0 : -EINVAL;
 }
 
@@ -1063,6 +1107,19 @@ void r255_encode(u8 out[R255_BYTES], const struct r255_point *p)
 	fe_mul(t, den_inv, t);
 	fe_abs(t, t);
 	fe_tobytes(out, t);
+	WIPE(u1);
+	WIPE(u2);
+	WIPE(t);
+	WIPE(invsqrt);
+	WIPE(den1);
+	WIPE(den2);
+	WIPE(z_inv);
+	WIPE(ix);
+	WIPE(iy);
+	WIPE(enc);
+	WIPE(x);
+	WIPE(y);
+	WIPE(den_inv);
 }
 
 /* RFC 9496 section 4.3.4 MAP */
@@ -1102,6 +1159,19 @@ static void r255_map(struct r255_point *p, const u8 in[32])
 	fe_mul(p->y, w2, w1);
 	fe_mul(p->z, w1, w3);
 	fe_mul(p->t, w0, w2);
+	WIPE(t);
+	WIPE(r);
+	WIPE(u);
+	WIPE(v);
+	WIPE(s);
+	WIPE(sp);
+	WIPE(c);
+	WIPE(n);
+	WIPE(w0);
+	WIPE(w1);
+	WIPE(w2);
+	WIPE(w3);
+	WIPE(tmp);
 }
 
 void r255_from_hash(struct r255_point *p, const u8 in[R255_HASHBYTES])
