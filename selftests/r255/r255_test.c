@@ -472,6 +472,55 @@ static void test_scalar_edges2(void)
 	   15);
 }
 
+/* Outputs may overwrite inputs; a refused encoding leaves the identity. */
+static void test_aliasing(int n)
+{
+	struct r255_point a, b, c;
+	u8 s[32], t[32], p[32], q[32], want[32], got[32];
+	int i, good = 1;
+
+	for (i = 0; i < n; i++) {
+		crypto_core_ristretto255_scalar_random(s);
+		crypto_core_ristretto255_scalar_random(t);
+		crypto_core_ristretto255_random(p);
+		crypto_core_ristretto255_random(q);
+		if (r255_decode(&a, p) || r255_decode(&b, q))
+			good = 0;
+		r255_scalarmult(&c, s, &a);
+		r255_scalarmult(&a, s, &a);
+		good &= !memcmp(&a, &c, sizeof(a));
+		r255_add(&c, &a, &b);
+		r255_add(&a, &a, &b);
+		good &= !memcmp(&a, &c, sizeof(a));
+		r255_add(&c, &b, &a);
+		r255_add(&a, &b, &a);
+		good &= !memcmp(&a, &c, sizeof(a));
+		r255_sc_mul(want, s, t);
+		memcpy(got, s, 32);
+		r255_sc_mul(got, got, t);
+		good &= !memcmp(want, got, 32);
+		r255_sc_add(want, s, t);
+		memcpy(got, t, 32);
+		r255_sc_add(got, s, got);
+		good &= !memcmp(want, got, 32);
+		r255_sc_sub(want, s, t);
+		memcpy(got, s, 32);
+		r255_sc_sub(got, got, t);
+		good &= !memcmp(want, got, 32);
+		r255_sc_invert(want, s);
+		memcpy(got, s, 32);
+		r255_sc_invert(got, got);
+		good &= !memcmp(want, got, 32);
+		p[0] |= 1;			/* negative: refused */
+		if (r255_decode(&a, p) != -EINVAL || !r255_is_identity(&a))
+			good = 0;
+		r255_encode(got, &a);
+		good &= sodium_is_zero(got, 32);
+	}
+	ok(good, "outputs over inputs; a refused encoding decodes to the identity",
+	   n);
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 2000;
@@ -491,6 +540,7 @@ int main(int argc, char **argv)
 	test_add(2 * n);
 	test_scalars(4 * n);
 	test_scalar_edges2();
+	test_aliasing(n / 4);
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;
 }
