@@ -12,6 +12,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "noise.h"
+#include "r255.h"
 #include "rsa.h"
 #include "session.h"
 #include <uapi/linux/pmhs.h>
@@ -31,7 +32,7 @@ static int __init pmhs_mod_init(void)
 		goto err_rsa;
 	/* Never serve handshakes with crypto that gives wrong answers. */
 	ret = pmhs_kdf_selftest() ?: pmhs_gcm_selftest() ?: pmhs_rsa_selftest() ?:
-	      pmhs_proto_selftest();
+	      pmhs_r255_selftest() ?: pmhs_proto_selftest();
 	if (ret) {
 		pr_err("crypto self-tests failed (%d), not loading\n", ret);
 		goto err_selftest;
