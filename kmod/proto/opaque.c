@@ -180,7 +180,8 @@ static int oprf_blind(u8 blinded[32], const u8 *pw, size_t pwlen,
 	u8 uniform[64];
 	int ret;
 
-	ret = check_scalar(blind);
+	/* Finalize takes at most 65535 bytes: refuse more from the start. */
+	ret = pwlen > OPAQUE_ID_MAX ? -EINVAL : check_scalar(blind);
 	if (!ret)
 		ret = expand_xmd64(uniform, &v, 1, dst_h2g,
 				   sizeof(dst_h2g) - 1);
@@ -215,8 +216,10 @@ static int oprf_finalize(u8 out[64], const u8 *pw, size_t pwlen,
 	};
 	int ret;
 
-	if (pwlen > OPAQUE_ID_MAX)
+	if (pwlen > OPAQUE_ID_MAX) {
+		memzero_explicit(out, 64);
 		return -EINVAL;
+	}
 	i2osp2(pwl, pwlen);
 	i2osp2(ul, 32);
 	ret = check_scalar(blind) ?: decode_element(&t.p, evaluated);
