@@ -209,4 +209,7 @@ int opaque_server_finish(struct opaque_server_login *st,
 			 u8 session_key[OPAQUE_NH],
 			 const u8 ke3[OPAQUE_KE3_LEN]);
 
+/* RFC 9807's first ristretto255 vector through both roles: 0 or -errno. */
+int pmhs_opaque_selftest(void);
+
 #endif /* _PMHS_OPAQUE_H */

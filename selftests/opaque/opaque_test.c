@@ -545,6 +545,21 @@ static void negatives(const struct vec *v)
 		   ret);
 	}
 
+	/* a password Finalize cannot take (2-byte length) */
+	{
+		static u8 long_pw[65536];
+
+		ret = opaque_client_ke1(&cl, ke1, long_pw, sizeof(long_pw),
+					v->blind_login.p, v->client_nonce.p,
+					v->client_ks_seed.p);
+		ok(ret == -EINVAL && zero(ke1, sizeof(ke1)),
+		   "password of 65536 bytes: EINVAL (%d)", ret);
+		ret = opaque_client_ke1(&cl, ke1, long_pw, sizeof(long_pw) - 1,
+					v->blind_login.p, v->client_nonce.p,
+					v->client_ks_seed.p);
+		ok(!ret, "password of 65535 bytes: accepted (%d)", ret);
+	}
+
 	/* a hash that fails midway: the error, and nothing out */
 	for (i = 1; i <= 60; i += 7) {
 		memset(ke2, 0xaa, sizeof(ke2));
@@ -733,6 +748,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sha512_tests();
+	ok(!pmhs_opaque_selftest(), "module self-test (RFC 9807 vector 1, both roles)");
 	all = json_object_from_file(argv[1]);
 	if (!all) {
 		printf("Bail out! cannot read %s\n", argv[1]);

@@ -32,6 +32,9 @@ typedef int64_t s64;
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 
 #define memzero_explicit(p, n) OPENSSL_cleanse(p, n)
+#define GFP_KERNEL 0
+#define kzalloc(n, f) calloc(1, n)
+#define kfree_sensitive free
 
 static inline int crypto_memneq(const void *a, const void *b, size_t n)
 {
