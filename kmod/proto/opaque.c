@@ -141,32 +141,41 @@ static int dh(u8 out[32], const u8 s[32], const u8 pub[32])
 
 int opaque_server_setup_new(struct opaque_server_setup *s,
 			    const u8 oprf_seed[OPAQUE_NH],
-			    const u8 key_seed[OPAQUE_NSEED])
+			    const u8 key_seed[OPAQUE_NSEED],
+			    const u8 fake_seed[OPAQUE_NSEED])
 {
 	int ret;
 
 	memcpy(s->oprf_seed, oprf_seed, OPAQUE_NH);
-	ret = opaque_derive_keypair(s->sk, s->pk, key_seed);
+	ret = opaque_derive_keypair(s->sk, s->pk, key_seed) ?:
+	      opaque_derive_keypair(s->fake_sk, s->fake_pk, fake_seed);
 	if (ret)
 		memzero_explicit(s, sizeof(*s));
 	return ret;
 }
 
-int opaque_server_setup_check(const struct opaque_server_setup *s)
+/* pk == sk * B, sk a canonical non-zero scalar */
+static int check_keypair(const u8 sk[32], const u8 pk[32])
 {
 	struct r255_point p;
-	u8 pk[32];
+	u8 want[32];
 	int ret;
 
-	ret = check_scalar(s->sk);
+	ret = check_scalar(sk);
 	if (!ret) {
-		r255_scalarmult_base(&p, s->sk);
-		r255_encode(pk, &p);
-		if (crypto_memneq(pk, s->pk, sizeof(pk)))
+		r255_scalarmult_base(&p, sk);
+		r255_encode(want, &p);
+		if (crypto_memneq(want, pk, sizeof(want)))
 			ret = -EINVAL;
 	}
 	memzero_explicit(&p, sizeof(p));
 	return ret;
+}
+
+int opaque_server_setup_check(const struct opaque_server_setup *s)
+{
+	return check_keypair(s->sk, s->pk) ?:
+	       check_keypair(s->fake_sk, s->fake_pk);
 }
 
 /* ---- OPRF (RFC 9497 section 3.3.1) ---- */
@@ -461,22 +470,13 @@ int opaque_record_check(const u8 record[OPAQUE_RECORD_LEN])
 	return decode_element(&p, record);
 }
 
-int opaque_fake_record(u8 record[OPAQUE_RECORD_LEN],
-		       const u8 client_sk[OPAQUE_NSK],
-		       const u8 masking_key[OPAQUE_NH])
+void opaque_fake_record(u8 record[OPAQUE_RECORD_LEN],
+			const struct opaque_server_setup *s,
+			const u8 masking_key[OPAQUE_NH])
 {
-	struct r255_point p;
-	int ret;
-
-	memset(record, 0, OPAQUE_RECORD_LEN);
-	ret = check_scalar(client_sk);
-	if (ret)
-		return ret;
-	r255_scalarmult_base(&p, client_sk);
-	r255_encode(record, &p);
+	memcpy(record, s->fake_pk, OPAQUE_NPK);
 	memcpy(record + OPAQUE_NPK, masking_key, OPAQUE_NH);
-	memzero_explicit(&p, sizeof(p));
-	return 0;
+	memset(record + OPAQUE_NPK + OPAQUE_NH, 0, OPAQUE_ENVELOPE_LEN);
 }
 
 /* ---- the 3DH key exchange (RFC 9807 section 6.4) ---- */

@@ -71,11 +71,18 @@ struct opaque_params {
 	size_t server_id_len;
 };
 
-/* The server's long-term secrets (opaque-ke's ServerSetup less its fake key). */
+/*
+ * The server's long-term secrets: the OPRF seed, its AKE key pair, and the
+ * key pair whose public key goes into the fake records of unknown users
+ * (RFC 9807 section 10.9; opaque-ke keeps one too), so that such a login
+ * costs no more than a real one.
+ */
 struct opaque_server_setup {
 	u8 oprf_seed[OPAQUE_NH];
 	u8 sk[OPAQUE_NSK];
 	u8 pk[OPAQUE_NPK];
+	u8 fake_sk[OPAQUE_NSK];
+	u8 fake_pk[OPAQUE_NPK];
 };
 
 struct opaque_client_reg {
@@ -115,11 +122,15 @@ struct opaque_trace {
  */
 int opaque_derive_keypair(u8 sk[OPAQUE_NSK], u8 pk[OPAQUE_NPK],
 			  const u8 seed[OPAQUE_NSEED]);
-/* Server setup from random bytes: oprf_seed and a key pair seed. */
+/* Server setup from random bytes: the OPRF seed and two key pair seeds. */
 int opaque_server_setup_new(struct opaque_server_setup *s,
 			    const u8 oprf_seed[OPAQUE_NH],
-			    const u8 key_seed[OPAQUE_NSEED]);
-/* An imported setup: sk canonical and non-zero, pk = sk * B; or -EINVAL. */
+			    const u8 key_seed[OPAQUE_NSEED],
+			    const u8 fake_seed[OPAQUE_NSEED]);
+/*
+ * An imported setup: both private keys canonical and non-zero, each public
+ * key its private key times B; or -EINVAL.
+ */
 int opaque_server_setup_check(const struct opaque_server_setup *s);
 
 /* ---- registration ---- */
@@ -180,13 +191,13 @@ int opaque_server_ke2(struct opaque_server_login *st, u8 ke2[OPAQUE_KE2_LEN],
 		      const struct opaque_params *params,
 		      struct opaque_trace *tr);
 /*
- * RFC 9807 section 10.9: a record for an unknown credential identifier,
- * from a random private key (a canonical non-zero scalar, e.g. from
- * opaque_derive_keypair()) and a random masking key; the envelope is zero.
+ * RFC 9807 section 10.9: the record for an unknown credential identifier,
+ * from the setup's fake public key and a random masking key (the caller
+ * draws it per login); the envelope is zero.
  */
-int opaque_fake_record(u8 record[OPAQUE_RECORD_LEN],
-		       const u8 client_sk[OPAQUE_NSK],
-		       const u8 masking_key[OPAQUE_NH]);
+void opaque_fake_record(u8 record[OPAQUE_RECORD_LEN],
+			const struct opaque_server_setup *s,
+			const u8 masking_key[OPAQUE_NH]);
 /* Client: the OPRF output of KE2, for the KSF in userspace. Wipes @st on failure. */
 int opaque_client_ke2_oprf(struct opaque_client_login *st,
 			   const u8 *pw, size_t pwlen,

@@ -248,6 +248,9 @@ int pmhs_opaque_selftest(void)
 	memcpy(k->s.oprf_seed, kat_oprf_seed, sizeof(kat_oprf_seed));
 	memcpy(k->s.sk, kat_server_sk, sizeof(kat_server_sk));
 	memcpy(k->s.pk, kat_server_pk, sizeof(kat_server_pk));
+	/* no unknown user here: any valid pair will do */
+	memcpy(k->s.fake_sk, kat_server_sk, sizeof(kat_server_sk));
+	memcpy(k->s.fake_pk, kat_server_pk, sizeof(kat_server_pk));
 	step = "server setup";
 	ret = opaque_server_setup_check(&k->s);
 	if (ret)

@@ -89,11 +89,13 @@ static struct buf jhex(json_object *o, const char *sect, const char *k)
 	return b;
 }
 
-static int same(const char *what, const u8 *got, const struct buf *want)
+/* @got is the vector's @what (an intermediate or output) */
+static int same(const char *name, const char *what, const u8 *got,
+		const struct buf *want)
 {
 	int r = want->set && !memcmp(got, want->p, want->len);
 
-	ok(r, "%s", what);
+	ok(r, "%s: %s = the vector's", name, what);
 	if (!r) {
 		hexdump("got ", got, want->len);
 		hexdump("want", want->p, want->len);
@@ -173,6 +175,14 @@ static void setup_of(const struct vec *v, struct opaque_server_setup *s)
 	memcpy(s->oprf_seed, v->oprf_seed.p, OPAQUE_NH);
 	memcpy(s->sk, v->server_sk.p, OPAQUE_NSK);
 	memcpy(s->pk, v->server_pk.p, OPAQUE_NPK);
+	/* the fake vector's fake record key pair; else the server's */
+	if (v->client_sk.set) {
+		memcpy(s->fake_sk, v->client_sk.p, OPAQUE_NSK);
+		memcpy(s->fake_pk, v->client_pk.p, OPAQUE_NPK);
+	} else {
+		memcpy(s->fake_sk, v->server_sk.p, OPAQUE_NSK);
+		memcpy(s->fake_pk, v->server_pk.p, OPAQUE_NPK);
+	}
 }
 
 /* What one full run (registration + login) of a vector produced. */
@@ -201,12 +211,12 @@ static void real_vector(const struct vec *v, const char *name)
 	ok(!opaque_server_setup_check(&s), "%s: server setup checks", name);
 	ok(!opaque_client_reg_start(&cr, r.req, v->password.p, v->password.len,
 				    v->blind_reg.p), "%s: registration request", name);
-	same("registration_request", r.req, &v->reg_req);
+	same(name, "registration_request", r.req, &v->reg_req);
 	ok(!opaque_server_reg_respond(r.resp, &s, r.req, v->cred_id.p,
 				      v->cred_id.len, &r.reg_s),
 	   "%s: registration response", name);
-	same("registration_response", r.resp, &v->reg_resp);
-	same("oprf_key (registration)", r.reg_s.oprf_key, &v->oprf_key);
+	same(name, "registration_response", r.resp, &v->reg_resp);
+	same(name, "oprf_key (registration)", r.reg_s.oprf_key, &v->oprf_key);
 	ok(!opaque_client_reg_oprf(&cr, v->password.p, v->password.len, r.resp,
 				   out), "%s: registration OPRF output", name);
 	/* KSF Identity: stretched = oprf_output */
@@ -214,59 +224,59 @@ static void real_vector(const struct vec *v, const char *name)
 				     out, v->env_nonce.p, &p, &r.reg_c),
 	   "%s: registration finish", name);
 	ok(zero(&cr, sizeof(cr)), "%s: registration state wiped", name);
-	same("registration_upload", r.record, &v->reg_upload);
-	same("export_key (registration)", r.reg_export, &v->export_key);
-	same("randomized_password (registration)", r.reg_c.randomized_password,
+	same(name, "registration_upload", r.record, &v->reg_upload);
+	same(name, "export_key (registration)", r.reg_export, &v->export_key);
+	same(name, "randomized_password (registration)", r.reg_c.randomized_password,
 	     &v->rwd);
-	same("masking_key (registration)", r.reg_c.masking_key,
+	same(name, "masking_key (registration)", r.reg_c.masking_key,
 	     &v->i_masking_key);
-	same("auth_key (registration)", r.reg_c.auth_key, &v->auth_key);
-	same("envelope (registration)", r.reg_c.envelope, &v->envelope);
-	same("client_public_key (registration)", r.reg_c.client_public_key,
+	same(name, "auth_key (registration)", r.reg_c.auth_key, &v->auth_key);
+	same(name, "envelope (registration)", r.reg_c.envelope, &v->envelope);
+	same(name, "client_public_key (registration)", r.reg_c.client_public_key,
 	     &v->i_client_pk);
 	ok(!opaque_record_check(r.record), "%s: record checks", name);
 
 	ok(!opaque_client_ke1(&r.cl, r.ke1, v->password.p, v->password.len,
 			      v->blind_login.p, v->client_nonce.p,
 			      v->client_ks_seed.p), "%s: KE1", name);
-	same("KE1", r.ke1, &v->ke1);
+	same(name, "KE1", r.ke1, &v->ke1);
 	ok(!opaque_server_ke2(&r.sl, r.ke2, &s, r.record, v->cred_id.p,
 			      v->cred_id.len, r.ke1, v->masking_nonce.p,
 			      v->server_nonce.p, v->server_ks_seed.p, &p,
 			      &r.login_s), "%s: KE2", name);
-	same("KE2", r.ke2, &v->ke2);
-	same("oprf_key (login)", r.login_s.oprf_key, &v->oprf_key);
-	same("handshake_secret (server)", r.login_s.handshake_secret,
+	same(name, "KE2", r.ke2, &v->ke2);
+	same(name, "oprf_key (login)", r.login_s.oprf_key, &v->oprf_key);
+	same(name, "handshake_secret (server)", r.login_s.handshake_secret,
 	     &v->handshake_secret);
-	same("server_mac_key (server)", r.login_s.server_mac_key,
+	same(name, "server_mac_key (server)", r.login_s.server_mac_key,
 	     &v->server_mac_key);
-	same("client_mac_key (server)", r.login_s.client_mac_key,
+	same(name, "client_mac_key (server)", r.login_s.client_mac_key,
 	     &v->client_mac_key);
 	ok(!opaque_client_ke2_oprf(&r.cl, v->password.p, v->password.len,
 				   r.ke2, out), "%s: login OPRF output", name);
 	ok(!opaque_client_ke3(&r.cl, r.ke3, r.c_session, r.c_export, r.ke2, out,
 			      out, &p, &r.login_c), "%s: KE3", name);
 	ok(zero(&r.cl, sizeof(r.cl)), "%s: client login state wiped", name);
-	same("KE3", r.ke3, &v->ke3);
-	same("session_key (client)", r.c_session, &v->session_key);
-	same("export_key (login)", r.c_export, &v->export_key);
-	same("randomized_password (login)", r.login_c.randomized_password,
+	same(name, "KE3", r.ke3, &v->ke3);
+	same(name, "session_key (client)", r.c_session, &v->session_key);
+	same(name, "export_key (login)", r.c_export, &v->export_key);
+	same(name, "randomized_password (login)", r.login_c.randomized_password,
 	     &v->rwd);
-	same("masking_key (login)", r.login_c.masking_key, &v->i_masking_key);
-	same("auth_key (login)", r.login_c.auth_key, &v->auth_key);
-	same("envelope (login)", r.login_c.envelope, &v->envelope);
-	same("client_public_key (login)", r.login_c.client_public_key,
+	same(name, "masking_key (login)", r.login_c.masking_key, &v->i_masking_key);
+	same(name, "auth_key (login)", r.login_c.auth_key, &v->auth_key);
+	same(name, "envelope (login)", r.login_c.envelope, &v->envelope);
+	same(name, "client_public_key (login)", r.login_c.client_public_key,
 	     &v->i_client_pk);
-	same("handshake_secret (client)", r.login_c.handshake_secret,
+	same(name, "handshake_secret (client)", r.login_c.handshake_secret,
 	     &v->handshake_secret);
-	same("server_mac_key (client)", r.login_c.server_mac_key,
+	same(name, "server_mac_key (client)", r.login_c.server_mac_key,
 	     &v->server_mac_key);
-	same("client_mac_key (client)", r.login_c.client_mac_key,
+	same(name, "client_mac_key (client)", r.login_c.client_mac_key,
 	     &v->client_mac_key);
 	ok(!opaque_server_finish(&r.sl, r.s_session, r.ke3),
 	   "%s: server accepts KE3", name);
 	ok(zero(&r.sl, sizeof(r.sl)), "%s: server login state wiped", name);
-	same("session_key (server)", r.s_session, &v->session_key);
+	same(name, "session_key (server)", r.s_session, &v->session_key);
 }
 
 static void fake_vector(const struct vec *v)
@@ -278,17 +288,21 @@ static void fake_vector(const struct vec *v)
 
 	params_of(v, &p);
 	setup_of(v, &s);
-	ok(!opaque_server_setup_check(&s), "fake: server setup checks");
-	ok(!opaque_fake_record(record, v->client_sk.p, v->masking_key.p),
-	   "fake: record made");
-	same("fake: record's client_public_key", record, &v->client_pk);
+	/* also: the vector's client_public_key is its client_private_key's */
+	ok(!opaque_server_setup_check(&s),
+	   "fake: server setup (fake key pair = the vector's client keys) checks");
+	memset(record, 0xaa, sizeof(record));
+	opaque_fake_record(record, &s, v->masking_key.p);
+	same("fake", "record's client_public_key", record, &v->client_pk);
+	ok(!memcmp(record + OPAQUE_NPK, v->masking_key.p, OPAQUE_NH),
+	   "fake: record's masking key");
 	ok(zero(record + OPAQUE_NPK + OPAQUE_NH, OPAQUE_ENVELOPE_LEN),
 	   "fake: envelope is zero");
 	ok(!opaque_server_ke2(&sl, ke2, &s, record, v->cred_id.p,
 			      v->cred_id.len, v->ke1_in.p, v->masking_nonce.p,
 			      v->server_nonce.p, v->server_ks_seed.p, &p, NULL),
-	   "fake: KE2");
-	same("fake: KE2", ke2, &v->ke2);
+	   "fake: KE2 made");
+	same("fake", "KE2", ke2, &v->ke2);
 }
 
 /* ---- negatives on vector 1 (no identities) ---- */
@@ -354,7 +368,7 @@ static void negatives(const struct vec *v)
 	u8 ke2[OPAQUE_KE2_LEN], t[OPAQUE_KE2_LEN], ke1[OPAQUE_KE1_LEN];
 	u8 record[OPAQUE_RECORD_LEN], other[OPAQUE_RECORD_LEN];
 	u8 resp[OPAQUE_REG_RESPONSE_LEN], req[32], out[64], ek[64];
-	u8 ke3[64], sk[64], fake_sk[32], seed[32], mk[64];
+	u8 ke3[64], sk[64], seed[32], mk[64];
 	u8 bad[32];
 	int zeroed, ret;
 	size_t i;
@@ -444,9 +458,11 @@ static void negatives(const struct vec *v)
 	/* a fake record: same sizes, the client fails like a wrong password */
 	randombytes_buf(seed, sizeof(seed));
 	randombytes_buf(mk, sizeof(mk));
-	ret = opaque_derive_keypair(fake_sk, bad, seed) ?:
-	      opaque_fake_record(other, fake_sk, mk);
-	ok(!ret, "fake record from random keys");
+	s2 = s;
+	ret = opaque_derive_keypair(s2.fake_sk, s2.fake_pk, seed) ?:
+	      opaque_server_setup_check(&s2);
+	ok(!ret, "fake key pair from a random seed");
+	opaque_fake_record(other, &s2, mk);
 	ret = login_to_ke2(v, &s, other, &p, &cl, &sl, ke2);
 	ok(!ret, "KE2 for a fake record");
 	ret = client_finish(&cl, v->password.p, v->password.len, ke2, &p,
@@ -533,6 +549,14 @@ static void negatives(const struct vec *v)
 	memset(s2.sk, 0, 32);
 	ok(opaque_server_setup_check(&s2) == -EINVAL,
 	   "server setup with a zero private key: EINVAL");
+	s2 = s;
+	s2.fake_pk[0] ^= 1;
+	ok(opaque_server_setup_check(&s2) == -EINVAL,
+	   "server setup whose fake public key is not its fake private key's: EINVAL");
+	s2 = s;
+	memset(s2.fake_sk, 0xff, 32);
+	ok(opaque_server_setup_check(&s2) == -EINVAL,
+	   "server setup with a fake private key >= l: EINVAL");
 	{
 		struct opaque_params q = p;
 
@@ -587,7 +611,7 @@ static void round_trips(int n)
 		struct opaque_client_login cl;
 		struct opaque_server_login sl;
 		struct opaque_params p = { 0 };
-		u8 seed[64], ks[32], blind[32], pw[40], nonces[4][32];
+		u8 seed[64], ks[32], fs[32], blind[32], pw[40], nonces[4][32];
 		u8 ctx[20], cid[300], sid[9], wide[64];
 		u8 req[32], resp[64], out[64], st[64], rec[192], ek1[64], ek2[64];
 		u8 ke1[96], ke2[320], ke3[64], k1[64], k2[64];
@@ -595,6 +619,7 @@ static void round_trips(int n)
 
 		randombytes_buf(seed, sizeof(seed));
 		randombytes_buf(ks, sizeof(ks));
+		randombytes_buf(fs, sizeof(fs));
 		randombytes_buf(pw, sizeof(pw));
 		randombytes_buf(nonces, sizeof(nonces));
 		randombytes_buf(ctx, sizeof(ctx));
@@ -615,7 +640,7 @@ static void round_trips(int n)
 		}
 		randombytes_buf(wide, sizeof(wide));
 		r255_sc_reduce64(blind, wide);
-		if (opaque_server_setup_new(&s, seed, ks) ||
+		if (opaque_server_setup_new(&s, seed, ks, fs) ||
 		    opaque_server_setup_check(&s) ||
 		    opaque_client_reg_start(&cr, req, pw, pwlen, blind) ||
 		    opaque_server_reg_respond(resp, &s, req, cid, 5, NULL) ||
