@@ -51,9 +51,12 @@ void r255_scalarmult_base(struct r255_point *r, const u8 s[R255_SCALARBYTES]);
 
 /* Scalars mod l, little endian, all outputs canonical (< l). */
 void r255_sc_reduce64(u8 out[R255_SCALARBYTES], const u8 in[R255_NONREDUCEDBYTES]);
-void r255_sc_add(u8 r[R255_SCALARBYTES], const u8 a[R255_SCALARBYTES], const u8 b[R255_SCALARBYTES]);
-void r255_sc_sub(u8 r[R255_SCALARBYTES], const u8 a[R255_SCALARBYTES], const u8 b[R255_SCALARBYTES]);
-void r255_sc_mul(u8 r[R255_SCALARBYTES], const u8 a[R255_SCALARBYTES], const u8 b[R255_SCALARBYTES]);
+void r255_sc_add(u8 r[R255_SCALARBYTES], const u8 a[R255_SCALARBYTES],
+		 const u8 b[R255_SCALARBYTES]);
+void r255_sc_sub(u8 r[R255_SCALARBYTES], const u8 a[R255_SCALARBYTES],
+		 const u8 b[R255_SCALARBYTES]);
+void r255_sc_mul(u8 r[R255_SCALARBYTES], const u8 a[R255_SCALARBYTES],
+		 const u8 b[R255_SCALARBYTES]);
 /* r = 1/a mod l; a = 0 gives 0 (callers refuse zero scalars first). */
 void r255_sc_invert(u8 r[R255_SCALARBYTES], const u8 a[R255_SCALARBYTES]);
 /* 1 if a < l (constant time). */

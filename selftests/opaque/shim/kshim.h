@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Just enough of the kernel's API to compile kmod/crypto/sha512.c and
- * kmod/proto/opaque.c in userspace: the "sha512" shash on OpenSSL 3's
- * EVP digests, crypto_memneq() and the memory helpers.
+ * Just enough of the kernel's API to compile kmod/crypto/sha512.c,
+ * kmod/proto/opaque.c and kmod/crypto/r255.c in userspace: the "sha512"
+ * shash on OpenSSL 3's EVP digests, crypto_memneq(), the memory helpers.
  */
 #ifndef _PMHS_OPAQUE_KSHIM_H
 #define _PMHS_OPAQUE_KSHIM_H
@@ -18,11 +18,15 @@
 #include <openssl/evp.h>
 
 typedef uint8_t u8;
+typedef int8_t s8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
 
+#if defined(__SIZEOF_INT128__)
+#define CONFIG_ARCH_SUPPORTS_INT128 1
+#endif
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
@@ -30,11 +34,36 @@ typedef int64_t s64;
 #define ERR_PTR(e) ((void *)(long)(e))
 #define pr_err(...) fprintf(stderr, __VA_ARGS__)
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
+#define noinline __attribute__((noinline))
 
 #define memzero_explicit(p, n) OPENSSL_cleanse(p, n)
 #define GFP_KERNEL 0
 #define kzalloc(n, f) calloc(1, n)
 #define kfree_sensitive free
+
+/* The kernel's: 0, or -EINVAL on a character that is not hex. */
+static inline int hex2bin(u8 *dst, const char *src, size_t count)
+{
+	while (count--) {
+		u8 b = 0;
+		int i;
+
+		for (i = 0; i < 2; i++) {
+			char c = *src++;
+
+			if (c >= '0' && c <= '9')
+				b = b << 4 | (c - '0');
+			else if (c >= 'a' && c <= 'f')
+				b = b << 4 | (c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				b = b << 4 | (c - 'A' + 10);
+			else
+				return -EINVAL;
+		}
+		*dst++ = b;
+	}
+	return 0;
+}
 
 static inline int crypto_memneq(const void *a, const void *b, size_t n)
 {
