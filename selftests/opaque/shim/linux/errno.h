@@ -1,0 +1,2 @@
+#include "../kshim.h"
+#include_next <linux/errno.h>
