@@ -13,8 +13,8 @@
 
 #include "r255.h"
 
-#define BLOCKS 11
-#define CALLS 200
+#define BLOCKS 41
+#define CALLS 50
 
 static double now(void)
 {
