@@ -459,14 +459,14 @@ static void p3_to_cached(struct r255_cached *r, const struct r255_point *p)
 	fe_mul(r->t2d, p->t, r255_d2);
 }
 
-static void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
+static __always_inline void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
 {
 	fe_mul(r->x, p->x, p->t);
 	fe_mul(r->y, p->y, p->z);
 	fe_mul(r->z, p->z, p->t);
 }
 
-static void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
+static __always_inline void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
 {
 	fe_mul(r->x, p->x, p->t);
 	fe_mul(r->y, p->y, p->z);
@@ -519,8 +519,9 @@ static void p3_add(struct r255_p1p1 *r, const struct r255_point *p,
 }
 
 /* r = p + q, q affine */
-static void p3_madd(struct r255_p1p1 *r, const struct r255_point *p,
-		    const struct r255_niels *q)
+static __always_inline void p3_madd(struct r255_p1p1 *r,
+				    const struct r255_point *p,
+				    const struct r255_niels *q)
 {
 	r255_fe t0;
 
