@@ -459,14 +459,14 @@ static void p3_to_cached(struct r255_cached *r, const struct r255_point *p)
 	fe_mul(r->t2d, p->t, r255_d2);
 }
 
-static void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
+static __always_inline void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
 {
 	fe_mul(r->x, p->x, p->t);
 	fe_mul(r->y, p->y, p->z);
 	fe_mul(r->z, p->z, p->t);
 }
 
-static void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
+static __always_inline void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
 {
 	fe_mul(r->x, p->x, p->t);
 	fe_mul(r->y, p->y, p->z);
@@ -519,8 +519,9 @@ static void p3_add(struct r255_p1p1 *r, const struct r255_point *p,
 }
 
 /* r = p + q, q affine */
-static void p3_madd(struct r255_p1p1 *r, const struct r255_point *p,
-		    const struct r255_niels *q)
+static __always_inline void p3_madd(struct r255_p1p1 *r,
+				    const struct r255_point *p,
+				    const struct r255_niels *q)
 {
 	r255_fe t0;
 
@@ -666,36 +667,47 @@ static noinline void cached_table(struct r255_cached pi[8],
 	memzero_explicit(&r, sizeof(r));
 }
 
+/*
+ * h = sum of e[i] * 16^i * P over pi[k] = (k + 1) * P, from the top digit
+ * down. Apart from r255_scalarmult() so that neither frame grows past
+ * CONFIG_FRAME_WARN with KASAN's stack redzones.
+ */
+static noinline void scalarmult_digits(struct r255_point *h,
+				       const struct r255_cached pi[8],
+				       const s8 e[65])
+{
+	struct r255_cached t;
+	struct r255_p1p1 r;
+	struct r255_p2 s;
+	int i;
+
+	p3_0(h);
+	for (i = 64; i > 0; i--) {
+		cached_select(&t, pi, e[i]);
+		p3_add(&r, h, &t);
+		p1p1_to_p2(&s, &r);
+		p2_dbl4(&r, &s);
+		p1p1_to_p3(h, &r);
+	}
+	cached_select(&t, pi, e[0]);
+	p3_add(&r, h, &t);
+	p1p1_to_p3(h, &r);
+	WIPE(t);
+	WIPE(r);
+	WIPE(s);
+}
+
 void r255_scalarmult(struct r255_point *h, const u8 a[R255_SCALARBYTES],
 		     const struct r255_point *p)
 {
-	struct r255_cached pi[8], t;
-	struct r255_p1p1 r;
-	struct r255_point q;
-	struct r255_p2 s;
+	struct r255_cached pi[8];
 	s8 e[65];
-	int i;
 
-	cached_table(pi, p);
+	cached_table(pi, p);	/* before h is written: h may be p */
 	recode16(e, a);
-	p3_0(&q);
-	for (i = 64; i > 0; i--) {
-		cached_select(&t, pi, e[i]);
-		p3_add(&r, &q, &t);
-		p1p1_to_p2(&s, &r);
-		p2_dbl4(&r, &s);
-		p1p1_to_p3(&q, &r);
-	}
-	cached_select(&t, pi, e[0]);
-	p3_add(&r, &q, &t);
-	p1p1_to_p3(&q, &r);
-	memcpy(h, &q, sizeof(q));
-	memzero_explicit(pi, sizeof(pi));
-	memzero_explicit(&t, sizeof(t));
-	memzero_explicit(&r, sizeof(r));
-	memzero_explicit(&q, sizeof(q));
-	memzero_explicit(&s, sizeof(s));
-	memzero_explicit(e, sizeof(e));
+	scalarmult_digits(h, pi, e);
+	WIPE(pi);
+	WIPE(e);
 }
 
 /* Scalars mod l: five 52-bit limbs, Montgomery form with R = 2^260. */

@@ -296,10 +296,12 @@ int opaque_client_reg_start(struct opaque_client_reg *st,
 	int ret;
 
 	ret = oprf_blind(request, pw, pwlen, blind);
-	if (!ret)
+	if (!ret) {
 		memcpy(st->blind, blind, sizeof(st->blind));
-	else
+	} else {
 		memzero_explicit(request, OPAQUE_REG_REQUEST_LEN);
+		memzero_explicit(st, sizeof(*st));
+	}
 	return ret;
 }
 

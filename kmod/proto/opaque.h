@@ -7,32 +7,39 @@
  *
  * Pure functions over caller buffers: nothing here allocates, draws
  * randomness or knows about sessions. Every random input (blinds, nonces,
- * keyshare seeds, the envelope and masking nonces, fake-record keys) is a
- * parameter: callers draw them with get_random_bytes(), the known-answer
- * path passes the RFC's. The key stretching function (Argon2id) runs in
- * userspace between the client's two steps: the first returns the OPRF
- * output, the second takes it back with its stretched value.
+ * keyshare seeds, the envelope and masking nonces, key pair seeds, the
+ * fake record's masking key) is a parameter: callers draw them with
+ * get_random_bytes() (a blind: 64 random bytes reduced mod l, refused if
+ * zero), the known-answer path passes the RFC's. The key stretching
+ * function (Argon2id) runs in userspace between the client's two steps:
+ * the first returns the OPRF output, the second takes it back with its
+ * stretched value.
  *
  * Errors: -EBADMSG for anything the peer (or a stored record) got wrong:
  * an encoding that does not decode, the identity element, a MAC that does
  * not match; -EINVAL for caller errors (a blind that is not a canonical
- * non-zero scalar, a length over 65535); or an error of the hash. On any
- * error the outputs are zeroed and the temporaries wiped. All functions
- * may sleep (the hashes go through the crypto API).
+ * non-zero scalar, a password, context or identity over 65535 bytes); or
+ * an error of the hash. On any error the outputs are zeroed, the
+ * temporaries wiped, and a client or server state passed in is wiped: the
+ * side's exchange is over. All functions may sleep (the hashes go through
+ * the crypto API).
  *
- * State each side keeps between steps (all of it secret: wipe with
- * memzero_explicit(), the final step of each side does it itself):
+ * State each side keeps between steps (all secret; the last step of each
+ * side wipes it, and so does any failed step):
  *   client registration: struct opaque_client_reg (the blind), from
- *     opaque_client_reg_start() to opaque_client_reg_finish(); plus the
- *     password, which opaque_client_oprf() takes again (no copy is kept).
+ *     opaque_client_reg_start() through opaque_client_reg_oprf() to
+ *     opaque_client_reg_finish(); plus the password, which
+ *     opaque_client_reg_oprf() takes again (no copy is kept here).
  *   client login: struct opaque_client_login (blind, ephemeral secret,
- *     KE1), from opaque_client_ke1() to opaque_client_ke3(); plus the
- *     password, as above.
- *   server registration: nothing (the record is checked and stored).
- *   server login: struct opaque_server_login (expected client MAC and
- *     session key), from opaque_server_ke2() to opaque_server_finish().
- *   the KSF step: the OPRF output (64 bytes, secret) goes to userspace and
- *     comes back with the stretched value.
+ *     KE1), from opaque_client_ke1() through opaque_client_ke2_oprf() to
+ *     opaque_client_ke3(); plus the password, as above.
+ *   between the client's two steps: the OPRF output (64 bytes, secret),
+ *     which userspace stretches; the last step takes both back together
+ *     with the server's message (response or KE2) again.
+ *   server registration: nothing (opaque_record_check() on the upload).
+ *   server login: struct opaque_server_login (expected KE3 and session
+ *     key), from opaque_server_ke2() to opaque_server_finish().
+ *   server: struct opaque_server_setup, long-term (wipe on delete).
  */
 #ifndef _PMHS_OPAQUE_H
 #define _PMHS_OPAQUE_H

@@ -6,7 +6,7 @@
  * they give, and the fake-record vector's KE2); then negatives (tampered
  * KE2/KE3, wrong password, another user's record, bad elements and
  * scalars, hash failures) and random round trips. ristretto255 is
- * libsodium's (r255_sodium.c) or kmod/crypto/r255.c (make R255=kmod).
+ * libsodium's (r255_sodium.c) or kmod/crypto/r255.c: R255_VARIANT says.
  * TAP output.
  *   opaque_test VECTORS.json
  */
@@ -31,7 +31,7 @@ static int ok(int cond, const char *fmt, ...)
 	tests++;
 	if (!cond)
 		failures++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
+	printf("%sok %d - r255 " R255_VARIANT ": ", cond ? "" : "not ", tests);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
