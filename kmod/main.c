@@ -12,9 +12,11 @@
 #include "netlink.h"
 #include "netns.h"
 #include "noise.h"
+#include "opaque.h"
 #include "r255.h"
 #include "rsa.h"
 #include "session.h"
+#include "sha512.h"
 #include <uapi/linux/pmhs.h>
 
 static int __init pmhs_mod_init(void)
@@ -30,9 +32,13 @@ static int __init pmhs_mod_init(void)
 	ret = pmhs_rsa_init();
 	if (ret)
 		goto err_rsa;
+	ret = pmhs_sha512_init();
+	if (ret)
+		goto err_sha512;
 	/* Never serve handshakes with crypto that gives wrong answers. */
 	ret = pmhs_kdf_selftest() ?: pmhs_gcm_selftest() ?: pmhs_rsa_selftest() ?:
-	      pmhs_r255_selftest() ?: pmhs_proto_selftest();
+	      pmhs_r255_selftest() ?: pmhs_sha512_selftest() ?:
+	      pmhs_opaque_selftest() ?: pmhs_proto_selftest();
 	if (ret) {
 		pr_err("crypto self-tests failed (%d), not loading\n", ret);
 		goto err_selftest;
@@ -55,6 +61,8 @@ err_netlink:
 err_netns:
 	pmhs_session_uninit();
 err_selftest:
+	pmhs_sha512_uninit();
+err_sha512:
 	pmhs_rsa_uninit();
 err_rsa:
 	pmhs_gcm_uninit();
@@ -75,6 +83,7 @@ static void __exit pmhs_mod_exit(void)
 	     "pmhs: leaked %u sessions and %u identities\n",
 	     pmhs_session_live(), pmhs_identity_live());
 	pmhs_keyring_uninit();
+	pmhs_sha512_uninit();
 	pmhs_rsa_uninit();
 	pmhs_gcm_uninit();
 	pmhs_kdf_uninit();
@@ -83,6 +92,6 @@ static void __exit pmhs_mod_exit(void)
 module_init(pmhs_mod_init);
 module_exit(pmhs_mod_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Poor man's handshake: password and RSA key agreement");
+MODULE_DESCRIPTION("Poor man's handshake: password, RSA, Noise and OPAQUE key agreement");
 MODULE_AUTHOR("pmhs developers");
 MODULE_VERSION(PMHS_VERSION);

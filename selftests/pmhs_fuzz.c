@@ -144,6 +144,35 @@ static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derle
 			raw_nest_end(m, n);
 		}
 		break;
+	case PMHS_CMD_OPAQUE_KAT: {
+		/* scalars with the top nibble cleared are canonical: deeper paths */
+		static const int real[] = {
+			PMHS_A_OPAQUE_KAT_BLIND_REGISTRATION, PMHS_A_OPAQUE_KAT_BLIND_LOGIN,
+			PMHS_A_OPAQUE_KAT_ENVELOPE_NONCE, PMHS_A_OPAQUE_KAT_CLIENT_NONCE,
+			PMHS_A_OPAQUE_KAT_CLIENT_KEYSHARE_SEED };
+		uint8_t b[96];
+
+		rnd_bytes(b, sizeof(b));
+		b[31] &= 0x0f;
+		raw_bin(m, PMHS_A_OPAQUE_KAT_CREDENTIAL_IDENTIFIER, 1 + rnd() % 32, b);
+		raw_bin(m, PMHS_A_OPAQUE_KAT_OPRF_SEED, 64, b);
+		raw_bin(m, PMHS_A_OPAQUE_KAT_SERVER_PRIVATE_KEY, 32, b);
+		raw_bin(m, PMHS_A_OPAQUE_KAT_MASKING_NONCE, 32, b + 32);
+		raw_bin(m, PMHS_A_OPAQUE_KAT_SERVER_NONCE, 32, b + 32);
+		raw_bin(m, PMHS_A_OPAQUE_KAT_SERVER_KEYSHARE_SEED, 32, b + 32);
+		if (rnd() % 2) {
+			raw_bin(m, PMHS_A_OPAQUE_KAT_PASSWORD, 1 + rnd() % 64, b + 32);
+			for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++)
+				raw_bin(m, real[i], 32, b);
+		} else {
+			raw_bin(m, PMHS_A_OPAQUE_KAT_FAKE_CLIENT_PRIVATE_KEY, 32, b);
+			raw_bin(m, PMHS_A_OPAQUE_KAT_FAKE_MASKING_KEY, 64, b + 32);
+			raw_bin(m, PMHS_A_OPAQUE_KAT_KE1, 96, b);
+		}
+		if (rnd() % 2)
+			raw_bin(m, PMHS_A_OPAQUE_KAT_CONTEXT, rnd() % 64, b);
+		break;
+	}
 	case PMHS_CMD_SESSION_GET:
 	case PMHS_CMD_SESSION_DEL:
 		raw_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);

@@ -240,8 +240,31 @@ static const struct nla_policy pmhs_noise_kat_nl_policy[PMHS_A_NOISE_KAT_STEP + 
 	[PMHS_A_NOISE_KAT_STEP] = NLA_POLICY_NESTED(pmhs_noise_kat_step_nl_policy),
 };
 
+/* PMHS_CMD_OPAQUE_KAT - do */
+static const struct nla_policy pmhs_opaque_kat_nl_policy[PMHS_A_OPAQUE_KAT_KE1 + 1] = {
+	[PMHS_A_OPAQUE_KAT_PASSWORD] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_PASSWORD_MAX),
+	[PMHS_A_OPAQUE_KAT_CONTEXT] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
+	[PMHS_A_OPAQUE_KAT_CLIENT_IDENTITY] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
+	[PMHS_A_OPAQUE_KAT_SERVER_IDENTITY] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
+	[PMHS_A_OPAQUE_KAT_CREDENTIAL_IDENTIFIER] =
+		NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_OPAQUE_ID_MAX),
+	[PMHS_A_OPAQUE_KAT_OPRF_SEED] = NLA_POLICY_EXACT_LEN(64),
+	[PMHS_A_OPAQUE_KAT_SERVER_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_BLIND_REGISTRATION] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_BLIND_LOGIN] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_ENVELOPE_NONCE] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_CLIENT_NONCE] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_CLIENT_KEYSHARE_SEED] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_MASKING_NONCE] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_SERVER_NONCE] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_SERVER_KEYSHARE_SEED] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_FAKE_CLIENT_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_OPAQUE_KAT_FAKE_MASKING_KEY] = NLA_POLICY_EXACT_LEN(64),
+	[PMHS_A_OPAQUE_KAT_KE1] = NLA_POLICY_EXACT_LEN(96),
+};
+
 /* Ops table for pmhs */
-const struct genl_ops pmhs_nl_ops[25] = {
+const struct genl_ops pmhs_nl_ops[26] = {
 	{
 		.cmd		= PMHS_CMD_GET_VERSION,
 		.doit		= pmhs_nl_get_version_doit,
@@ -406,6 +429,13 @@ const struct genl_ops pmhs_nl_ops[25] = {
 		.doit		= pmhs_nl_noise_kat_doit,
 		.policy		= pmhs_noise_kat_nl_policy,
 		.maxattr	= PMHS_A_NOISE_KAT_STEP,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_OPAQUE_KAT,
+		.doit		= pmhs_nl_opaque_kat_doit,
+		.policy		= pmhs_opaque_kat_nl_policy,
+		.maxattr	= PMHS_A_OPAQUE_KAT_KE1,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

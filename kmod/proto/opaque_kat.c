@@ -226,7 +226,7 @@ struct opaque_kat {
 	u8 server_key[OPAQUE_NH];
 };
 
-/* 0 if @got is @want (a known answer's array). */
+/* 0 if @got is @want (a known answer: public test data). */
 #define KAT_CMP(got, want) (memcmp(got, want, sizeof(want)) ? -EINVAL : 0)
 
 int pmhs_opaque_selftest(void)

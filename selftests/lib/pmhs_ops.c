@@ -165,3 +165,62 @@ int po_shared_logon(struct pmhs_nl *nl, const char *pw, int32_t *ka, int32_t *kb
 	*kb = po_serial(&rb);
 	return 0;
 }
+
+/* The vector input @key (hex) as attribute @type; absent keys are skipped. */
+static int po_put_hex(struct nl_msg *m, struct json_object *in, const char *key, int type)
+{
+	const char *hex = vec_str(in, key);
+	uint8_t *b;
+	long n;
+	int ret;
+
+	if (!hex)
+		return 0;
+	n = vec_unhex(hex, &b);
+	if (n < 0)
+		return -1;
+	ret = nla_put(m, type, n, b);
+	free(b);
+	return ret;
+}
+
+int po_opaque_kat(struct pmhs_nl *nl, struct json_object *vec, int skip,
+		  struct pt_reply *r)
+{
+	static const struct { const char *key; int type; } map[] = {
+		{ "password", PMHS_A_OPAQUE_KAT_PASSWORD },
+		{ "client_identity", PMHS_A_OPAQUE_KAT_CLIENT_IDENTITY },
+		{ "server_identity", PMHS_A_OPAQUE_KAT_SERVER_IDENTITY },
+		{ "credential_identifier", PMHS_A_OPAQUE_KAT_CREDENTIAL_IDENTIFIER },
+		{ "oprf_seed", PMHS_A_OPAQUE_KAT_OPRF_SEED },
+		{ "server_private_key", PMHS_A_OPAQUE_KAT_SERVER_PRIVATE_KEY },
+		{ "blind_registration", PMHS_A_OPAQUE_KAT_BLIND_REGISTRATION },
+		{ "blind_login", PMHS_A_OPAQUE_KAT_BLIND_LOGIN },
+		{ "envelope_nonce", PMHS_A_OPAQUE_KAT_ENVELOPE_NONCE },
+		{ "client_nonce", PMHS_A_OPAQUE_KAT_CLIENT_NONCE },
+		{ "client_keyshare_seed", PMHS_A_OPAQUE_KAT_CLIENT_KEYSHARE_SEED },
+		{ "masking_nonce", PMHS_A_OPAQUE_KAT_MASKING_NONCE },
+		{ "server_nonce", PMHS_A_OPAQUE_KAT_SERVER_NONCE },
+		{ "server_keyshare_seed", PMHS_A_OPAQUE_KAT_SERVER_KEYSHARE_SEED },
+		{ "client_private_key", PMHS_A_OPAQUE_KAT_FAKE_CLIENT_PRIVATE_KEY },
+		{ "masking_key", PMHS_A_OPAQUE_KAT_FAKE_MASKING_KEY },
+		{ "KE1", PMHS_A_OPAQUE_KAT_KE1 },
+	};
+	struct json_object *in = vec_get(vec, "inputs");
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_OPAQUE_KAT, 0);
+	/* the fake vector lists a client keyshare seed its KE2 does not use */
+	bool fake = vec_get(in, "client_private_key");
+	int ret = 0;
+
+	if (skip != PMHS_A_OPAQUE_KAT_CONTEXT)
+		ret = po_put_hex(m, vec_get(vec, "config"), "Context", PMHS_A_OPAQUE_KAT_CONTEXT);
+	for (size_t i = 0; !ret && i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].type != skip &&
+		    !(fake && map[i].type == PMHS_A_OPAQUE_KAT_CLIENT_KEYSHARE_SEED))
+			ret = po_put_hex(m, in, map[i].key, map[i].type);
+	if (ret) {
+		nlmsg_free(m);
+		return -1;
+	}
+	return pt_call(nl, m, PMHS_A_OPAQUE_KAT_MAX, r);
+}

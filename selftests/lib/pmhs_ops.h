@@ -55,4 +55,13 @@ int32_t po_serial(const struct pt_reply *r);
  */
 int po_shared_logon(struct pmhs_nl *nl, const char *pw, int32_t *ka, int32_t *kb);
 
+/*
+ * opaque-kat with the inputs of an RFC 9807 vector (opaque-rfc9807.json
+ * entry @vec; its config's Context too), attribute @skip left out (0:
+ * none). The fake vector's client_private_key, masking_key and KE1 ask
+ * for the fake path.
+ */
+int po_opaque_kat(struct pmhs_nl *nl, struct json_object *vec, int skip,
+		  struct pt_reply *r);
+
 #endif

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * OPAQUE-3DH (RFC 9807, ristretto255-SHA512) through the real module.
+ *
+ *   Known answers (opaque-kat op): both real ristretto255 vectors of
+ *   opaque-rfc9807.json, registration and login through both roles with
+ *   the vectors' blinds, nonces and seeds: every message, key and
+ *   intermediate the vector gives; the fake-record vector's KE2 (an
+ *   unknown user).
+ *
+ *   Refusals: a missing input (each one the path needs), a reply
+ *   attribute or the other path's attribute in the request, wrong
+ *   lengths, a private key that is not a canonical scalar, a fake KE1
+ *   that does not decode, an unprivileged caller.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <netlink/attr.h>
+
+#include "kselftest_harness.h"
+#include "pmhs_harness.h"
+#include "pmhs_ops.h"
+#include "pmhs_test.h"
+#include "pmhs_vec.h"
+#include "raw.h"
+
+/* Vector field -> reply attribute, for the values the kernel returns. */
+static const struct {
+	const char *group, *key;
+	int type;
+} want_real[] = {
+	{ "inputs", "server_public_key", PMHS_A_OPAQUE_KAT_SERVER_PUBLIC_KEY },
+	{ "outputs", "registration_request", PMHS_A_OPAQUE_KAT_REGISTRATION_REQUEST },
+	{ "outputs", "registration_response", PMHS_A_OPAQUE_KAT_REGISTRATION_RESPONSE },
+	{ "outputs", "registration_upload", PMHS_A_OPAQUE_KAT_REGISTRATION_UPLOAD },
+	{ "outputs", "KE1", PMHS_A_OPAQUE_KAT_KE1 },
+	{ "outputs", "KE2", PMHS_A_OPAQUE_KAT_KE2 },
+	{ "outputs", "KE3", PMHS_A_OPAQUE_KAT_KE3 },
+	{ "outputs", "session_key", PMHS_A_OPAQUE_KAT_SESSION_KEY },
+	{ "outputs", "export_key", PMHS_A_OPAQUE_KAT_EXPORT_KEY },
+	{ "intermediates", "oprf_key", PMHS_A_OPAQUE_KAT_OPRF_KEY },
+	{ "intermediates", "randomized_password", PMHS_A_OPAQUE_KAT_RANDOMIZED_PASSWORD },
+	{ "intermediates", "masking_key", PMHS_A_OPAQUE_KAT_MASKING_KEY },
+	{ "intermediates", "auth_key", PMHS_A_OPAQUE_KAT_AUTH_KEY },
+	{ "intermediates", "envelope", PMHS_A_OPAQUE_KAT_ENVELOPE },
+	{ "intermediates", "client_public_key", PMHS_A_OPAQUE_KAT_CLIENT_PUBLIC_KEY },
+	{ "intermediates", "handshake_secret", PMHS_A_OPAQUE_KAT_HANDSHAKE_SECRET },
+	{ "intermediates", "server_mac_key", PMHS_A_OPAQUE_KAT_SERVER_MAC_KEY },
+	{ "intermediates", "client_mac_key", PMHS_A_OPAQUE_KAT_CLIENT_MAC_KEY },
+};
+
+/* The inputs each path needs (a request without one is refused). */
+static const int need_real[] = {
+	PMHS_A_OPAQUE_KAT_PASSWORD, PMHS_A_OPAQUE_KAT_CREDENTIAL_IDENTIFIER,
+	PMHS_A_OPAQUE_KAT_OPRF_SEED, PMHS_A_OPAQUE_KAT_SERVER_PRIVATE_KEY,
+	PMHS_A_OPAQUE_KAT_BLIND_REGISTRATION, PMHS_A_OPAQUE_KAT_BLIND_LOGIN,
+	PMHS_A_OPAQUE_KAT_ENVELOPE_NONCE, PMHS_A_OPAQUE_KAT_CLIENT_NONCE,
+	PMHS_A_OPAQUE_KAT_CLIENT_KEYSHARE_SEED, PMHS_A_OPAQUE_KAT_MASKING_NONCE,
+	PMHS_A_OPAQUE_KAT_SERVER_NONCE, PMHS_A_OPAQUE_KAT_SERVER_KEYSHARE_SEED,
+};
+
+static const int need_fake[] = {
+	PMHS_A_OPAQUE_KAT_CREDENTIAL_IDENTIFIER, PMHS_A_OPAQUE_KAT_OPRF_SEED,
+	PMHS_A_OPAQUE_KAT_SERVER_PRIVATE_KEY, PMHS_A_OPAQUE_KAT_MASKING_NONCE,
+	PMHS_A_OPAQUE_KAT_SERVER_NONCE, PMHS_A_OPAQUE_KAT_SERVER_KEYSHARE_SEED,
+	PMHS_A_OPAQUE_KAT_FAKE_CLIENT_PRIVATE_KEY, PMHS_A_OPAQUE_KAT_FAKE_MASKING_KEY,
+	PMHS_A_OPAQUE_KAT_KE1,
+};
+
+/* The reply's @type equals the vector's hex at @group.@key. */
+static bool reply_matches(struct pt_reply *r, struct json_object *vec,
+			  const char *group, const char *key, int type)
+{
+	const char *hex = vec_str(vec_get(vec, group), key);
+	uint8_t *want;
+	long n;
+	bool ok;
+
+	if (!hex || !r->tb[type])
+		return false;
+	n = vec_unhex(hex, &want);
+	ok = n >= 0 && nla_len(r->tb[type]) == n && !memcmp(nla_data(r->tb[type]), want, n);
+	free(want);
+	return ok;
+}
+
+static bool is_fake(struct json_object *vec)
+{
+	return !strcmp(vec_str(vec_get(vec, "config"), "Fake"), "True");
+}
+
+/* The ristretto255 vectors (the file keeps only those), real or fake. */
+static struct json_object *vector(struct json_object *all, bool fake, int nth)
+{
+	for (size_t i = 0; i < json_object_array_length(all); i++) {
+		struct json_object *v = json_object_array_get_idx(all, i);
+
+		if (strcmp(vec_str(vec_get(v, "config"), "Group"), "ristretto255"))
+			continue;
+		if (is_fake(v) == fake && nth-- == 0)
+			return v;
+	}
+	return NULL;
+}
+
+FIXTURE(oq) {
+	struct pmhs_nl *nl;
+	struct json_object *vecs;
+	struct pt_reply r;
+};
+
+FIXTURE_SETUP(oq)
+{
+	self->nl = pt_open();
+	ASSERT_NE(NULL, self->nl);
+	self->vecs = vec_load("opaque-rfc9807.json");
+	ASSERT_NE(NULL, self->vecs);
+}
+
+FIXTURE_TEARDOWN(oq)
+{
+	json_object_put(self->vecs);
+	pmhs_nl_close(self->nl);
+}
+
+/* Both real vectors: every value the vector gives, as the module computes it. */
+TEST_F(oq, rfc9807_vectors)
+{
+	int n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		struct json_object *v = vector(self->vecs, false, i);
+
+		ASSERT_NE(NULL, v) {
+			TH_LOG("opaque-rfc9807.json lacks real ristretto255 vector %d", i + 1);
+		}
+		ASSERT_EQ(0, po_opaque_kat(self->nl, v, 0, &self->r)) {
+			TH_LOG("vector %d: %s", i + 1, self->r.extack);
+		}
+		for (size_t j = 0; j < sizeof(want_real) / sizeof(want_real[0]); j++, n++) {
+			EXPECT_TRUE(reply_matches(&self->r, v, want_real[j].group,
+						  want_real[j].key, want_real[j].type)) {
+				TH_LOG("vector %d: %s differs from the RFC's", i + 1,
+				       want_real[j].key);
+			}
+		}
+	}
+	/* 2 vectors x 18 values */
+	EXPECT_EQ(36, n);
+}
+
+/* An unknown user's KE2 (section 10.9) as the fake vector gives it. */
+TEST_F(oq, rfc9807_fake_vector)
+{
+	struct json_object *v = vector(self->vecs, true, 0);
+
+	ASSERT_NE(NULL, v);
+	ASSERT_EQ(0, po_opaque_kat(self->nl, v, 0, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_TRUE(reply_matches(&self->r, v, "outputs", "KE2", PMHS_A_OPAQUE_KAT_KE2));
+	EXPECT_TRUE(reply_matches(&self->r, v, "inputs", "server_public_key",
+				  PMHS_A_OPAQUE_KAT_SERVER_PUBLIC_KEY));
+	/* the fake path gives nothing else: no session key, no KE3 */
+	EXPECT_EQ(NULL, self->r.tb[PMHS_A_OPAQUE_KAT_SESSION_KEY]);
+	EXPECT_EQ(NULL, self->r.tb[PMHS_A_OPAQUE_KAT_KE3]);
+	/* its KE2 has the size of a real one */
+	ASSERT_NE(NULL, self->r.tb[PMHS_A_OPAQUE_KAT_KE2]);
+	EXPECT_EQ(320, nla_len(self->r.tb[PMHS_A_OPAQUE_KAT_KE2]));
+}
+
+/* Every input either path needs, left out in turn: EINVAL, saying so. */
+TEST_F(oq, missing_inputs_refused)
+{
+	struct json_object *real = vector(self->vecs, false, 0);
+	struct json_object *fake = vector(self->vecs, true, 0);
+
+	for (size_t i = 0; i < sizeof(need_real) / sizeof(need_real[0]); i++) {
+		EXPECT_EQ(-EINVAL, po_opaque_kat(self->nl, real, need_real[i], &self->r));
+		EXPECT_NE(NULL, strstr(self->r.extack, "missing")) {
+			TH_LOG("real path without attribute %d: '%s'", need_real[i],
+			       self->r.extack);
+		}
+	}
+	for (size_t i = 0; i < sizeof(need_fake) / sizeof(need_fake[0]); i++) {
+		if (need_fake[i] == PMHS_A_OPAQUE_KAT_FAKE_CLIENT_PRIVATE_KEY)
+			continue;	/* below */
+		EXPECT_EQ(-EINVAL, po_opaque_kat(self->nl, fake, need_fake[i], &self->r));
+		EXPECT_NE(NULL, strstr(self->r.extack, "missing")) {
+			TH_LOG("fake path without attribute %d: '%s'", need_fake[i],
+			       self->r.extack);
+		}
+	}
+	/*
+	 * The other path's attributes are refused, not ignored: the fake
+	 * vector without its private key asks for the real path, which
+	 * takes no fake masking key or KE1.
+	 */
+	EXPECT_EQ(-EINVAL, po_opaque_kat(self->nl, fake, PMHS_A_OPAQUE_KAT_FAKE_CLIENT_PRIVATE_KEY,
+					 &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "other path")) {
+		TH_LOG("'%s'", self->r.extack);
+	}
+	/* optional: the context (then the outputs differ from the vector's) */
+	ASSERT_EQ(0, po_opaque_kat(self->nl, real, PMHS_A_OPAQUE_KAT_CONTEXT, &self->r));
+	EXPECT_FALSE(reply_matches(&self->r, real, "outputs", "KE2", PMHS_A_OPAQUE_KAT_KE2));
+}
+
+/* Malformed requests, built attribute by attribute on purpose. */
+TEST_F(oq, malformed_refused)
+{
+	static const uint8_t l[32] = {	/* l, the group order: not canonical */
+		0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2,
+		0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10 };
+	uint8_t b[320];
+	struct nl_msg *m;
+
+	memset(b, 0x11, sizeof(b));
+	/* an oprf-seed of 32 bytes (it is 64): the policy's exact length */
+	m = raw_new(self->nl, PMHS_CMD_OPAQUE_KAT, 0);
+	raw_bin(m, PMHS_A_OPAQUE_KAT_OPRF_SEED, 32, b);
+	EXPECT_EQ(-ERANGE, raw_call(self->nl, m, PMHS_A_OPAQUE_KAT_MAX, &self->r));
+	EXPECT_NE(0, self->r.extack[0]);
+	/* an empty credential identifier (min-len 1) */
+	m = raw_new(self->nl, PMHS_CMD_OPAQUE_KAT, 0);
+	raw_bin(m, PMHS_A_OPAQUE_KAT_CREDENTIAL_IDENTIFIER, 0, b);
+	EXPECT_EQ(-ERANGE, raw_call(self->nl, m, PMHS_A_OPAQUE_KAT_MAX, &self->r));
+	/* a reply attribute (KE3) in a request: the op's policy ends before it */
+	m = raw_new(self->nl, PMHS_CMD_OPAQUE_KAT, 0);
+	raw_bin(m, PMHS_A_OPAQUE_KAT_KE3, 64, b);
+	EXPECT_EQ(-EINVAL, raw_call(self->nl, m, PMHS_A_OPAQUE_KAT_MAX, &self->r));
+	/* the server private key l, and a fake KE1 whose element does not decode */
+	for (int k = 0; k < 2; k++) {
+		struct json_object *v = vector(self->vecs, true, 0);
+		struct json_object *in = vec_get(v, "inputs");
+		static const char *const keys[] = {
+			"credential_identifier", "oprf_seed", "server_private_key",
+			"masking_nonce", "server_nonce", "server_keyshare_seed",
+			"client_private_key", "masking_key", "KE1" };
+		static const int types[] = {
+			PMHS_A_OPAQUE_KAT_CREDENTIAL_IDENTIFIER, PMHS_A_OPAQUE_KAT_OPRF_SEED,
+			PMHS_A_OPAQUE_KAT_SERVER_PRIVATE_KEY, PMHS_A_OPAQUE_KAT_MASKING_NONCE,
+			PMHS_A_OPAQUE_KAT_SERVER_NONCE, PMHS_A_OPAQUE_KAT_SERVER_KEYSHARE_SEED,
+			PMHS_A_OPAQUE_KAT_FAKE_CLIENT_PRIVATE_KEY,
+			PMHS_A_OPAQUE_KAT_FAKE_MASKING_KEY, PMHS_A_OPAQUE_KAT_KE1 };
+
+		m = raw_new(self->nl, PMHS_CMD_OPAQUE_KAT, 0);
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			uint8_t *x;
+			long n = vec_unhex(vec_str(in, keys[i]), &x);
+
+			ASSERT_LT(0, n);
+			if (k == 0 && types[i] == PMHS_A_OPAQUE_KAT_SERVER_PRIVATE_KEY)
+				memcpy(x, l, 32);
+			if (k == 1 && types[i] == PMHS_A_OPAQUE_KAT_KE1)
+				memset(x, 0xff, 32);	/* s >= p: never canonical */
+			raw_bin(m, types[i], n, x);
+			free(x);
+		}
+		if (k == 0) {
+			EXPECT_EQ(-EINVAL, raw_call(self->nl, m, PMHS_A_OPAQUE_KAT_MAX, &self->r));
+			EXPECT_NE(NULL, strstr(self->r.extack, "canonical")) {
+				TH_LOG("'%s'", self->r.extack);
+			}
+		} else {
+			EXPECT_EQ(-EBADMSG, raw_call(self->nl, m, PMHS_A_OPAQUE_KAT_MAX, &self->r));
+			EXPECT_NE(0, self->r.extack[0]);
+			EXPECT_EQ(NULL, self->r.tb[PMHS_A_OPAQUE_KAT_KE2]);
+		}
+	}
+}
+
+/* The op costs kernel CPU time: CAP_NET_ADMIN only. */
+TEST_F(oq, unprivileged_refused)
+{
+	struct json_object *v = vector(self->vecs, false, 0);
+	int st;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct pmhs_nl *nl;
+		struct pt_reply r;
+
+		if (pt_drop_privs())
+			_exit(10);
+		nl = pt_open();
+		if (!nl)
+			_exit(11);
+		_exit(po_opaque_kat(nl, v, 0, &r) == -EPERM ? 0 : 12);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+}
+
+PMHS_TEST_HARNESS_MAIN
