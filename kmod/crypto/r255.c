@@ -519,9 +519,8 @@ static void p3_add(struct r255_p1p1 *r, const struct r255_point *p,
 }
 
 /* r = p + q, q affine */
-static __always_inline void p3_madd(struct r255_p1p1 *r,
-				    const struct r255_point *p,
-				    const struct r255_niels *q)
+static void p3_madd(struct r255_p1p1 *r, const struct r255_point *p,
+		    const struct r255_niels *q)
 {
 	r255_fe t0;
 
@@ -597,7 +596,7 @@ static void cached_select(struct r255_cached *t,
 }
 
 /* t = b * 16^(2 pos) * B from the fixed table; |b| <= 8. */
-static void niels_select(struct r255_niels *t, int pos, s8 b)
+static noinline void niels_select(struct r255_niels *t, int pos, s8 b)
 {
 	static const struct r255_niels id = { .ypx = { 1 }, .ymx = { 1 } };
 	struct r255_niels minus;
@@ -963,45 +962,53 @@ int r255_sc_is_zero(const u8 a[R255_SCALARBYTES])
 }
 
 /*
- * r = a * B with the ref10 comb: a reduced mod l (B has order l), then
- * 64 signed radix-16 digits against r255_base_table, odd digits first.
+ * h = sum of e[i] * 16^i * B: the odd digits against the table, times 16,
+ * then the even ones. Apart from r255_scalarmult_base() for the frame
+ * size under KASAN (see scalarmult_digits()).
  */
-void r255_scalarmult_base(struct r255_point *h, const u8 a[R255_SCALARBYTES])
+static noinline void base_digits(struct r255_point *h, const s8 e[65])
 {
 	struct r255_niels t;
 	struct r255_p1p1 r;
-	struct r255_point q;
 	struct r255_p2 s;
+	int i;
+
+	p3_0(h);
+	for (i = 1; i < 64; i += 2) {
+		niels_select(&t, i / 2, e[i]);
+		p3_madd(&r, h, &t);
+		p1p1_to_p3(h, &r);
+	}
+	p3_to_p2(&s, h);
+	p2_dbl4(&r, &s);
+	p1p1_to_p3(h, &r);
+	for (i = 0; i < 64; i += 2) {
+		niels_select(&t, i / 2, e[i]);
+		p3_madd(&r, h, &t);
+		p1p1_to_p3(h, &r);
+	}
+	WIPE(t);
+	WIPE(r);
+	WIPE(s);
+}
+
+/*
+ * r = a * B with the ref10 comb: a reduced mod l (B has order l), then
+ * 64 signed radix-16 digits against r255_base_table.
+ */
+void r255_scalarmult_base(struct r255_point *h, const u8 a[R255_SCALARBYTES])
+{
 	u64 x[5];
 	u8 c[32];
 	s8 e[65];
-	int i;
 
 	sc_load(x, a);
 	sc_pack(c, x);
 	recode16(e, c);		/* c < 2^253: e[63] <= 2, e[64] = 0 */
-	p3_0(&q);
-	for (i = 1; i < 64; i += 2) {
-		niels_select(&t, i / 2, e[i]);
-		p3_madd(&r, &q, &t);
-		p1p1_to_p3(&q, &r);
-	}
-	p3_to_p2(&s, &q);
-	p2_dbl4(&r, &s);
-	p1p1_to_p3(&q, &r);
-	for (i = 0; i < 64; i += 2) {
-		niels_select(&t, i / 2, e[i]);
-		p3_madd(&r, &q, &t);
-		p1p1_to_p3(&q, &r);
-	}
-	memcpy(h, &q, sizeof(q));
-	memzero_explicit(&t, sizeof(t));
-	memzero_explicit(&r, sizeof(r));
-	memzero_explicit(&q, sizeof(q));
-	memzero_explicit(&s, sizeof(s));
-	memzero_explicit(x, sizeof(x));
-	memzero_explicit(c, sizeof(c));
-	memzero_explicit(e, sizeof(e));
+	base_digits(h, e);
+	WIPE(x);
+	WIPE(c);
+	WIPE(e);
 }
 
 void r255_add(struct r255_point *r, const struct r255_point *p,
