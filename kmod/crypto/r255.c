@@ -1288,6 +1288,8 @@ static const char * const r255_kat_map[7][3] = {
 	  "80bd07262511cdde4863f8a7434cef696750681cb9510eea557088f76d9e5065" },
 };
 
+static const u8 r255_kat_one[R255_SCALARBYTES] = { 1 };
+
 static int r255_kat_fail(const char *what, int i)
 {
 	pr_err("self-test ristretto255 %s %d failed\n", what, i);
@@ -1338,13 +1340,33 @@ int pmhs_r255_selftest(void)
 		if (memcmp(got, want, R255_BYTES))
 			return r255_kat_fail("one-way map", i);
 	}
-	/* 1/2 * 2 = 1, and 2 * (l + 1) / 2 = 1 mod l */
+	/*
+	 * Every entry of the comb table against the variable-base path:
+	 * all digits j (1..7, entry j - 1 of every row), then all even
+	 * digits -8 (entry 7). And (l - 1) B + B is the identity.
+	 */
+	for (i = 1; i <= 8; i++) {
+		memset(k, i == 8 ? 0x08 : i * 0x11, sizeof(k));
+		k[31] = i == 8 ? 0x08 : i;	/* < l, not reduced */
+		r255_scalarmult_base(&p, k);
+		r255_scalarmult(&q, k, &b);
+		r255_encode(got, &p);
+		r255_encode(want, &q);
+		if (memcmp(got, want, R255_BYTES))
+			return r255_kat_fail("comb table digit", i);
+	}
+	memset(k, 0, sizeof(k));
+	r255_sc_sub(k, k, r255_kat_one);	/* l - 1 */
+	r255_scalarmult_base(&p, k);
+	r255_add(&p, &p, &b);
+	if (!r255_is_identity(&p))
+		return r255_kat_fail("(l - 1) B + B", 0);
+	/* 1/2 * 2 = 1 */
+	memset(k, 0, sizeof(k));
 	k[0] = 2;
 	r255_sc_invert(got, k);
 	r255_sc_mul(got, got, k);
-	memset(want, 0, sizeof(want));
-	want[0] = 1;
-	if (memcmp(got, want, R255_SCALARBYTES))
+	if (memcmp(got, r255_kat_one, R255_SCALARBYTES))
 		return r255_kat_fail("scalar inverse", 2);
 	return 0;
 }
