@@ -192,7 +192,7 @@ static __always_inline void fe_carry128(r255_fe h, R255_U128 r0,
 	h[4] = l4;
 }
 
-static __always_inline void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
+static void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
@@ -214,7 +214,7 @@ static __always_inline void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
 	fe_carry128(h, r0, r1, r2, r3, r4);
 }
 
-static __always_inline void fe_sq(r255_fe h, const r255_fe f)
+static void fe_sq(r255_fe h, const r255_fe f)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 d0 = 2 * f0, d1 = 2 * f1, d2 = 2 * f2, d3 = 2 * f3;
