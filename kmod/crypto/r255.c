@@ -192,7 +192,8 @@ static __always_inline void fe_carry128(r255_fe h, R255_U128 r0,
 	h[4] = l4;
 }
 
-static void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
+static __always_inline void fe_mul_i(r255_fe h, const r255_fe f,
+				     const r255_fe g)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
@@ -214,7 +215,7 @@ static void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
 	fe_carry128(h, r0, r1, r2, r3, r4);
 }
 
-static void fe_sq(r255_fe h, const r255_fe f)
+static __always_inline void fe_sq_i(r255_fe h, const r255_fe f)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 d0 = 2 * f0, d1 = 2 * f1, d2 = 2 * f2, d3 = 2 * f3;
@@ -230,6 +231,20 @@ static void fe_sq(r255_fe h, const r255_fe f)
 	r3 = (R255_U128)d0 * f3 + (R255_U128)d1 * f2 + (R255_U128)f4 * f4_19;
 	r4 = (R255_U128)d0 * f4 + (R255_U128)d1 * f3 + (R255_U128)f2 * f2;
 	fe_carry128(h, r0, r1, r2, r3, r4);
+}
+
+/*
+ * fe_mul_i() and fe_sq_i() are inlined into the point formulas that the
+ * scalar multiplications loop over; everything else calls one copy.
+ */
+static void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
+{
+	fe_mul_i(h, f, g);
+}
+
+static void fe_sq(r255_fe h, const r255_fe f)
+{
+	fe_sq_i(h, f);
 }
 
 /* h = f^(2^n), n >= 1 */
@@ -459,31 +474,31 @@ static void p3_to_cached(struct r255_cached *r, const struct r255_point *p)
 	fe_mul(r->t2d, p->t, r255_d2);
 }
 
-static __always_inline void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
+static void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
 {
-	fe_mul(r->x, p->x, p->t);
-	fe_mul(r->y, p->y, p->z);
-	fe_mul(r->z, p->z, p->t);
+	fe_mul_i(r->x, p->x, p->t);
+	fe_mul_i(r->y, p->y, p->z);
+	fe_mul_i(r->z, p->z, p->t);
 }
 
-static __always_inline void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
+static void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
 {
-	fe_mul(r->x, p->x, p->t);
-	fe_mul(r->y, p->y, p->z);
-	fe_mul(r->z, p->z, p->t);
-	fe_mul(r->t, p->x, p->y);
+	fe_mul_i(r->x, p->x, p->t);
+	fe_mul_i(r->y, p->y, p->z);
+	fe_mul_i(r->z, p->z, p->t);
+	fe_mul_i(r->t, p->x, p->y);
 }
 
 static void p2_dbl(struct r255_p1p1 *r, const struct r255_p2 *p)
 {
 	r255_fe t0;
 
-	fe_sq(r->x, p->x);
-	fe_sq(r->z, p->y);
-	fe_sq(r->t, p->z);
+	fe_sq_i(r->x, p->x);
+	fe_sq_i(r->z, p->y);
+	fe_sq_i(r->t, p->z);
 	fe_add(r->t, r->t, r->t);
 	fe_add(r->y, p->x, p->y);
-	fe_sq(t0, r->y);
+	fe_sq_i(t0, r->y);
 	fe_add(r->y, r->z, r->x);
 	fe_sub(r->z, r->z, r->x);
 	fe_sub(r->x, t0, r->y);
@@ -506,10 +521,10 @@ static void p3_add(struct r255_p1p1 *r, const struct r255_point *p,
 
 	fe_add(r->x, p->y, p->x);
 	fe_sub(r->y, p->y, p->x);
-	fe_mul(r->z, r->x, q->ypx);
-	fe_mul(r->y, r->y, q->ymx);
-	fe_mul(r->t, q->t2d, p->t);
-	fe_mul(r->x, p->z, q->z);
+	fe_mul_i(r->z, r->x, q->ypx);
+	fe_mul_i(r->y, r->y, q->ymx);
+	fe_mul_i(r->t, q->t2d, p->t);
+	fe_mul_i(r->x, p->z, q->z);
 	fe_add(t0, r->x, r->x);
 	fe_sub(r->x, r->z, r->y);
 	fe_add(r->y, r->z, r->y);
@@ -526,9 +541,9 @@ static void p3_madd(struct r255_p1p1 *r, const struct r255_point *p,
 
 	fe_add(r->x, p->y, p->x);
 	fe_sub(r->y, p->y, p->x);
-	fe_mul(r->z, r->x, q->ypx);
-	fe_mul(r->y, r->y, q->ymx);
-	fe_mul(r->t, q->xy2d, p->t);
+	fe_mul_i(r->z, r->x, q->ypx);
+	fe_mul_i(r->y, r->y, q->ymx);
+	fe_mul_i(r->t, q->xy2d, p->t);
 	fe_add(t0, p->z, p->z);
 	fe_sub(r->x, r->z, r->y);
 	fe_add(r->y, r->z, r->y);
