@@ -192,7 +192,8 @@ static __always_inline void fe_carry128(r255_fe h, R255_U128 r0,
 	h[4] = l4;
 }
 
-static __always_inline void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
+static __always_inline void fe_mul_i(r255_fe h, const r255_fe f,
+				     const r255_fe g)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
@@ -214,7 +215,7 @@ static __always_inline void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
 	fe_carry128(h, r0, r1, r2, r3, r4);
 }
 
-static __always_inline void fe_sq(r255_fe h, const r255_fe f)
+static __always_inline void fe_sq_i(r255_fe h, const r255_fe f)
 {
 	u64 f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	u64 d0 = 2 * f0, d1 = 2 * f1, d2 = 2 * f2, d3 = 2 * f3;
@@ -230,6 +231,20 @@ static __always_inline void fe_sq(r255_fe h, const r255_fe f)
 	r3 = (R255_U128)d0 * f3 + (R255_U128)d1 * f2 + (R255_U128)f4 * f4_19;
 	r4 = (R255_U128)d0 * f4 + (R255_U128)d1 * f3 + (R255_U128)f2 * f2;
 	fe_carry128(h, r0, r1, r2, r3, r4);
+}
+
+/*
+ * fe_mul_i() and fe_sq_i() are inlined into the point formulas that the
+ * scalar multiplications loop over; everything else calls one copy.
+ */
+static void fe_mul(r255_fe h, const r255_fe f, const r255_fe g)
+{
+	fe_mul_i(h, f, g);
+}
+
+static void fe_sq(r255_fe h, const r255_fe f)
+{
+	fe_sq_i(h, f);
 }
 
 /* h = f^(2^n), n >= 1 */
@@ -459,31 +474,31 @@ static void p3_to_cached(struct r255_cached *r, const struct r255_point *p)
 	fe_mul(r->t2d, p->t, r255_d2);
 }
 
-static __always_inline void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
+static void p1p1_to_p2(struct r255_p2 *r, const struct r255_p1p1 *p)
 {
-	fe_mul(r->x, p->x, p->t);
-	fe_mul(r->y, p->y, p->z);
-	fe_mul(r->z, p->z, p->t);
+	fe_mul_i(r->x, p->x, p->t);
+	fe_mul_i(r->y, p->y, p->z);
+	fe_mul_i(r->z, p->z, p->t);
 }
 
-static __always_inline void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
+static void p1p1_to_p3(struct r255_point *r, const struct r255_p1p1 *p)
 {
-	fe_mul(r->x, p->x, p->t);
-	fe_mul(r->y, p->y, p->z);
-	fe_mul(r->z, p->z, p->t);
-	fe_mul(r->t, p->x, p->y);
+	fe_mul_i(r->x, p->x, p->t);
+	fe_mul_i(r->y, p->y, p->z);
+	fe_mul_i(r->z, p->z, p->t);
+	fe_mul_i(r->t, p->x, p->y);
 }
 
 static void p2_dbl(struct r255_p1p1 *r, const struct r255_p2 *p)
 {
 	r255_fe t0;
 
-	fe_sq(r->x, p->x);
-	fe_sq(r->z, p->y);
-	fe_sq(r->t, p->z);
+	fe_sq_i(r->x, p->x);
+	fe_sq_i(r->z, p->y);
+	fe_sq_i(r->t, p->z);
 	fe_add(r->t, r->t, r->t);
 	fe_add(r->y, p->x, p->y);
-	fe_sq(t0, r->y);
+	fe_sq_i(t0, r->y);
 	fe_add(r->y, r->z, r->x);
 	fe_sub(r->z, r->z, r->x);
 	fe_sub(r->x, t0, r->y);
@@ -506,10 +521,10 @@ static void p3_add(struct r255_p1p1 *r, const struct r255_point *p,
 
 	fe_add(r->x, p->y, p->x);
 	fe_sub(r->y, p->y, p->x);
-	fe_mul(r->z, r->x, q->ypx);
-	fe_mul(r->y, r->y, q->ymx);
-	fe_mul(r->t, q->t2d, p->t);
-	fe_mul(r->x, p->z, q->z);
+	fe_mul_i(r->z, r->x, q->ypx);
+	fe_mul_i(r->y, r->y, q->ymx);
+	fe_mul_i(r->t, q->t2d, p->t);
+	fe_mul_i(r->x, p->z, q->z);
 	fe_add(t0, r->x, r->x);
 	fe_sub(r->x, r->z, r->y);
 	fe_add(r->y, r->z, r->y);
@@ -519,17 +534,16 @@ static void p3_add(struct r255_p1p1 *r, const struct r255_point *p,
 }
 
 /* r = p + q, q affine */
-static __always_inline void p3_madd(struct r255_p1p1 *r,
-				    const struct r255_point *p,
-				    const struct r255_niels *q)
+static void p3_madd(struct r255_p1p1 *r, const struct r255_point *p,
+		    const struct r255_niels *q)
 {
 	r255_fe t0;
 
 	fe_add(r->x, p->y, p->x);
 	fe_sub(r->y, p->y, p->x);
-	fe_mul(r->z, r->x, q->ypx);
-	fe_mul(r->y, r->y, q->ymx);
-	fe_mul(r->t, q->xy2d, p->t);
+	fe_mul_i(r->z, r->x, q->ypx);
+	fe_mul_i(r->y, r->y, q->ymx);
+	fe_mul_i(r->t, q->xy2d, p->t);
 	fe_add(t0, p->z, p->z);
 	fe_sub(r->x, r->z, r->y);
 	fe_add(r->y, r->z, r->y);
@@ -597,7 +611,7 @@ static void cached_select(struct r255_cached *t,
 }
 
 /* t = b * 16^(2 pos) * B from the fixed table; |b| <= 8. */
-static void niels_select(struct r255_niels *t, int pos, s8 b)
+static noinline void niels_select(struct r255_niels *t, int pos, s8 b)
 {
 	static const struct r255_niels id = { .ypx = { 1 }, .ymx = { 1 } };
 	struct r255_niels minus;
@@ -963,45 +977,53 @@ int r255_sc_is_zero(const u8 a[R255_SCALARBYTES])
 }
 
 /*
- * r = a * B with the ref10 comb: a reduced mod l (B has order l), then
- * 64 signed radix-16 digits against r255_base_table, odd digits first.
+ * h = sum of e[i] * 16^i * B: the odd digits against the table, times 16,
+ * then the even ones. Apart from r255_scalarmult_base() for the frame
+ * size under KASAN (see scalarmult_digits()).
  */
-void r255_scalarmult_base(struct r255_point *h, const u8 a[R255_SCALARBYTES])
+static noinline void base_digits(struct r255_point *h, const s8 e[65])
 {
 	struct r255_niels t;
 	struct r255_p1p1 r;
-	struct r255_point q;
 	struct r255_p2 s;
+	int i;
+
+	p3_0(h);
+	for (i = 1; i < 64; i += 2) {
+		niels_select(&t, i / 2, e[i]);
+		p3_madd(&r, h, &t);
+		p1p1_to_p3(h, &r);
+	}
+	p3_to_p2(&s, h);
+	p2_dbl4(&r, &s);
+	p1p1_to_p3(h, &r);
+	for (i = 0; i < 64; i += 2) {
+		niels_select(&t, i / 2, e[i]);
+		p3_madd(&r, h, &t);
+		p1p1_to_p3(h, &r);
+	}
+	WIPE(t);
+	WIPE(r);
+	WIPE(s);
+}
+
+/*
+ * r = a * B with the ref10 comb: a reduced mod l (B has order l), then
+ * 64 signed radix-16 digits against r255_base_table.
+ */
+void r255_scalarmult_base(struct r255_point *h, const u8 a[R255_SCALARBYTES])
+{
 	u64 x[5];
 	u8 c[32];
 	s8 e[65];
-	int i;
 
 	sc_load(x, a);
 	sc_pack(c, x);
 	recode16(e, c);		/* c < 2^253: e[63] <= 2, e[64] = 0 */
-	p3_0(&q);
-	for (i = 1; i < 64; i += 2) {
-		niels_select(&t, i / 2, e[i]);
-		p3_madd(&r, &q, &t);
-		p1p1_to_p3(&q, &r);
-	}
-	p3_to_p2(&s, &q);
-	p2_dbl4(&r, &s);
-	p1p1_to_p3(&q, &r);
-	for (i = 0; i < 64; i += 2) {
-		niels_select(&t, i / 2, e[i]);
-		p3_madd(&r, &q, &t);
-		p1p1_to_p3(&q, &r);
-	}
-	memcpy(h, &q, sizeof(q));
-	memzero_explicit(&t, sizeof(t));
-	memzero_explicit(&r, sizeof(r));
-	memzero_explicit(&q, sizeof(q));
-	memzero_explicit(&s, sizeof(s));
-	memzero_explicit(x, sizeof(x));
-	memzero_explicit(c, sizeof(c));
-	memzero_explicit(e, sizeof(e));
+	base_digits(h, e);
+	WIPE(x);
+	WIPE(c);
+	WIPE(e);
 }
 
 void r255_add(struct r255_point *r, const struct r255_point *p,
@@ -1281,6 +1303,8 @@ static const char * const r255_kat_map[7][3] = {
 	  "80bd07262511cdde4863f8a7434cef696750681cb9510eea557088f76d9e5065" },
 };
 
+static const u8 r255_kat_one[R255_SCALARBYTES] = { 1 };
+
 static int r255_kat_fail(const char *what, int i)
 {
 	pr_err("self-test ristretto255 %s %d failed\n", what, i);
@@ -1331,13 +1355,33 @@ int pmhs_r255_selftest(void)
 		if (memcmp(got, want, R255_BYTES))
 			return r255_kat_fail("one-way map", i);
 	}
-	/* 1/2 * 2 = 1, and 2 * (l + 1) / 2 = 1 mod l */
+	/*
+	 * Every entry of the comb table against the variable-base path:
+	 * all digits j (1..7, entry j - 1 of every row), then all even
+	 * digits -8 (entry 7). And (l - 1) B + B is the identity.
+	 */
+	for (i = 1; i <= 8; i++) {
+		memset(k, i == 8 ? 0x08 : i * 0x11, sizeof(k));
+		k[31] = i == 8 ? 0x08 : i;	/* < l, not reduced */
+		r255_scalarmult_base(&p, k);
+		r255_scalarmult(&q, k, &b);
+		r255_encode(got, &p);
+		r255_encode(want, &q);
+		if (memcmp(got, want, R255_BYTES))
+			return r255_kat_fail("comb table digit", i);
+	}
+	memset(k, 0, sizeof(k));
+	r255_sc_sub(k, k, r255_kat_one);	/* l - 1 */
+	r255_scalarmult_base(&p, k);
+	r255_add(&p, &p, &b);
+	if (!r255_is_identity(&p))
+		return r255_kat_fail("(l - 1) B + B", 0);
+	/* 1/2 * 2 = 1 */
+	memset(k, 0, sizeof(k));
 	k[0] = 2;
 	r255_sc_invert(got, k);
 	r255_sc_mul(got, got, k);
-	memset(want, 0, sizeof(want));
-	want[0] = 1;
-	if (memcmp(got, want, R255_SCALARBYTES))
+	if (memcmp(got, r255_kat_one, R255_SCALARBYTES))
 		return r255_kat_fail("scalar inverse", 2);
 	return 0;
 }

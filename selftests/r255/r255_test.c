@@ -530,7 +530,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ok(pmhs_r255_selftest() == 0,
-	   "pmhs_r255_selftest (RFC 9496 appendix A)", 16 * 3 + 29 + 7 + 1);
+	   "pmhs_r255_selftest (RFC 9496 appendix A, comb table)", 16 * 3 + 29 + 7 + 8 + 2);
 	test_decode_edges();
 	test_decode(4 * n);
 	test_from_hash(2 * n);
