@@ -3,8 +3,8 @@
  * Credential types: what an identity holds. identity.c keeps names,
  * references, lifetime, quota and lookup, and knows no type; a type owns
  * its key object (import, public export, fingerprint, wipe). RSA private
- * keys (cred_rsa.c) are the first; an X25519 static key or an OPAQUE
- * server setup would each be one more file. docs/adding-a-protocol.md
+ * keys (cred_rsa.c), X25519 static keys (cred_x25519.c) and OPAQUE server
+ * setups (cred_opaque.c). docs/adding-a-protocol.md
  * says how to add one.
  */
 #ifndef _PMHS_CRED_H
@@ -45,6 +45,19 @@ struct pmhs_cred {
 
 extern const struct pmhs_cred_type pmhs_cred_rsa;
 extern const struct pmhs_cred_type pmhs_cred_x25519;
+extern const struct pmhs_cred_type pmhs_cred_opaque;
+
+/* An OPAQUE server setup's seeds: OPRF seed (64), AKE and fake key pair seeds. */
+#define PMHS_OPAQUE_SETUP_LEN	128
+
+struct opaque_server_setup;
+
+/* @c's OPAQUE server setup, or NULL if @c is of another type. */
+static inline const struct opaque_server_setup *
+pmhs_cred_opaque_setup(const struct pmhs_cred *c)
+{
+	return c->type == &pmhs_cred_opaque ? c->key : NULL;
+}
 
 struct pmhs_rsa_priv;
 

@@ -131,7 +131,8 @@ struct pmhs_nl_op {
 static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 	[PMHS_CMD_IDENTITY_NEW] = {
 		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" } },
-		.secret = { PMHS_A_IDENTITY_KEY_DER, PMHS_A_IDENTITY_X25519_KEY },
+		.secret = { PMHS_A_IDENTITY_KEY_DER, PMHS_A_IDENTITY_X25519_KEY,
+			    PMHS_A_IDENTITY_OPAQUE_SETUP },
 	},
 	[PMHS_CMD_IDENTITY_GET] = {
 		.need = { { PMHS_A_IDENTITY_NAME, "identity name missing" } },
@@ -413,23 +414,28 @@ int pmhs_nl_identity_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *der = info->attrs[PMHS_A_IDENTITY_KEY_DER];
 	struct nlattr *x = info->attrs[PMHS_A_IDENTITY_X25519_KEY];
+	struct nlattr *o = info->attrs[PMHS_A_IDENTITY_OPAQUE_SETUP];
 	const struct pmhs_cred_type *type = &pmhs_cred_rsa;
 	struct pmhs_identity *id;
 	int ret;
 
-	if (!der && !x) {
+	if (!der && !x && !o) {
 		NL_SET_ERR_MSG(info->extack,
-			       "private key missing: key-der (RSA, PKCS#1 DER) or x25519-key");
+			       "private key missing: key-der (RSA, PKCS#1 DER), x25519-key or opaque-setup");
 		return -EINVAL;
 	}
-	if (der && x) {
-		NL_SET_ERR_MSG(info->extack, "give one private key: key-der or x25519-key");
+	if (!!der + !!x + !!o > 1) {
+		NL_SET_ERR_MSG(info->extack,
+			       "give one private key: key-der, x25519-key or opaque-setup");
 		return -EINVAL;
 	}
 	/* key-der is a PKCS#1 DER RSA key, x25519-key 32 raw bytes. */
 	if (x) {
 		type = &pmhs_cred_x25519;
 		der = x;
+	} else if (o) {
+		type = &pmhs_cred_opaque;
+		der = o;
 	}
 	ret = pmhs_identity_add(pmhs_nl_net(info),
 				nla_data(info->attrs[PMHS_A_IDENTITY_NAME]),

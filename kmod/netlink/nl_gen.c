@@ -59,10 +59,11 @@ static const struct nla_policy pmhs_set_config_nl_policy[PMHS_A_CONFIG_PW_FAIL_W
 };
 
 /* PMHS_CMD_IDENTITY_NEW - do */
-static const struct nla_policy pmhs_identity_new_nl_policy[PMHS_A_IDENTITY_X25519_KEY + 1] = {
+static const struct nla_policy pmhs_identity_new_nl_policy[PMHS_A_IDENTITY_OPAQUE_SETUP + 1] = {
 	[PMHS_A_IDENTITY_NAME] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
 	[PMHS_A_IDENTITY_KEY_DER] = NLA_POLICY_RANGE(NLA_BINARY, 64, PMHS_KEY_DER_MAX),
 	[PMHS_A_IDENTITY_X25519_KEY] = NLA_POLICY_EXACT_LEN(32),
+	[PMHS_A_IDENTITY_OPAQUE_SETUP] = NLA_POLICY_EXACT_LEN(128),
 };
 
 /* PMHS_CMD_IDENTITY_GET - do */
@@ -284,7 +285,7 @@ const struct genl_ops pmhs_nl_ops[26] = {
 		.cmd		= PMHS_CMD_IDENTITY_NEW,
 		.doit		= pmhs_nl_identity_new_doit,
 		.policy		= pmhs_identity_new_nl_policy,
-		.maxattr	= PMHS_A_IDENTITY_X25519_KEY,
+		.maxattr	= PMHS_A_IDENTITY_OPAQUE_SETUP,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
