@@ -115,8 +115,8 @@ PMHS_API ssize_t pmhs_b64url_decode(const char *in, size_t len, void *out, size_
 		}
 	}
 	if (data % 4 == 1) {
-		errf("base64url: %zu characters cannot be base64url (one character too many "
-		     "or one missing at the end)", data);
+		errf("base64url: a length of %zu is one character too many or too few "
+		     "(base64url is never 4n+1 characters long)", data);
 		return -EINVAL;
 	}
 	n = data / 4 * 3 + (data % 4 ? data % 4 - 1 : 0);
@@ -176,8 +176,8 @@ PMHS_API int pmhs_opaque_setup_generate(uint8_t setup[PMHS_OPAQUE_SETUP_LEN])
 #define SETUP_FILE_READ	(2 * PMHS_OPAQUE_SETUP_LEN + 3)
 
 static const char setup_what[] =
-	"256 hex digits: the OPRF seed, the AKE and the fake-record key seeds, as "
-	"`pmhs-ctl opaque setup` writes";
+	"256 hex digits (the OPRF seed and the AKE and fake-record key seeds, as "
+	"`pmhs-ctl opaque setup` writes them)";
 
 /* @buf's seeds, or -EBADMSG and why; never quotes the file's bytes (a secret). */
 static int parse_setup(const char *path, const char *buf, size_t len, bool more,
@@ -195,7 +195,7 @@ static int parse_setup(const char *path, const char *buf, size_t len, bool more,
 	for (size_t i = 0; i < len; i++) {
 		if (pmhs_hex_val((unsigned char)buf[i]) < 0) {
 			errf("%s is not an OPAQUE server setup file: character %zu is not a hex "
-			     "digit (it must hold %s)", path, i + 1, setup_what);
+			     "digit; it must hold %s", path, i + 1, setup_what);
 			return -EBADMSG;
 		}
 	}
