@@ -675,6 +675,95 @@ int pmhs_pins_add(const char *path, const char *name, const void *spki, size_t s
 int pmhs_pins_remove(const char *path, const char *name, unsigned int flags,
 		     char *err, size_t err_len);
 
+/* ---- OPAQUE: userspace parts (no module needed) ---- */
+
+/*
+ * The server setup: 128 bytes of seeds, oprf_seed (64) || AKE key seed
+ * (32) || fake-record key seed (32); the module derives the key pairs
+ * from them (RFC 9807 DeriveDiffieHellmanKeyPair). Files hold one line of
+ * 256 lowercase hex digits and a newline, mode 0600; loading takes
+ * uppercase and a missing or CRLF line end too, and refuses (-EACCES) a
+ * file group or others have any access to, anything but the 256 digits
+ * (-EBADMSG, never quoting the file). Writing refuses to replace a file
+ * unless PMHS_WRITE_REPLACE (a new setup invalidates every record).
+ */
+#define PMHS_OPAQUE_SETUP_LEN	128
+int pmhs_opaque_setup_generate(uint8_t setup[PMHS_OPAQUE_SETUP_LEN]);
+int pmhs_opaque_setup_load_file(const char *path, uint8_t setup[PMHS_OPAQUE_SETUP_LEN],
+				char *err, size_t err_len);
+int pmhs_opaque_setup_write_file(const char *path, const uint8_t setup[PMHS_OPAQUE_SETUP_LEN],
+				 unsigned int flags, char *err, size_t err_len);
+
+/*
+ * The KSF the client applies to the OPRF output (Nh = 64 bytes in and
+ * out): Argon2id v1.3 (libargon2), salt 16 zero bytes, as opaque-ke's
+ * Argon2. @k NULL means opaque-ke 4's Argon2::default(): m = 19456 KiB,
+ * t = 2, p = 1. Otherwise every member counts (set size with PMHS_INIT):
+ * 1 <= p <= 64, 8 * p <= m_kib <= 4194304 (4 GiB), 1 <= t <= 1000, else
+ * -EINVAL. flags PMHS_OPAQUE_KSF_F_IDENTITY with m_kib = t = p = 0 is the
+ * Identity KSF (out = in), which RFC 9807's test vectors use. @out may
+ * be @in. -ENOMEM if the memory cannot be had.
+ */
+#define PMHS_OPAQUE_HASH_LEN		64
+#define PMHS_OPAQUE_KSF_M_KIB		19456
+#define PMHS_OPAQUE_KSF_T		2
+#define PMHS_OPAQUE_KSF_P		1
+#define PMHS_OPAQUE_KSF_M_KIB_MAX	4194304
+#define PMHS_OPAQUE_KSF_T_MAX		1000
+#define PMHS_OPAQUE_KSF_P_MAX		64
+#define PMHS_OPAQUE_KSF_F_IDENTITY	(1u << 0)
+struct pmhs_opaque_ksf {
+	uint32_t size;
+	uint32_t m_kib;			/* memory, KiB */
+	uint32_t t;			/* passes */
+	uint32_t p;			/* lanes (and threads) */
+	uint32_t flags;			/* PMHS_OPAQUE_KSF_F_* */
+};
+int pmhs_opaque_ksf(const struct pmhs_opaque_ksf *k, const uint8_t in[PMHS_OPAQUE_HASH_LEN],
+		    uint8_t out[PMHS_OPAQUE_HASH_LEN]);
+
+/*
+ * The server's registration records (192 bytes, RFC 9807's
+ * RegistrationRecord) by credential identifier (1..1024 arbitrary bytes)
+ * in directory @dir: one file each, named by the lowercase hex SHA-256 of
+ * the identifier, mode 0600, written atomically; @dir is made (0700) by
+ * put if missing. A file is three lines:
+ *
+ *   pmhs-opaque-record 1
+ *   credential-id <base64url of the identifier>
+ *   record <base64url of the record>
+ *
+ * get and del refuse (-EBADMSG, the message says so) a file that holds
+ * another identifier, so records cannot be swapped between users by
+ * renaming files, and any damaged file; a directory or a file group or
+ * others may write is -EACCES (the message says how to fix it). put does
+ * not replace a record (-EEXIST) unless PMHS_WRITE_REPLACE
+ * (re-registration). get and del: -ENOENT if there is no record.
+ */
+#define PMHS_OPAQUE_RECORD_LEN		192
+#define PMHS_OPAQUE_CRED_ID_MAX		1024
+int pmhs_opaque_store_put(const char *dir, const void *cred_id, size_t len,
+			  const uint8_t record[PMHS_OPAQUE_RECORD_LEN], unsigned int flags,
+			  char *err, size_t err_len);
+int pmhs_opaque_store_get(const char *dir, const void *cred_id, size_t len,
+			  uint8_t record[PMHS_OPAQUE_RECORD_LEN], char *err, size_t err_len);
+int pmhs_opaque_store_del(const char *dir, const void *cred_id, size_t len,
+			  char *err, size_t err_len);
+
+/*
+ * base64url without padding (RFC 4648 section 5), as opaque-ke based
+ * tools carry messages. Encoding writes PMHS_B64URL_LEN(@len) characters
+ * and a NUL (-ENOSPC if @out_max is less), returns their number. Decoding
+ * takes the text with or without '=' padding and nothing else (no
+ * whitespace, no line end, no '+' or '/', a canonical last character):
+ * -EINVAL and the position in @err; -ENOSPC if the bytes do not fit.
+ * Returns the number of bytes.
+ */
+#define PMHS_B64URL_LEN(n)	(((size_t)(n) * 4 + 2) / 3)
+ssize_t pmhs_b64url_encode(const void *in, size_t len, char *out, size_t out_max);
+ssize_t pmhs_b64url_decode(const char *in, size_t len, void *out, size_t out_max,
+			   char *err, size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif
