@@ -8,6 +8,9 @@
  *   intermediate the vector gives; the fake-record vector's KE2 (an
  *   unknown user).
  *
+ *   The server setup as an identity: its public key derives from its
+ *   seed as the vector's server keyshare does; refusals.
+ *
  *   Refusals: a missing input (each one the path needs), a reply
  *   attribute or the other path's attribute in the request, wrong
  *   lengths, a private key that is not a canonical scalar, a fake KE1
@@ -22,6 +25,8 @@
 #include <unistd.h>
 
 #include <netlink/attr.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "kselftest_harness.h"
 #include "pmhs_harness.h"
@@ -125,6 +130,7 @@ FIXTURE_SETUP(oq)
 
 FIXTURE_TEARDOWN(oq)
 {
+	pmhs_identity_delete(pmhs_nl_handle(self->nl), "oq-setup");
 	json_object_put(self->vecs);
 	pmhs_nl_close(self->nl);
 }
@@ -274,6 +280,72 @@ TEST_F(oq, malformed_refused)
 			EXPECT_EQ(NULL, self->r.tb[PMHS_A_OPAQUE_KAT_KE2]);
 		}
 	}
+}
+
+/* Vector @v's input @key (hex) into @out, which has room for @len bytes. */
+static bool vec_bytes(struct json_object *v, const char *group, const char *key,
+		      size_t off, uint8_t *out, size_t len)
+{
+	uint8_t *b;
+	long n = vec_unhex(vec_str(vec_get(v, group), key), &b);
+	bool ok = n >= 0 && (size_t)n >= off + len;
+
+	if (ok)
+		memcpy(out, b + off, len);
+	free(b);
+	return ok;
+}
+
+/*
+ * A server setup as an identity. Its AKE key pair derives from the seed
+ * the way a server keyshare does, so with vector 1's server keyshare
+ * seed as the key seed, the identity's public key is the server keyshare
+ * in that vector's KE2 (bytes 224..255).
+ */
+TEST_F(oq, server_setup_identity)
+{
+	struct pmhs *h = pmhs_nl_handle(self->nl);
+	struct json_object *v = vector(self->vecs, false, 0);
+	uint8_t setup[128], want[32], pub[64], fp[32], x[32] = { 1 };
+	unsigned int fplen = 32;
+	struct pmhs_identity id;
+	size_t len = 0;
+	struct nl_msg *m;
+
+	ASSERT_TRUE(vec_bytes(v, "inputs", "oprf_seed", 0, setup, 64));
+	ASSERT_TRUE(vec_bytes(v, "inputs", "server_keyshare_seed", 0, setup + 64, 32));
+	ASSERT_TRUE(vec_bytes(v, "inputs", "client_keyshare_seed", 0, setup + 96, 32));
+	ASSERT_TRUE(vec_bytes(v, "outputs", "KE2", 224, want, 32));
+	PMHS_INIT(id);
+	ASSERT_EQ(0, pmhs_identity_import_opaque(h, "oq-setup", setup, &id)) {
+		TH_LOG("%s", pmhs_errmsg(h));
+	}
+	EXPECT_EQ(PMHS_CRED_TYPE_OPAQUE_SERVER, id.cred_type);
+	EXPECT_EQ(252, id.bits);
+	ASSERT_EQ(0, pmhs_identity_pubkey(h, "oq-setup", pub, sizeof(pub), &len));
+	ASSERT_EQ(32, len);
+	EXPECT_EQ(0, memcmp(want, pub, 32));
+	ASSERT_EQ(1, EVP_Digest(pub, 32, fp, &fplen, EVP_sha256(), NULL));
+	EXPECT_EQ(0, memcmp(fp, id.fingerprint, 32));
+	/* the same setup again under the same name: taken */
+	EXPECT_EQ(-EEXIST, pmhs_identity_import_opaque(h, "oq-setup", setup, NULL));
+	/* a setup of the wrong length (built by hand on purpose): the policy */
+	m = raw_new(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+	raw_str(m, PMHS_A_IDENTITY_NAME, "oq-short");
+	raw_bin(m, PMHS_A_IDENTITY_OPAQUE_SETUP, 96, setup);
+	EXPECT_EQ(-ERANGE, raw_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r));
+	/* two private keys at once */
+	m = raw_new(self->nl, PMHS_CMD_IDENTITY_NEW, 0);
+	raw_str(m, PMHS_A_IDENTITY_NAME, "oq-two");
+	raw_bin(m, PMHS_A_IDENTITY_OPAQUE_SETUP, 128, setup);
+	raw_bin(m, PMHS_A_IDENTITY_X25519_KEY, 32, x);
+	EXPECT_EQ(-EINVAL, raw_call(self->nl, m, PMHS_A_IDENTITY_MAX, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "one private key"));
+	EXPECT_EQ(-ENOENT, pmhs_identity_get(h, "oq-two", &id));
+	/* gone with identity-del */
+	EXPECT_EQ(0, pmhs_identity_delete(h, "oq-setup"));
+	EXPECT_EQ(-ENOENT, pmhs_identity_get(h, "oq-setup", &id));
+	OPENSSL_cleanse(setup, sizeof(setup));
 }
 
 /* The op costs kernel CPU time: CAP_NET_ADMIN only. */

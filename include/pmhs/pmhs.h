@@ -124,6 +124,13 @@ int pmhs_identity_import(struct pmhs *h, const char *name, const void *data,
  */
 int pmhs_identity_import_x25519(struct pmhs *h, const char *name, const uint8_t priv[32],
 				struct pmhs_identity *out);
+/*
+ * An OPAQUE server setup (128 bytes of seeds, pmhs_opaque_setup_generate()
+ * or a setup file) as an identity: the module derives the key pairs; the
+ * identity's public key is the raw 32-byte ristretto255 key.
+ */
+int pmhs_identity_import_opaque(struct pmhs *h, const char *name,
+				const uint8_t setup[128], struct pmhs_identity *out);
 int pmhs_identity_get(struct pmhs *h, const char *name, struct pmhs_identity *out);
 /* The public key as SPKI DER. */
 int pmhs_identity_pubkey(struct pmhs *h, const char *name, void *spki, size_t spki_max,

@@ -379,6 +379,8 @@ int pmhs_identity_import(struct pmhs *h, const char *name, const void *data,
 			 size_t len, struct pmhs_identity *out);
 int pmhs_identity_import_x25519(struct pmhs *h, const char *name, const uint8_t priv[32],
 				struct pmhs_identity *out);
+int pmhs_identity_import_opaque(struct pmhs *h, const char *name,
+				const uint8_t setup[128], struct pmhs_identity *out);
 int pmhs_identity_get(struct pmhs *h, const char *name, struct pmhs_identity *out);
 int pmhs_identity_pubkey(struct pmhs *h, const char *name, void *spki, size_t spki_max,
 			 size_t *spki_len);
@@ -682,4 +684,39 @@ int pmhs_pins_add(const char *path, const char *name, const void *spki, size_t s
 		  unsigned int flags, int *changed, char *err, size_t err_len);
 int pmhs_pins_remove(const char *path, const char *name, unsigned int flags,
 		     char *err, size_t err_len);
+#define PMHS_OPAQUE_SETUP_LEN 128
+int pmhs_opaque_setup_generate(uint8_t setup[128]);
+int pmhs_opaque_setup_load_file(const char *path, uint8_t setup[128],
+				char *err, size_t err_len);
+int pmhs_opaque_setup_write_file(const char *path, const uint8_t setup[128],
+				 unsigned int flags, char *err, size_t err_len);
+#define PMHS_OPAQUE_HASH_LEN 64
+#define PMHS_OPAQUE_KSF_M_KIB 19456
+#define PMHS_OPAQUE_KSF_T 2
+#define PMHS_OPAQUE_KSF_P 1
+#define PMHS_OPAQUE_KSF_M_KIB_MAX 4194304
+#define PMHS_OPAQUE_KSF_T_MAX 1000
+#define PMHS_OPAQUE_KSF_P_MAX 64
+#define PMHS_OPAQUE_KSF_F_IDENTITY 1
+struct pmhs_opaque_ksf {
+	uint32_t size;
+	uint32_t m_kib;
+	uint32_t t;
+	uint32_t p;
+	uint32_t flags;
+};
+int pmhs_opaque_ksf(const struct pmhs_opaque_ksf *k, const uint8_t in[64],
+		    uint8_t out[64]);
+#define PMHS_OPAQUE_RECORD_LEN 192
+#define PMHS_OPAQUE_CRED_ID_MAX 1024
+int pmhs_opaque_store_put(const char *dir, const void *cred_id, size_t len,
+			  const uint8_t record[192], unsigned int flags,
+			  char *err, size_t err_len);
+int pmhs_opaque_store_get(const char *dir, const void *cred_id, size_t len,
+			  uint8_t record[192], char *err, size_t err_len);
+int pmhs_opaque_store_del(const char *dir, const void *cred_id, size_t len,
+			  char *err, size_t err_len);
+ssize_t pmhs_b64url_encode(const void *in, size_t len, char *out, size_t out_max);
+ssize_t pmhs_b64url_decode(const char *in, size_t len, void *out, size_t out_max,
+			   char *err, size_t err_len);
 """

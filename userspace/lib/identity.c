@@ -78,29 +78,32 @@ int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_
 	return 0;
 }
 
-int pmhs_put_identity_x25519(struct nl_msg *m, const char *name, const uint8_t priv[32])
+/* A raw private key (x25519-key, opaque-setup) of @len bytes as @type. */
+int pmhs_put_identity_raw(struct nl_msg *m, const char *name, int type, const uint8_t *key,
+			  size_t len)
 {
 	if ((name && nla_put_string(m, PMHS_A_IDENTITY_NAME, name)) ||
-	    nla_put(m, PMHS_A_IDENTITY_X25519_KEY, PMHS_X25519_LEN, priv))
+	    nla_put(m, type, (int)len, key))
 		return -EMSGSIZE;
 	return 0;
 }
 
+/* @raw: a raw private key as attribute @raw_type (0: none), e.g. X25519. */
 static int ident_request(struct pmhs *h, uint8_t cmd, const char *name, int flags,
-			 const void *der, size_t der_len, const uint8_t *x25519,
-			 struct ident_ctx *c)
+			 const void *der, size_t der_len, int raw_type, const uint8_t *raw,
+			 size_t raw_len, struct ident_ctx *c)
 {
-	bool secret = der || x25519;
+	bool secret = der || raw;
 	struct nl_msg *m;
 	int ret;
 
 	if (!h || (name && strlen(name) > PMHS_NAME_MAX))
 		return -EINVAL;
-	m = pmhs_raw_msg_sized(h, cmd, flags, der_len);
+	m = pmhs_raw_msg_sized(h, cmd, flags, der_len + raw_len);
 	if (!m)
 		return -ENOMEM;
-	ret = x25519 ? pmhs_put_identity_x25519(m, name, x25519) :
-		       pmhs_put_identity(m, name, der, der_len);
+	ret = raw ? pmhs_put_identity_raw(m, name, raw_type, raw, raw_len) :
+		    pmhs_put_identity(m, name, der, der_len);
 	if (ret) {
 		pmhs_raw_discard(m, secret);
 		return -EMSGSIZE;
@@ -118,7 +121,7 @@ PMHS_API int pmhs_identity_import_der(struct pmhs *h, const char *name, const vo
 	if (!name || !der || !len || len > PMHS_KEY_DER_MAX ||
 	    (out && !PMHS_SIZE_OK(out, IDENT_V0)))
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, der, len, NULL, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, der, len, 0, NULL, 0, &c);
 	if (!ret && out && c.n)
 		copy_identity(out, &c.list[0]);
 	free(c.list);
@@ -133,7 +136,25 @@ PMHS_API int pmhs_identity_import_x25519(struct pmhs *h, const char *name,
 
 	if (!name || !priv || (out && !PMHS_SIZE_OK(out, IDENT_V0)))
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, NULL, 0, priv, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, NULL, 0,
+			    PMHS_A_IDENTITY_X25519_KEY, priv, PMHS_X25519_LEN, &c);
+	if (!ret && out && c.n)
+		copy_identity(out, &c.list[0]);
+	free(c.list);
+	return ret;
+}
+
+PMHS_API int pmhs_identity_import_opaque(struct pmhs *h, const char *name,
+					 const uint8_t setup[PMHS_OPAQUE_SETUP_LEN],
+					 struct pmhs_identity *out)
+{
+	struct ident_ctx c = { 0 };
+	int ret;
+
+	if (!name || !setup || (out && !PMHS_SIZE_OK(out, IDENT_V0)))
+		return -EINVAL;
+	ret = ident_request(h, PMHS_CMD_IDENTITY_NEW, name, 0, NULL, 0,
+			    PMHS_A_IDENTITY_OPAQUE_SETUP, setup, PMHS_OPAQUE_SETUP_LEN, &c);
 	if (!ret && out && c.n)
 		copy_identity(out, &c.list[0]);
 	free(c.list);
@@ -202,7 +223,7 @@ PMHS_API int pmhs_identity_get(struct pmhs *h, const char *name, struct pmhs_ide
 
 	if (!name || !PMHS_SIZE_OK(out, IDENT_V0))
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, NULL, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, 0, NULL, 0, &c);
 	if (!ret && !c.n)
 		ret = -EBADMSG;
 	if (!ret)
@@ -219,7 +240,7 @@ PMHS_API int pmhs_identity_pubkey(struct pmhs *h, const char *name, void *spki,
 
 	if (!name || !spki || !spki_len)
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, NULL, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, name, 0, NULL, 0, 0, NULL, 0, &c);
 	if (!ret && !c.spki_len)
 		ret = -EBADMSG;
 	if (!ret)
@@ -237,7 +258,7 @@ PMHS_API int pmhs_identity_foreach(struct pmhs *h,
 
 	if (!cb)
 		return -EINVAL;
-	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, NULL, NLM_F_DUMP, NULL, 0, NULL, &c);
+	ret = ident_request(h, PMHS_CMD_IDENTITY_GET, NULL, NLM_F_DUMP, NULL, 0, 0, NULL, 0, &c);
 	/* Outside the handle's lock: @cb may use the handle. */
 	for (size_t i = 0; !ret && i < c.n; i++)
 		ret = cb(&c.list[i], arg);
@@ -249,5 +270,5 @@ PMHS_API int pmhs_identity_delete(struct pmhs *h, const char *name)
 {
 	if (!name)
 		return -EINVAL;
-	return ident_request(h, PMHS_CMD_IDENTITY_DEL, name, 0, NULL, 0, NULL, NULL);
+	return ident_request(h, PMHS_CMD_IDENTITY_DEL, name, 0, NULL, 0, 0, NULL, 0, NULL);
 }

@@ -71,7 +71,8 @@ int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t
 int pmhs_put_session_recv(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
 			  const void *payload, size_t payload_len, bool payload_set,
 			  const struct pmhs_publish *publish);
-int pmhs_put_identity_x25519(struct nl_msg *m, const char *name, const uint8_t priv[32]);
+int pmhs_put_identity_raw(struct nl_msg *m, const char *name, int type, const uint8_t *key,
+			  size_t len);
 int pmhs_put_identity(struct nl_msg *m, const char *name, const void *der, size_t der_len);
 /* The members named in c->fields. */
 int pmhs_put_config(struct nl_msg *m, const struct pmhs_config *c);
