@@ -71,6 +71,7 @@ static int collect_cb(const struct pmhs_identity *id, void *arg)
 static const char *cred_name(const struct pmhs_identity *id)
 {
 	return id->cred_type == PMHS_CRED_TYPE_X25519 ? "x25519" :
+	       id->cred_type == PMHS_CRED_TYPE_OPAQUE_SERVER ? "opaque-server" :
 	       id->cred_type == PMHS_CRED_TYPE_RSA ? "rsa" : "unknown";
 }
 
@@ -136,6 +137,8 @@ static void report_import(const struct pmhs_identity *id, const char *file, cons
 		pmhs_fp_short(id->fingerprint, sfp);
 		if (id->cred_type == PMHS_CRED_TYPE_X25519)
 			printf("%s x25519 %s\n", id->name, sfp);
+		else if (id->cred_type == PMHS_CRED_TYPE_OPAQUE_SERVER)
+			printf("%s opaque-server %s\n", id->name, sfp);
 		else
 			printf("%s %u-bit %s\n", id->name, id->bits, sfp);
 		return;
@@ -147,12 +150,13 @@ static void report_import(const struct pmhs_identity *id, const char *file, cons
 }
 
 /*
- * Whether @file looks like an X25519 key file (64 hex digits and at most
- * a line end): then it is one, and its loader says what else is wrong.
+ * Whether @file is only @digits hex digits and at most a line end: an
+ * X25519 key file (64) or an OPAQUE setup file (256). Then it is one, and
+ * its loader says what else is wrong.
  */
-static bool is_x25519_file(const char *file)
+static bool is_hex_file(const char *file, size_t digits)
 {
-	char buf[2 * PMHS_X25519_LEN + 3];
+	char buf[2 * PMHS_OPAQUE_SETUP_LEN + 3];
 	ssize_t n;
 	size_t len, i;
 	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -169,7 +173,35 @@ static bool is_x25519_file(const char *file)
 	for (i = 0; i < len && strchr("0123456789abcdefABCDEF", buf[i]) && buf[i]; i++)
 		;
 	explicit_bzero(buf, sizeof(buf));
-	return len == 2 * PMHS_X25519_LEN && i == len;
+	return len == digits && i == len;
+}
+
+static int import_opaque(const char *name, const char *file)
+{
+	uint8_t setup[PMHS_OPAQUE_SETUP_LEN];
+	struct pmhs_identity id;
+	char err[1024];
+	struct pmhs *h;
+	int ret;
+
+	ret = pmhs_opaque_setup_load_file(file, setup, err, sizeof(err));
+	if (ret) {
+		explicit_bzero(setup, sizeof(setup));
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return kf_exit_code(ret);
+	}
+	h = ctl_open(&ret);
+	if (h) {
+		PMHS_INIT(id);
+		ret = pmhs_identity_import_opaque(h, name, setup, &id);
+		if (ret)
+			ret = ctl_report(h, "identity-new", ret);
+		pmhs_close(h);
+	}
+	explicit_bzero(setup, sizeof(setup));
+	if (!ret)
+		report_import(&id, file, "loaded");
+	return ret == PMHS_EXIT_VERIFY ? PMHS_EXIT_FAIL : ret;
 }
 
 static int import_x25519(const char *name, const char *file)
@@ -200,8 +232,10 @@ static int cmd_import(const char *name, const char *file)
 
 	if (!valid_name(name))
 		return PMHS_EXIT_USAGE;
-	if (is_x25519_file(file))
+	if (is_hex_file(file, 2 * PMHS_X25519_LEN))
 		return import_x25519(name, file);
+	if (is_hex_file(file, 2 * PMHS_OPAQUE_SETUP_LEN))
+		return import_opaque(name, file);
 	/* Only reads @file: a key the user names is never moved or rewritten. */
 	ret = kf_load_private(file, &key, err, sizeof(err));
 	if (ret) {
@@ -364,13 +398,33 @@ static int cmd_show(const char *name, bool want_pem)
 	struct json_object *o;
 	/* The public key too: an X25519 identity shows it, as noise pubkey prints it. */
 	int ret = get_identity(name, &id, true);
+	bool opq = !ret && id.id.cred_type == PMHS_CRED_TYPE_OPAQUE_SERVER;
 
+	if (opq && want_pem) {
+		fprintf(stderr, "%s: identity show: %s is an OPAQUE server setup: its public key is a "
+			"raw ristretto255 key, not PEM (drop --pem)\n", prog, name);
+		ret = PMHS_EXIT_USAGE;
+	}
 	if (!ret && want_pem && !(pem = spki_pem(&id)))
 		ret = PMHS_EXIT_FAIL;
 	if (ret)
 		goto out;
+
 	pmhs_fp_hex(id.id.fingerprint, hex);
 	pmhs_fp_short(id.id.fingerprint, sfp);
+	if (opq && id.spki_len == 32) {
+		pmhs_hex_encode(pubhex, id.spki, 32);
+		if (json_output) {
+			o = ident_json(&id.id, NULL);
+			json_object_object_add(o, "opaque_public", json_object_new_string(pubhex));
+			json_emit(o);
+		} else {
+			printf("identity: %s\n  key: OPAQUE server setup (ristretto255)\n"
+			       "  public: %s\n  sha256: %s\n  fingerprint: %s\n", id.id.name,
+			       pubhex, hex, sfp);
+		}
+		goto out;
+	}
 	pub = id.id.cred_type == PMHS_CRED_TYPE_X25519 ? x25519_public(&id) : NULL;
 	if (pub)
 		pmhs_hex_encode(pubhex, pub, PMHS_X25519_LEN);

@@ -44,5 +44,6 @@ int listen_main(int argc, char *argv[]);
 int connect_main(int argc, char *argv[]);
 int hybrid_main(int argc, char *argv[]);
 int noise_main(int argc, char *argv[]);
+int opaque_main(int argc, char *argv[]);
 
 #endif

@@ -22,7 +22,7 @@ parser_opts() {
 	listen|connect) table "$SRC/net.c" "$SRC/hs.h" "$SRC/password.h" ;;
 	# Hand-parsed: the strings they compare with.
 	ipsec) grep -oE 'strcmp\(o, "--[a-z0-9-]+"\)' "$SRC/ipsec.c" | cut -d'"' -f2; echo --help ;;
-	pubkey|version|config) echo --help ;;
+	pubkey|version|config|opaque) echo --help ;;
 	esac | sort -u
 }
 # The settings `config set` takes.
@@ -61,7 +61,8 @@ complete_opts() {
 differ() { comm -3 <(echo "$1") <(echo "$2") | tr -s '\t\n' '  '; }
 
 declare -A WORDS=([pin]="pin add" [identity]="identity show" [handshake]="handshake mutual"
-		  [hybrid]="hybrid encrypt" [ipsec]="ipsec up" [config]="config" [noise]="noise genkey")
+		  [hybrid]="hybrid encrypt" [ipsec]="ipsec up" [config]="config" [noise]="noise genkey"
+		  [opaque]="opaque setup")
 SUBS=$("$CTL" --help | sed -n '/^Available subcommands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }' | grep -v '^help$')
 ok $([ "$(echo "$SUBS" | wc -l)" -ge 13 ]; echo $?) "pmhs-ctl --help lists the subcommands ($(echo $SUBS))"
 

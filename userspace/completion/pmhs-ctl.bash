@@ -53,7 +53,7 @@ _pmhs_ctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} i cmd= sub= w
 	local cmds="help version config genkey pubkey fingerprint pin password-check identity
-		handshake listen connect hybrid ipsec noise"
+		handshake listen connect hybrid ipsec noise opaque"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
@@ -83,6 +83,14 @@ _pmhs_ctl()
 			COMPREPLY=($(compgen -W "--output --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		fi ;;
+	opaque)
+		if ((COMP_CWORD == i + 1)); then
+			COMPREPLY=($(compgen -W "setup --help" -- "$cur"))
+		elif [[ $sub == setup && $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
 	config)
 		if ((COMP_CWORD == i + 1)); then
