@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <keyutils.h>
 #include <netlink/attr.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -346,6 +347,368 @@ TEST_F(oq, server_setup_identity)
 	EXPECT_EQ(0, pmhs_identity_delete(h, "oq-setup"));
 	EXPECT_EQ(-ENOENT, pmhs_identity_get(h, "oq-setup", &id));
 	OPENSSL_cleanse(setup, sizeof(setup));
+}
+
+
+/* ---- sessions: register and log in through both roles ---- */
+
+/* A cheap Argon2id for the many runs; one test uses opaque-ke's default. */
+static const struct pmhs_opaque_ksf ksf_small = {
+	.size = sizeof(struct pmhs_opaque_ksf), .m_kib = 64, .t = 1, .p = 1,
+};
+static const struct pmhs_opaque_ksf *ksf_params = &ksf_small;
+
+static long reply_copy(struct pt_reply *r, int type, uint8_t *buf, size_t max)
+{
+	struct nlattr *a = r->tb[type];
+
+	if (!a || (size_t)nla_len(a) > max)
+		return -1;
+	memcpy(buf, nla_data(a), nla_len(a));
+	return nla_len(a);
+}
+
+static int32_t reply_s32(struct pt_reply *r, int type)
+{
+	return r->tb[type] ? nla_get_s32(r->tb[type]) : 0;
+}
+
+static bool no_key(uint32_t id)
+{
+	char desc[48];
+
+	snprintf(desc, sizeof(desc), "pmhs:%u", id);
+	if (keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", desc, 0) >= 0 ||
+	    keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0) >= 0)
+		return false;
+	snprintf(desc, sizeof(desc), "pmhs:%u:export", id);
+	return keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", desc, 0) < 0 &&
+	       keyctl_search(KEY_SPEC_SESSION_KEYRING, "logon", desc, 0) < 0;
+}
+
+/* The reply's ksf-input, stretched as libpmhs stretches it. */
+static bool stretch(struct pt_reply *r, uint8_t out[64])
+{
+	return reply_copy(r, PMHS_A_SESSION_KSF_INPUT, out, 64) == 64 &&
+	       pmhs_opaque_ksf(ksf_params, out, out) == 0;
+}
+
+enum { T_NONE, T_KE2, T_KE3, T_RECORD_PK };
+
+struct opq_out {
+	uint32_t cid, sid;		/* the sessions */
+	char failed;			/* 'c' or 's': the side that refused */
+	int step;			/* 1.. the step that failed */
+	int32_t ckey, cexport, skey;
+};
+
+static int opq_register(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw, const char *user,
+			uint8_t record[192], struct opq_out *o, struct pt_reply *r)
+{
+	struct po_opaque cp = { .password = pw };
+	struct po_opaque sp = { .server = true, .identity = "oq-srv", .cred_id = user };
+	uint8_t req[32], resp[64], ksf[64];
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	ret = po_opaque_new(c, &cp, &o->cid, r);
+	if (ret || reply_copy(r, PMHS_A_SESSION_MESSAGE, req, 32) != 32)
+		return o->failed = 'c', o->step = 1, ret ?: -EPROTO;
+	ret = po_opaque_new(sv, &sp, &o->sid, r) ?:
+	      po_opaque_recv(sv, o->sid, req, 32, NULL, r);
+	if (ret || reply_copy(r, PMHS_A_SESSION_MESSAGE, resp, 64) != 64)
+		return o->failed = 's', o->step = 2, ret ?: -EPROTO;
+	ret = po_opaque_recv(c, o->cid, resp, 64, NULL, r);
+	if (ret || !stretch(r, ksf))
+		return o->failed = 'c', o->step = 3, ret ?: -EPROTO;
+	ret = po_opaque_recv(c, o->cid, NULL, 0, ksf, r);
+	explicit_bzero(ksf, sizeof(ksf));
+	if (ret || reply_copy(r, PMHS_A_SESSION_MESSAGE, record, 192) != 192)
+		return o->failed = 'c', o->step = 4, ret ?: -EPROTO;
+	o->cexport = reply_s32(r, PMHS_A_SESSION_EXPORT_KEY_SERIAL);
+	if (reply_s32(r, PMHS_A_SESSION_KEY_SERIAL))
+		return o->failed = 'c', o->step = 4, -EPROTO;	/* no session key here */
+	ret = po_opaque_recv(sv, o->sid, record, 192, NULL, r);
+	if (ret)
+		return o->failed = 's', o->step = 5, ret;
+	return 0;
+}
+
+static int opq_login(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw, const char *user,
+		     const uint8_t *record, int tamper, struct opq_out *o, struct pt_reply *r)
+{
+	struct po_opaque cp = { .login = true, .password = pw };
+	struct po_opaque sp = { .login = true, .server = true, .identity = "oq-srv",
+				.cred_id = user, .record = record };
+	uint8_t ke1[96], ke2[320], ke3[64], ksf[64];
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	ret = po_opaque_new(c, &cp, &o->cid, r);
+	if (ret || reply_copy(r, PMHS_A_SESSION_MESSAGE, ke1, 96) != 96)
+		return o->failed = 'c', o->step = 1, ret ?: -EPROTO;
+	ret = po_opaque_new(sv, &sp, &o->sid, r) ?:
+	      po_opaque_recv(sv, o->sid, ke1, 96, NULL, r);
+	if (ret || reply_copy(r, PMHS_A_SESSION_MESSAGE, ke2, 320) != 320)
+		return o->failed = 's', o->step = 2, ret ?: -EPROTO;
+	if (tamper == T_KE2)
+		ke2[300] ^= 1;
+	ret = po_opaque_recv(c, o->cid, ke2, 320, NULL, r);
+	if (ret || !stretch(r, ksf))
+		return o->failed = 'c', o->step = 3, ret ?: -EPROTO;
+	ret = po_opaque_recv(c, o->cid, NULL, 0, ksf, r);
+	explicit_bzero(ksf, sizeof(ksf));
+	if (ret || reply_copy(r, PMHS_A_SESSION_MESSAGE, ke3, 64) != 64)
+		return o->failed = 'c', o->step = 4, ret ?: -EPROTO;
+	o->ckey = reply_s32(r, PMHS_A_SESSION_KEY_SERIAL);
+	o->cexport = reply_s32(r, PMHS_A_SESSION_EXPORT_KEY_SERIAL);
+	if (tamper == T_KE3)
+		ke3[0] ^= 0x80;
+	ret = po_opaque_recv(sv, o->sid, ke3, 64, NULL, r);
+	if (ret)
+		return o->failed = 's', o->step = 5, ret;
+	o->skey = reply_s32(r, PMHS_A_SESSION_KEY_SERIAL);
+	return 0;
+}
+
+static bool same_key(int32_t a, int32_t b, size_t want)
+{
+	uint8_t ka[128], kb[128];
+	long na = vec_key_read(a, ka, sizeof(ka)), nb = vec_key_read(b, kb, sizeof(kb));
+
+	return a && b && na == (long)want && nb == na && !memcmp(ka, kb, na);
+}
+
+/* The session is gone: a failed opaque session leaves the table at once. */
+static bool gone(struct pmhs_nl *nl, uint32_t id)
+{
+	struct pmhs_session_info si;
+
+	PMHS_INIT(si);
+	return pmhs_session_result(pmhs_nl_handle(nl), id, &si) == -ENOENT;
+}
+
+FIXTURE(os) {
+	struct pmhs_nl *c, *s;
+	struct pt_reply r;
+	uint8_t alice[192], bob[192];
+	int32_t alice_export;
+};
+
+FIXTURE_SETUP(os)
+{
+	uint8_t setup[128];
+	struct opq_out o;
+
+	self->c = pt_open();
+	self->s = pt_open();
+	ASSERT_NE(NULL, self->c);
+	ASSERT_NE(NULL, self->s);
+	keyctl_join_session_keyring(NULL);
+	pmhs_identity_delete(pmhs_nl_handle(self->s), "oq-srv");
+	ASSERT_EQ(0, pmhs_opaque_setup_generate(setup));
+	ASSERT_EQ(0, pmhs_identity_import_opaque(pmhs_nl_handle(self->s), "oq-srv", setup, NULL));
+	explicit_bzero(setup, sizeof(setup));
+	ASSERT_EQ(0, opq_register(self->c, self->s, "correct horse", "alice", self->alice, &o,
+				  &self->r)) {
+		TH_LOG("register alice: side %c step %d: %s", o.failed, o.step, self->r.extack);
+	}
+	self->alice_export = o.cexport;
+	ASSERT_EQ(0, opq_register(self->c, self->s, "battery staple", "bob", self->bob, &o,
+				  &self->r)) {
+		TH_LOG("register bob: side %c step %d: %s", o.failed, o.step, self->r.extack);
+	}
+}
+
+FIXTURE_TEARDOWN(os)
+{
+	pmhs_identity_delete(pmhs_nl_handle(self->s), "oq-srv");
+	pmhs_nl_close(self->s);
+	pmhs_nl_close(self->c);
+}
+
+/* Register, log in: both session keys equal (64 bytes), the export key is registration's. */
+TEST_F(os, register_and_login)
+{
+	struct opq_out o;
+
+	ASSERT_NE(0, self->alice_export);
+	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", "alice", self->alice, T_NONE,
+			       &o, &self->r)) {
+		TH_LOG("side %c step %d: %s", o.failed, o.step, self->r.extack);
+	}
+	EXPECT_TRUE(same_key(o.ckey, o.skey, 64));
+	EXPECT_TRUE(same_key(o.cexport, self->alice_export, 64));
+	EXPECT_FALSE(same_key(o.ckey, o.cexport, 64));
+}
+
+/* A second login: new session keys, the same export key. */
+TEST_F(os, second_login_new_keys)
+{
+	struct opq_out o, o2;
+
+	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", "alice", self->alice, T_NONE,
+			       &o, &self->r));
+	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", "alice", self->alice, T_NONE,
+			       &o2, &self->r));
+	EXPECT_TRUE(same_key(o2.ckey, o2.skey, 64));
+	EXPECT_FALSE(same_key(o.ckey, o2.ckey, 64));
+	EXPECT_TRUE(same_key(o2.cexport, self->alice_export, 64));
+}
+
+/* opaque-ke's default KSF (Argon2id m=19456 KiB, t=2, p=1) works the same. */
+TEST_F(os, default_ksf)
+{
+	struct opq_out o;
+	uint8_t rec[192];
+
+	ksf_params = NULL;
+	ASSERT_EQ(0, opq_register(self->c, self->s, "x y z", "carol", rec, &o, &self->r));
+	ASSERT_EQ(0, opq_login(self->c, self->s, "x y z", "carol", rec, T_NONE, &o, &self->r));
+	EXPECT_TRUE(same_key(o.ckey, o.skey, 64));
+	ksf_params = &ksf_small;
+}
+
+/* A wrong password fails on the client at KE3, uniformly; nothing published. */
+TEST_F(os, wrong_password)
+{
+	struct opq_out o;
+
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong horse", "alice", self->alice,
+				      T_NONE, &o, &self->r));
+	EXPECT_EQ('c', o.failed);
+	EXPECT_EQ(4, o.step);
+	EXPECT_NE(NULL, strstr(self->r.extack, "authentication failed"));
+	EXPECT_TRUE(no_key(o.cid));
+	EXPECT_TRUE(gone(self->c, o.cid));
+}
+
+/*
+ * An unknown user gets a KE2 of the same size from a fake record, and the
+ * client fails at the same step with the same error as a wrong password.
+ */
+TEST_F(os, unknown_user_indistinguishable)
+{
+	struct opq_out o;
+	char wrong_msg[256];
+
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong horse", "alice", self->alice,
+				      T_NONE, &o, &self->r));
+	snprintf(wrong_msg, sizeof(wrong_msg), "%s", self->r.extack);
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "mallory", NULL,
+				      T_NONE, &o, &self->r));
+	EXPECT_EQ('c', o.failed);
+	EXPECT_EQ(4, o.step);
+	EXPECT_STREQ(wrong_msg, self->r.extack);
+	EXPECT_TRUE(no_key(o.cid));
+}
+
+/* Tampered KE2 (client refuses) and KE3 (server refuses): nothing published. */
+TEST_F(os, tampered)
+{
+	struct opq_out o;
+
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "alice", self->alice,
+				      T_KE2, &o, &self->r));
+	EXPECT_EQ('c', o.failed);
+	EXPECT_TRUE(no_key(o.cid));
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "alice", self->alice,
+				      T_KE3, &o, &self->r));
+	EXPECT_EQ('s', o.failed);
+	EXPECT_EQ(5, o.step);
+	EXPECT_NE(NULL, strstr(self->r.extack, "authentication failed"));
+	EXPECT_TRUE(no_key(o.sid));
+	EXPECT_TRUE(gone(self->s, o.sid));
+}
+
+/* Another user's record does not let alice in, with either password. */
+TEST_F(os, record_of_another_user)
+{
+	struct opq_out o;
+
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "alice", self->bob,
+				      T_NONE, &o, &self->r));
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "battery staple", "alice", self->bob,
+				      T_NONE, &o, &self->r));
+	EXPECT_TRUE(no_key(o.cid));
+}
+
+/* A KE3 replayed into a new server session (fresh KE2) fails; so does a second use. */
+TEST_F(os, replayed_ke3)
+{
+	struct po_opaque cp = { .login = true, .password = "correct horse" };
+	struct po_opaque sp = { .login = true, .server = true, .identity = "oq-srv",
+				.cred_id = "alice", .record = self->alice };
+	uint8_t ke1[96], ke2[320], ke3[64], ksf[64];
+	uint32_t cid, sid, sid2;
+
+	ASSERT_EQ(0, po_opaque_new(self->c, &cp, &cid, &self->r));
+	ASSERT_EQ(96, reply_copy(&self->r, PMHS_A_SESSION_MESSAGE, ke1, 96));
+	ASSERT_EQ(0, po_opaque_new(self->s, &sp, &sid, &self->r));
+	ASSERT_EQ(0, po_opaque_recv(self->s, sid, ke1, 96, NULL, &self->r));
+	ASSERT_EQ(320, reply_copy(&self->r, PMHS_A_SESSION_MESSAGE, ke2, 320));
+	ASSERT_EQ(0, po_opaque_recv(self->c, cid, ke2, 320, NULL, &self->r));
+	ASSERT_TRUE(stretch(&self->r, ksf));
+	/* out of order: a message where ksf-output is next */
+	EXPECT_EQ(-EPROTO, po_opaque_recv(self->c, cid, ke2, 320, NULL, &self->r));
+	ASSERT_TRUE(gone(self->c, cid));
+	/* again, in order this time */
+	ASSERT_EQ(0, po_opaque_new(self->c, &cp, &cid, &self->r));
+	ASSERT_EQ(96, reply_copy(&self->r, PMHS_A_SESSION_MESSAGE, ke1, 96));
+	ASSERT_EQ(0, po_opaque_new(self->s, &sp, &sid, &self->r));
+	ASSERT_EQ(0, po_opaque_recv(self->s, sid, ke1, 96, NULL, &self->r));
+	ASSERT_EQ(320, reply_copy(&self->r, PMHS_A_SESSION_MESSAGE, ke2, 320));
+	ASSERT_EQ(0, po_opaque_recv(self->c, cid, ke2, 320, NULL, &self->r));
+	ASSERT_TRUE(stretch(&self->r, ksf));
+	ASSERT_EQ(0, po_opaque_recv(self->c, cid, NULL, 0, ksf, &self->r));
+	ASSERT_EQ(64, reply_copy(&self->r, PMHS_A_SESSION_MESSAGE, ke3, 64));
+	ASSERT_EQ(0, po_opaque_recv(self->s, sid, ke3, 64, NULL, &self->r));
+	/* the server session is used up */
+	EXPECT_EQ(-EALREADY, po_opaque_recv(self->s, sid, ke3, 64, NULL, &self->r));
+	/* replay KE1 then the old KE3 into a fresh server session */
+	ASSERT_EQ(0, po_opaque_new(self->s, &sp, &sid2, &self->r));
+	ASSERT_EQ(0, po_opaque_recv(self->s, sid2, ke1, 96, NULL, &self->r));
+	EXPECT_EQ(-EBADMSG, po_opaque_recv(self->s, sid2, ke3, 64, NULL, &self->r));
+	EXPECT_TRUE(no_key(sid2));
+	explicit_bzero(ksf, sizeof(ksf));
+}
+
+/* Parameters refused with a reason: roles, identities, lengths, ksf-output misuse. */
+TEST_F(os, refusals)
+{
+	struct po_opaque p;
+	uint32_t id;
+	uint8_t z[64] = { 0 };
+
+	p = (struct po_opaque){ .server = true, .identity = "oq-srv" };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "credential-identifier"));
+	p = (struct po_opaque){ .server = true, .cred_id = "alice" };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "identity"));
+	p = (struct po_opaque){ .server = true, .identity = "oq-srv", .cred_id = "a",
+				.password = "pw" };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "other role"));
+	p = (struct po_opaque){ .identity = "oq-srv", .password = "pw" };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->c, &p, &id, &self->r));
+	p = (struct po_opaque){ };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->c, &p, &id, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "password"));
+	p = (struct po_opaque){ .server = true, .identity = "oq-srv", .cred_id = "a",
+				.record = self->alice };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));	/* register: no record */
+	/* ksf-output where a message is next; a server given ksf-output */
+	p = (struct po_opaque){ .login = true, .password = "pw" };
+	ASSERT_EQ(0, po_opaque_new(self->c, &p, &id, &self->r));
+	EXPECT_EQ(-EPROTO, po_opaque_recv(self->c, id, NULL, 0, z, &self->r));
+	p = (struct po_opaque){ .login = true, .server = true, .identity = "oq-srv",
+				.cred_id = "alice", .record = self->alice };
+	ASSERT_EQ(0, po_opaque_new(self->s, &p, &id, &self->r));
+	EXPECT_EQ(-EINVAL, po_opaque_recv(self->s, id, NULL, 0, z, &self->r));
+	/* a KE1 of the wrong length */
+	ASSERT_EQ(0, po_opaque_new(self->s, &p, &id, &self->r));
+	EXPECT_EQ(-EBADMSG, po_opaque_recv(self->s, id, z, 64, NULL, &self->r));
 }
 
 /* The op costs kernel CPU time: CAP_NET_ADMIN only. */

@@ -14,15 +14,24 @@
 #include <uapi/linux/pmhs.h>
 
 #define PMHS_SECRET_LEN		32
+/* Longest secret a protocol publishes (OPAQUE's session key, Nh = 64). */
+#define PMHS_SECRET_MAX		64
+/* What a local step (OPAQUE's KSF) hands out and takes back. */
+#define PMHS_KSF_LEN		64
 
 struct net;
 
 /* What the step that finishes a handshake hands to the session. */
 struct pmhs_proto_done {
 	bool done;
-	u8 secret[PMHS_SECRET_LEN];	/* wiped by the session */
+	u8 secret[PMHS_SECRET_MAX];	/* wiped by the session */
+	size_t secret_len;		/* 0: PMHS_SECRET_LEN; ignored if no_secret */
+	bool no_secret;			/* done, with nothing to publish as key-serial */
 	/* Both sides put fresh randomness into the secret. */
 	bool two_sided;
+	/* A key for the application itself (OPAQUE's export key), if export_len. */
+	u8 export_key[PMHS_SECRET_MAX];
+	size_t export_len;
 };
 
 /* The public outputs session-get shows. */
@@ -53,6 +62,14 @@ struct pmhs_proto_io {
 	bool read;			/* a peer message was read */
 	u8 *peer_payload;
 	size_t peer_plen;
+	/*
+	 * A local step (proto->local_steps): the step hands @ksf_out to the
+	 * caller (has_ksf_out), which stretches it and sends it back as
+	 * @ksf_in on its own with the next session-recv. Both wiped.
+	 */
+	const u8 *ksf_in;
+	bool has_ksf_out;
+	u8 ksf_out[PMHS_KSF_LEN];
 };
 
 /* Transport operations on a finished session's CipherStates. */
@@ -118,6 +135,8 @@ struct pmhs_proto {
 	 * unknown), instead of staying listed as failed until it expires.
 	 */
 	bool unlink_on_failure;
+	/* A step may take the caller's ksf-output instead of a message. */
+	bool local_steps;
 	/*
 	 * Consume the peer's message (@io->in NULL on the first step, at
 	 * session-new) and produce ours into @io->out (or NULL for none). A
@@ -149,5 +168,7 @@ extern const struct pmhs_proto pmhs_rsa_mutual_proto;
 extern const struct pmhs_proto pmhs_rsa_half_send_proto;
 extern const struct pmhs_proto pmhs_rsa_half_receive_proto;
 extern const struct pmhs_proto pmhs_noise_proto;
+extern const struct pmhs_proto pmhs_opaque_register_proto;
+extern const struct pmhs_proto pmhs_opaque_login_proto;
 
 #endif /* _PMHS_PROTO_H */

@@ -42,6 +42,8 @@ static const struct pmhs_proto *const pmhs_protos[] = {
 	[PMHS_MODE_RSA_HALF_SEND] = &pmhs_rsa_half_send_proto,
 	[PMHS_MODE_RSA_HALF_RECEIVE] = &pmhs_rsa_half_receive_proto,
 	[PMHS_MODE_NOISE] = &pmhs_noise_proto,
+	[PMHS_MODE_OPAQUE_REGISTER] = &pmhs_opaque_register_proto,
+	[PMHS_MODE_OPAQUE_LOGIN] = &pmhs_opaque_login_proto,
 };
 
 const struct pmhs_proto *pmhs_proto_find(u32 mode)
@@ -201,16 +203,51 @@ struct pmhs_session *pmhs_session_next(struct net *net, struct pmhs_owner *o,
 	return NULL;
 }
 
+/*
+ * The export key's description: the secret's with ":export" after it
+ * (pmhs:<id>:export by default), in the same keyring, of the same type.
+ */
+static int pmhs_session_export_pub(const struct pmhs_session *s,
+				   struct pmhs_publish *xp,
+				   struct netlink_ext_ack *extack)
+{
+	int n;
+
+	*xp = s->publish;
+	if (s->publish.desc[0])
+		n = snprintf(xp->desc, sizeof(xp->desc), "%s:export", s->publish.desc);
+	else
+		n = snprintf(xp->desc, sizeof(xp->desc), "pmhs:%u:export", s->id);
+	if (n >= sizeof(xp->desc)) {
+		NL_SET_ERR_MSG(extack, "description too long for the export key's (it adds \":export\")");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Publish what the finishing step derived, and wipe it. */
 static int pmhs_session_publish(struct pmhs_session *s,
 				struct pmhs_proto_done *done,
 				struct netlink_ext_ack *extack)
 {
-	int ret;
+	struct pmhs_publish xp;
+	int ret = 0;
 
-	ret = pmhs_keyring_publish(&s->publish, s->id, done->secret,
-				   PMHS_SECRET_LEN, done->two_sided,
-				   &s->serial, extack);
+	if (!done->no_secret)
+		ret = pmhs_keyring_publish(&s->publish, s->id, done->secret,
+					   done->secret_len ?: PMHS_SECRET_LEN,
+					   done->two_sided, &s->serial, extack);
+	if (!ret && done->export_len) {
+		ret = pmhs_session_export_pub(s, &xp, extack) ?:
+		      pmhs_keyring_publish(&xp, s->id, done->export_key,
+					   done->export_len, false,
+					   &s->export_serial, extack);
+		/* Both or neither. */
+		if (ret && s->serial) {
+			pmhs_keyring_unpublish(s->serial);
+			s->serial = 0;
+		}
+	}
 	memzero_explicit(done, sizeof(*done));
 	return ret;
 }
@@ -350,15 +387,27 @@ int pmhs_session_recv(struct pmhs_session *s, struct pmhs_proto_io *io,
 	io->peer_payload = NULL;
 	io->peer_plen = 0;
 	io->read = false;
-	if (!s->proto->payloads && !io->in) {
-		NL_SET_ERR_MSG(extack, "peer message missing");
+	io->has_ksf_out = false;
+	if (io->ksf_in && !s->proto->local_steps) {
+		NL_SET_ERR_MSG(extack, "this mode takes no ksf-output");
+		return -EINVAL;
+	}
+	if (io->ksf_in && io->in) {
+		NL_SET_ERR_MSG(extack, "give the peer's message or ksf-output, not both");
+		return -EINVAL;
+	}
+	if (!s->proto->payloads && !io->in && !io->ksf_in) {
+		if (s->proto->local_steps)
+			NL_SET_ERR_MSG(extack, "peer message (or ksf-output) missing");
+		else
+			NL_SET_ERR_MSG(extack, "peer message missing");
 		return -EINVAL;
 	}
 	if (!s->proto->payloads && io->payload) {
 		NL_SET_ERR_MSG(extack, "this mode carries no payloads");
 		return -EINVAL;
 	}
-	if (!io->in && !io->payload) {
+	if (!io->in && !io->payload && !io->ksf_in) {
 		NL_SET_ERR_MSG(extack, "give the peer's message, a payload to send, or both");
 		return -EINVAL;
 	}
@@ -393,6 +442,8 @@ int pmhs_session_recv(struct pmhs_session *s, struct pmhs_proto_io *io,
 		io->peer_payload = NULL;
 		io->peer_plen = 0;
 		io->read = false;
+		io->has_ksf_out = false;
+		memzero_explicit(io->ksf_out, sizeof(io->ksf_out));
 		goto out_unlock;
 	}
 	if (finished) {

@@ -50,6 +50,7 @@ struct pmhs_session {
 	enum pmhs_state state;
 	bool transport;			/* done, with transport keys: no expiry */
 	key_serial_t serial;		/* of the published secret, once done */
+	key_serial_t export_serial;	/* of the export key (opaque client), or 0 */
 	struct pmhs_publish publish;
 	/* The protocol's state: proto->priv_size bytes. */
 	u8 priv[] __aligned(sizeof(u64));

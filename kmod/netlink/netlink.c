@@ -29,7 +29,7 @@
 #define PMHS_MODES (PMHS_MODE_FLAGS_PASSWORD | PMHS_MODE_FLAGS_RSA_MUTUAL | \
 		    PMHS_MODE_FLAGS_RSA_HALF_SEND | \
 		    PMHS_MODE_FLAGS_RSA_HALF_RECEIVE | PMHS_MODE_FLAGS_HYBRID | \
-		    PMHS_MODE_FLAGS_NOISE)
+		    PMHS_MODE_FLAGS_NOISE | PMHS_MODE_FLAGS_OPAQUE)
 
 static struct genl_family pmhs_nl_family;
 
@@ -127,6 +127,7 @@ struct pmhs_nl_op {
 	u16 session;
 	u16 secret[3];
 };
+/* Note: a nest listed in secret is zeroed whole (password, PSK inside). */
 
 static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 	[PMHS_CMD_IDENTITY_NEW] = {
@@ -144,11 +145,13 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 	},
 	[PMHS_CMD_SESSION_NEW] = {
 		.need = { { PMHS_A_SESSION_MODE, "handshake mode missing" } },
-		.secret = { PMHS_A_SESSION_PASSWORD, PMHS_A_SESSION_NOISE },
+		.secret = { PMHS_A_SESSION_PASSWORD, PMHS_A_SESSION_NOISE,
+			    PMHS_A_SESSION_OPAQUE },
 	},
 	[PMHS_CMD_SESSION_RECV] = {
 		.need = { { PMHS_A_SESSION_ID, "session id missing" } },
 		.session = PMHS_A_SESSION_ID,
+		.secret = { PMHS_A_SESSION_KSF_OUTPUT },
 	},
 	[PMHS_CMD_SESSION_GET] = {
 		.need = { { PMHS_A_SESSION_ID, "session id missing" } },
@@ -660,6 +663,8 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 		io.payload = nla_data(p);
 		io.plen = nla_len(p);
 	}
+	if (info->attrs[PMHS_A_SESSION_KSF_OUTPUT])
+		io.ksf_in = nla_data(info->attrs[PMHS_A_SESSION_KSF_OUTPUT]);
 	ret = pmhs_session_recv(s, &io, set ? &pub : NULL, &serial,
 				info->extack);
 	if (ret)
@@ -676,6 +681,11 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 		     nla_put(r.msg, PMHS_A_SESSION_PAYLOAD, io.peer_plen,
 			     io.peer_payload)) ||
 		    (serial && nla_put_s32(r.msg, PMHS_A_SESSION_KEY_SERIAL, serial)) ||
+		    (io.has_ksf_out && nla_put(r.msg, PMHS_A_SESSION_KSF_INPUT,
+					       sizeof(io.ksf_out), io.ksf_out)) ||
+		    (s->state == PMHS_STATE_DONE && s->export_serial &&
+		     nla_put_s32(r.msg, PMHS_A_SESSION_EXPORT_KEY_SERIAL,
+				 s->export_serial)) ||
 		    (pi.has_peer && serial &&
 		     nla_put(r.msg, PMHS_A_SESSION_PEER_FINGERPRINT,
 			     sizeof(pi.peer_fpr), pi.peer_fpr)) ||
@@ -685,6 +695,7 @@ int pmhs_nl_session_recv_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	kfree_sensitive(io.out);
 	kfree_sensitive(io.peer_payload);
+	memzero_explicit(io.ksf_out, sizeof(io.ksf_out));
 	return ret;
 }
 

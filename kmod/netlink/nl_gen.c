@@ -19,6 +19,18 @@ const struct nla_policy pmhs_noise_params_nl_policy[PMHS_A_NOISE_PARAMS_MAX + 1]
 	[PMHS_A_NOISE_PARAMS_PSK_KEY] = { .type = NLA_S32, },
 };
 
+const struct nla_policy pmhs_opaque_params_nl_policy[PMHS_A_OPAQUE_PARAMS_MAX + 1] = {
+	[PMHS_A_OPAQUE_PARAMS_ROLE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[PMHS_A_OPAQUE_PARAMS_PASSWORD] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_PASSWORD_MAX),
+	[PMHS_A_OPAQUE_PARAMS_PASSWORD_KEY] = { .type = NLA_S32, },
+	[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER] =
+		NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_OPAQUE_ID_MAX),
+	[PMHS_A_OPAQUE_PARAMS_RECORD] = NLA_POLICY_EXACT_LEN(192),
+	[PMHS_A_OPAQUE_PARAMS_CONTEXT] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
+	[PMHS_A_OPAQUE_PARAMS_CLIENT_IDENTITY] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
+	[PMHS_A_OPAQUE_PARAMS_SERVER_IDENTITY] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
+};
+
 static struct netlink_range_validation pmhs_a_password_params_iterations_range = {
 	.min	= PMHS_ITERATIONS_MIN,
 	.max	= PMHS_ITERATIONS_MAX,
@@ -77,8 +89,8 @@ static const struct nla_policy pmhs_identity_del_nl_policy[PMHS_A_IDENTITY_NAME 
 };
 
 /* PMHS_CMD_SESSION_NEW - do */
-static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_PAYLOAD + 1] = {
-	[PMHS_A_SESSION_MODE] = NLA_POLICY_MAX(NLA_U32, 4),
+static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_OPAQUE + 1] = {
+	[PMHS_A_SESSION_MODE] = NLA_POLICY_MAX(NLA_U32, 6),
 	[PMHS_A_SESSION_IDENTITY] = { .type = NLA_NUL_STRING, .len = PMHS_NAME_MAX, },
 	[PMHS_A_SESSION_KEYRING] = { .type = NLA_S32, },
 	[PMHS_A_SESSION_KEY_TYPE] = NLA_POLICY_MAX(NLA_U32, 1),
@@ -88,10 +100,11 @@ static const struct nla_policy pmhs_session_new_nl_policy[PMHS_A_SESSION_PAYLOAD
 	[PMHS_A_SESSION_RSA] = NLA_POLICY_NESTED(pmhs_rsa_params_nl_policy),
 	[PMHS_A_SESSION_NOISE] = NLA_POLICY_NESTED(pmhs_noise_params_nl_policy),
 	[PMHS_A_SESSION_PAYLOAD] = { .type = NLA_BINARY, .len = PMHS_NOISE_PAYLOAD_MAX, },
+	[PMHS_A_SESSION_OPAQUE] = NLA_POLICY_NESTED(pmhs_opaque_params_nl_policy),
 };
 
 /* PMHS_CMD_SESSION_RECV - do */
-static const struct nla_policy pmhs_session_recv_nl_policy[PMHS_A_SESSION_PAYLOAD + 1] = {
+static const struct nla_policy pmhs_session_recv_nl_policy[PMHS_A_SESSION_KSF_OUTPUT + 1] = {
 	[PMHS_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PMHS_A_SESSION_MESSAGE] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_MESSAGE_MAX),
 	[PMHS_A_SESSION_KEYRING] = { .type = NLA_S32, },
@@ -99,6 +112,7 @@ static const struct nla_policy pmhs_session_recv_nl_policy[PMHS_A_SESSION_PAYLOA
 	[PMHS_A_SESSION_DESCRIPTION] = { .type = NLA_NUL_STRING, .len = PMHS_DESC_MAX, },
 	[PMHS_A_SESSION_MODULE_KEYRING] = { .type = NLA_FLAG, },
 	[PMHS_A_SESSION_PAYLOAD] = { .type = NLA_BINARY, .len = PMHS_NOISE_PAYLOAD_MAX, },
+	[PMHS_A_SESSION_KSF_OUTPUT] = NLA_POLICY_EXACT_LEN(64),
 };
 
 /* PMHS_CMD_SESSION_GET - do */
@@ -306,14 +320,14 @@ const struct genl_ops pmhs_nl_ops[26] = {
 		.cmd		= PMHS_CMD_SESSION_NEW,
 		.doit		= pmhs_nl_session_new_doit,
 		.policy		= pmhs_session_new_nl_policy,
-		.maxattr	= PMHS_A_SESSION_PAYLOAD,
+		.maxattr	= PMHS_A_SESSION_OPAQUE,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd		= PMHS_CMD_SESSION_RECV,
 		.doit		= pmhs_nl_session_recv_doit,
 		.policy		= pmhs_session_recv_nl_policy,
-		.maxattr	= PMHS_A_SESSION_PAYLOAD,
+		.maxattr	= PMHS_A_SESSION_KSF_OUTPUT,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{

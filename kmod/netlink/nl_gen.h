@@ -11,6 +11,7 @@
 
 extern const struct nla_policy pmhs_noise_kat_step_nl_policy[PMHS_A_NOISE_KAT_STEP_MAX + 1];
 extern const struct nla_policy pmhs_noise_params_nl_policy[PMHS_A_NOISE_PARAMS_MAX + 1];
+extern const struct nla_policy pmhs_opaque_params_nl_policy[PMHS_A_OPAQUE_PARAMS_MAX + 1];
 extern const struct nla_policy pmhs_password_params_nl_policy[PMHS_A_PASSWORD_PARAMS_MAX + 1];
 extern const struct nla_policy pmhs_rsa_params_nl_policy[PMHS_A_RSA_PARAMS_MAX + 1];
 

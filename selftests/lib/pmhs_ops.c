@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,4 +224,58 @@ int po_opaque_kat(struct pmhs_nl *nl, struct json_object *vec, int skip,
 		return -1;
 	}
 	return pt_call(nl, m, PMHS_A_OPAQUE_KAT_MAX, r);
+}
+
+int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
+		  struct pt_reply *r)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_NEW, 0);
+	struct nlattr *n;
+	int ret;
+
+	ret = nla_put_u32(m, PMHS_A_SESSION_MODE, p->login ? PMHS_MODE_OPAQUE_LOGIN :
+							     PMHS_MODE_OPAQUE_REGISTER);
+	if (!ret && p->identity)
+		ret = nla_put_string(m, PMHS_A_SESSION_IDENTITY, p->identity);
+	if (!ret && p->key_type)
+		ret = nla_put_u32(m, PMHS_A_SESSION_KEY_TYPE, p->key_type);
+	n = nla_nest_start(m, PMHS_A_SESSION_OPAQUE);
+	if (!n)
+		ret = -EMSGSIZE;
+	if (!ret)
+		ret = nla_put_u32(m, PMHS_A_OPAQUE_PARAMS_ROLE,
+				  p->server ? PMHS_ROLE_RESPONDER : PMHS_ROLE_INITIATOR);
+	if (!ret && p->password)
+		ret = nla_put(m, PMHS_A_OPAQUE_PARAMS_PASSWORD, strlen(p->password), p->password);
+	if (!ret && p->cred_id)
+		ret = nla_put(m, PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER, strlen(p->cred_id),
+			      p->cred_id);
+	if (!ret && p->record)
+		ret = nla_put(m, PMHS_A_OPAQUE_PARAMS_RECORD, 192, p->record);
+	if (!ret && p->context)
+		ret = nla_put(m, PMHS_A_OPAQUE_PARAMS_CONTEXT, strlen(p->context), p->context);
+	if (!ret)
+		ret = nla_nest_end(m, n) < 0 ? -EMSGSIZE : 0;
+	if (ret) {
+		nlmsg_free(m);
+		return -EMSGSIZE;
+	}
+	ret = pt_call(nl, m, PMHS_A_SESSION_MAX, r);
+	if (!ret && id)
+		*id = r->tb[PMHS_A_SESSION_ID] ? nla_get_u32(r->tb[PMHS_A_SESSION_ID]) : 0;
+	return ret;
+}
+
+int po_opaque_recv(struct pmhs_nl *nl, uint32_t id, const uint8_t *msg, size_t len,
+		   const uint8_t *ksf, struct pt_reply *r)
+{
+	struct nl_msg *m = pmhs_nl_msg(nl, PMHS_CMD_SESSION_RECV, 0);
+
+	if (nla_put_u32(m, PMHS_A_SESSION_ID, id) ||
+	    (msg && nla_put(m, PMHS_A_SESSION_MESSAGE, len, msg)) ||
+	    (ksf && nla_put(m, PMHS_A_SESSION_KSF_OUTPUT, 64, ksf))) {
+		nlmsg_free(m);
+		return -EMSGSIZE;
+	}
+	return pt_call(nl, m, PMHS_A_SESSION_MAX, r);
 }

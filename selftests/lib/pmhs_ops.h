@@ -64,4 +64,20 @@ int po_shared_logon(struct pmhs_nl *nl, const char *pw, int32_t *ka, int32_t *kb
 int po_opaque_kat(struct pmhs_nl *nl, struct json_object *vec, int skip,
 		  struct pt_reply *r);
 
+/* An opaque-register/-login session-new: which side, with what. */
+struct po_opaque {
+	bool login, server;
+	const char *identity;		/* server: the setup */
+	const char *password;		/* client */
+	const char *cred_id;		/* server */
+	const uint8_t *record;		/* login server: 192 bytes, or NULL (unknown user) */
+	const char *context;
+	uint32_t key_type;		/* 0: user */
+};
+int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
+		  struct pt_reply *r);
+/* session-recv with the peer's message, or with ksf-output (64 bytes). */
+int po_opaque_recv(struct pmhs_nl *nl, uint32_t id, const uint8_t *msg, size_t len,
+		   const uint8_t *ksf, struct pt_reply *r);
+
 #endif
