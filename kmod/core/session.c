@@ -219,7 +219,8 @@ static int pmhs_session_export_pub(const struct pmhs_session *s,
 	else
 		n = snprintf(xp->desc, sizeof(xp->desc), "pmhs:%u:export", s->id);
 	if (n >= sizeof(xp->desc)) {
-		NL_SET_ERR_MSG(extack, "description too long for the export key's (it adds \":export\")");
+		NL_SET_ERR_MSG(extack,
+			       "description too long for the export key's (it adds \":export\")");
 		return -EINVAL;
 	}
 	return 0;

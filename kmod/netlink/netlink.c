@@ -125,9 +125,9 @@ struct pmhs_nl_op {
 	u16 identity;
 	const struct pmhs_cred_type *cred;
 	u16 session;
+	/* Zeroed once read; a nest whole (the password or PSK inside). */
 	u16 secret[3];
 };
-/* Note: a nest listed in secret is zeroed whole (password, PSK inside). */
 
 static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 	[PMHS_CMD_IDENTITY_NEW] = {

@@ -147,7 +147,8 @@ static int pmhs_opq_parse(struct pmhs_opq *s, const struct pmhs_proto_args *args
 	int ret;
 
 	if (!args->nest || !a[PMHS_A_OPAQUE_PARAMS_ROLE]) {
-		NL_SET_ERR_MSG(extack, "opaque modes need their parameters (nest opaque, with role)");
+		NL_SET_ERR_MSG(extack,
+			       "opaque modes need their parameters (nest opaque, with role)");
 		return -EINVAL;
 	}
 	s->client = nla_get_u32(a[PMHS_A_OPAQUE_PARAMS_ROLE]) == PMHS_ROLE_INITIATOR;
@@ -161,7 +162,8 @@ static int pmhs_opq_parse(struct pmhs_opq *s, const struct pmhs_proto_args *args
 	}
 	if (!s->client) {
 		if (!args->identity) {
-			NL_SET_ERR_MSG(extack, "the server needs identity (an OPAQUE server setup)");
+			NL_SET_ERR_MSG(extack,
+				       "the server needs identity (an OPAQUE server setup)");
 			return -EINVAL;
 		}
 		s->id = pmhs_identity_find_attr(pmhs_net(args->net), args->identity,
@@ -245,10 +247,11 @@ static int pmhs_opq_want(struct pmhs_proto_io *io, size_t len, struct netlink_ex
 /* A protocol error from opaque.c, said once, the same for every cause. */
 static int pmhs_opq_fail(int ret, struct netlink_ext_ack *extack)
 {
-	if (ret == -EBADMSG)
-		NL_SET_ERR_MSG(extack, "authentication failed (wrong password, unknown user, or a tampered message)");
-	else if (ret == -ENOMEM)
+	if (ret == -ENOMEM)
 		return ret;
+	if (ret == -EBADMSG)
+		NL_SET_ERR_MSG(extack,
+			       "authentication failed (wrong password, unknown user, or a tampered message)");
 	else
 		NL_SET_ERR_MSG(extack, "OPAQUE step failed");
 	return ret == -EINVAL ? -EBADMSG : ret;
@@ -437,7 +440,8 @@ static int pmhs_opq_step(void *priv, struct pmhs_proto_io *io,
 		return ret;
 	ret = opaque_record_check(io->in);
 	if (ret) {
-		NL_SET_ERR_MSG(extack, "not a valid registration record (its public key does not decode)");
+		NL_SET_ERR_MSG(extack,
+			       "not a valid registration record (its public key does not decode)");
 		return -EBADMSG;
 	}
 	io->read = true;
