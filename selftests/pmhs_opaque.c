@@ -711,6 +711,77 @@ TEST_F(os, refusals)
 	EXPECT_EQ(-EBADMSG, po_opaque_recv(self->s, id, z, 64, NULL, &self->r));
 }
 
+
+/* The library's steps: the client's KSF runs inside pmhs_opaque_next(). */
+TEST_F(os, library_register_and_login)
+{
+	struct pmhs *c = pmhs_nl_handle(self->c), *sv = pmhs_nl_handle(self->s);
+	struct pmhs_opaque_params cp, sp;
+	struct pmhs_opaque_step a, b;
+	uint8_t record[192], req[320];
+	int32_t export_reg;
+	size_t n;
+
+	PMHS_INIT(cp);
+	cp.role = PMHS_ROLE_INITIATOR;
+	cp.password = "library pw";
+	cp.password_len = strlen("library pw");
+	cp.context = "pmhs test";
+	cp.context_len = 9;
+	PMHS_INIT(sp);
+	sp.role = PMHS_ROLE_RESPONDER;
+	sp.identity = "oq-srv";
+	sp.cred_id = "dave";
+	sp.cred_id_len = 4;
+	sp.context = "pmhs test";
+	sp.context_len = 9;
+	PMHS_INIT(a);
+	PMHS_INIT(b);
+	/* registration */
+	ASSERT_EQ(0, pmhs_opaque_start(c, PMHS_MODE_OPAQUE_REGISTER, &cp, NULL, &a)) {
+		TH_LOG("%s", pmhs_errmsg(c));
+	}
+	ASSERT_EQ(32, a.msg_len);
+	ASSERT_EQ(0, pmhs_opaque_start(sv, PMHS_MODE_OPAQUE_REGISTER, &sp, NULL, &b));
+	EXPECT_EQ(0, b.msg_len);
+	ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, &ksf_small, a.msg, a.msg_len, NULL, &b));
+	ASSERT_EQ(64, b.msg_len);
+	ASSERT_EQ(0, pmhs_opaque_next(c, a.id, &ksf_small, b.msg, b.msg_len, NULL, &a)) {
+		TH_LOG("%s", pmhs_errmsg(c));
+	}
+	ASSERT_EQ(192, a.msg_len);
+	EXPECT_TRUE(a.flags & PMHS_STEP_DONE);
+	EXPECT_EQ(0, a.key_serial);
+	export_reg = a.export_serial;
+	memcpy(record, a.msg, 192);
+	ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, NULL, record, 192, NULL, &b));
+	EXPECT_TRUE(b.flags & PMHS_STEP_DONE);
+	/* login with the record */
+	cp.context = sp.context;
+	sp.record = record;
+	ASSERT_EQ(0, pmhs_opaque_start(c, PMHS_MODE_OPAQUE_LOGIN, &cp, NULL, &a));
+	ASSERT_EQ(96, a.msg_len);
+	ASSERT_EQ(0, pmhs_opaque_start(sv, PMHS_MODE_OPAQUE_LOGIN, &sp, NULL, &b));
+	ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, NULL, a.msg, a.msg_len, NULL, &b));
+	ASSERT_EQ(320, b.msg_len);
+	n = b.msg_len;
+	memcpy(req, b.msg, n);
+	ASSERT_EQ(0, pmhs_opaque_next(c, a.id, &ksf_small, req, n, NULL, &a));
+	ASSERT_EQ(64, a.msg_len);
+	EXPECT_TRUE(a.flags & PMHS_STEP_DONE);
+	ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, NULL, a.msg, a.msg_len, NULL, &b));
+	EXPECT_TRUE(b.flags & PMHS_STEP_DONE);
+	EXPECT_TRUE(same_key(a.key_serial, b.key_serial, 64));
+	EXPECT_TRUE(same_key(a.export_serial, export_reg, 64));
+	/* another KSF than at registration: the login fails, as a wrong password */
+	ASSERT_EQ(0, pmhs_opaque_start(c, PMHS_MODE_OPAQUE_LOGIN, &cp, NULL, &a));
+	ASSERT_EQ(0, pmhs_opaque_start(sv, PMHS_MODE_OPAQUE_LOGIN, &sp, NULL, &b));
+	ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, NULL, a.msg, a.msg_len, NULL, &b));
+	EXPECT_EQ(-EBADMSG, pmhs_opaque_next(c, a.id, NULL, b.msg, b.msg_len, NULL, &a));
+	EXPECT_NE(NULL, strstr(pmhs_errmsg(c), "authentication failed"));
+	EXPECT_TRUE(gone(self->c, a.id));
+}
+
 /* The op costs kernel CPU time: CAP_NET_ADMIN only. */
 TEST_F(oq, unprivileged_refused)
 {

@@ -771,6 +771,68 @@ ssize_t pmhs_b64url_encode(const void *in, size_t len, char *out, size_t out_max
 ssize_t pmhs_b64url_decode(const char *in, size_t len, void *out, size_t out_max,
 			   char *err, size_t err_len);
 
+/* ---- OPAQUE sessions (the module runs the protocol) ---- */
+
+/*
+ * OPAQUE-3DH (RFC 9807, ristretto255-SHA512), both roles, in sessions of
+ * mode PMHS_MODE_OPAQUE_REGISTER or PMHS_MODE_OPAQUE_LOGIN. The client
+ * (role PMHS_ROLE_INITIATOR) gives its password (or a key holding it);
+ * the server gives its opaque-server identity (pmhs_identity_import_opaque)
+ * and the user's credential identifier, and for a login the user's record
+ * (NULL for a user it does not know: the module then answers from a fake
+ * record, and the login fails the way a wrong password does).
+ */
+struct pmhs_opaque_params {
+	uint32_t size;
+	uint32_t role;				/* PMHS_ROLE_* */
+	const char *identity;			/* server */
+	const void *password;			/* client: this, or password_key */
+	size_t password_len;
+	int32_t password_key;
+	const void *cred_id;			/* server */
+	size_t cred_id_len;
+	const uint8_t *record;			/* login server: PMHS_OPAQUE_RECORD_LEN */
+	const void *context;			/* both sides the same; default empty */
+	size_t context_len;
+	const void *client_identity;		/* default: the client's public key */
+	size_t client_identity_len;
+	const void *server_identity;		/* default: the server's public key */
+	size_t server_identity_len;
+};
+
+/* The longest OPAQUE message: KE2. */
+#define PMHS_OPAQUE_MSG_MAX	320
+
+struct pmhs_opaque_step {
+	uint32_t size;
+	uint32_t id;				/* the session */
+	uint32_t flags;				/* PMHS_STEP_DONE once finished */
+	int32_t key_serial;			/* login, done: the session key (64 bytes) */
+	int32_t export_serial;			/* client, done: the export key (64 bytes) */
+	size_t msg_len;				/* our next message, for the peer; 0: none */
+	uint8_t msg[PMHS_OPAQUE_MSG_MAX];
+};
+
+/*
+ * Start a session: the client's first message (registration request or
+ * KE1) is in st->msg; the server has none yet. The password is wiped
+ * from the request once sent.
+ */
+int pmhs_opaque_start(struct pmhs *h, uint32_t mode, const struct pmhs_opaque_params *p,
+		      const struct pmhs_publish *publish, struct pmhs_opaque_step *st);
+/*
+ * Give the session the peer's message; st->msg is ours in answer (none
+ * once the server is done). For the client, the module hands out its
+ * OPRF output after the server's message: this runs the key stretching
+ * function @ksf on it (NULL: Argon2id with opaque-ke's defaults; both
+ * sides of a registration and its logins must use the same) and hands
+ * the result back, in one call. Any failure ends the session: -EBADMSG
+ * ("authentication failed") for a wrong password, an unknown user or a
+ * tampered message, on the side that finds out.
+ */
+int pmhs_opaque_next(struct pmhs *h, uint32_t id, const struct pmhs_opaque_ksf *ksf,
+		     const void *peer_msg, size_t len, const struct pmhs_publish *publish,
+		     struct pmhs_opaque_step *st);
 #ifdef __cplusplus
 }
 #endif

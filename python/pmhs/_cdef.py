@@ -738,4 +738,36 @@ int pmhs_opaque_store_del(const char *dir, const void *cred_id, size_t len,
 ssize_t pmhs_b64url_encode(const void *in, size_t len, char *out, size_t out_max);
 ssize_t pmhs_b64url_decode(const char *in, size_t len, void *out, size_t out_max,
 			   char *err, size_t err_len);
+struct pmhs_opaque_params {
+	uint32_t size;
+	uint32_t role;
+	const char *identity;
+	const void *password;
+	size_t password_len;
+	int32_t password_key;
+	const void *cred_id;
+	size_t cred_id_len;
+	const uint8_t *record;
+	const void *context;
+	size_t context_len;
+	const void *client_identity;
+	size_t client_identity_len;
+	const void *server_identity;
+	size_t server_identity_len;
+};
+#define PMHS_OPAQUE_MSG_MAX 320
+struct pmhs_opaque_step {
+	uint32_t size;
+	uint32_t id;
+	uint32_t flags;
+	int32_t key_serial;
+	int32_t export_serial;
+	size_t msg_len;
+	uint8_t msg[320];
+};
+int pmhs_opaque_start(struct pmhs *h, uint32_t mode, const struct pmhs_opaque_params *p,
+		      const struct pmhs_publish *publish, struct pmhs_opaque_step *st);
+int pmhs_opaque_next(struct pmhs *h, uint32_t id, const struct pmhs_opaque_ksf *ksf,
+		     const void *peer_msg, size_t len, const struct pmhs_publish *publish,
+		     struct pmhs_opaque_step *st);
 """

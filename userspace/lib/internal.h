@@ -55,6 +55,8 @@ int pmhs_raw_call_nlh(struct pmhs *h, struct nl_msg *msg, pmhs_raw_nlh_cb cb, vo
 void pmhs_raw_discard(struct nl_msg *msg, bool wipe);
 /* Set the handle's message for an error found here, not in the kernel. */
 void pmhs_set_errmsg(struct pmhs *h, const char *msg);
+/* session.c: the publish attributes of a session request. */
+int pmhs_put_publish(struct nl_msg *m, const struct pmhs_publish *p);
 
 /*
  * The request builders, one per request that carries parameters: the

@@ -56,7 +56,7 @@ static int step_cb(struct nlattr **tb, void *arg)
 	return pmhs_get_bin(tb, PMHS_A_SESSION_MESSAGE, st->msg, st->msg_max, &st->msg_len);
 }
 
-static int put_publish(struct nl_msg *m, const struct pmhs_publish *p)
+int pmhs_put_publish(struct nl_msg *m, const struct pmhs_publish *p)
 {
 	if (!p)
 		return 0;
@@ -166,7 +166,7 @@ int pmhs_put_session_params(struct nl_msg *m, const struct pmhs_session_params *
 		if (ret)
 			return ret;
 	}
-	return put_publish(m, p->publish);
+	return pmhs_put_publish(m, p->publish);
 }
 
 int pmhs_put_session_recv(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
@@ -177,7 +177,7 @@ int pmhs_put_session_recv(struct nl_msg *m, uint32_t id, const void *msg, size_t
 	    (msg && nla_put(m, PMHS_A_SESSION_MESSAGE, (int)len, msg)) ||
 	    (payload_set && nla_put(m, PMHS_A_SESSION_PAYLOAD, (int)payload_len, payload)))
 		return -EMSGSIZE;
-	return put_publish(m, publish);
+	return pmhs_put_publish(m, publish);
 }
 
 int pmhs_put_session_step(struct nl_msg *m, uint32_t id, const void *msg, size_t len,
