@@ -426,6 +426,7 @@ TEST_F(vec, module_keyring_per_user_and_netns)
 	struct json_object *c = vec_get(self->root, "password.valid.1");
 	const char *desc = "pmhs-test:shared";
 	int32_t mine, theirs, again, there;
+	struct pmhs_nl *nl2;
 	uint32_t ids[4];
 	bool consecutive = true;
 	char *d = NULL;
@@ -472,18 +473,15 @@ TEST_F(vec, module_keyring_per_user_and_netns)
 
 	/* Another namespace has its own module keyrings. */
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	{
-		struct pmhs_nl *nl = pt_open();
-
-		ASSERT_NE(NULL, nl);
-		there = module_publish(_metadata, nl, c, desc, &err, &self->r);
-		EXPECT_LT(0, there);
-		EXPECT_NE(mine, there);
-		again = module_publish(_metadata, nl, c, desc, &err, &self->r);
-		EXPECT_EQ(0, again);
-		EXPECT_EQ(-EEXIST, err);
-		pmhs_nl_close(nl);
-	}
+	nl2 = pt_open();
+	ASSERT_NE(NULL, nl2);
+	there = module_publish(_metadata, nl2, c, desc, &err, &self->r);
+	EXPECT_LT(0, there);
+	EXPECT_NE(mine, there);
+	again = module_publish(_metadata, nl2, c, desc, &err, &self->r);
+	EXPECT_EQ(0, again);
+	EXPECT_EQ(-EEXIST, err);
+	pmhs_nl_close(nl2);
 	keyctl_invalidate(mine);
 }
 

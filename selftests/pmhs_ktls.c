@@ -590,6 +590,132 @@ TEST_F(k, keys_match_the_schedule_computed_in_userspace)
 	}
 }
 
+/* secret32 = HKDF-Extract-SHA256("pmhs v1 secret64", a 64-byte secret). */
+static int condense64(const uint8_t in[64], uint8_t out[32])
+{
+	static const uint8_t salt[] = "pmhs v1 secret64";
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, NULL);
+	size_t n = 32;
+	int ok = c && EVP_PKEY_derive_init(c) > 0 &&
+		 EVP_PKEY_CTX_set_hkdf_mode(c, EVP_PKEY_HKDEF_MODE_EXTRACT_ONLY) > 0 &&
+		 EVP_PKEY_CTX_set_hkdf_md(c, EVP_sha256()) > 0 &&
+		 EVP_PKEY_CTX_set1_hkdf_salt(c, salt, sizeof(salt) - 1) > 0 &&
+		 EVP_PKEY_CTX_set1_hkdf_key(c, in, 64) > 0 &&
+		 EVP_PKEY_derive(c, out, &n) > 0 && n == 32;
+
+	EVP_PKEY_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A 64-byte secret (OPAQUE's session key) keys traffic through its
+ * documented 32-byte condensation; any other length is refused.
+ */
+TEST_F(k, a_64_byte_secret_keys_through_its_condensation)
+{
+	static const uint8_t msg[] = "keys from a 64-byte secret";
+	uint8_t secret[64], c32[32], ni[32], nr[32];
+	union tls_ci txi, rxr;
+	key_serial_t ki, kr, k48;
+	int p[2];
+
+	ASSERT_EQ(64, getrandom(secret, 64, 0));
+	ASSERT_EQ(32, getrandom(ni, 32, 0));
+	ASSERT_EQ(32, getrandom(nr, 32, 0));
+	ASSERT_EQ(0, condense64(secret, c32));
+	ki = add_key("user", "pmhs-test:s64-i", secret, 64, KEY_SPEC_SESSION_KEYRING);
+	kr = add_key("user", "pmhs-test:s64-r", secret, 64, KEY_SPEC_SESSION_KEYRING);
+	k48 = add_key("user", "pmhs-test:s48", secret, 48, KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, ki);
+	ASSERT_LT(0, kr);
+	ASSERT_LT(0, k48);
+	ASSERT_EQ(0, tcp_pair(p));
+	EXPECT_EQ(-EKEYREJECTED, ktls_n(self->nl, p[0], k48, PMHS_ROLE_INITIATOR, -1, ni, nr,
+					&self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "32 bytes, or 64"));
+	ASSERT_EQ(0, ktls_n(self->nl, p[0], ki, PMHS_ROLE_INITIATOR, -1, ni, nr, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, ktls_n(self->nl, p[1], kr, PMHS_ROLE_RESPONDER, -1, nr, ni, &self->r));
+	EXPECT_EQ(0, transfer(p[0], p[1], msg, sizeof(msg)));
+	ASSERT_EQ(0, tls_ci_get(p[0], TLS_TX, PMHS_TLS_CIPHER_AES_GCM_256, &txi));
+	ASSERT_EQ(0, tls_ci_get(p[1], TLS_RX, PMHS_TLS_CIPHER_AES_GCM_256, &rxr));
+	EXPECT_EQ(0, ci_matches(&txi, PMHS_TLS_CIPHER_AES_GCM_256, c32, ni, nr, "i2r"));
+	EXPECT_EQ(0, ci_matches(&rxr, PMHS_TLS_CIPHER_AES_GCM_256, c32, ni, nr, "i2r"));
+	/* a control: the first 32 bytes alone are not the secret */
+	EXPECT_NE(0, ci_matches(&txi, PMHS_TLS_CIPHER_AES_GCM_256, secret, ni, nr, "i2r"));
+	explicit_bzero(secret, sizeof(secret));
+	explicit_bzero(c32, sizeof(c32));
+	keyctl_unlink(k48, KEY_SPEC_SESSION_KEYRING);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * An OPAQUE login's session keys (64 bytes; the server's a logon key by
+ * default) key kTLS on both ends without nonces, once each.
+ */
+TEST_F(k, opaque_session_keys_key_ktls_once)
+{
+	static const struct pmhs_opaque_ksf ident = {
+		.size = sizeof(ident), .flags = PMHS_OPAQUE_KSF_F_IDENTITY,
+	};
+	static const uint8_t msg[] = "over an OPAQUE login";
+	struct pmhs *h = pmhs_nl_handle(self->nl);
+	struct pmhs_opaque_params cp, sp;
+	struct pmhs_opaque_step a, b;
+	uint8_t setup[128], record[192];
+	int p[2];
+
+	pmhs_identity_delete(h, "kt-opq");
+	ASSERT_EQ(0, pmhs_opaque_setup_generate(setup));
+	ASSERT_EQ(0, pmhs_identity_import_opaque(h, "kt-opq", setup, NULL));
+	explicit_bzero(setup, sizeof(setup));
+	PMHS_INIT(cp);
+	cp.role = PMHS_ROLE_INITIATOR;
+	cp.password = "ktls over opaque";
+	cp.password_len = strlen(cp.password);
+	PMHS_INIT(sp);
+	sp.role = PMHS_ROLE_RESPONDER;
+	sp.identity = "kt-opq";
+	sp.cred_id = "ktls-user";
+	sp.cred_id_len = strlen("ktls-user");
+	PMHS_INIT(a);
+	PMHS_INIT(b);
+	ASSERT_EQ(0, pmhs_opaque_start(h, PMHS_MODE_OPAQUE_REGISTER, &cp, NULL, &a));
+	ASSERT_EQ(0, pmhs_opaque_start(h, PMHS_MODE_OPAQUE_REGISTER, &sp, NULL, &b));
+	ASSERT_EQ(0, pmhs_opaque_next(h, b.id, NULL, a.msg, a.msg_len, NULL, &b));
+	ASSERT_EQ(0, pmhs_opaque_next(h, a.id, &ident, b.msg, b.msg_len, NULL, &a));
+	ASSERT_EQ(192, a.msg_len);
+	memcpy(record, a.msg, 192);
+	ASSERT_EQ(0, pmhs_opaque_next(h, b.id, NULL, record, 192, NULL, &b));
+	sp.record = record;
+	ASSERT_EQ(0, pmhs_opaque_start(h, PMHS_MODE_OPAQUE_LOGIN, &cp, NULL, &a));
+	ASSERT_EQ(0, pmhs_opaque_start(h, PMHS_MODE_OPAQUE_LOGIN, &sp, NULL, &b));
+	ASSERT_EQ(0, pmhs_opaque_next(h, b.id, NULL, a.msg, a.msg_len, NULL, &b));
+	ASSERT_EQ(0, pmhs_opaque_next(h, a.id, &ident, b.msg, b.msg_len, NULL, &a));
+	ASSERT_EQ(0, pmhs_opaque_next(h, b.id, NULL, a.msg, a.msg_len, NULL, &b));
+	ASSERT_LT(0, a.key_serial);
+	ASSERT_LT(0, b.key_serial);
+	ASSERT_EQ(0, ktls(self->nl, self->fds[0], a.key_serial, PMHS_ROLE_INITIATOR, -1,
+			  &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	ASSERT_EQ(0, ktls(self->nl, self->fds[1], b.key_serial, PMHS_ROLE_RESPONDER, -1,
+			  &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_EQ(0, transfer(self->fds[0], self->fds[1], msg, sizeof(msg)));
+	EXPECT_EQ(0, transfer(self->fds[1], self->fds[0], msg, sizeof(msg)));
+	/* used up: a second socket is refused */
+	ASSERT_EQ(0, tcp_pair(p));
+	EXPECT_EQ(-ENOKEY, ktls(self->nl, p[0], a.key_serial, PMHS_ROLE_INITIATOR, -1,
+				&self->r));
+	close(p[0]);
+	close(p[1]);
+	pmhs_identity_delete(h, "kt-opq");
+}
+
 /* An unknown cipher is refused with a reason, before the socket or secret is touched. */
 TEST_F(k, unknown_cipher_is_refused)
 {
@@ -651,7 +777,7 @@ TEST_F(k, refusals_explain)
 	EXPECT_EQ(-ENOTCONN, ktls(self->nl, tcp, self->ka, 0, -1, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "connected"));
 	EXPECT_EQ(-EKEYREJECTED, ktls(self->nl, self->fds[0], shortkey, 0, -1, &self->r));
-	EXPECT_NE(NULL, strstr(self->r.extack, "32-byte"));
+	EXPECT_NE(NULL, strstr(self->r.extack, "32 bytes, or 64"));
 	EXPECT_EQ(-ENOKEY, ktls(self->nl, self->fds[0], 0x7ffffff0, 0, -1, &self->r));
 	EXPECT_NE(0, self->r.extack[0]);
 	/* Nothing was half-installed on the good socket by those. */

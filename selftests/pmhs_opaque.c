@@ -438,8 +438,9 @@ static int opq_login(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw, cons
 		     const uint8_t *record, int tamper, struct opq_out *o, struct pt_reply *r)
 {
 	struct po_opaque cp = { .login = true, .password = pw };
+	/* user: the tests compare the keys (the server's default is logon) */
 	struct po_opaque sp = { .login = true, .server = true, .identity = "oq-srv",
-				.cred_id = user, .record = record };
+				.cred_id = user, .record = record, .user_key = true };
 	uint8_t ke1[96], ke2[320], ke3[64], ksf[64];
 	int ret;
 
@@ -719,9 +720,13 @@ TEST_F(os, library_register_and_login)
 	struct pmhs_opaque_params cp, sp;
 	struct pmhs_opaque_step a, b;
 	uint8_t record[192], req[320];
+	struct pmhs_publish upub;
 	int32_t export_reg;
 	size_t n;
 
+	/* the test compares the keys: the server's default is a logon key */
+	PMHS_INIT(upub);
+	upub.flags = PMHS_PUBLISH_USER_KEY;
 	PMHS_INIT(cp);
 	cp.role = PMHS_ROLE_INITIATOR;
 	cp.password = "library pw";
@@ -761,7 +766,7 @@ TEST_F(os, library_register_and_login)
 	sp.record = record;
 	ASSERT_EQ(0, pmhs_opaque_start(c, PMHS_MODE_OPAQUE_LOGIN, &cp, NULL, &a));
 	ASSERT_EQ(96, a.msg_len);
-	ASSERT_EQ(0, pmhs_opaque_start(sv, PMHS_MODE_OPAQUE_LOGIN, &sp, NULL, &b));
+	ASSERT_EQ(0, pmhs_opaque_start(sv, PMHS_MODE_OPAQUE_LOGIN, &sp, &upub, &b));
 	ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, NULL, a.msg, a.msg_len, NULL, &b));
 	ASSERT_EQ(320, b.msg_len);
 	n = b.msg_len;
@@ -804,6 +809,74 @@ TEST_F(oq, unprivileged_refused)
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	EXPECT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(0, WEXITSTATUS(st));
+}
+
+/* The key type of a published key: "user", "logon", or "" if none. */
+static const char *key_type_of(int32_t serial, char *buf, size_t len)
+{
+	long n = keyctl_describe(serial, buf, len);
+	char *semi = n > 0 ? strchr(buf, ';') : NULL;
+
+	if (!semi)
+		return "";
+	*semi = '\0';
+	return buf;
+}
+
+/*
+ * The server's session key is a logon key unless the request names a
+ * type: only the kernel (kTLS, IPsec) uses it. The client's stays a user
+ * key; naming user on the server still works.
+ */
+TEST_F(os, server_key_is_logon_by_default)
+{
+	struct pmhs *c = pmhs_nl_handle(self->c), *sv = pmhs_nl_handle(self->s);
+	struct pmhs_opaque_params cp, sp;
+	struct pmhs_opaque_step a, b;
+	struct pmhs_publish pub;
+	char buf[512], buf2[512];
+	uint8_t k[64];
+
+	PMHS_INIT(cp);
+	cp.role = PMHS_ROLE_INITIATOR;
+	cp.password = "correct horse";
+	cp.password_len = strlen("correct horse");
+	PMHS_INIT(sp);
+	sp.role = PMHS_ROLE_RESPONDER;
+	sp.identity = "oq-srv";
+	sp.cred_id = "alice";
+	sp.cred_id_len = 5;
+	sp.record = self->alice;
+	PMHS_INIT(a);
+	PMHS_INIT(b);
+	for (int named = 0; named < 3; named++) {
+		/* 0: nothing named; 1: user named; 2: logon named */
+		PMHS_INIT(pub);
+		pub.flags = named == 1 ? PMHS_PUBLISH_USER_KEY : 0;
+		pub.key_type = named == 2 ? PMHS_KEY_TYPE_LOGON : 0;
+		ASSERT_EQ(0, pmhs_opaque_start(c, PMHS_MODE_OPAQUE_LOGIN, &cp, NULL, &a));
+		ASSERT_EQ(0, pmhs_opaque_start(sv, PMHS_MODE_OPAQUE_LOGIN, &sp, &pub, &b));
+		ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, NULL, a.msg, a.msg_len, NULL, &b));
+		ASSERT_EQ(0, pmhs_opaque_next(c, a.id, &ksf_small, b.msg, b.msg_len, NULL, &a));
+		ASSERT_EQ(0, pmhs_opaque_next(sv, b.id, NULL, a.msg, a.msg_len, NULL, &b)) {
+			TH_LOG("%s", pmhs_errmsg(sv));
+		}
+		ASSERT_LT(0, b.key_serial);
+		EXPECT_STREQ("user", key_type_of(a.key_serial, buf, sizeof(buf)));
+		EXPECT_STREQ(named == 1 ? "user" : "logon",
+			     key_type_of(b.key_serial, buf2, sizeof(buf2)));
+		if (named == 1) {
+			EXPECT_TRUE(same_key(a.key_serial, b.key_serial, 64));
+		} else {
+			EXPECT_EQ(-1, keyctl_read(b.key_serial, (char *)k, sizeof(k)));
+			EXPECT_EQ(EOPNOTSUPP, errno);
+		}
+	}
+	/* both user and logon named at once: the library refuses */
+	PMHS_INIT(pub);
+	pub.flags = PMHS_PUBLISH_USER_KEY;
+	pub.key_type = PMHS_KEY_TYPE_LOGON;
+	EXPECT_EQ(-EINVAL, pmhs_opaque_start(sv, PMHS_MODE_OPAQUE_LOGIN, &sp, &pub, &b));
 }
 
 PMHS_TEST_HARNESS_MAIN

@@ -776,7 +776,7 @@ TEST_F(x, refusals_explain)
 	a = self->a;
 	a.key = shortkey;
 	EXPECT_EQ(-EKEYREJECTED, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
-	EXPECT_NE(NULL, strstr(self->r.extack, "32-byte"));
+	EXPECT_NE(NULL, strstr(self->r.extack, "32 bytes, or 64"));
 	a.key = 0x7ffffff0;
 	EXPECT_EQ(-ENOKEY, ipsec(self->na, PMHS_CMD_IPSEC_UP, &a, &self->r));
 	EXPECT_NE(0, self->r.extack[0]);

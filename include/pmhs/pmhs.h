@@ -146,11 +146,17 @@ int pmhs_identity_delete(struct pmhs *h, const char *name);
 struct pmhs_publish {
 	uint32_t size;
 	int32_t keyring;		/* serial or KEY_SPEC_*; 0: the session keyring */
-	uint32_t key_type;		/* PMHS_KEY_TYPE_* */
+	uint32_t key_type;		/* PMHS_KEY_TYPE_*; 0: the mode's default */
 	uint32_t flags;			/* PMHS_PUBLISH_* */
 	const char *description;	/* NULL: pmhs:<session id> */
 };
 #define PMHS_PUBLISH_MODULE_KEYRING	(1u << 0)	/* the module's own keyring */
+/*
+ * A user key even where the mode's default is logon (the OPAQUE server's
+ * session key): every other mode publishes user keys unless key_type
+ * says PMHS_KEY_TYPE_LOGON.
+ */
+#define PMHS_PUBLISH_USER_KEY		(1u << 1)
 
 struct pmhs_session_params {
 	uint32_t size;

@@ -20,6 +20,7 @@
 #include <linux/xarray.h>
 
 #include "compat.h"
+#include "kdf.h"
 #include "keyring.h"
 #include "netns.h"
 
@@ -341,6 +342,12 @@ int pmhs_keyring_read_password(key_serial_t serial, u8 **pw, size_t *len,
 	return ret;
 }
 
+/*
+ * A 64-byte secret (OPAQUE's session key) keys traffic through 32 bytes
+ * condensed from all of it, so the schedule stays one for every mode.
+ */
+static const u8 pmhs_secret64_salt[] = "pmhs v1 secret64";
+
 static int pmhs_keyring_secret(key_ref_t kr, u8 secret[32],
 			       struct netlink_ext_ack *extack)
 {
@@ -351,11 +358,16 @@ static int pmhs_keyring_secret(key_ref_t kr, u8 secret[32],
 	ret = pmhs_keyring_payload(kr, &p, &len, extack);
 	if (ret)
 		return ret;
-	if (len != 32) {
-		NL_SET_ERR_MSG(extack, "the key is not a 32-byte handshake secret");
-		ret = -EKEYREJECTED;
-	} else {
+	if (len == 32) {
 		memcpy(secret, p, 32);
+	} else if (len == 64) {
+		ret = pmhs_hkdf_sha256_extract(pmhs_secret64_salt,
+					       sizeof(pmhs_secret64_salt) - 1,
+					       p, len, secret);
+	} else {
+		NL_SET_ERR_MSG(extack,
+			       "the key is not a handshake secret (32 bytes, or 64 from OPAQUE)");
+		ret = -EKEYREJECTED;
 	}
 	kfree_sensitive(p);
 	return ret;

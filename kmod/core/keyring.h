@@ -17,6 +17,7 @@ struct pmhs_publish {
 	key_serial_t keyring;	/* serial or special id, for the caller */
 	bool module;		/* into the caller's module keyring instead */
 	bool logon;		/* logon (never readable) instead of user */
+	bool type_set;		/* the request named the key type */
 	char desc[257];		/* empty: "pmhs:<session id>" */
 };
 

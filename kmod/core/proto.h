@@ -152,6 +152,11 @@ struct pmhs_proto {
 	 */
 	int (*transport)(void *priv, struct pmhs_xport *x,
 			 struct netlink_ext_ack *extack);
+	/*
+	 * Whether the secret goes out as a logon key when the request does
+	 * not name a key type (NULL: a user key).
+	 */
+	bool (*logon_default)(const void *priv);
 	/* Under the session's lock. */
 	void (*describe)(const void *priv, struct pmhs_proto_info *info);
 	/* Wipe and release the private state (whatever parse() got to). */

@@ -276,6 +276,16 @@ static int pmhs_session_reserve_id(struct pmhs_session *s,
 	return ret;
 }
 
+/* Where the secret goes; a mode may make logon the default key type. */
+static void pmhs_session_set_publish(struct pmhs_session *s,
+				     const struct pmhs_publish *publish)
+{
+	s->publish = *publish;
+	if (!publish->type_set && s->proto->logon_default &&
+	    s->proto->logon_default(s->priv))
+		s->publish.logon = true;
+}
+
 int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 		     const struct pmhs_proto *proto,
 		     const struct pmhs_proto_args *args,
@@ -317,7 +327,7 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 	s->net = get_net(net);
 	s->state = PMHS_STATE_WAITING;
 	s->expires = jiffies + READ_ONCE(pn->session_timeout) * HZ;
-	s->publish = *publish;
+	pmhs_session_set_publish(s, publish);
 
 	/* Reserve the id (lookups see nothing yet): descriptions need it. */
 	ret = pmhs_session_reserve_id(s, extack);
@@ -423,7 +433,7 @@ int pmhs_session_recv(struct pmhs_session *s, struct pmhs_proto_io *io,
 		goto out_unlock;
 	}
 	if (publish)
-		s->publish = *publish;
+		pmhs_session_set_publish(s, publish);
 	/* Refuse a bad destination before the peer's message is consumed. */
 	ret = pmhs_keyring_check(&s->publish, s->id, extack);
 	if (ret)

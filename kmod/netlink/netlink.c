@@ -514,9 +514,11 @@ static int pmhs_nl_parse_publish(struct genl_info *info,
 	pub->keyring = KEY_SPEC_SESSION_KEYRING;
 	if (a[PMHS_A_SESSION_KEYRING])
 		pub->keyring = nla_get_s32(a[PMHS_A_SESSION_KEYRING]);
-	if (a[PMHS_A_SESSION_KEY_TYPE])
+	if (a[PMHS_A_SESSION_KEY_TYPE]) {
 		pub->logon = nla_get_u32(a[PMHS_A_SESSION_KEY_TYPE]) ==
 			     PMHS_KEY_TYPE_LOGON;
+		pub->type_set = true;
+	}
 	if (a[PMHS_A_SESSION_DESCRIPTION])
 		nla_strscpy(pub->desc, a[PMHS_A_SESSION_DESCRIPTION],
 			    sizeof(pub->desc));

@@ -451,6 +451,14 @@ static int pmhs_opq_step(void *priv, struct pmhs_proto_io *io,
 	return 0;
 }
 
+/* The server's copy of the session key is for the kernel's use (kTLS, IPsec). */
+static bool pmhs_opq_logon_default(const void *priv)
+{
+	const struct pmhs_opq *s = priv;
+
+	return !s->client && s->login;
+}
+
 static void pmhs_opq_describe(const void *priv, struct pmhs_proto_info *info)
 {
 	const struct pmhs_opq *s = priv;
@@ -483,6 +491,7 @@ const struct pmhs_proto pmhs_opaque_register_proto = {
 	.unlink_on_failure = true,
 	.local_steps	= true,
 	.step		= pmhs_opq_step,
+	.logon_default	= pmhs_opq_logon_default,
 	.describe	= pmhs_opq_describe,
 	.destroy	= pmhs_opq_destroy,
 };
@@ -497,6 +506,7 @@ const struct pmhs_proto pmhs_opaque_login_proto = {
 	.unlink_on_failure = true,
 	.local_steps	= true,
 	.step		= pmhs_opq_step,
+	.logon_default	= pmhs_opq_logon_default,
 	.describe	= pmhs_opq_describe,
 	.destroy	= pmhs_opq_destroy,
 };

@@ -414,6 +414,7 @@ struct pmhs_publish {
 	const char *description;
 };
 #define PMHS_PUBLISH_MODULE_KEYRING 1
+#define PMHS_PUBLISH_USER_KEY 2
 struct pmhs_session_params {
 	uint32_t size;
 	uint32_t mode;

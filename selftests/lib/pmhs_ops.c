@@ -237,7 +237,7 @@ int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
 							     PMHS_MODE_OPAQUE_REGISTER);
 	if (!ret && p->identity)
 		ret = nla_put_string(m, PMHS_A_SESSION_IDENTITY, p->identity);
-	if (!ret && p->key_type)
+	if (!ret && (p->key_type || p->user_key))
 		ret = nla_put_u32(m, PMHS_A_SESSION_KEY_TYPE, p->key_type);
 	n = nla_nest_start(m, PMHS_A_SESSION_OPAQUE);
 	if (!n)

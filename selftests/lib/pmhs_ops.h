@@ -72,7 +72,8 @@ struct po_opaque {
 	const char *cred_id;		/* server */
 	const uint8_t *record;		/* login server: 192 bytes, or NULL (unknown user) */
 	const char *context;
-	uint32_t key_type;		/* 0: user */
+	uint32_t key_type;		/* 0: none named (the mode's default) */
+	bool user_key;			/* name user (key_type 0) */
 };
 int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
 		  struct pt_reply *r);

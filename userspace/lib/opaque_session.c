@@ -29,8 +29,13 @@ static int opq_cb(struct nlattr **tb, void *arg)
 	pmhs_get_s32(tb, PMHS_A_SESSION_KEY_SERIAL, &st->key_serial);
 	pmhs_get_s32(tb, PMHS_A_SESSION_EXPORT_KEY_SERIAL, &st->export_serial);
 	if (tb[PMHS_A_SESSION_KSF_INPUT]) {
-		if (pmhs_get_bin(tb, PMHS_A_SESSION_KSF_INPUT, c->ksf, sizeof(c->ksf), &n) ||
-		    n != sizeof(c->ksf))
+		int bad = pmhs_get_bin(tb, PMHS_A_SESSION_KSF_INPUT, c->ksf, sizeof(c->ksf), &n) ||
+			  n != sizeof(c->ksf);
+
+		/* password-equivalent: not left in libnl's receive buffer */
+		explicit_bzero(nla_data(tb[PMHS_A_SESSION_KSF_INPUT]),
+			       nla_len(tb[PMHS_A_SESSION_KSF_INPUT]));
+		if (bad)
 			return -EBADMSG;
 		c->has_ksf = true;
 	}

@@ -62,8 +62,12 @@ int pmhs_put_publish(struct nl_msg *m, const struct pmhs_publish *p)
 		return 0;
 	if (p->size < sizeof(*p))
 		return -EINVAL;
+	if ((p->flags & PMHS_PUBLISH_USER_KEY) && p->key_type)
+		return -EINVAL;
 	if ((p->keyring && nla_put_s32(m, PMHS_A_SESSION_KEYRING, p->keyring)) ||
 	    (p->key_type && nla_put_u32(m, PMHS_A_SESSION_KEY_TYPE, p->key_type)) ||
+	    ((p->flags & PMHS_PUBLISH_USER_KEY) &&
+	     nla_put_u32(m, PMHS_A_SESSION_KEY_TYPE, PMHS_KEY_TYPE_USER)) ||
 	    (p->description && nla_put_string(m, PMHS_A_SESSION_DESCRIPTION, p->description)) ||
 	    ((p->flags & PMHS_PUBLISH_MODULE_KEYRING) &&
 	     nla_put_flag(m, PMHS_A_SESSION_MODULE_KEYRING)))
