@@ -81,7 +81,7 @@ static size_t trim(char **line, size_t n)
 	return n;
 }
 
-static int read_peer(const struct hs_opts *o, uint8_t *msg, size_t *len)
+int hs_read_peer(const struct hs_opts *o, const struct hs *hs, uint8_t *msg, size_t *len)
 {
 	static char buf[LINE_MAX_LEN + 1];
 	const char *from = o->peer_msg_file ? o->peer_msg_file : "standard input";
@@ -111,7 +111,10 @@ again:
 		/* The rest of the overlong line is not the next try. */
 		while (tty && (n = read(fd, buf, 1)) == 1 && buf[0] != '\n')
 			;
-	} else if (!hs_decode_peer(o->mode, line, trim(&line, (size_t)n), msg, PMHS_MESSAGE_MAX,
+	} else if (hs_is_opaque(o->mode) ?
+		   !hs_opaque_decode(line, trim(&line, (size_t)n), hs_opaque_expect(o, hs),
+				     hs_opaque_expect_name(o, hs), msg, len, err, sizeof(err)) :
+		   !hs_decode_peer(o->mode, line, trim(&line, (size_t)n), msg, PMHS_MESSAGE_MAX,
 				   len, err, sizeof(err))) {
 		if (fd)
 			close(fd);
@@ -129,9 +132,9 @@ again:
 	return PMHS_EXIT_MALFORMED;
 }
 
-static void print_message(const struct hs_opts *o, const struct hs *hs, bool last)
+void hs_print_message(const struct hs_opts *o, const struct hs *hs, bool last)
 {
-	char *text = hs_message_text(o->mode, hs->msg, hs->msg_len);
+	char *text = hs_message_text(o, hs->msg, hs->msg_len);
 
 	if (!text)
 		return;
@@ -163,9 +166,9 @@ static int run_noise(const struct hs_opts *o)
 			if (i)
 				ret = hs_noise_write(o, &hs);
 			if (!ret)
-				print_message(o, &hs, i == nmsgs - 1);
+				hs_print_message(o, &hs, i == nmsgs - 1);
 		} else {
-			ret = read_peer(o, peer, &len);
+			ret = hs_read_peer(o, &hs, peer, &len);
 			if (!ret)
 				ret = hs_noise_read(o, &hs, peer, len);
 		}
@@ -186,15 +189,15 @@ static int run(const struct hs_opts *o)
 
 	/* A receiver sends nothing: read first, so bad input fails early. */
 	if (!ret && o->mode == PMHS_MODE_RSA_HALF_RECEIVE) {
-		ret = read_peer(o, peer, &len);
+		ret = hs_read_peer(o, &hs, peer, &len);
 		have_peer = true;
 	}
 	if (!ret)
 		ret = hs_start(o, &hs);
 	if (!ret && hs.msg)
-		print_message(o, &hs, false);
+		hs_print_message(o, &hs, false);
 	if (!ret && !have_peer && o->mode != PMHS_MODE_RSA_HALF_SEND)
-		ret = read_peer(o, peer, &len);
+		ret = hs_read_peer(o, &hs, peer, &len);
 	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
 		ret = hs_finish(&hs, peer, len);
 	if (!ret)
@@ -219,6 +222,11 @@ int handshake_main(int argc, char *argv[])
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return usage(PMHS_EXIT_OK);
 	o.mode = hs_mode_from_name(argv[1]);
+	if (hs_is_opaque(o.mode)) {
+		fprintf(stderr, "%s: handshake: the OPAQUE modes are pmhs-ctl opaque register "
+			"and opaque login\n", prog);
+		return PMHS_EXIT_USAGE;
+	}
 	if (o.mode < 0) {
 		fprintf(stderr, "%s: handshake: unknown mode '%s'\n", prog, argv[1]);
 		return usage(PMHS_EXIT_USAGE);
