@@ -84,16 +84,21 @@ static size_t trim(char **line, size_t n)
 int hs_read_peer(const struct hs_opts *o, const struct hs *hs, uint8_t *msg, size_t *len)
 {
 	static char buf[LINE_MAX_LEN + 1];
+	/* Open once: the next message is the file's next line. */
+	static int file_fd = -1;
 	const char *from = o->peer_msg_file ? o->peer_msg_file : "standard input";
 	bool tty = !o->peer_msg_file && isatty(0);
 	int fd = 0, tries = 0;
 	char err[256], *line;
 	ssize_t n;
 
-	if (o->peer_msg_file && (fd = open(o->peer_msg_file, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (o->peer_msg_file && file_fd < 0 &&
+	    (file_fd = open(o->peer_msg_file, O_RDONLY | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, o->peer_msg_file, strerror(errno));
 		return errno == ENOENT ? PMHS_EXIT_NOTFOUND : PMHS_EXIT_FAIL;
 	}
+	if (o->peer_msg_file)
+		fd = file_fd;
 	if (tty)
 		fprintf(stderr, "Paste the peer's message and press Enter:\n");
 again:
@@ -101,10 +106,11 @@ again:
 	if (n < 0) {
 		fprintf(stderr, "%s: reading the peer's message from %s: %s\n", prog, from,
 			strerror(errno));
-		if (fd)
-			close(fd);
 		return PMHS_EXIT_FAIL;
 	}
+	/* OPAQUE: a client that failed sends nothing more. */
+	if (n == 0 && hs_is_opaque(o->mode))
+		return hs_opaque_peer_eof(o, hs, from);
 	line = buf;
 	if ((size_t)n == LINE_MAX_LEN && buf[n - 1] != '\n') {
 		snprintf(err, sizeof(err), "longer than %d hex digits", 2 * PMHS_MESSAGE_MAX);
@@ -116,8 +122,6 @@ again:
 				     hs_opaque_expect_name(o, hs), msg, len, err, sizeof(err)) :
 		   !hs_decode_peer(o->mode, line, trim(&line, (size_t)n), msg, PMHS_MESSAGE_MAX,
 				   len, err, sizeof(err))) {
-		if (fd)
-			close(fd);
 		return PMHS_EXIT_OK;
 	}
 	/* A bad paste is a typo, not an attack: at a terminal the session waits for another. */
@@ -127,8 +131,6 @@ again:
 		goto again;
 	}
 	fprintf(stderr, "%s: the peer's message from %s is malformed: %s\n", prog, from, err);
-	if (fd)
-		close(fd);
 	return PMHS_EXIT_MALFORMED;
 }
 

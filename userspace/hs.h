@@ -110,12 +110,10 @@ enum {
 
 /* Options of the opaque modes only (opaque register/login, --mode opaque-*). */
 #define HS_OPAQUE_LONG_OPTIONS \
-	{ "server", no_argument, NULL, HS_OPT_SERVER }, \
 	{ "setup", required_argument, NULL, HS_OPT_SETUP }, \
 	{ "user", required_argument, NULL, HS_OPT_USER }, \
 	{ "store", required_argument, NULL, HS_OPT_STORE }, \
 	{ "replace", no_argument, NULL, HS_OPT_REPLACE }, \
-	{ "base64url", no_argument, NULL, HS_OPT_BASE64URL }, \
 	{ "ksf-memory", required_argument, NULL, HS_OPT_KSF_MEMORY }, \
 	{ "ksf-passes", required_argument, NULL, HS_OPT_KSF_PASSES }, \
 	{ "ksf-lanes", required_argument, NULL, HS_OPT_KSF_LANES }, \
@@ -188,8 +186,7 @@ enum {
 	{ "module-keyring", no_argument, NULL, HS_OPT_MODULE_KEYRING }, \
 	{ "oaep-hash", required_argument, NULL, HS_OPT_OAEP }, \
 	{ "show-secret", no_argument, NULL, HS_OPT_SHOW_SECRET }, \
-	HS_NOISE_LONG_OPTIONS, \
-	HS_OPAQUE_LONG_OPTIONS
+	HS_NOISE_LONG_OPTIONS
 
 #define HS_USAGE_COMMON \
 	"RSA modes:\n" \
@@ -324,6 +321,8 @@ int hs_opaque_decode(const char *text, size_t len, size_t want, const char *what
 /* The peer's message; our answer (if any) into hs->msg. */
 int hs_opaque_read(const struct hs_opts *o, struct hs *hs, const uint8_t *msg, size_t len);
 int hs_opaque_report(const struct hs_opts *o, const struct hs *hs);
+/* The peer's input ended before its next message. */
+int hs_opaque_peer_eof(const struct hs_opts *o, const struct hs *hs, const char *from);
 /* The message when the other side gives up at @i (a RESULT in its place). */
 int hs_opaque_peer_failed(const struct hs_opts *o, int i);
 void hs_opaque_revoke(struct hs *hs);

@@ -796,6 +796,7 @@ static int net_main(int argc, char *argv[], bool listener)
 {
 	static const struct option opts[] = {
 		HS_LONG_OPTIONS,
+		HS_OPAQUE_LONG_OPTIONS,
 		{ "mode", required_argument, NULL, HS_OPT_MODE },
 		{ "timeout", required_argument, NULL, HS_OPT_TIMEOUT },
 		{ "ktls", optional_argument, NULL, HS_OPT_KTLS },

@@ -502,6 +502,18 @@ int hs_opaque_read(const struct hs_opts *o, struct hs *hs, const uint8_t *msg, s
 	return PMHS_EXIT_OK;
 }
 
+int hs_opaque_peer_eof(const struct hs_opts *o, const struct hs *hs, const char *from)
+{
+	/* A client whose password (or user) is wrong sends no KE3: as over TCP. */
+	if (o->mode == PMHS_MODE_OPAQUE_LOGIN && o->opaque.server && hs->opaque->next == 2) {
+		fprintf(stderr, "%s: " AUTH_FAILED "\n", prog);
+		return PMHS_EXIT_VERIFY;
+	}
+	fprintf(stderr, "%s: %s ended: no %s from the peer\n", prog, from,
+		hs_opaque_expect_name(o, hs));
+	return PMHS_EXIT_FAIL;
+}
+
 int hs_opaque_peer_failed(const struct hs_opts *o, int i)
 {
 	bool login = o->mode == PMHS_MODE_OPAQUE_LOGIN;

@@ -133,7 +133,16 @@ static int run_manual(const struct hs_opts *o)
 static int cmd_session(int argc, char *argv[], int mode)
 {
 	static const struct option opts[] = {
-		HS_LONG_OPTIONS,
+		PW_LONG_OPTIONS,
+		HS_OPAQUE_LONG_OPTIONS,
+		{ "server", no_argument, NULL, HS_OPT_SERVER },
+		{ "base64url", no_argument, NULL, HS_OPT_BASE64URL },
+		{ "identity", required_argument, NULL, HS_OPT_IDENTITY },
+		{ "keyring", required_argument, NULL, HS_OPT_KEYRING },
+		{ "logon", no_argument, NULL, HS_OPT_LOGON },
+		{ "description", required_argument, NULL, HS_OPT_DESCRIPTION },
+		{ "module-keyring", no_argument, NULL, HS_OPT_MODULE_KEYRING },
+		{ "show-secret", no_argument, NULL, HS_OPT_SHOW_SECRET },
 		{ "peer-message-file", required_argument, NULL, HS_OPT_PEER_MSG_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
