@@ -161,9 +161,6 @@ int hs_opaque_validate(const struct hs_opts *o, bool manual)
 	if (o->peer_key || o->peer_name || o->tofu || o->oaep >= 0 || o->iterations)
 		return bad("the opaque modes take no --peer-key, --peer, --tofu, --oaep-hash "
 			   "or --iterations");
-	if (!manual && q->b64url)
-		return bad("--base64url is for the manual exchange (pmhs-ctl opaque): over TCP "
-			   "the messages go raw");
 	if (q->server) {
 		if (!o->identity)
 			return bad("the server needs --identity NAME, its opaque-server identity "
