@@ -211,8 +211,9 @@ ok $(rcs c 0 s 0 && [ "$(field export-serial c.out)" -gt 0 ] &&
 	[ -e "$ST/$(printf carol | sha256sum | cut -d' ' -f1)" ]; echo $?) "TCP registration: carol stored"
 tpair 7302 -j connect --mode opaque-login --user carol --password-file pw "${K[@]}" -- \
 	-j listen --mode opaque-login --identity oq-s2 --store "$ST"
-ok $(rcs c 0 s 0 && [ "$(jq -r .user s.out)" = carol ] &&
-	[ "$(keysum "$(jq -r .serial c.out)")" = "$(keysum "$(jq -r .serial s.out)")" ]; echo $?) \
+js=$(grep '^{' s.out) jc=$(grep '^{' c.out)
+ok $(rcs c 0 s 0 && [ "$(jq -r .user <<<"$js")" = carol ] &&
+	[ "$(keysum "$(jq -r .serial <<<"$jc")")" = "$(keysum "$(jq -r .serial <<<"$js")")" ]; echo $?) \
 	"TCP login (-j): the server learns the user from the client, the same session key"
 before=$(nkeys)
 tpair 7303 connect --mode opaque-login --user carol --password-file pw.other "${K[@]}" -- \
