@@ -81,19 +81,24 @@ static size_t trim(char **line, size_t n)
 	return n;
 }
 
-static int read_peer(const struct hs_opts *o, uint8_t *msg, size_t *len)
+int hs_read_peer(const struct hs_opts *o, const struct hs *hs, uint8_t *msg, size_t *len)
 {
 	static char buf[LINE_MAX_LEN + 1];
+	/* Open once: the next message is the file's next line. */
+	static int file_fd = -1;
 	const char *from = o->peer_msg_file ? o->peer_msg_file : "standard input";
 	bool tty = !o->peer_msg_file && isatty(0);
 	int fd = 0, tries = 0;
 	char err[256], *line;
 	ssize_t n;
 
-	if (o->peer_msg_file && (fd = open(o->peer_msg_file, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (o->peer_msg_file && file_fd < 0 &&
+	    (file_fd = open(o->peer_msg_file, O_RDONLY | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", prog, o->peer_msg_file, strerror(errno));
 		return errno == ENOENT ? PMHS_EXIT_NOTFOUND : PMHS_EXIT_FAIL;
 	}
+	if (o->peer_msg_file)
+		fd = file_fd;
 	if (tty)
 		fprintf(stderr, "Paste the peer's message and press Enter:\n");
 again:
@@ -101,20 +106,22 @@ again:
 	if (n < 0) {
 		fprintf(stderr, "%s: reading the peer's message from %s: %s\n", prog, from,
 			strerror(errno));
-		if (fd)
-			close(fd);
 		return PMHS_EXIT_FAIL;
 	}
+	/* OPAQUE: a client that failed sends nothing more. */
+	if (n == 0 && hs_is_opaque(o->mode))
+		return hs_opaque_peer_eof(o, hs, from);
 	line = buf;
 	if ((size_t)n == LINE_MAX_LEN && buf[n - 1] != '\n') {
 		snprintf(err, sizeof(err), "longer than %d hex digits", 2 * PMHS_MESSAGE_MAX);
 		/* The rest of the overlong line is not the next try. */
 		while (tty && (n = read(fd, buf, 1)) == 1 && buf[0] != '\n')
 			;
-	} else if (!hs_decode_peer(o->mode, line, trim(&line, (size_t)n), msg, PMHS_MESSAGE_MAX,
+	} else if (hs_is_opaque(o->mode) ?
+		   !hs_opaque_decode(line, trim(&line, (size_t)n), hs_opaque_expect(o, hs),
+				     hs_opaque_expect_name(o, hs), msg, len, err, sizeof(err)) :
+		   !hs_decode_peer(o->mode, line, trim(&line, (size_t)n), msg, PMHS_MESSAGE_MAX,
 				   len, err, sizeof(err))) {
-		if (fd)
-			close(fd);
 		return PMHS_EXIT_OK;
 	}
 	/* A bad paste is a typo, not an attack: at a terminal the session waits for another. */
@@ -124,14 +131,12 @@ again:
 		goto again;
 	}
 	fprintf(stderr, "%s: the peer's message from %s is malformed: %s\n", prog, from, err);
-	if (fd)
-		close(fd);
 	return PMHS_EXIT_MALFORMED;
 }
 
-static void print_message(const struct hs_opts *o, const struct hs *hs, bool last)
+void hs_print_message(const struct hs_opts *o, const struct hs *hs, bool last)
 {
-	char *text = hs_message_text(o->mode, hs->msg, hs->msg_len);
+	char *text = hs_message_text(o, hs->msg, hs->msg_len);
 
 	if (!text)
 		return;
@@ -163,9 +168,9 @@ static int run_noise(const struct hs_opts *o)
 			if (i)
 				ret = hs_noise_write(o, &hs);
 			if (!ret)
-				print_message(o, &hs, i == nmsgs - 1);
+				hs_print_message(o, &hs, i == nmsgs - 1);
 		} else {
-			ret = read_peer(o, peer, &len);
+			ret = hs_read_peer(o, &hs, peer, &len);
 			if (!ret)
 				ret = hs_noise_read(o, &hs, peer, len);
 		}
@@ -186,15 +191,15 @@ static int run(const struct hs_opts *o)
 
 	/* A receiver sends nothing: read first, so bad input fails early. */
 	if (!ret && o->mode == PMHS_MODE_RSA_HALF_RECEIVE) {
-		ret = read_peer(o, peer, &len);
+		ret = hs_read_peer(o, &hs, peer, &len);
 		have_peer = true;
 	}
 	if (!ret)
 		ret = hs_start(o, &hs);
 	if (!ret && hs.msg)
-		print_message(o, &hs, false);
+		hs_print_message(o, &hs, false);
 	if (!ret && !have_peer && o->mode != PMHS_MODE_RSA_HALF_SEND)
-		ret = read_peer(o, peer, &len);
+		ret = hs_read_peer(o, &hs, peer, &len);
 	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
 		ret = hs_finish(&hs, peer, len);
 	if (!ret)
@@ -219,6 +224,11 @@ int handshake_main(int argc, char *argv[])
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return usage(PMHS_EXIT_OK);
 	o.mode = hs_mode_from_name(argv[1]);
+	if (hs_is_opaque(o.mode)) {
+		fprintf(stderr, "%s: handshake: the OPAQUE modes are pmhs-ctl opaque register "
+			"and opaque login\n", prog);
+		return PMHS_EXIT_USAGE;
+	}
 	if (o.mode < 0) {
 		fprintf(stderr, "%s: handshake: unknown mode '%s'\n", prog, argv[1]);
 		return usage(PMHS_EXIT_USAGE);

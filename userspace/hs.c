@@ -29,6 +29,8 @@ static const struct {
 	{ "send", PMHS_MODE_RSA_HALF_SEND },
 	{ "receive", PMHS_MODE_RSA_HALF_RECEIVE },
 	{ "noise", PMHS_MODE_NOISE },
+	{ "opaque-register", PMHS_MODE_OPAQUE_REGISTER },
+	{ "opaque-login", PMHS_MODE_OPAQUE_LOGIN },
 };
 
 int hs_mode_from_name(const char *name)
@@ -113,6 +115,8 @@ int hs_handle_opt(struct hs_opts *o, int c, const char *arg)
 
 	if (!ret)
 		ret = hs_noise_opt(o, c, arg);
+	if (!ret)
+		ret = hs_opaque_opt(o, c, arg);
 	if (ret)
 		return ret;
 	switch (c) {
@@ -171,7 +175,13 @@ int hs_validate(const struct hs_opts *o, bool manual)
 		return bad("--pattern, --suite, --initiator, --responder, --key-file, "
 			   "--remote-static, --psk-file, --node-id, --kdf, --prologue-file and "
 			   "--payload-file are for the noise mode only");
-	if (o->mode == PMHS_MODE_NOISE)
+	if (!hs_is_opaque(o->mode) && o->opaque.given)
+		return bad("--server, --setup, --user, --store, --replace, --base64url, --ksf-*, "
+			   "--context, --client-identity and --server-identity are for the "
+			   "opaque modes only");
+	if (hs_is_opaque(o->mode))
+		ret = hs_opaque_validate(o, manual);
+	else if (o->mode == PMHS_MODE_NOISE)
 		ret = hs_noise_validate(o, manual);
 	else
 		ret = o->mode == PMHS_MODE_PASSWORD ? validate_password(o, manual) : validate_rsa(o);
@@ -298,6 +308,8 @@ int hs_prepare(const struct hs_opts *o, struct hs *hs)
 	memset(hs, 0, sizeof(*hs));
 	if (o->mode == PMHS_MODE_NOISE)
 		return hs_noise_prepare(o, hs);
+	if (hs_is_opaque(o->mode))
+		return hs_opaque_prepare(o, hs);
 	if (o->mode == PMHS_MODE_PASSWORD)
 		return read_password(o, hs);
 	ret = load_peer(o, &hs->peer);
@@ -454,14 +466,16 @@ void hs_wipe_json_secret(struct json_object *j)
 	explicit_bzero(p, strlen(p));
 }
 
-/* Our line: the hsub text itself (password), else hex. malloc()ed. */
-char *hs_message_text(int mode, const uint8_t *msg, size_t len)
+/* Our line: the hsub text itself (password), base64url on request, else hex. malloc()ed. */
+char *hs_message_text(const struct hs_opts *o, const uint8_t *msg, size_t len)
 {
 	char *text = malloc(2 * len + 1);
 
 	if (!text)
 		return NULL;
-	if (mode == PMHS_MODE_PASSWORD) {
+	if (hs_is_opaque(o->mode) && o->opaque.b64url) {
+		pmhs_b64url_encode(msg, len, text, 2 * len + 1);
+	} else if (o->mode == PMHS_MODE_PASSWORD) {
 		memcpy(text, msg, len);
 		text[len] = '\0';
 	} else {
@@ -493,7 +507,7 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 	json_object_object_add(j, "key_type", json_object_new_string(
 		o->logon || o->module_keyring ? "logon" : "user"));
 	if (hs->msg) {
-		char *text = hs_message_text(o->mode, hs->msg, hs->msg_len);
+		char *text = hs_message_text(o, hs->msg, hs->msg_len);
 
 		if (text)
 			json_object_object_add(j, "message", json_object_new_string(text));
@@ -516,6 +530,7 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 void hs_free(struct hs *hs)
 {
 	hs_noise_free(hs);
+	hs_opaque_free(hs);
 	pw_free(hs->pw);
 	free(hs->msg);
 	if (hs->have_peer)

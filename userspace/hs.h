@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/pmhs.h>
+
 #include "keyfile.h"
 #include "password.h"
 
@@ -44,6 +46,18 @@ struct hs_opts {
 		const char *payload_file;
 		int given;		/* noise options seen */
 	} noise;
+	struct hs_opaque_opts {		/* opaque modes */
+		bool server;		/* --server (listen: always) */
+		const char *user;	/* credential identifier */
+		const char *store;	/* NULL: HS_OPAQUE_STORE */
+		bool replace;
+		bool b64url;		/* print base64url, not hex */
+		uint32_t m_kib, t, p;	/* KSF; 0: opaque-ke's default */
+		const char *context;
+		const char *client_id;
+		const char *server_id;
+		int given;		/* opaque options seen */
+	} opaque;
 };
 
 enum { HS_NOISE_XX = 1, HS_NOISE_KK };
@@ -77,7 +91,51 @@ enum {
 	HS_OPT_KDF,
 	HS_OPT_PROLOGUE_FILE,
 	HS_OPT_PAYLOAD_FILE,
+	HS_OPT_SERVER,
+	HS_OPT_SETUP,
+	HS_OPT_USER,
+	HS_OPT_STORE,
+	HS_OPT_REPLACE,
+	HS_OPT_BASE64URL,
+	HS_OPT_KSF_MEMORY,
+	HS_OPT_KSF_PASSES,
+	HS_OPT_KSF_LANES,
+	HS_OPT_CONTEXT,
+	HS_OPT_CLIENT_ID,
+	HS_OPT_SERVER_ID,
 };
+
+/* Where the server keeps its users' OPAQUE records unless --store says. */
+#define HS_OPAQUE_STORE "/var/lib/pmhs/opaque"
+
+/* Options of the opaque modes only (opaque register/login, --mode opaque-*). */
+#define HS_OPAQUE_LONG_OPTIONS \
+	{ "setup", required_argument, NULL, HS_OPT_SETUP }, \
+	{ "user", required_argument, NULL, HS_OPT_USER }, \
+	{ "store", required_argument, NULL, HS_OPT_STORE }, \
+	{ "replace", no_argument, NULL, HS_OPT_REPLACE }, \
+	{ "ksf-memory", required_argument, NULL, HS_OPT_KSF_MEMORY }, \
+	{ "ksf-passes", required_argument, NULL, HS_OPT_KSF_PASSES }, \
+	{ "ksf-lanes", required_argument, NULL, HS_OPT_KSF_LANES }, \
+	{ "context", required_argument, NULL, HS_OPT_CONTEXT }, \
+	{ "client-identity", required_argument, NULL, HS_OPT_CLIENT_ID }, \
+	{ "server-identity", required_argument, NULL, HS_OPT_SERVER_ID }
+
+#define HS_USAGE_OPAQUE \
+	"OPAQUE modes (RFC 9807 OPAQUE-3DH, ristretto255-SHA512, as opaque-ke 4):\n" \
+	"  --user NAME            the user (credential identifier): the server's,\n" \
+	"                         and over TCP the client's, which sends it\n" \
+	"  --identity NAME        server: its opaque-server identity in the module\n" \
+	"                         (pmhs-ctl opaque setup, identity import); also --setup\n" \
+	"  --store DIR            server: the users' records (default " HS_OPAQUE_STORE ")\n" \
+	"  --replace              server, register: replace the user's record\n" \
+	"  --ksf-memory KIB, --ksf-passes N, --ksf-lanes N  client: Argon2id m, t, p\n" \
+	"                         (default 19456, 2, 1 as opaque-ke's Argon2::default());\n" \
+	"                         a registration and its logins must use the same\n" \
+	"  --context STR          both sides the same (default empty)\n" \
+	"  --client-identity STR, --server-identity STR  both sides the same\n" \
+	"                         (default: the public keys)\n"
+
 
 /* Options of the noise mode only (handshake noise, listen/connect --mode noise-*). */
 #define HS_NOISE_LONG_OPTIONS \
@@ -162,6 +220,7 @@ struct hs {
 	bool have_peer;
 	char *pw;			/* password mode, wiped */
 	struct hs_noise *noise;		/* noise mode */
+	struct hs_opaque *opaque;	/* opaque modes */
 };
 
 /* 1 if @c was a handshake option, 0 if not, -1 if bad (message printed). */
@@ -175,7 +234,7 @@ int hs_validate(const struct hs_opts *o, bool manual);
 /* Read the password or load the peer's key: no kernel yet. PMHS_EXIT_*. */
 int hs_prepare(const struct hs_opts *o, struct hs *hs);
 /* Our message as the line we print: the hsub text (password) or hex. */
-char *hs_message_text(int mode, const uint8_t *msg, size_t len);
+char *hs_message_text(const struct hs_opts *o, const uint8_t *msg, size_t len);
 
 /* Open the netlink socket and session-new; our message in hs->msg. */
 int hs_start(const struct hs_opts *o, struct hs *hs);
@@ -192,6 +251,14 @@ void hs_free(struct hs *hs);
  */
 int hs_decode_peer(int mode, const char *text, size_t text_len, uint8_t *out,
 		   size_t out_max, size_t *len, char *err, size_t err_len);
+
+/*
+ * The manual exchange (handshake.c): read the peer's line from stdin or
+ * --peer-message-file, decoded (@hs: the opaque modes' state, else
+ * unused); print our message as a line.
+ */
+int hs_read_peer(const struct hs_opts *o, const struct hs *hs, uint8_t *msg, size_t *len);
+void hs_print_message(const struct hs_opts *o, const struct hs *hs, bool last);
 
 /* Shared with noise-hs.c. */
 struct pmhs_publish;
@@ -224,5 +291,41 @@ int hs_noise_report(const struct hs_opts *o, const struct hs *hs);
 /* Revoke a published key (a failure after the module finished). */
 void hs_noise_revoke(struct hs *hs);
 void hs_noise_free(struct hs *hs);
+
+/* ---- opaque modes (opaque-hs.c) ---- */
+
+static inline bool hs_is_opaque(int mode)
+{
+	return mode == PMHS_MODE_OPAQUE_REGISTER || mode == PMHS_MODE_OPAQUE_LOGIN;
+}
+
+/* 1 if @c was an opaque option, 0 if not, -1 if bad (message printed). */
+int hs_opaque_opt(struct hs_opts *o, int c, const char *arg);
+int hs_opaque_validate(const struct hs_opts *o, bool manual);
+/* Client: read the password. Server: the user of --user. No kernel yet. */
+int hs_opaque_prepare(const struct hs_opts *o, struct hs *hs);
+/* Server over TCP: the user the client named. */
+int hs_opaque_set_user(struct hs *hs, const void *user, size_t len);
+/* Server: the user's record (or none), refusing a re-registration. No kernel. */
+int hs_opaque_check_store(const struct hs_opts *o, struct hs *hs);
+/* Open the handle; the client's first message into hs->msg. */
+int hs_opaque_start(const struct hs_opts *o, struct hs *hs);
+/* Three messages, the client's first: is message @i ours? */
+bool hs_opaque_ours(const struct hs_opts *o, int i);
+/* Bytes of the peer's next message, and what it is called. */
+size_t hs_opaque_expect(const struct hs_opts *o, const struct hs *hs);
+const char *hs_opaque_expect_name(const struct hs_opts *o, const struct hs *hs);
+/* Decode a line: hex or base64url (unpadded or padded), @want bytes. */
+int hs_opaque_decode(const char *text, size_t len, size_t want, const char *what,
+		     uint8_t *out, size_t *out_len, char *err, size_t err_len);
+/* The peer's message; our answer (if any) into hs->msg. */
+int hs_opaque_read(const struct hs_opts *o, struct hs *hs, const uint8_t *msg, size_t len);
+int hs_opaque_report(const struct hs_opts *o, const struct hs *hs);
+/* The peer's input ended before its next message. */
+int hs_opaque_peer_eof(const struct hs_opts *o, const struct hs *hs, const char *from);
+/* The message when the other side gives up at @i (a RESULT in its place). */
+int hs_opaque_peer_failed(const struct hs_opts *o, int i);
+void hs_opaque_revoke(struct hs *hs);
+void hs_opaque_free(struct hs *hs);
 
 #endif

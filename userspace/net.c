@@ -42,9 +42,12 @@ static int usage(bool listener, int ret)
 		"connects, in matching modes (password/password, mutual/mutual,\n"
 		"half-send/half-receive, noise-xx/noise-xx, noise-kk/noise-kk). In the\n"
 		"noise modes the side that connects is the Noise initiator, and -j shows\n"
-		"the handshake hash and the peer's static key.\n"
+		"the handshake hash and the peer's static key. In the opaque modes the\n"
+		"listener is the OPAQUE server (--identity, --store; the client names the\n"
+		"user), the side that connects the client (--user, the password).\n"
 		"\n"
-		"  --mode password|mutual|half-send|half-receive|noise-xx|noise-kk\n"
+		"  --mode password|mutual|half-send|half-receive|noise-xx|noise-kk|\n"
+		"         opaque-register|opaque-login\n"
 		"  --timeout SEC          for connect/accept and each read (default %d)\n"
 		"  --ktls[=CIPHER]        then switch the socket to kernel TLS 1.3 keyed\n"
 		"                         from the secret inside the kernel, and run\n"
@@ -61,7 +64,8 @@ static int usage(bool listener, int ret)
 		"PORT is a number, 1..65535 (listen: 0..65535); listen's ADDR is an IPv4\n"
 		"or IPv6 address ([::1]:PORT), connect's HOST a name or address.\n"
 		HS_USAGE_COMMON
-		HS_USAGE_NOISE,
+		HS_USAGE_NOISE
+		HS_USAGE_OPAQUE,
 		prog, listener ? "listen" : "connect", listener ? "[ADDR:]PORT" : "HOST:PORT",
 		prog, listener ? "listen" : "connect", listener ? "[ADDR:]PORT" : "HOST:PORT",
 		listener ? "Accept one TCP connection on PORT (0: any free port, which is\n"
@@ -298,6 +302,8 @@ static int recv_frame(const struct link *l, uint8_t type, struct pmhs_frame *f, 
 /* Our PMHS_MODE_FLAGS_* bit on the wire. */
 static uint8_t mode_flag(int mode)
 {
+	if (hs_is_opaque(mode))
+		return PMHS_MODE_FLAGS_OPAQUE;
 	return mode == PMHS_MODE_NOISE ? PMHS_MODE_FLAGS_NOISE : (uint8_t)(1u << mode);
 }
 
@@ -323,24 +329,68 @@ static uint32_t get_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void hello_payload(const struct hs_opts *o, uint8_t out[PMHS_FRAME_HELLO_LEN])
+/* The longest hello: opaque's client names the user. */
+#define HELLO_MAX (PMHS_FRAME_HELLO_LEN + PMHS_OPAQUE_CRED_ID_MAX)
+
+/*
+ * opaque: u32be 1 (register) or 2 (login), u32be the length of the user
+ * name that follows (the client's; the server's is 0 and has none).
+ */
+static size_t hello_payload(const struct hs_opts *o, uint8_t out[HELLO_MAX])
 {
 	bool pw = o->mode == PMHS_MODE_PASSWORD;
+	size_t ulen = o->opaque.user ? strlen(o->opaque.user) : 0;
+
+	if (hs_is_opaque(o->mode)) {
+		put_be32(out, o->mode == PMHS_MODE_OPAQUE_REGISTER ? 1 : 2);
+		put_be32(out + 4, (uint32_t)ulen);
+		memcpy(out + 8, o->opaque.user ? o->opaque.user : "", ulen);
+		return PMHS_FRAME_HELLO_LEN + ulen;
+	}
 
 	/* noise: u32be pattern (1 XXpsk2, 2 KKpsk0), u32be suite (1 ChaChaPoly, 2 AESGCM). */
 	if (o->mode == PMHS_MODE_NOISE) {
 		put_be32(out, (uint32_t)(o->noise.pattern ? o->noise.pattern : HS_NOISE_XX));
 		put_be32(out + 4, (uint32_t)(o->noise.suite ? o->noise.suite : HS_NOISE_CHACHAPOLY));
-		return;
+		return PMHS_FRAME_HELLO_LEN;
 	}
 
 	put_be32(out, pw ? (o->iterations ? o->iterations : PMHS_ITERATIONS_DEFAULT) : 0);
 	put_be32(out + 4, pw ? 0 : (uint32_t)(o->oaep < 0 ? PMHS_OAEP_HASH_SHA1 : o->oaep));
+	return PMHS_FRAME_HELLO_LEN;
 }
 
-static int check_hello(const struct hs_opts *o, const struct pmhs_frame *f, const uint8_t *p)
+/* The server learns the user here; the client, that the server runs the same. */
+static int check_opaque_hello(const struct hs_opts *o, struct hs *hs,
+			      const struct pmhs_frame *f, const uint8_t *p)
 {
-	uint8_t ours[PMHS_FRAME_HELLO_LEN];
+	uint32_t kind = f->len >= PMHS_FRAME_HELLO_LEN ? get_be32(p) : 0;
+	uint32_t ulen = f->len >= PMHS_FRAME_HELLO_LEN ? get_be32(p + 4) : 0;
+
+	if (f->len < PMHS_FRAME_HELLO_LEN || f->len != PMHS_FRAME_HELLO_LEN + ulen)
+		return net_err("protocol error", "the peer's opaque hello is malformed");
+	if (kind != (o->mode == PMHS_MODE_OPAQUE_REGISTER ? 1u : 2u)) {
+		fprintf(stderr, "%s: mode mismatch: the peer runs %s, we run %s\n", prog,
+			kind == 1 ? "opaque-register" : kind == 2 ? "opaque-login" :
+			"an unknown opaque mode", hs_mode_name(o->mode));
+		return PMHS_EXIT_FAIL;
+	}
+	if (!o->opaque.server && ulen)
+		return net_err("protocol error", "the server sent a user name: is it a client "
+			       "(connect) too?");
+	if (o->opaque.server && !ulen)
+		return net_err("protocol error", "the client named no user: is it a server "
+			       "(listen) too?");
+	if (o->opaque.server && hs_opaque_set_user(hs, p + 8, ulen))
+		return net_err("protocol error", "the client's user name has control characters "
+			       "or is too long");
+	return PMHS_EXIT_OK;
+}
+
+static int check_hello(const struct hs_opts *o, struct hs *hs, const struct pmhs_frame *f,
+		       const uint8_t *p)
+{
+	uint8_t ours[HELLO_MAX];
 	uint8_t want = want_peer_mode(o->mode);
 
 	if (f->mode != want) {
@@ -349,6 +399,8 @@ static int check_hello(const struct hs_opts *o, const struct pmhs_frame *f, cons
 			pmhs_frame_mode_name(mode_flag(o->mode)), pmhs_frame_mode_name(want));
 		return PMHS_EXIT_FAIL;
 	}
+	if (hs_is_opaque(o->mode))
+		return check_opaque_hello(o, hs, f, p);
 	if (f->len != PMHS_FRAME_HELLO_LEN)
 		return net_err("protocol error", "the peer's hello is not 8 bytes");
 	hello_payload(o, ours);
@@ -374,17 +426,17 @@ static int check_hello(const struct hs_opts *o, const struct pmhs_frame *f, cons
 	return PMHS_EXIT_OK;
 }
 
-static int hello(const struct hs_opts *o, const struct link *l)
+static int hello(const struct hs_opts *o, const struct link *l, struct hs *hs)
 {
-	uint8_t ours[PMHS_FRAME_HELLO_LEN], theirs[PMHS_FRAME_HELLO_LEN];
+	/* Room for any mode's hello, so that a mismatch shows as one, not as a size. */
+	uint8_t ours[HELLO_MAX], theirs[HELLO_MAX];
 	struct pmhs_frame f;
 	int ret;
 
-	hello_payload(o, ours);
-	ret = send_frame(l, PMHS_FRAME_T_HELLO, ours, sizeof(ours));
+	ret = send_frame(l, PMHS_FRAME_T_HELLO, ours, hello_payload(o, ours));
 	if (!ret)
 		ret = recv_frame(l, PMHS_FRAME_T_HELLO, &f, theirs, sizeof(theirs));
-	return ret ? ret : check_hello(o, &f, theirs);
+	return ret ? ret : check_hello(o, hs, &f, theirs);
 }
 
 /* Our message out, the peer's in (to @buf, *@len). */
@@ -408,6 +460,10 @@ static int messages(const struct hs_opts *o, const struct link *l, const struct 
 
 static void revoke_key(struct hs *hs)
 {
+	if (hs->opaque) {
+		hs_opaque_revoke(hs);
+		return;
+	}
 	if (hs->serial <= 0)
 		return;
 	keyctl_invalidate(hs->serial);
@@ -511,8 +567,63 @@ static int noise_results(const struct link *l, struct hs *hs, int ours, bool pee
 			if (pmhs_frame_read(l->fd, 0, &f, buf, sizeof(buf), l->timeout_ms, err,
 					    sizeof(err)) || f.type == PMHS_FRAME_T_RESULT)
 				break;
-	hs_noise_revoke(hs);
+	if (hs->opaque)
+		hs_opaque_revoke(hs);
+	else
+		hs_noise_revoke(hs);
 	return ours;
+}
+
+/*
+ * OPAQUE: three MESSAGE frames, the client's first. As in noise, a side
+ * that fails sends its RESULT where its next message would have been.
+ */
+static int opaque_messages(const struct hs_opts *o, const struct link *l, struct hs *hs,
+			   bool *peer_failed)
+{
+	static uint8_t buf[PMHS_OPAQUE_MSG_MAX];
+	struct pmhs_frame f;
+	char err[256];
+	int ret;
+
+	for (int i = 0; i < 3; i++) {
+		if (hs_opaque_ours(o, i)) {
+			ret = send_frame(l, PMHS_FRAME_T_MESSAGE, hs->msg, hs->msg_len);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (pmhs_frame_read(l->fd, PMHS_MODE_FLAGS_OPAQUE, &f, buf, sizeof(buf),
+				    l->timeout_ms, err, sizeof(err)))
+			return net_err("receiving from the peer", err);
+		if (f.type == PMHS_FRAME_T_RESULT) {
+			*peer_failed = true;
+			return hs_opaque_peer_failed(o, i);
+		}
+		if (f.type != PMHS_FRAME_T_MESSAGE || !f.len) {
+			snprintf(err, sizeof(err), "expected a handshake message, got frame type "
+				 "%u of %u bytes", f.type, f.len);
+			return net_err("protocol error", err);
+		}
+		ret = hs_opaque_read(o, hs, buf, f.len);
+		if (ret)
+			return ret;
+	}
+	return PMHS_EXIT_OK;
+}
+
+/* After the hello, so that a failure reaches the peer as a RESULT. */
+static int opaque_run(const struct hs_opts *o, const struct link *l, struct hs *hs)
+{
+	bool peer_failed = false;
+	int ret = o->opaque.server ? hs_opaque_check_store(o, hs) : PMHS_EXIT_OK;
+
+	if (!ret)
+		ret = hs_opaque_start(o, hs);
+	if (!ret)
+		ret = opaque_messages(o, l, hs, &peer_failed);
+	ret = noise_results(l, hs, ret, peer_failed);
+	return ret ? ret : hs_opaque_report(o, hs);
 }
 
 /*
@@ -625,7 +736,11 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 		goto out;
 	}
 	/* Modes and parameters agree before the module does anything. */
-	ret = hello(o, &l);
+	ret = hello(o, &l, &hs);
+	if (!ret && hs_is_opaque(o->mode)) {
+		ret = opaque_run(o, &l, &hs);
+		goto out_close;
+	}
 	if (!ret)
 		ret = noise ? hs_noise_start(o, &hs) : hs_start(o, &hs);
 	if (ret && noise && hs.h) {
@@ -681,6 +796,7 @@ static int net_main(int argc, char *argv[], bool listener)
 {
 	static const struct option opts[] = {
 		HS_LONG_OPTIONS,
+		HS_OPAQUE_LONG_OPTIONS,
 		{ "mode", required_argument, NULL, HS_OPT_MODE },
 		{ "timeout", required_argument, NULL, HS_OPT_TIMEOUT },
 		{ "ktls", optional_argument, NULL, HS_OPT_KTLS },
@@ -705,7 +821,8 @@ static int net_main(int argc, char *argv[], bool listener)
 		if (c == HS_OPT_MODE && ((o.mode = hs_mode_from_name(optarg)) < 0 ||
 					 o.mode == PMHS_MODE_NOISE)) {
 			fprintf(stderr, "%s: --mode takes password, mutual, half-send, "
-				"half-receive, noise-xx or noise-kk, not '%s'\n", prog, optarg);
+				"half-receive, noise-xx, noise-kk, opaque-register or opaque-login, "
+				"not '%s'\n", prog, optarg);
 			return usage(listener, PMHS_EXIT_USAGE);
 		}
 		if (c == HS_OPT_TIMEOUT && parse_timeout(optarg, &o.timeout))
@@ -737,8 +854,19 @@ static int net_main(int argc, char *argv[], bool listener)
 		return usage(listener, PMHS_EXIT_USAGE);
 	}
 	ret = check_addr(argv[optind], listener);
+	if (!ret && o.opaque.server) {
+		fprintf(stderr, "%s: no --server over TCP: listen is the OPAQUE server, connect "
+			"the client\n", prog);
+		ret = PMHS_EXIT_USAGE;
+	}
+	/* The listener is the OPAQUE server, the side that connects the client. */
+	o.opaque.server = listener;
 	if (!ret)
 		ret = hs_validate(&o, false);
+	if (!ret && hs_is_opaque(o.mode) && ktls_cipher >= 0) {
+		fprintf(stderr, "%s: --ktls does not go with the opaque modes yet\n", prog);
+		ret = PMHS_EXIT_USAGE;
+	}
 	/* The side that connects starts, as in the other modes' kTLS. */
 	o.noise.role = listener ? PMHS_ROLE_RESPONDER : PMHS_ROLE_INITIATOR;
 	/* A plain --ktls follows the Noise suite: ChaChaPoly keys ChaCha20-Poly1305. */

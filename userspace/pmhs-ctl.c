@@ -35,7 +35,7 @@ static const struct {
 	{ "connect", connect_main, "Run a handshake with a peer that listens over TCP" },
 	{ "hybrid", hybrid_main, "Encrypt to a public key or decrypt with an identity" },
 	{ "noise", noise_main, "Generate X25519 keys for the noise modes, as wg genkey/pubkey" },
-	{ "opaque", opaque_main, "Make an OPAQUE server setup file (import it as an identity)" },
+	{ "opaque", opaque_main, "OPAQUE: a server setup file; register and log in by hand" },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 

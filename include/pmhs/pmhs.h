@@ -476,6 +476,8 @@ void pmhs_hex_encode(char *out, const uint8_t *in, size_t len);
  *                    rsa-mutual, rsa-half-send with rsa-half-receive) and
  *                    the parameters agree, or it stops with an error
  *                    naming both, before the module is asked for anything.
+ *                    opaque: u32be 1 register or 2 login, u32be the length
+ *                    of the user name that follows (the client's only).
  *   PMHS_FRAME_T_MESSAGE  our handshake message, raw as the module made it
  *                    (the hsub text; signature || ciphertext). The
  *                    half-receiver has none: its MESSAGE is empty,

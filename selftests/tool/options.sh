@@ -18,11 +18,15 @@ parser_opts() {
 	genkey|fingerprint|pin|identity|hybrid) table "$SRC/$1.c" ;;
 	noise) table "$SRC/noise-keys.c" ;;
 	password-check) table "$SRC/password-check.c" "$SRC/password.h" ;;
-	handshake) table "$SRC/handshake.c" "$SRC/hs.h" "$SRC/password.h" ;;
+	# hs.h's opaque block is not handshake's.
+	handshake) table "$SRC/handshake.c" "$SRC/password.h"
+		   sed '/^#define HS_OPAQUE_LONG_OPTIONS/,/^$/d' "$SRC/hs.h" | table ;;
+	opaque) table "$SRC/opaque.c" "$SRC/password.h"
+		sed -n '/^#define HS_OPAQUE_LONG_OPTIONS/,/^$/p' "$SRC/hs.h" | table ;;
 	listen|connect) table "$SRC/net.c" "$SRC/hs.h" "$SRC/password.h" ;;
 	# Hand-parsed: the strings they compare with.
 	ipsec) grep -oE 'strcmp\(o, "--[a-z0-9-]+"\)' "$SRC/ipsec.c" | cut -d'"' -f2; echo --help ;;
-	pubkey|version|config|opaque) echo --help ;;
+	pubkey|version|config) echo --help ;;
 	esac | sort -u
 }
 # The settings `config set` takes.
@@ -62,7 +66,7 @@ differ() { comm -3 <(echo "$1") <(echo "$2") | tr -s '\t\n' '  '; }
 
 declare -A WORDS=([pin]="pin add" [identity]="identity show" [handshake]="handshake mutual"
 		  [hybrid]="hybrid encrypt" [ipsec]="ipsec up" [config]="config" [noise]="noise genkey"
-		  [opaque]="opaque setup")
+		  [opaque]="opaque login")
 SUBS=$("$CTL" --help | sed -n '/^Available subcommands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }' | grep -v '^help$')
 ok $([ "$(echo "$SUBS" | wc -l)" -ge 13 ]; echo $?) "pmhs-ctl --help lists the subcommands ($(echo $SUBS))"
 
@@ -79,7 +83,7 @@ for s in $SUBS; do
 	# Man page: the section documents every option but --help (said once for all);
 	# listen/connect share handshake's options, and everyone the password options.
 	sect=$(man_section "$s")
-	case "$s" in listen|connect) sect+=$(man_section handshake) ;; esac
+	case "$s" in listen|connect) sect+=$(man_section handshake)$(man_section opaque) ;; esac
 	sect+=$(man_text | sed -n '/^\.SH PASSWORDS/,/^\.SH/p')
 	man=$(echo "$sect" | opts_in | grep -Fx -f <(echo "$want"))
 	ok $([ "$man" = "$(echo "$want" | grep -vx -- --help)" ]; echo $?) \

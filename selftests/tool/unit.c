@@ -126,7 +126,7 @@ static void test_frame_errors(void)
 	ok(r == PMHS_FRAME_E_VERSION && strstr(err, "version"), "frame: wrong version (%s)", err);
 
 	memcpy(h, hdr, sizeof(h));
-	h[5] = 0x40;
+	h[5] = 0x80;	/* no mode has this bit */
 	r = read_raw(h, sizeof(h), true, 0, PMHS_FRAME_MAX_PAYLOAD, err, sizeof(err));
 	ok(r == PMHS_FRAME_E_MODE && strstr(err, "unknown mode"), "frame: unknown mode (%s)", err);
 

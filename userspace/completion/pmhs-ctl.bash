@@ -20,6 +20,8 @@ _pmhs_ctl_hs_opts="--identity --peer-key --peer --tofu --oaep-hash --iterations
 	$_pmhs_ctl_pw_opts --keyring --logon --description --module-keyring --show-secret --help
 	--pattern --suite --initiator --responder --key-file --remote-static --psk-file --node-id
 	--kdf --prologue-file --payload-file"
+_pmhs_ctl_opaque_opts="--setup --user --store --replace --ksf-memory --ksf-passes --ksf-lanes
+	--context --client-identity --server-identity"
 
 # Complete the argument of option $1, if it takes one. 0 if handled.
 _pmhs_ctl_optarg()
@@ -27,22 +29,24 @@ _pmhs_ctl_optarg()
 	local cur=$2
 	case "$1" in
 	--output|-o) COMPREPLY=($(compgen -f -- "$cur")) ;;
-	--identity) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
+	--identity|--setup) COMPREPLY=($(compgen -W "$(_pmhs_ctl_identities)" -- "$cur")) ;;
 	--peer) COMPREPLY=($(compgen -W "$(_pmhs_ctl_pins)" -- "$cur")) ;;
 	--peer-key|--password-file|--peer-message-file|--key-file|--psk-file|--prologue-file|\
 	--payload-file) COMPREPLY=($(compgen -f -- "$cur")) ;;
+	--store) COMPREPLY=($(compgen -d -- "$cur")) ;;
 	--pattern) COMPREPLY=($(compgen -W "xx kk" -- "$cur")) ;;
 	--suite) COMPREPLY=($(compgen -W "chachapoly aesgcm" -- "$cur")) ;;
 	--kdf) COMPREPLY=($(compgen -W "argon2id pbkdf2" -- "$cur")) ;;
 	--oaep-hash) COMPREPLY=($(compgen -W "sha1 sha256" -- "$cur")) ;;
 	--bits) COMPREPLY=($(compgen -W "2048 3072 4096" -- "$cur")) ;;
 	--keyring) COMPREPLY=($(compgen -W "@s @u @p @t @us @g" -- "$cur")) ;;
-	--mode) COMPREPLY=($(compgen -W "password mutual half-send half-receive noise-xx noise-kk" \
-		-- "$cur")) ;;
+	--mode) COMPREPLY=($(compgen -W "password mutual half-send half-receive noise-xx noise-kk
+		opaque-register opaque-login" -- "$cur")) ;;
 	--role) COMPREPLY=($(compgen -W "initiator responder" -- "$cur")) ;;
 	--esp-alg) COMPREPLY=($(compgen -W "aes-gcm-256 chacha20-poly1305" -- "$cur")) ;;
 	--iterations|--password-key|--description|--timeout|--key|--local|--remote|--remote-static|\
-	--node-id|\
+	--node-id|--user|--ksf-memory|--ksf-passes|--ksf-lanes|--context|--client-identity|\
+	--server-identity|\
 	--spi-i2r|--spi-r2i|--reqid) COMPREPLY=() ;;
 	*) return 1 ;;
 	esac
@@ -86,7 +90,11 @@ _pmhs_ctl()
 		fi ;;
 	opaque)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "setup --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "setup register login --help" -- "$cur"))
+		elif [[ $sub == register || $sub == login ]]; then
+			COMPREPLY=($(compgen -W "$_pmhs_ctl_pw_opts $_pmhs_ctl_opaque_opts --server
+				--base64url --identity --keyring --logon --description --module-keyring
+				--show-secret --peer-message-file --help" -- "$cur"))
 		elif [[ $sub == setup && $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		else
@@ -138,7 +146,7 @@ _pmhs_ctl()
 			COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --peer-message-file" -- "$cur"))
 		fi ;;
 	listen|connect)
-		COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts --mode --timeout --ktls
+		COMPREPLY=($(compgen -W "$_pmhs_ctl_hs_opts $_pmhs_ctl_opaque_opts --mode --timeout --ktls
 			--ktls=aes-gcm-128 --ktls=aes-gcm-256 --ktls=chacha20-poly1305" -- "$cur")) ;;
 	ipsec)
 		if ((COMP_CWORD == i + 1)); then

@@ -21,6 +21,7 @@ static const struct {
 	{ PMHS_MODE_FLAGS_RSA_HALF_RECEIVE, "rsa-half-receive" },
 	{ PMHS_MODE_FLAGS_HYBRID, "hybrid" },
 	{ PMHS_MODE_FLAGS_NOISE, "noise" },
+	{ PMHS_MODE_FLAGS_OPAQUE, "opaque" },
 };
 
 PMHS_API const char *pmhs_frame_mode_name(uint8_t mode)
