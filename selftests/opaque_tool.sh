@@ -12,7 +12,9 @@
 # loopback: both sides get the same session key, the client the same
 # export key at registration and login; a wrong password and an unknown
 # user fail alike on both sides with nothing published; the store's record
-# file (0600, its three lines); re-registration refused without --replace.
+# file (0600, its three lines); re-registration refused without --replace;
+# the server's session key is a logon key unless --user-key; a login with
+# --ktls keys kernel TLS from the 64-byte session keys.
 # Each test has its own user, with at most 3 failed logins (the module
 # rate-limits failures per user). TAP output.
 . "$(dirname "$0")/tool/lib.sh"
@@ -125,7 +127,7 @@ ok $([ "$(stat -c %a "$rec")" = 600 ] && [ "$(sed -n 1p "$rec")" = "pmhs-opaque-
 rec_hex=$(sed -n 3p "$rec" | cut -d' ' -f2 | tr _- /+ | base64 -d 2>/dev/null | od -An -v -tx1 | tr -d ' \n')
 ok $([ "$rec_hex" = "$(grep -E '^[0-9a-f]{384}$' c.out)" ]; echo $?) "it holds the record the client sent"
 
-opair c s opaque login --password-file pw "${K[@]}" -- opaque login "${SV[@]}" --user alice
+opair c s opaque login --password-file pw "${K[@]}" -- opaque login "${SV[@]}" --user alice --user-key
 cs=$(field serial c.out) ss=$(field serial s.out) ce=$(field export-serial c.out)
 ok $(rcs c 0 s 0 && [ "${cs:-0}" -gt 0 ] && [ "${ss:-0}" -gt 0 ] && [ "$cs" != "$ss" ] &&
 	[ "$(keysum "$cs")" = "$(keysum "$ss")" ]; echo $?) \
@@ -133,14 +135,14 @@ ok $(rcs c 0 s 0 && [ "${cs:-0}" -gt 0 ] && [ "${ss:-0}" -gt 0 ] && [ "$cs" != "
 ok $([ "$(keysum "$ce")" = "$(keysum "$exp_reg")" ] && [ "$(keyctl pipe "$ce" | wc -c)" = 64 ]; echo $?) \
 	"the login's export key is the registration's (64 bytes)"
 
-opair c s opaque login --base64url --password-file pw "${K[@]}" -- opaque login "${SV[@]}" --user alice
+opair c s opaque login --base64url --password-file pw "${K[@]}" -- opaque login "${SV[@]}" --user alice --user-key
 cs=$(field serial c.out) ss=$(field serial s.out)
 ok $(rcs c 0 s 0 && [ "$(grep -cE '^[A-Za-z0-9_-]{128}$' c.out)" = 1 ] &&
 	[ "$(grep -cE '^[A-Za-z0-9_-]{86}$' c.out)" = 1 ] && [ "$(grep -cE '^[0-9a-f]{640}$' s.out)" = 1 ] &&
 	[ "$(keysum "$cs")" = "$(keysum "$ss")" ]; echo $?) \
 	"client in base64url (KE1 128, KE3 86 characters), server in hex: each reads the other's"
 
-opair c s opaque login --password-file pw "${K[@]}" -- -j opaque login --base64url "${SV[@]}" --user alice
+opair c s opaque login --password-file pw "${K[@]}" -- -j opaque login --base64url "${SV[@]}" --user alice --user-key
 js=$(grep '^{' s.out)
 ok $(rcs c 0 s 0 && grep -qE '^[A-Za-z0-9_-]{427}$' s.out &&
 	[ "$(jq -r .serial <<<"$js")" -gt 0 ] && [ "$(jq -r .user <<<"$js")" = alice ] &&
@@ -148,8 +150,12 @@ ok $(rcs c 0 s 0 && grep -qE '^[A-Za-z0-9_-]{427}$' s.out &&
 	[ "$(keysum "$(jq -r .serial <<<"$js")")" = "$(keysum "$(field serial c.out)")" ]; echo $?) \
 	"server in base64url (KE2: 427 characters) with -j: serial, user, role, mode"
 
-opair c s -j opaque login --password-file pw "${K[@]}" -- opaque login "${SV[@]}" --user alice
-jc=$(grep '^{' c.out)
+opair c s -j opaque login --password-file pw "${K[@]}" -- -j opaque login "${SV[@]}" --user alice
+jc=$(grep '^{' c.out) js=$(grep '^{' s.out)
+ok $(rcs c 0 s 0 && [ "$(jq -r .key_type <<<"$js")" = logon ] && [ "$(jq -r .key_type <<<"$jc")" = user ] &&
+	[ "$(keyctl rdescribe "$(jq -r .serial <<<"$js")" | cut -d';' -f1)" = logon ] &&
+	! keyctl pipe "$(jq -r .serial <<<"$js")" >/dev/null 2>&1; echo $?) \
+	"without --user-key the server's session key is a logon key (unreadable); the client's a user key"
 ok $(rcs c 0 s 0 && [ "$(jq -r .serial <<<"$jc")" -gt 0 ] && [ "$(jq -r .role <<<"$jc")" = client ] &&
 	[ "$(keysum "$(jq -r .export_serial <<<"$jc")")" = "$(keysum "$exp_reg")" ] &&
 	[ "$(jq -r .message <<<"$jc")" = "$(grep -E '^[0-9a-f]{128}$' c.out)" ]; echo $?) \
@@ -210,7 +216,7 @@ tpair 7301 connect --mode opaque-register --user carol --password-file pw "${K[@
 ok $(rcs c 0 s 0 && [ "$(field export-serial c.out)" -gt 0 ] &&
 	[ -e "$ST/$(printf carol | sha256sum | cut -d' ' -f1)" ]; echo $?) "TCP registration: carol stored"
 tpair 7302 -j connect --mode opaque-login --user carol --password-file pw "${K[@]}" -- \
-	-j listen --mode opaque-login --identity oq-s2 --store "$ST"
+	-j listen --mode opaque-login --identity oq-s2 --store "$ST" --user-key
 js=$(grep '^{' s.out) jc=$(grep '^{' c.out)
 ok $(rcs c 0 s 0 && [ "$(jq -r .user <<<"$js")" = carol ] &&
 	[ "$(keysum "$(jq -r .serial <<<"$jc")")" = "$(keysum "$(jq -r .serial <<<"$js")")" ]; echo $?) \
@@ -233,6 +239,21 @@ tpair 7306 connect --mode opaque-login --user carol --password-file pw "${K[@]}"
 	listen --mode opaque-register --identity oq-s2 --store "$ST"
 ok $([ "$(cat c.rc)" = 1 ] && grep -q "mode mismatch" c.out && grep -q "mode mismatch" s.out; echo $?) \
 	"TCP: login against a registering server: a mode mismatch on both sides"
+
+head -c 100000 /dev/urandom >file
+rm -f received
+{ "$CTL" listen --mode opaque-login --identity oq-s2 --store "$ST" --timeout 60 127.0.0.1:7307 \
+	--ktls -- sh -c "cat >received" >s.out 2>&1; echo $? >s.rc; } &
+for _ in $(seq 300); do ss -Hltn "sport = :7307" | grep -q . && break; sleep 0.1; done
+"$CTL" connect --mode opaque-login --user carol --password-file pw "${K[@]}" --timeout 60 \
+	127.0.0.1:7307 --ktls -- cat file >c.out 2>&1
+echo $? >c.rc
+wait
+ok $(rcs c 0 s 0 && cmp -s file received; echo $?) \
+	"TCP login --ktls: the 64-byte session keys key kernel TLS on both sides; a file crosses"
+run connect --mode opaque-register --user dora --password-file pw "${K[@]}" 127.0.0.1:7308 --ktls -- cat file
+ok $([ $RC = 2 ] && err_has "a registration makes none"; echo $?) \
+	"--ktls with opaque-register: a usage error (no session key)"
 
 echo "1..$N"
 [ $FAILED = 0 ]

@@ -51,6 +51,7 @@ struct hs_opts {
 		const char *user;	/* credential identifier */
 		const char *store;	/* NULL: HS_OPAQUE_STORE */
 		bool replace;
+		bool user_key;		/* login server: a user key, not logon */
 		bool b64url;		/* print base64url, not hex */
 		uint32_t m_kib, t, p;	/* KSF; 0: opaque-ke's default */
 		const char *context;
@@ -96,6 +97,7 @@ enum {
 	HS_OPT_USER,
 	HS_OPT_STORE,
 	HS_OPT_REPLACE,
+	HS_OPT_USER_KEY,
 	HS_OPT_BASE64URL,
 	HS_OPT_KSF_MEMORY,
 	HS_OPT_KSF_PASSES,
@@ -114,6 +116,7 @@ enum {
 	{ "user", required_argument, NULL, HS_OPT_USER }, \
 	{ "store", required_argument, NULL, HS_OPT_STORE }, \
 	{ "replace", no_argument, NULL, HS_OPT_REPLACE }, \
+	{ "user-key", no_argument, NULL, HS_OPT_USER_KEY }, \
 	{ "ksf-memory", required_argument, NULL, HS_OPT_KSF_MEMORY }, \
 	{ "ksf-passes", required_argument, NULL, HS_OPT_KSF_PASSES }, \
 	{ "ksf-lanes", required_argument, NULL, HS_OPT_KSF_LANES }, \
@@ -129,6 +132,8 @@ enum {
 	"                         (pmhs-ctl opaque setup, identity import); also --setup\n" \
 	"  --store DIR            server: the users' records (default " HS_OPAQUE_STORE ")\n" \
 	"  --replace              server, register: replace the user's record\n" \
+	"  --user-key             server, login: publish the session key as a user\n" \
+	"                         key (default logon: only the kernel uses it)\n" \
 	"  --ksf-memory KIB, --ksf-passes N, --ksf-lanes N  client: Argon2id m, t, p\n" \
 	"                         (default 19456, 2, 1 as opaque-ke's Argon2::default());\n" \
 	"                         a registration and its logins must use the same\n" \

@@ -715,12 +715,41 @@ static int ktls_cipher_from_name(const char *s)
 	return -1;
 }
 
-static int run(const struct hs_opts *o, bool listener, const char *addr)
+/* A noise handshake over @l, results exchanged. */
+static int noise_run(const struct hs_opts *o, struct link *l, struct hs *hs)
+{
+	bool peer_failed = false;
+	int ret;
+
+	ret = hs_noise_start(o, hs);
+	if (ret)
+		/* The peer waits for our first message (or, listening, sends its own). */
+		return hs->h ? noise_results(l, hs, ret, false) : ret;
+	ret = noise_messages(o, l, hs, &peer_failed);
+	ret = noise_results(l, hs, ret, peer_failed);
+	return ret ? ret : hs_noise_report(o, hs);
+}
+
+/* A password or RSA handshake over @l, results exchanged. */
+static int classic_run(const struct hs_opts *o, struct link *l, struct hs *hs)
 {
 	static uint8_t peer[PMHS_MESSAGE_MAX];
-	struct link l = { .timeout_ms = o->timeout * 1000, .mode = mode_flag(o->mode) };
-	bool noise = o->mode == PMHS_MODE_NOISE, peer_failed = false;
 	size_t len = 0;
+	int ret;
+
+	ret = hs_start(o, hs);
+	if (ret)
+		return ret;
+	ret = messages(o, l, hs, peer, &len);
+	if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
+		ret = hs_finish(hs, peer, len);
+	ret = exchange_results(l, hs, ret);
+	return ret ? ret : hs_report(o, hs);
+}
+
+static int run(const struct hs_opts *o, bool listener, const char *addr)
+{
+	struct link l = { .timeout_ms = o->timeout * 1000, .mode = mode_flag(o->mode) };
 	struct hs hs;
 	int ret;
 
@@ -737,32 +766,14 @@ static int run(const struct hs_opts *o, bool listener, const char *addr)
 	}
 	/* Modes and parameters agree before the module does anything. */
 	ret = hello(o, &l, &hs);
-	if (!ret && hs_is_opaque(o->mode)) {
-		ret = opaque_run(o, &l, &hs);
-		goto out_close;
-	}
-	if (!ret)
-		ret = noise ? hs_noise_start(o, &hs) : hs_start(o, &hs);
-	if (ret && noise && hs.h) {
-		/* The peer waits for our first message (or, listening, sends its own). */
-		ret = noise_results(&l, &hs, ret, false);
-		goto out_close;
-	}
 	if (ret)
 		goto out_close;
-	if (noise) {
-		ret = noise_messages(o, &l, &hs, &peer_failed);
-		ret = noise_results(&l, &hs, ret, peer_failed);
-		if (!ret)
-			ret = hs_noise_report(o, &hs);
-	} else {
-		ret = messages(o, &l, &hs, peer, &len);
-		if (!ret && o->mode != PMHS_MODE_RSA_HALF_SEND)
-			ret = hs_finish(&hs, peer, len);
-		ret = exchange_results(&l, &hs, ret);
-		if (!ret)
-			ret = hs_report(o, &hs);
-	}
+	if (hs_is_opaque(o->mode))
+		ret = opaque_run(o, &l, &hs);
+	else if (o->mode == PMHS_MODE_NOISE)
+		ret = noise_run(o, &l, &hs);
+	else
+		ret = classic_run(o, &l, &hs);
 	if (!ret && ktls_cipher >= 0) {
 		fflush(stdout);
 		ret = ktls_install(&hs, &l, !listener, (uint32_t)ktls_cipher);
@@ -863,8 +874,9 @@ static int net_main(int argc, char *argv[], bool listener)
 	o.opaque.server = listener;
 	if (!ret)
 		ret = hs_validate(&o, false);
-	if (!ret && hs_is_opaque(o.mode) && ktls_cipher >= 0) {
-		fprintf(stderr, "%s: --ktls does not go with the opaque modes yet\n", prog);
+	if (!ret && o.mode == PMHS_MODE_OPAQUE_REGISTER && ktls_cipher >= 0) {
+		fprintf(stderr, "%s: --ktls needs a session key: a registration makes none "
+			"(log in with --mode opaque-login --ktls)\n", prog);
 		ret = PMHS_EXIT_USAGE;
 	}
 	/* The side that connects starts, as in the other modes' kTLS. */

@@ -106,6 +106,7 @@ int hs_opaque_opt(struct hs_opts *o, int c, const char *arg)
 		q->store = arg;
 		break;
 	case HS_OPT_REPLACE: q->replace = true; break;
+	case HS_OPT_USER_KEY: q->user_key = true; break;
 	case HS_OPT_BASE64URL: q->b64url = true; break;
 	case HS_OPT_KSF_MEMORY:
 		return parse_u32("--ksf-memory", arg, 8, PMHS_OPAQUE_KSF_M_KIB_MAX, &q->m_kib) ?
@@ -179,11 +180,20 @@ int hs_opaque_validate(const struct hs_opts *o, bool manual)
 			return bad("--replace is for opaque register --server");
 		if (o->show_secret && o->mode == PMHS_MODE_OPAQUE_REGISTER)
 			return bad("a registration gives the server no secret to show");
+		if (q->user_key && o->mode != PMHS_MODE_OPAQUE_LOGIN)
+			return bad("--user-key is for the login server: a registration "
+				   "publishes nothing on the server");
+		if (q->user_key && (o->logon || o->module_keyring))
+			return bad("--user-key asks for a user key: drop --logon/--module-keyring");
+		if (o->show_secret && !q->user_key)
+			return bad("the server's session key is a logon key, which nobody can "
+				   "read: add --user-key to --show-secret");
 	} else {
 		if (o->identity)
 			return bad("--identity/--setup are the server's (opaque ... --server)");
-		if (q->store || q->replace)
-			return bad("--store and --replace are the server's (opaque ... --server)");
+		if (q->store || q->replace || q->user_key)
+			return bad("--store, --replace and --user-key are the server's "
+				   "(opaque ... --server)");
 		if (manual && q->user)
 			return bad("the client of a manual exchange names no user: the server "
 				   "side gives --user NAME");
@@ -352,6 +362,8 @@ int hs_opaque_start(const struct hs_opts *o, struct hs *hs)
 	if (o->opaque.server)
 		return PMHS_EXIT_OK;	/* the session starts with the client's message */
 	hs_publish_from_opts(o, &pub);
+	if (o->opaque.user_key)
+		pub.flags |= PMHS_PUBLISH_USER_KEY;
 	fill_params(o, hs, &p);
 	PMHS_INIT(st);
 	/* The library wipes the request, which holds the password, after sending. */
@@ -465,6 +477,8 @@ int hs_opaque_read(const struct hs_opts *o, struct hs *hs, const uint8_t *msg, s
 		return PMHS_EXIT_MALFORMED;
 	}
 	hs_publish_from_opts(o, &pub);
+	if (o->opaque.user_key)
+		pub.flags |= PMHS_PUBLISH_USER_KEY;
 	PMHS_INIT(st);
 	if (server && i == 0) {
 		fill_params(o, hs, &p);
@@ -581,7 +595,8 @@ int hs_opaque_report(const struct hs_opts *o, const struct hs *hs)
 		json_object_object_add(j, "export_serial", json_object_new_int(q->export_serial));
 	if (login || !server)
 		json_object_object_add(j, "key_type", json_object_new_string(
-			o->logon || o->module_keyring ? "logon" : "user"));
+			o->logon || o->module_keyring || (server && !o->opaque.user_key) ?
+			"logon" : "user"));
 	if (server) {
 		json_object_object_add(j, "user", json_object_new_string(q->user));
 		json_object_object_add(j, "store", json_object_new_string(store_dir(o)));

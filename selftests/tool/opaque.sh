@@ -33,8 +33,14 @@ run listen --mode opaque-login --identity s --user bob 0
 ok $(rc_is 2 && err_has "the client names the user"; echo $?) "listen with --user: usage error"
 run connect --mode opaque-login --user bob --base64url 127.0.0.1:1
 ok $(rc_is 2 && err_has "unrecognized option '--base64url'"; echo $?) "--base64url over TCP (raw frames): not an option"
-run connect --mode opaque-login --user bob --ktls 127.0.0.1:1 -- cat
-ok $(rc_is 2 && err_has "--ktls does not go with the opaque modes"; echo $?) "--ktls with opaque: refused"
+run connect --mode opaque-register --user bob --ktls 127.0.0.1:1 -- cat
+ok $(rc_is 2 && err_has "a registration makes none"; echo $?) "--ktls with opaque-register: refused"
+run opaque login --user-key
+ok $(rc_is 2 && err_has "--user-key are the server's"; echo $?) "--user-key on the client: refused"
+run opaque register --server --identity s --user bob --user-key
+ok $(rc_is 2 && err_has "--user-key is for the login server"; echo $?) "--user-key on the registration server: refused"
+run opaque login --server --identity s --user bob --show-secret
+ok $(rc_is 2 && err_has "add --user-key to --show-secret"; echo $?) "--show-secret on the server without --user-key: says why"
 run listen --mode password --store x 0
 ok $(rc_is 2 && err_has "for the opaque modes only"; echo $?) "an opaque option in another mode: usage error"
 run handshake opaque-login
