@@ -164,19 +164,13 @@ out:
 
 /*
  * opaque-unlock: an admin forgets one user's failed logins (all its
- * peers) in this namespace. Whether there were any is not said: 0 either way.
+ * peers) in this namespace; 0 whether or not any were counted. pre_doit
+ * made sure of credential-identifier.
  */
 int pmhs_nl_opaque_unlock_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *id = info->attrs[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER];
 
-	if (!id) {
-		NL_SET_ERR_MSG(info->extack,
-			       "opaque-unlock needs credential-identifier (the user to unlock)");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL,
-				     PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER);
-		return -EINVAL;
-	}
 	pmhs_opaque_limit_flush(genl_info_net(info), nla_data(id), nla_len(id));
 	return 0;
 }

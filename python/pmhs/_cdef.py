@@ -757,6 +757,8 @@ struct pmhs_opaque_params {
 	size_t client_identity_len;
 	const void *server_identity;
 	size_t server_identity_len;
+	const void *peer;
+	size_t peer_len;
 };
 #define PMHS_OPAQUE_MSG_MAX 320
 struct pmhs_opaque_step {
@@ -773,4 +775,5 @@ int pmhs_opaque_start(struct pmhs *h, uint32_t mode, const struct pmhs_opaque_pa
 int pmhs_opaque_next(struct pmhs *h, uint32_t id, const struct pmhs_opaque_ksf *ksf,
 		     const void *peer_msg, size_t len, const struct pmhs_publish *publish,
 		     struct pmhs_opaque_step *st);
+int pmhs_opaque_unlock(struct pmhs *h, const void *cred_id, size_t len);
 """

@@ -72,6 +72,7 @@ struct po_opaque {
 	const char *cred_id;		/* server */
 	const uint8_t *record;		/* login server: 192 bytes, or NULL (unknown user) */
 	const char *context;
+	const char *peer;		/* login server: for the limiter, or NULL */
 	uint32_t key_type;		/* 0: user */
 };
 int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
