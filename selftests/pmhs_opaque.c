@@ -497,6 +497,31 @@ static bool gone(struct pmhs_nl *nl, uint32_t id)
 	return pmhs_session_result(pmhs_nl_handle(nl), id, &si) == -ENOENT;
 }
 
+/* The limiter's module parameters: lowered by a fixture, restored in its teardown. */
+static const char *const lim_params[] = {
+	"opaque_peer_failures", "opaque_user_failures", "opaque_window_secs", "opaque_delay_ms",
+};
+enum { P_PEER, P_USER, P_WINDOW, P_DELAY, P_NR };
+
+static int param_rw(int i, unsigned int *get, unsigned int set)
+{
+	char path[128];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/sys/module/pmhs/parameters/%s", lim_params[i]);
+	f = fopen(path, get ? "r" : "w");
+	if (!f)
+		return -errno;
+	ok = get ? fscanf(f, "%u", get) == 1 : fprintf(f, "%u\n", set) > 0;
+	return fclose(f) == 0 && ok ? 0 : -EIO;
+}
+
+static int param_set(int i, unsigned int v)
+{
+	return param_rw(i, NULL, v);
+}
+
 FIXTURE(os) {
 	struct pmhs_nl *c, *s;
 	struct pt_reply r;
@@ -504,6 +529,8 @@ FIXTURE(os) {
 	int32_t alice_export;
 	/* this test's names: the limiter counts failures per user */
 	char ua[64], ub[64], uc[64];
+	unsigned int delay;
+	bool delay_ok;
 };
 
 FIXTURE_SETUP(os)
@@ -516,6 +543,10 @@ FIXTURE_SETUP(os)
 	ASSERT_NE(NULL, self->c);
 	ASSERT_NE(NULL, self->s);
 	keyctl_join_session_keyring(NULL);
+	/* failures back to back here: no backoff (the ol tests have it) */
+	ASSERT_EQ(0, param_rw(P_DELAY, &self->delay, 0));
+	self->delay_ok = true;
+	ASSERT_EQ(0, param_set(P_DELAY, 0));
 	snprintf(self->ua, sizeof(self->ua), "alice-%s", _metadata->name);
 	snprintf(self->ub, sizeof(self->ub), "bob-%s", _metadata->name);
 	snprintf(self->uc, sizeof(self->uc), "mallory-%s", _metadata->name);
@@ -536,6 +567,8 @@ FIXTURE_SETUP(os)
 
 FIXTURE_TEARDOWN(os)
 {
+	if (self->delay_ok)
+		param_set(P_DELAY, self->delay);
 	/* no count left for a later run of the same test */
 	pmhs_opaque_unlock(pmhs_nl_handle(self->s), self->ua, strlen(self->ua));
 	pmhs_opaque_unlock(pmhs_nl_handle(self->s), self->ub, strlen(self->ub));
@@ -814,34 +847,11 @@ TEST_F(os, library_register_and_login)
 
 /* ---- the online-guessing limiter (module parameters lowered per test) ---- */
 
-static const char *const lim_params[] = {
-	"opaque_peer_failures", "opaque_user_failures", "opaque_window_secs", "opaque_delay_ms",
-};
-enum { P_PEER, P_USER, P_WINDOW, P_DELAY, P_NR };
-
-static int param_rw(int i, unsigned int *get, unsigned int set)
-{
-	char path[128];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/sys/module/pmhs/parameters/%s", lim_params[i]);
-	f = fopen(path, get ? "r" : "w");
-	if (!f)
-		return -errno;
-	ok = get ? fscanf(f, "%u", get) == 1 : fprintf(f, "%u\n", set) > 0;
-	return fclose(f) == 0 && ok ? 0 : -EIO;
-}
-
-static int param_set(int i, unsigned int v)
-{
-	return param_rw(i, NULL, v);
-}
-
 FIXTURE(ol) {
 	struct pmhs_nl *c, *s;
 	struct pt_reply r;
 	unsigned int saved[P_NR];
+	bool saved_ok;
 	uint8_t rec_u[192], rec_v[192];
 	char u[64], v[64], ghost[64];	/* this test's users */
 };
@@ -858,6 +868,7 @@ FIXTURE_SETUP(ol)
 	keyctl_join_session_keyring(NULL);
 	for (int i = 0; i < P_NR; i++)
 		ASSERT_EQ(0, param_rw(i, &self->saved[i], 0));
+	self->saved_ok = true;
 	/* 3 failures per (user, peer), no backoff unless a test wants it */
 	ASSERT_EQ(0, param_set(P_PEER, 3));
 	ASSERT_EQ(0, param_set(P_USER, 50));
@@ -878,9 +889,8 @@ FIXTURE_TEARDOWN(ol)
 {
 	struct pmhs *h = pmhs_nl_handle(self->s);
 
-	for (int i = 0; i < P_NR; i++)
-		if (self->saved[i])
-			param_set(i, self->saved[i]);
+	for (int i = 0; self->saved_ok && i < P_NR; i++)
+		param_set(i, self->saved[i]);
 	pmhs_opaque_unlock(h, self->u, strlen(self->u));
 	pmhs_opaque_unlock(h, self->v, strlen(self->v));
 	pmhs_opaque_unlock(h, self->ghost, strlen(self->ghost));

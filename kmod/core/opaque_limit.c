@@ -344,15 +344,15 @@ static void pmhs_olimit_st_ok(struct pmhs_olimit_st *st, const char *user,
 	pmhs_olimit_ok_locked(st->l, &st->c, st->now, ukey, pkey, t);
 }
 
-#define PMHS_OLIMIT_ST(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			pr_err("opaque limiter self-test failed: %s (line %d)\n", \
-			       #cond, __LINE__);			\
-			ret = -EINVAL;					\
-			goto out;					\
-		}							\
-	} while (0)
+static int pmhs_olimit_st_assert(bool ok, const char *what, int line)
+{
+	if (!ok)
+		pr_err("opaque limiter self-test failed: %s (line %d)\n", what, line);
+	return ok ? 0 : -EINVAL;
+}
+
+/* Every check runs; any failure fails the self-test. */
+#define PMHS_OLIMIT_ST(cond) (ret |= pmhs_olimit_st_assert(cond, #cond, __LINE__))
 
 int pmhs_opaque_limit_selftest(void)
 {
@@ -427,7 +427,6 @@ int pmhs_opaque_limit_selftest(void)
 	st.now += 100000;
 	PMHS_OLIMIT_ST(!pmhs_olimit_st_check(&st, "d", "", NULL));
 	PMHS_OLIMIT_ST(st.l->n == 2);
-out:
 	mutex_unlock(&st.l->lock);
 	pmhs_opaque_limit_net_exit(st.l);
 	kfree(st.l);

@@ -280,7 +280,8 @@ static const struct nla_policy pmhs_opaque_kat_nl_policy[PMHS_A_OPAQUE_KAT_KE1 +
 };
 
 /* PMHS_CMD_OPAQUE_UNLOCK - do */
-static const struct nla_policy pmhs_opaque_unlock_nl_policy[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER + 1] = {
+static const struct nla_policy
+pmhs_opaque_unlock_nl_policy[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER + 1] = {
 	[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER] =
 		NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_OPAQUE_ID_MAX),
 };
