@@ -11,8 +11,9 @@
  * Locking: each namespace's @lock (a mutex: entries are allocated with
  * GFP_KERNEL_ACCOUNT under it) protects its table, its count and its
  * window generation. It is taken in process context only, never held
- * across cryptography (SHA-256 of the key runs before it), and nests
- * inside nothing of pmhs.
+ * across cryptography (SHA-256 of the key runs before it), and innermost:
+ * the opaque-login step takes it under its session's lock; opaque-unlock
+ * under none. Nothing is taken under it.
  */
 #ifndef _PMHS_OPAQUE_LIMIT_H
 #define _PMHS_OPAQUE_LIMIT_H
