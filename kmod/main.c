@@ -13,6 +13,7 @@
 #include "netns.h"
 #include "noise.h"
 #include "opaque.h"
+#include "opaque_limit.h"
 #include "r255.h"
 #include "rsa.h"
 #include "session.h"
@@ -38,7 +39,8 @@ static int __init pmhs_mod_init(void)
 	/* Never serve handshakes with crypto that gives wrong answers. */
 	ret = pmhs_kdf_selftest() ?: pmhs_gcm_selftest() ?: pmhs_rsa_selftest() ?:
 	      pmhs_r255_selftest() ?: pmhs_sha512_selftest() ?:
-	      pmhs_opaque_selftest() ?: pmhs_proto_selftest();
+	      pmhs_opaque_selftest() ?: pmhs_proto_selftest() ?:
+	      pmhs_opaque_limit_selftest();
 	if (ret) {
 		pr_err("crypto self-tests failed (%d), not loading\n", ret);
 		goto err_selftest;

@@ -173,6 +173,9 @@ static void template(struct nl_msg *m, int cmd, const uint8_t *der, size_t derle
 			raw_bin(m, PMHS_A_OPAQUE_KAT_CONTEXT, rnd() % 64, b);
 		break;
 	}
+	case PMHS_CMD_OPAQUE_UNLOCK:
+		raw_bin(m, PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER, 1 + rnd() % 32, der);
+		break;
 	case PMHS_CMD_SESSION_GET:
 	case PMHS_CMD_SESSION_DEL:
 		raw_u32(m, PMHS_A_SESSION_ID, 1 + rnd() % 64);

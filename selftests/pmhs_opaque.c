@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,13 +435,16 @@ static int opq_register(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw, c
 	return 0;
 }
 
-static int opq_login(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw, const char *user,
-		     const uint8_t *record, int tamper, struct opq_out *o, struct pt_reply *r)
+/* A login, the server told the client is @peer (NULL: none). */
+static int opq_login_from(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw,
+			  const char *user, const char *peer, const uint8_t *record, int tamper,
+			  struct opq_out *o, struct pt_reply *r)
 {
 	struct po_opaque cp = { .login = true, .password = pw };
 	/* user: the tests compare the keys (the server's default is logon) */
 	struct po_opaque sp = { .login = true, .server = true, .identity = "oq-srv",
-				.cred_id = user, .record = record, .user_key = true };
+				.cred_id = user, .record = record, .peer = peer,
+				.user_key = true };
 	uint8_t ke1[96], ke2[320], ke3[64], ksf[64];
 	int ret;
 
@@ -472,6 +476,12 @@ static int opq_login(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw, cons
 	return 0;
 }
 
+static int opq_login(struct pmhs_nl *c, struct pmhs_nl *sv, const char *pw, const char *user,
+		     const uint8_t *record, int tamper, struct opq_out *o, struct pt_reply *r)
+{
+	return opq_login_from(c, sv, pw, user, NULL, record, tamper, o, r);
+}
+
 static bool same_key(int32_t a, int32_t b, size_t want)
 {
 	uint8_t ka[128], kb[128];
@@ -489,11 +499,40 @@ static bool gone(struct pmhs_nl *nl, uint32_t id)
 	return pmhs_session_result(pmhs_nl_handle(nl), id, &si) == -ENOENT;
 }
 
+/* The limiter's module parameters: lowered by a fixture, restored in its teardown. */
+static const char *const lim_params[] = {
+	"opaque_peer_failures", "opaque_user_failures", "opaque_window_secs", "opaque_delay_ms",
+};
+enum { P_PEER, P_USER, P_WINDOW, P_DELAY, P_NR };
+
+static int param_rw(int i, unsigned int *get, unsigned int set)
+{
+	char path[128];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/sys/module/pmhs/parameters/%s", lim_params[i]);
+	f = fopen(path, get ? "r" : "w");
+	if (!f)
+		return -errno;
+	ok = get ? fscanf(f, "%u", get) == 1 : fprintf(f, "%u\n", set) > 0;
+	return fclose(f) == 0 && ok ? 0 : -EIO;
+}
+
+static int param_set(int i, unsigned int v)
+{
+	return param_rw(i, NULL, v);
+}
+
 FIXTURE(os) {
 	struct pmhs_nl *c, *s;
 	struct pt_reply r;
 	uint8_t alice[192], bob[192];
 	int32_t alice_export;
+	/* this test's names: the limiter counts failures per user */
+	char ua[64], ub[64], uc[64];
+	unsigned int delay;
+	bool delay_ok;
 };
 
 FIXTURE_SETUP(os)
@@ -506,16 +545,23 @@ FIXTURE_SETUP(os)
 	ASSERT_NE(NULL, self->c);
 	ASSERT_NE(NULL, self->s);
 	keyctl_join_session_keyring(NULL);
+	/* failures back to back here: no backoff (the ol tests have it) */
+	ASSERT_EQ(0, param_rw(P_DELAY, &self->delay, 0));
+	self->delay_ok = true;
+	ASSERT_EQ(0, param_set(P_DELAY, 0));
+	snprintf(self->ua, sizeof(self->ua), "alice-%s", _metadata->name);
+	snprintf(self->ub, sizeof(self->ub), "bob-%s", _metadata->name);
+	snprintf(self->uc, sizeof(self->uc), "mallory-%s", _metadata->name);
 	pmhs_identity_delete(pmhs_nl_handle(self->s), "oq-srv");
 	ASSERT_EQ(0, pmhs_opaque_setup_generate(setup));
 	ASSERT_EQ(0, pmhs_identity_import_opaque(pmhs_nl_handle(self->s), "oq-srv", setup, NULL));
 	explicit_bzero(setup, sizeof(setup));
-	ASSERT_EQ(0, opq_register(self->c, self->s, "correct horse", "alice", self->alice, &o,
+	ASSERT_EQ(0, opq_register(self->c, self->s, "correct horse", self->ua, self->alice, &o,
 				  &self->r)) {
 		TH_LOG("register alice: side %c step %d: %s", o.failed, o.step, self->r.extack);
 	}
 	self->alice_export = o.cexport;
-	ASSERT_EQ(0, opq_register(self->c, self->s, "battery staple", "bob", self->bob, &o,
+	ASSERT_EQ(0, opq_register(self->c, self->s, "battery staple", self->ub, self->bob, &o,
 				  &self->r)) {
 		TH_LOG("register bob: side %c step %d: %s", o.failed, o.step, self->r.extack);
 	}
@@ -523,6 +569,12 @@ FIXTURE_SETUP(os)
 
 FIXTURE_TEARDOWN(os)
 {
+	if (self->delay_ok)
+		param_set(P_DELAY, self->delay);
+	/* no count left for a later run of the same test */
+	pmhs_opaque_unlock(pmhs_nl_handle(self->s), self->ua, strlen(self->ua));
+	pmhs_opaque_unlock(pmhs_nl_handle(self->s), self->ub, strlen(self->ub));
+	pmhs_opaque_unlock(pmhs_nl_handle(self->s), self->uc, strlen(self->uc));
 	pmhs_identity_delete(pmhs_nl_handle(self->s), "oq-srv");
 	pmhs_nl_close(self->s);
 	pmhs_nl_close(self->c);
@@ -534,7 +586,7 @@ TEST_F(os, register_and_login)
 	struct opq_out o;
 
 	ASSERT_NE(0, self->alice_export);
-	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", "alice", self->alice, T_NONE,
+	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", self->ua, self->alice, T_NONE,
 			       &o, &self->r)) {
 		TH_LOG("side %c step %d: %s", o.failed, o.step, self->r.extack);
 	}
@@ -548,9 +600,9 @@ TEST_F(os, second_login_new_keys)
 {
 	struct opq_out o, o2;
 
-	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", "alice", self->alice, T_NONE,
+	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", self->ua, self->alice, T_NONE,
 			       &o, &self->r));
-	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", "alice", self->alice, T_NONE,
+	ASSERT_EQ(0, opq_login(self->c, self->s, "correct horse", self->ua, self->alice, T_NONE,
 			       &o2, &self->r));
 	EXPECT_TRUE(same_key(o2.ckey, o2.skey, 64));
 	EXPECT_FALSE(same_key(o.ckey, o2.ckey, 64));
@@ -575,7 +627,7 @@ TEST_F(os, wrong_password)
 {
 	struct opq_out o;
 
-	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong horse", "alice", self->alice,
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong horse", self->ua, self->alice,
 				      T_NONE, &o, &self->r));
 	EXPECT_EQ('c', o.failed);
 	EXPECT_EQ(4, o.step);
@@ -593,10 +645,10 @@ TEST_F(os, unknown_user_indistinguishable)
 	struct opq_out o;
 	char wrong_msg[256];
 
-	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong horse", "alice", self->alice,
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong horse", self->ua, self->alice,
 				      T_NONE, &o, &self->r));
 	snprintf(wrong_msg, sizeof(wrong_msg), "%s", self->r.extack);
-	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "mallory", NULL,
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", self->uc, NULL,
 				      T_NONE, &o, &self->r));
 	EXPECT_EQ('c', o.failed);
 	EXPECT_EQ(4, o.step);
@@ -609,11 +661,11 @@ TEST_F(os, tampered)
 {
 	struct opq_out o;
 
-	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "alice", self->alice,
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", self->ua, self->alice,
 				      T_KE2, &o, &self->r));
 	EXPECT_EQ('c', o.failed);
 	EXPECT_TRUE(no_key(o.cid));
-	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "alice", self->alice,
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", self->ua, self->alice,
 				      T_KE3, &o, &self->r));
 	EXPECT_EQ('s', o.failed);
 	EXPECT_EQ(5, o.step);
@@ -627,9 +679,9 @@ TEST_F(os, record_of_another_user)
 {
 	struct opq_out o;
 
-	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", "alice", self->bob,
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "correct horse", self->ua, self->bob,
 				      T_NONE, &o, &self->r));
-	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "battery staple", "alice", self->bob,
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "battery staple", self->ua, self->bob,
 				      T_NONE, &o, &self->r));
 	EXPECT_TRUE(no_key(o.cid));
 }
@@ -639,7 +691,7 @@ TEST_F(os, replayed_ke3)
 {
 	struct po_opaque cp = { .login = true, .password = "correct horse" };
 	struct po_opaque sp = { .login = true, .server = true, .identity = "oq-srv",
-				.cred_id = "alice", .record = self->alice };
+				.cred_id = self->ua, .record = self->alice };
 	uint8_t ke1[96], ke2[320], ke3[64], ksf[64];
 	uint32_t cid, sid, sid2;
 
@@ -684,7 +736,7 @@ TEST_F(os, refusals)
 	p = (struct po_opaque){ .server = true, .identity = "oq-srv" };
 	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "credential-identifier"));
-	p = (struct po_opaque){ .server = true, .cred_id = "alice" };
+	p = (struct po_opaque){ .server = true, .cred_id = self->ua };
 	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));
 	EXPECT_NE(NULL, strstr(self->r.extack, "identity"));
 	p = (struct po_opaque){ .server = true, .identity = "oq-srv", .cred_id = "a",
@@ -699,12 +751,24 @@ TEST_F(os, refusals)
 	p = (struct po_opaque){ .server = true, .identity = "oq-srv", .cred_id = "a",
 				.record = self->alice };
 	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));	/* register: no record */
+	/* peer: the login server's alone, at most 64 bytes */
+	p = (struct po_opaque){ .login = true, .password = "pw", .peer = "10.0.0.1" };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->c, &p, &id, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "other role"));
+	p = (struct po_opaque){ .server = true, .identity = "oq-srv", .cred_id = "a",
+				.peer = "10.0.0.1" };
+	EXPECT_EQ(-EINVAL, po_opaque_new(self->s, &p, &id, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "opaque-login"));
+	p = (struct po_opaque){ .login = true, .server = true, .identity = "oq-srv",
+				.cred_id = "a", .peer = "0123456789012345678901234567890123456789"
+							 "0123456789012345678901234" };
+	EXPECT_EQ(-ERANGE, po_opaque_new(self->s, &p, &id, &self->r));
 	/* ksf-output where a message is next; a server given ksf-output */
 	p = (struct po_opaque){ .login = true, .password = "pw" };
 	ASSERT_EQ(0, po_opaque_new(self->c, &p, &id, &self->r));
 	EXPECT_EQ(-EPROTO, po_opaque_recv(self->c, id, NULL, 0, z, &self->r));
 	p = (struct po_opaque){ .login = true, .server = true, .identity = "oq-srv",
-				.cred_id = "alice", .record = self->alice };
+				.cred_id = self->ua, .record = self->alice };
 	ASSERT_EQ(0, po_opaque_new(self->s, &p, &id, &self->r));
 	EXPECT_EQ(-EINVAL, po_opaque_recv(self->s, id, NULL, 0, z, &self->r));
 	/* a KE1 of the wrong length */
@@ -787,6 +851,292 @@ TEST_F(os, library_register_and_login)
 	EXPECT_TRUE(gone(self->c, a.id));
 }
 
+/* ---- the online-guessing limiter (module parameters lowered per test) ---- */
+
+FIXTURE(ol) {
+	struct pmhs_nl *c, *s;
+	struct pt_reply r;
+	unsigned int saved[P_NR];
+	bool saved_ok;
+	uint8_t rec_u[192], rec_v[192];
+	char u[64], v[64], ghost[64];	/* this test's users */
+};
+
+FIXTURE_SETUP(ol)
+{
+	uint8_t setup[128];
+	struct opq_out o;
+
+	self->c = pt_open();
+	self->s = pt_open();
+	ASSERT_NE(NULL, self->c);
+	ASSERT_NE(NULL, self->s);
+	keyctl_join_session_keyring(NULL);
+	for (int i = 0; i < P_NR; i++)
+		ASSERT_EQ(0, param_rw(i, &self->saved[i], 0));
+	self->saved_ok = true;
+	/* 3 failures per (user, peer), no backoff unless a test wants it */
+	ASSERT_EQ(0, param_set(P_PEER, 3));
+	ASSERT_EQ(0, param_set(P_USER, 50));
+	ASSERT_EQ(0, param_set(P_WINDOW, 900));
+	ASSERT_EQ(0, param_set(P_DELAY, 0));
+	snprintf(self->u, sizeof(self->u), "lim-u-%s", _metadata->name);
+	snprintf(self->v, sizeof(self->v), "lim-v-%s", _metadata->name);
+	snprintf(self->ghost, sizeof(self->ghost), "lim-ghost-%s", _metadata->name);
+	pmhs_identity_delete(pmhs_nl_handle(self->s), "oq-srv");
+	ASSERT_EQ(0, pmhs_opaque_setup_generate(setup));
+	ASSERT_EQ(0, pmhs_identity_import_opaque(pmhs_nl_handle(self->s), "oq-srv", setup, NULL));
+	explicit_bzero(setup, sizeof(setup));
+	ASSERT_EQ(0, opq_register(self->c, self->s, "pw u", self->u, self->rec_u, &o, &self->r));
+	ASSERT_EQ(0, opq_register(self->c, self->s, "pw v", self->v, self->rec_v, &o, &self->r));
+}
+
+FIXTURE_TEARDOWN(ol)
+{
+	struct pmhs *h = pmhs_nl_handle(self->s);
+
+	for (int i = 0; self->saved_ok && i < P_NR; i++)
+		param_set(i, self->saved[i]);
+	pmhs_opaque_unlock(h, self->u, strlen(self->u));
+	pmhs_opaque_unlock(h, self->v, strlen(self->v));
+	pmhs_opaque_unlock(h, self->ghost, strlen(self->ghost));
+	pmhs_identity_delete(h, "oq-srv");
+	pmhs_nl_close(self->s);
+	pmhs_nl_close(self->c);
+}
+
+#define LOCKED_MSG "too many failed logins for this user: try again later"
+
+/* Refused at the server's KE2 step: EAGAIN, the message, no KE2, session gone. */
+static bool refused(struct pmhs_nl *sv, int ret, const struct opq_out *o, struct pt_reply *r)
+{
+	return ret == -EAGAIN && o->failed == 's' && o->step == 2 &&
+	       !strcmp(r->extack, LOCKED_MSG) && !r->tb[PMHS_A_SESSION_MESSAGE] &&
+	       gone(sv, o->sid);
+}
+
+/* Failed logins lock the user (even with the right password); others log in. */
+TEST_F(ol, locked_after_failures)
+{
+	struct opq_out o;
+	int ret;
+
+	ASSERT_EQ(0, param_set(P_PEER, 5));
+	for (int i = 0; i < 5; i++) {
+		EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong", self->u, self->rec_u,
+					      T_NONE, &o, &self->r));
+		EXPECT_EQ('c', o.failed);
+	}
+	ret = opq_login(self->c, self->s, "wrong", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r)) {
+		TH_LOG("%d %c%d '%s'", ret, o.failed, o.step, self->r.extack);
+	}
+	ret = opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	EXPECT_EQ(0, opq_login(self->c, self->s, "pw v", self->v, self->rec_v, T_NONE, &o,
+			       &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+}
+
+/* After a failure the next attempt waits opaque_delay_ms, then goes through. */
+TEST_F(ol, backoff)
+{
+	struct opq_out o;
+	int ret;
+
+	ASSERT_EQ(0, param_set(P_DELAY, 300));
+	EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong", self->u, self->rec_u, T_NONE,
+				      &o, &self->r));
+	ret = opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r)) {
+		TH_LOG("%d '%s'", ret, self->r.extack);
+	}
+	usleep(400 * 1000);
+	EXPECT_EQ(0, opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o,
+			       &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+}
+
+/* A good KE3 takes its KE2's count back: logins in a row never back off or lock. */
+TEST_F(ol, good_logins_refunded)
+{
+	struct opq_out o;
+
+	ASSERT_EQ(0, param_set(P_DELAY, 1000));
+	for (int i = 0; i < 10; i++) {
+		EXPECT_EQ(0, opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE,
+				       &o, &self->r)) {
+			TH_LOG("login %d: %s", i + 1, self->r.extack);
+		}
+	}
+}
+
+/* An unknown user locks after as many failures, with the same error and message. */
+TEST_F(ol, unknown_user_like_known)
+{
+	char known[256];
+	struct opq_out o;
+	int ret;
+
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong", self->u, self->rec_u,
+					      T_NONE, &o, &self->r));
+	ret = opq_login(self->c, self->s, "wrong", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	snprintf(known, sizeof(known), "%s", self->r.extack);
+	for (int i = 0; i < 3; i++) {
+		EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong", self->ghost, NULL,
+					      T_NONE, &o, &self->r));
+		EXPECT_EQ('c', o.failed);
+	}
+	ret = opq_login(self->c, self->s, "wrong", self->ghost, NULL, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	EXPECT_STREQ(known, self->r.extack);
+}
+
+/* A KE2 counts when no KE3 ever comes (one offline guess each). */
+TEST_F(ol, abandoned_ke2_counts)
+{
+	struct po_opaque cp = { .login = true, .password = "pw u" };
+	struct po_opaque sp = { .login = true, .server = true, .identity = "oq-srv",
+				.cred_id = self->u, .record = self->rec_u };
+	uint8_t ke1[96];
+	uint32_t cid, sid;
+
+	ASSERT_EQ(0, param_set(P_PEER, 2));
+	ASSERT_EQ(0, po_opaque_new(self->c, &cp, &cid, &self->r));
+	ASSERT_EQ(96, reply_copy(&self->r, PMHS_A_SESSION_MESSAGE, ke1, 96));
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, po_opaque_new(self->s, &sp, &sid, &self->r));
+		EXPECT_EQ(0, po_opaque_recv(self->s, sid, ke1, 96, NULL, &self->r));
+		EXPECT_NE(NULL, self->r.tb[PMHS_A_SESSION_MESSAGE]);
+	}
+	ASSERT_EQ(0, po_opaque_new(self->s, &sp, &sid, &self->r));
+	EXPECT_EQ(-EAGAIN, po_opaque_recv(self->s, sid, ke1, 96, NULL, &self->r));
+	EXPECT_STREQ(LOCKED_MSG, self->r.extack);
+	EXPECT_EQ(NULL, self->r.tb[PMHS_A_SESSION_MESSAGE]);
+	EXPECT_TRUE(gone(self->s, sid));
+}
+
+/* One peer locked leaves the others; the per-user cap locks every peer. */
+TEST_F(ol, per_peer_and_per_user)
+{
+	struct opq_out o;
+	int ret;
+
+	ASSERT_EQ(0, param_set(P_PEER, 2));
+	ASSERT_EQ(0, param_set(P_USER, 3));
+	for (int i = 0; i < 2; i++)
+		EXPECT_EQ(-EBADMSG, opq_login_from(self->c, self->s, "wrong", self->u, "10.0.0.1",
+						   self->rec_u, T_NONE, &o, &self->r));
+	ret = opq_login_from(self->c, self->s, "pw u", self->u, "10.0.0.1", self->rec_u, T_NONE,
+			     &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	/* another peer gets in (and its good login is no failure) */
+	EXPECT_EQ(0, opq_login_from(self->c, self->s, "pw u", self->u, "10.0.0.2", self->rec_u,
+				    T_NONE, &o, &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	/* the user's third failure, from a second peer: now every peer waits */
+	EXPECT_EQ(-EBADMSG, opq_login_from(self->c, self->s, "wrong", self->u, "10.0.0.2",
+					   self->rec_u, T_NONE, &o, &self->r));
+	ret = opq_login_from(self->c, self->s, "pw u", self->u, "10.0.0.3", self->rec_u, T_NONE,
+			     &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	ret = opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	/* another user, from the locked peer: in */
+	EXPECT_EQ(0, opq_login_from(self->c, self->s, "pw v", self->v, "10.0.0.1", self->rec_v,
+				    T_NONE, &o, &self->r));
+}
+
+/* opaque-unlock: CAP_NET_ADMIN only, needs the user, clears every peer's count. */
+TEST_F(ol, unlock)
+{
+	struct opq_out o;
+	struct nl_msg *m;
+	int ret, st;
+	pid_t pid;
+
+	ASSERT_EQ(0, param_set(P_PEER, 2));
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong", self->u, self->rec_u,
+					      T_NONE, &o, &self->r));
+		EXPECT_EQ(-EBADMSG, opq_login_from(self->c, self->s, "wrong", self->u, "p2",
+						   self->rec_u, T_NONE, &o, &self->r));
+	}
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct pmhs_nl *nl;
+
+		if (pt_drop_privs())
+			_exit(10);
+		nl = pt_open();
+		if (!nl)
+			_exit(11);
+		_exit(pmhs_opaque_unlock(pmhs_nl_handle(nl), self->u, strlen(self->u)) == -EPERM ?
+		      0 : 12);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	ret = opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	/* without the user: refused, saying what is missing */
+	m = raw_new(self->s, PMHS_CMD_OPAQUE_UNLOCK, 0);
+	EXPECT_EQ(-EINVAL, raw_call(self->s, m, PMHS_A_OPAQUE_PARAMS_MAX, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.extack, "credential-identifier"));
+	EXPECT_EQ(0, pmhs_opaque_unlock(pmhs_nl_handle(self->s), self->u, strlen(self->u)));
+	EXPECT_EQ(0, opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o,
+			       &self->r)) {
+		TH_LOG("%s", self->r.extack);
+	}
+	EXPECT_EQ(0, opq_login_from(self->c, self->s, "pw u", self->u, "p2", self->rec_u,
+				    T_NONE, &o, &self->r));
+}
+
+/* Another network namespace counts on its own. */
+TEST_F(ol, netns_own_counts)
+{
+	struct opq_out o;
+	int ret, st;
+	pid_t pid;
+
+	ASSERT_EQ(0, param_set(P_PEER, 2));
+	for (int i = 0; i < 2; i++)
+		EXPECT_EQ(-EBADMSG, opq_login(self->c, self->s, "wrong", self->u, self->rec_u,
+					      T_NONE, &o, &self->r));
+	ret = opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct pmhs_nl *c, *sv;
+		struct pt_reply r;
+		uint8_t setup[128], rec[192];
+
+		if (unshare(CLONE_NEWNET))
+			_exit(10);
+		c = pt_open();
+		sv = pt_open();
+		if (!c || !sv || pmhs_opaque_setup_generate(setup) ||
+		    pmhs_identity_import_opaque(pmhs_nl_handle(sv), "oq-srv", setup, NULL))
+			_exit(11);
+		if (opq_register(c, sv, "pw u", self->u, rec, &o, &r))
+			_exit(12);
+		_exit(opq_login(c, sv, "pw u", self->u, rec, T_NONE, &o, &r) ? 13 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	/* still locked here */
+	ret = opq_login(self->c, self->s, "pw u", self->u, self->rec_u, T_NONE, &o, &self->r);
+	EXPECT_TRUE(refused(self->s, ret, &o, &self->r));
+}
+
 /* The op costs kernel CPU time: CAP_NET_ADMIN only. */
 TEST_F(oq, unprivileged_refused)
 {
@@ -844,8 +1194,8 @@ TEST_F(os, server_key_is_logon_by_default)
 	PMHS_INIT(sp);
 	sp.role = PMHS_ROLE_RESPONDER;
 	sp.identity = "oq-srv";
-	sp.cred_id = "alice";
-	sp.cred_id_len = 5;
+	sp.cred_id = self->ua;
+	sp.cred_id_len = strlen(self->ua);
 	sp.record = self->alice;
 	PMHS_INIT(a);
 	PMHS_INIT(b);

@@ -260,8 +260,14 @@ def gen_kernel(spec):
         attrs = {a["name"]: a for a in spec.sets[aset]["attributes"]}
         last = max(req, key=lambda n: list(attrs).index(n))
         c(f"/* {p}_CMD_{c_upper(op['name'])} - {'do' if 'do' in op else 'dump'} */")
-        c(f"static const struct nla_policy {lp}_{c_lower(op['name'])}_nl_policy"
-          f"[{spec.attr_enum(aset, last)} + 1] = {{")
+        decl = (f"{lp}_{c_lower(op['name'])}_nl_policy"
+                f"[{spec.attr_enum(aset, last)} + 1] = {{")
+        # checkpatch's 100 columns: the type on a line of its own if need be
+        if len("static const struct nla_policy " + decl) > 100:
+            c("static const struct nla_policy")
+            c(decl)
+        else:
+            c("static const struct nla_policy " + decl)
         for n in sorted(req, key=lambda n: list(attrs).index(n)):
             policy_line(aset, attrs[n])
         c("};")

@@ -806,6 +806,15 @@ struct pmhs_opaque_params {
 	size_t client_identity_len;
 	const void *server_identity;		/* default: the server's public key */
 	size_t server_identity_len;
+	/*
+	 * Login server, optional: who is asking (e.g. the client's address),
+	 * 1..PMHS_OPAQUE_PEER_MAX bytes, for the module's online-guessing
+	 * limiter, which counts failed logins per (cred_id, peer) and per
+	 * cred_id. Without it all peers share one count. A login over a limit
+	 * or in backoff fails at the server's first step with -EAGAIN.
+	 */
+	const void *peer;
+	size_t peer_len;
 };
 
 /* The longest OPAQUE message: KE2. */
@@ -841,6 +850,12 @@ int pmhs_opaque_start(struct pmhs *h, uint32_t mode, const struct pmhs_opaque_pa
 int pmhs_opaque_next(struct pmhs *h, uint32_t id, const struct pmhs_opaque_ksf *ksf,
 		     const void *peer_msg, size_t len, const struct pmhs_publish *publish,
 		     struct pmhs_opaque_step *st);
+/*
+ * Forget the online-guessing limiter's failed logins of @cred_id (all its
+ * peers) in the handle's network namespace: an admin's unlock. Needs
+ * CAP_NET_ADMIN (-EPERM). 0 whether or not anything was counted.
+ */
+int pmhs_opaque_unlock(struct pmhs *h, const void *cred_id, size_t len);
 #ifdef __cplusplus
 }
 #endif

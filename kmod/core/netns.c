@@ -31,6 +31,7 @@ static int __net_init pmhs_net_init(struct net *net)
 	pn->session_timeout = PMHS_SESSION_TIMEOUT_DEFAULT;
 	pn->allow_rsa1024 = false;
 	pmhs_keyring_net_init(pn);
+	pmhs_opaque_limit_net_init(&pn->olimit);
 	return 0;
 }
 
@@ -42,6 +43,8 @@ static void __net_exit pmhs_net_exit(struct net *net)
 	pmhs_session_flush_net(net);
 	pmhs_identity_flush(pn);
 	pmhs_keyring_net_exit(pn);
+	/* after the sessions, which may still refund into it */
+	pmhs_opaque_limit_net_exit(&pn->olimit);
 	mutex_destroy(&pn->lock);
 }
 

@@ -8,6 +8,8 @@
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 
+#include "opaque_limit.h"
+
 #define PMHS_MAX_IDENTITIES	1024
 #define PMHS_MAX_SESSIONS	65536
 
@@ -30,6 +32,7 @@ struct pmhs_net {
 	bool allow_rsa1024;
 	struct mutex keyring_lock;	/* see above */
 	struct xarray keyrings;		/* module keyring (struct key) by uid */
+	struct pmhs_olimit olimit;	/* OPAQUE failed logins, its own lock */
 };
 
 struct pmhs_net *pmhs_net(const struct net *net);

@@ -227,6 +227,10 @@ static const struct pmhs_nl_op pmhs_nl_op[PMHS_CMD_MAX + 1] = {
 			  { PMHS_A_NOISE_KAT_ROLE, "role (initiator or responder) missing" } },
 		.secret = { PMHS_A_NOISE_KAT_STATIC_KEY, PMHS_A_NOISE_KAT_EPHEMERAL },
 	},
+	[PMHS_CMD_OPAQUE_UNLOCK] = {
+		.need = { { PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER,
+			    "credential-identifier (the user to unlock) missing" } },
+	},
 	[PMHS_CMD_IPSEC_DOWN] = {
 		.need = { { PMHS_A_IPSEC_ROLE, "role (initiator or responder) missing" },
 			  { PMHS_A_IPSEC_LOCAL, "local IPv4 address missing" },

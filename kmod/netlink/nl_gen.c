@@ -29,6 +29,7 @@ const struct nla_policy pmhs_opaque_params_nl_policy[PMHS_A_OPAQUE_PARAMS_MAX + 
 	[PMHS_A_OPAQUE_PARAMS_CONTEXT] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
 	[PMHS_A_OPAQUE_PARAMS_CLIENT_IDENTITY] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
 	[PMHS_A_OPAQUE_PARAMS_SERVER_IDENTITY] = { .type = NLA_BINARY, .len = PMHS_OPAQUE_ID_MAX, },
+	[PMHS_A_OPAQUE_PARAMS_PEER] = NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_OPAQUE_PEER_MAX),
 };
 
 static struct netlink_range_validation pmhs_a_password_params_iterations_range = {
@@ -278,8 +279,15 @@ static const struct nla_policy pmhs_opaque_kat_nl_policy[PMHS_A_OPAQUE_KAT_KE1 +
 	[PMHS_A_OPAQUE_KAT_KE1] = NLA_POLICY_EXACT_LEN(96),
 };
 
+/* PMHS_CMD_OPAQUE_UNLOCK - do */
+static const struct nla_policy
+pmhs_opaque_unlock_nl_policy[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER + 1] = {
+	[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER] =
+		NLA_POLICY_RANGE(NLA_BINARY, 1, PMHS_OPAQUE_ID_MAX),
+};
+
 /* Ops table for pmhs */
-const struct genl_ops pmhs_nl_ops[26] = {
+const struct genl_ops pmhs_nl_ops[27] = {
 	{
 		.cmd		= PMHS_CMD_GET_VERSION,
 		.doit		= pmhs_nl_get_version_doit,
@@ -451,6 +459,13 @@ const struct genl_ops pmhs_nl_ops[26] = {
 		.doit		= pmhs_nl_opaque_kat_doit,
 		.policy		= pmhs_opaque_kat_nl_policy,
 		.maxattr	= PMHS_A_OPAQUE_KAT_KE1,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PMHS_CMD_OPAQUE_UNLOCK,
+		.doit		= pmhs_nl_opaque_unlock_doit,
+		.policy		= pmhs_opaque_unlock_nl_policy,
+		.maxattr	= PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -44,7 +44,8 @@ int pmhs_nl_session_decrypt_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_session_rekey_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_noise_kat_doit(struct sk_buff *skb, struct genl_info *info);
 int pmhs_nl_opaque_kat_doit(struct sk_buff *skb, struct genl_info *info);
+int pmhs_nl_opaque_unlock_doit(struct sk_buff *skb, struct genl_info *info);
 
-extern const struct genl_ops pmhs_nl_ops[26];
+extern const struct genl_ops pmhs_nl_ops[27];
 
 #endif /* _PMHS_NL_GEN_H */

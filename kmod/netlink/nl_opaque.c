@@ -4,6 +4,7 @@
  * 9807 vectors through the real module (proto/opaque_kat_run.c does the
  * work). A pure function of the request: no session, no key published.
  * CAP_NET_ADMIN, as the other known-answer ops (the ops table says so).
+ * opaque-unlock: the online-guessing limiter's admin unlock.
  */
 #include <linux/bits.h>
 #include <linux/slab.h>
@@ -12,6 +13,7 @@
 #include "netlink.h"
 #include "nl_gen.h"
 #include "opaque_kat_run.h"
+#include "opaque_limit.h"
 
 #define A(x)	BIT_ULL(PMHS_A_OPAQUE_KAT_##x)
 
@@ -158,4 +160,17 @@ out:
 				 nla_len(a[PMHS_A_OPAQUE_KAT_PASSWORD]));
 	kfree_sensitive(k);
 	return ret;
+}
+
+/*
+ * opaque-unlock: an admin forgets one user's failed logins (all its
+ * peers) in this namespace; 0 whether or not any were counted. pre_doit
+ * made sure of credential-identifier.
+ */
+int pmhs_nl_opaque_unlock_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *id = info->attrs[PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER];
+
+	pmhs_opaque_limit_flush(genl_info_net(info), nla_data(id), nla_len(id));
+	return 0;
 }

@@ -18,6 +18,10 @@
  * Failures are uniform: a wrong password, an unknown user and a tampered
  * message all end in -EBADMSG "authentication failed" on the side that
  * finds out, with nothing published, and the session is deleted.
+ *
+ * The login server counts every KE2 it is asked for as a failed login
+ * (opaque_limit.c) before any work, for known and unknown users alike,
+ * and takes it back on a good KE3.
  */
 #include <linux/kernel.h>
 #include <linux/random.h>
@@ -31,6 +35,7 @@
 #include "keyring.h"
 #include "netns.h"
 #include "opaque.h"
+#include "opaque_limit.h"
 #include "proto.h"
 #include "r255.h"
 
@@ -49,6 +54,10 @@ struct pmhs_opq {
 	size_t pwlen;
 	u8 *cred_id;			/* server */
 	size_t cred_id_len;
+	struct net *net;		/* login server: the limiter's */
+	u8 *peer;			/* login server, optional */
+	size_t peer_len;
+	struct pmhs_olimit_ticket ticket;	/* login server: KE2's count */
 	bool has_record, fake;
 	u8 record[OPAQUE_RECORD_LEN];	/* login server */
 	u8 *ctx, *cid, *sid;		/* optional, as given */
@@ -116,10 +125,12 @@ static int pmhs_opq_check_attrs(const struct pmhs_opq *s, struct nlattr *const *
 	};
 	static const u16 server_only[] = {
 		PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER, PMHS_A_OPAQUE_PARAMS_RECORD,
+		PMHS_A_OPAQUE_PARAMS_PEER,
 	};
 	const u16 *other = s->client ? server_only : client_only;
+	int n = s->client ? ARRAY_SIZE(server_only) : ARRAY_SIZE(client_only);
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < n; i++) {
 		if (a[other[i]]) {
 			NL_SET_ERR_MSG_ATTR(extack, a[other[i]],
 					    "this attribute belongs to the other role");
@@ -135,6 +146,11 @@ static int pmhs_opq_check_attrs(const struct pmhs_opq *s, struct nlattr *const *
 	if (!s->login && a[PMHS_A_OPAQUE_PARAMS_RECORD]) {
 		NL_SET_ERR_MSG_ATTR(extack, a[PMHS_A_OPAQUE_PARAMS_RECORD],
 				    "registration makes a record; it takes none");
+		return -EINVAL;
+	}
+	if (!s->login && a[PMHS_A_OPAQUE_PARAMS_PEER]) {
+		NL_SET_ERR_MSG_ATTR(extack, a[PMHS_A_OPAQUE_PARAMS_PEER],
+				    "peer is for opaque-login: the limiter counts logins");
 		return -EINVAL;
 	}
 	return 0;
@@ -177,6 +193,10 @@ static int pmhs_opq_parse(struct pmhs_opq *s, const struct pmhs_proto_args *args
 				   &s->cred_id, &s->cred_id_len);
 		if (ret)
 			return ret;
+		ret = pmhs_opq_dup(a[PMHS_A_OPAQUE_PARAMS_PEER], &s->peer, &s->peer_len);
+		if (ret)
+			return ret;
+		s->net = args->net;
 		if (a[PMHS_A_OPAQUE_PARAMS_RECORD]) {
 			nla_memcpy(s->record, a[PMHS_A_OPAQUE_PARAMS_RECORD],
 				   sizeof(s->record));
@@ -351,6 +371,14 @@ static int pmhs_opq_server_ke2(struct pmhs_opq *s, struct pmhs_proto_io *io,
 	ret = pmhs_opq_want(io, OPAQUE_KE1_LEN, extack);
 	if (ret)
 		return ret;
+	/*
+	 * Counted before any work and whatever KE3 does: each KE2 lets the
+	 * client try one password offline. Unknown users alike.
+	 */
+	ret = pmhs_opaque_limit_check(s->net, s->cred_id, s->cred_id_len, s->peer,
+				      s->peer_len, &s->ticket, extack);
+	if (ret)
+		return ret;
 	/* The same draws and the same path for an unknown user. */
 	get_random_bytes(mask, sizeof(mask));
 	get_random_bytes(nonces, sizeof(nonces));
@@ -388,6 +416,9 @@ static int pmhs_opq_server_finish(struct pmhs_opq *s, struct pmhs_proto_io *io,
 	}
 	if (ret)
 		return pmhs_opq_fail(ret, extack);
+	/* a good KE3: this login was no failure */
+	pmhs_opaque_limit_ok(s->net, s->cred_id, s->cred_id_len, s->peer, s->peer_len,
+			     &s->ticket);
 	io->read = true;
 	done->secret_len = OPAQUE_NH;
 	done->two_sided = true;
@@ -475,6 +506,7 @@ static void pmhs_opq_destroy(void *priv)
 		pmhs_identity_put(s->id);
 	kfree_sensitive(s->pw);
 	kfree(s->cred_id);
+	kfree(s->peer);
 	kfree(s->ctx);
 	kfree(s->cid);
 	kfree(s->sid);

@@ -71,6 +71,7 @@ enum pmhs_cred_kind {
 #define PMHS_NOISE_STEPS_MAX 16
 #define PMHS_SPI_MIN 256
 #define PMHS_OPAQUE_ID_MAX 1024
+#define PMHS_OPAQUE_PEER_MAX 64
 #define PMHS_NAME_MAX 32
 #define PMHS_KEY_DER_MAX 4096
 #define PMHS_PASSWORD_MAX 1024
@@ -314,6 +315,7 @@ enum {
 	PMHS_A_OPAQUE_PARAMS_CONTEXT = 6,
 	PMHS_A_OPAQUE_PARAMS_CLIENT_IDENTITY = 7,
 	PMHS_A_OPAQUE_PARAMS_SERVER_IDENTITY = 8,
+	PMHS_A_OPAQUE_PARAMS_PEER = 9,
 	__PMHS_A_OPAQUE_PARAMS_MAX,
 	PMHS_A_OPAQUE_PARAMS_MAX = (__PMHS_A_OPAQUE_PARAMS_MAX - 1)
 };
@@ -344,6 +346,7 @@ enum {
 	PMHS_CMD_SESSION_REKEY = 24,
 	PMHS_CMD_NOISE_KAT = 25,
 	PMHS_CMD_OPAQUE_KAT = 26,
+	PMHS_CMD_OPAQUE_UNLOCK = 27,
 	__PMHS_CMD_MAX,
 	PMHS_CMD_MAX = (__PMHS_CMD_MAX - 1)
 };
@@ -755,6 +758,8 @@ struct pmhs_opaque_params {
 	size_t client_identity_len;
 	const void *server_identity;
 	size_t server_identity_len;
+	const void *peer;
+	size_t peer_len;
 };
 #define PMHS_OPAQUE_MSG_MAX 320
 struct pmhs_opaque_step {
@@ -771,4 +776,5 @@ int pmhs_opaque_start(struct pmhs *h, uint32_t mode, const struct pmhs_opaque_pa
 int pmhs_opaque_next(struct pmhs *h, uint32_t id, const struct pmhs_opaque_ksf *ksf,
 		     const void *peer_msg, size_t len, const struct pmhs_publish *publish,
 		     struct pmhs_opaque_step *st);
+int pmhs_opaque_unlock(struct pmhs *h, const void *cred_id, size_t len);
 """

@@ -254,6 +254,8 @@ int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
 		ret = nla_put(m, PMHS_A_OPAQUE_PARAMS_RECORD, 192, p->record);
 	if (!ret && p->context)
 		ret = nla_put(m, PMHS_A_OPAQUE_PARAMS_CONTEXT, strlen(p->context), p->context);
+	if (!ret && p->peer)
+		ret = nla_put(m, PMHS_A_OPAQUE_PARAMS_PEER, strlen(p->peer), p->peer);
 	if (!ret)
 		ret = nla_nest_end(m, n) < 0 ? -EMSGSIZE : 0;
 	if (ret) {

@@ -72,6 +72,7 @@ struct po_opaque {
 	const char *cred_id;		/* server */
 	const uint8_t *record;		/* login server: 192 bytes, or NULL (unknown user) */
 	const char *context;
+	const char *peer;		/* login server: for the limiter, or NULL */
 	uint32_t key_type;		/* 0: none named (the mode's default) */
 	bool user_key;			/* name user (key_type 0) */
 };

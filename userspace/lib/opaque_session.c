@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,12 @@ static int put_bin(struct nl_msg *m, int type, const void *p, size_t len)
 	return p && len ? nla_put(m, type, (int)len, p) : 0;
 }
 
+/* The caller's struct has the peer fields (it may predate them). */
+static bool has_peer(const struct pmhs_opaque_params *p)
+{
+	return p->size >= offsetof(struct pmhs_opaque_params, peer_len) + sizeof(p->peer_len);
+}
+
 static int put_opaque(struct nl_msg *m, uint32_t mode, const struct pmhs_opaque_params *p)
 {
 	struct nlattr *n;
@@ -66,7 +73,8 @@ static int put_opaque(struct nl_msg *m, uint32_t mode, const struct pmhs_opaque_
 	    put_bin(m, PMHS_A_OPAQUE_PARAMS_CLIENT_IDENTITY, p->client_identity,
 		    p->client_identity_len) ||
 	    put_bin(m, PMHS_A_OPAQUE_PARAMS_SERVER_IDENTITY, p->server_identity,
-		    p->server_identity_len))
+		    p->server_identity_len) ||
+	    (has_peer(p) && put_bin(m, PMHS_A_OPAQUE_PARAMS_PEER, p->peer, p->peer_len)))
 		return -EMSGSIZE;
 	nla_nest_end(m, n);
 	return 0;
@@ -87,18 +95,20 @@ PMHS_API int pmhs_opaque_start(struct pmhs *h, uint32_t mode, const struct pmhs_
 	struct nl_msg *m;
 	int ret;
 
-	if (!h || !PMHS_SIZE_OK(p, sizeof(*p)) || !PMHS_SIZE_OK(st, sizeof(*st)) ||
+	if (!h || !PMHS_SIZE_OK(p, offsetof(struct pmhs_opaque_params, peer)) ||
+	    !PMHS_SIZE_OK(st, sizeof(*st)) ||
 	    (mode != PMHS_MODE_OPAQUE_REGISTER && mode != PMHS_MODE_OPAQUE_LOGIN) ||
 	    (!p->password && p->password_len) || p->password_len > PMHS_PASSWORD_MAX ||
 	    p->cred_id_len > PMHS_OPAQUE_CRED_ID_MAX || p->context_len > PMHS_OPAQUE_ID_MAX ||
 	    p->client_identity_len > PMHS_OPAQUE_ID_MAX ||
-	    p->server_identity_len > PMHS_OPAQUE_ID_MAX)
+	    p->server_identity_len > PMHS_OPAQUE_ID_MAX ||
+	    (has_peer(p) && (p->peer_len > PMHS_OPAQUE_PEER_MAX || (!p->peer && p->peer_len))))
 		return -EINVAL;
 	step_clear(st);
 	m = pmhs_raw_msg_sized(h, PMHS_CMD_SESSION_NEW, 0,
 			      p->password_len + p->cred_id_len + p->context_len +
 			      p->client_identity_len + p->server_identity_len +
-			      PMHS_OPAQUE_RECORD_LEN);
+			      PMHS_OPAQUE_RECORD_LEN + PMHS_OPAQUE_PEER_MAX);
 	if (!m)
 		return -ENOMEM;
 	ret = put_opaque(m, mode, p);
@@ -169,4 +179,20 @@ PMHS_API int pmhs_opaque_next(struct pmhs *h, uint32_t id, const struct pmhs_opa
 	if (!ret && (st->key_serial || st->export_serial || !st->msg_len))
 		st->flags |= PMHS_STEP_DONE;
 	return ret;
+}
+
+PMHS_API int pmhs_opaque_unlock(struct pmhs *h, const void *cred_id, size_t len)
+{
+	struct nl_msg *m;
+
+	if (!h || !cred_id || !len || len > PMHS_OPAQUE_CRED_ID_MAX)
+		return -EINVAL;
+	m = pmhs_raw_msg_sized(h, PMHS_CMD_OPAQUE_UNLOCK, 0, len);
+	if (!m)
+		return -ENOMEM;
+	if (nla_put(m, PMHS_A_OPAQUE_PARAMS_CREDENTIAL_IDENTIFIER, (int)len, cred_id)) {
+		pmhs_raw_discard(m, false);
+		return -EMSGSIZE;
+	}
+	return pmhs_raw_call(h, m, 0, NULL, NULL, false);
 }

@@ -124,6 +124,9 @@ enum pmhs_cred_kind {
 /* Longest OPAQUE context string, identity or credential identifier. */
 #define PMHS_OPAQUE_ID_MAX	1024
 
+/* Longest OPAQUE peer (who is asking, for the online-guessing limiter). */
+#define PMHS_OPAQUE_PEER_MAX	64
+
 /* Longest identity name in bytes, not counting the terminating NUL. */
 #define PMHS_NAME_MAX	32
 
@@ -428,6 +431,7 @@ enum {
 	PMHS_A_OPAQUE_PARAMS_CONTEXT = 6,
 	PMHS_A_OPAQUE_PARAMS_CLIENT_IDENTITY = 7,
 	PMHS_A_OPAQUE_PARAMS_SERVER_IDENTITY = 8,
+	PMHS_A_OPAQUE_PARAMS_PEER = 9,
 
 	__PMHS_A_OPAQUE_PARAMS_MAX,
 	PMHS_A_OPAQUE_PARAMS_MAX = (__PMHS_A_OPAQUE_PARAMS_MAX - 1)
@@ -460,6 +464,7 @@ enum {
 	PMHS_CMD_SESSION_REKEY = 24,
 	PMHS_CMD_NOISE_KAT = 25,
 	PMHS_CMD_OPAQUE_KAT = 26,
+	PMHS_CMD_OPAQUE_UNLOCK = 27,
 
 	__PMHS_CMD_MAX,
 	PMHS_CMD_MAX = (__PMHS_CMD_MAX - 1)
