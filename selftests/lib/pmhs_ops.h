@@ -72,7 +72,10 @@ struct po_opaque {
 	const char *cred_id;		/* server */
 	const uint8_t *record;		/* login server: 192 bytes, or NULL (unknown user) */
 	const char *context;
-	uint32_t key_type;		/* 0: user */
+	uint32_t key_type;		/* 0: the module's default */
+	bool put_key_type;		/* send key_type even when 0 (user) */
+	bool module_keyring;		/* publish into the module's keyring */
+	const char *desc;		/* the key's description, or NULL */
 };
 int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
 		  struct pt_reply *r);
