@@ -76,6 +76,7 @@ struct po_opaque {
 	bool put_key_type;		/* send key_type even when 0 (user) */
 	bool module_keyring;		/* publish into the module's keyring */
 	const char *desc;		/* the key's description, or NULL */
+	int32_t keyring;		/* 0: the default */
 };
 int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
 		  struct pt_reply *r);
