@@ -643,8 +643,9 @@ static void opq_register(struct pmhs_nl *nl, uint8_t record[192])
 /* A module client's KE1 (untimed). */
 static uint32_t opq_ke1(struct pmhs_nl *nl, uint8_t ke1[96], struct pt_reply *r)
 {
+	/* a user key: the warm-up reads the client's session key */
 	struct po_opaque cp = { .login = true, .password = "correct horse",
-				.keyring = bench_keyring };
+				.keyring = bench_keyring, .put_key_type = true };
 	uint32_t cid;
 
 	if (po_opaque_new(nl, &cp, &cid, r))
