@@ -239,6 +239,12 @@ int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
 		ret = nla_put_string(m, PMHS_A_SESSION_IDENTITY, p->identity);
 	if (!ret && (p->key_type || p->user_key))
 		ret = nla_put_u32(m, PMHS_A_SESSION_KEY_TYPE, p->key_type);
+	if (!ret && p->keyring)
+		ret = nla_put_s32(m, PMHS_A_SESSION_KEYRING, p->keyring);
+	if (!ret && p->module_keyring)
+		ret = nla_put_flag(m, PMHS_A_SESSION_MODULE_KEYRING);
+	if (!ret && p->desc)
+		ret = nla_put_string(m, PMHS_A_SESSION_DESCRIPTION, p->desc);
 	n = nla_nest_start(m, PMHS_A_SESSION_OPAQUE);
 	if (!n)
 		ret = -EMSGSIZE;

@@ -75,6 +75,9 @@ struct po_opaque {
 	const char *peer;		/* login server: for the limiter, or NULL */
 	uint32_t key_type;		/* 0: none named (the mode's default) */
 	bool user_key;			/* name user (key_type 0) */
+	bool module_keyring;		/* publish into the module's keyring */
+	const char *desc;		/* the key's description, or NULL */
+	int32_t keyring;		/* 0: the default */
 };
 int po_opaque_new(struct pmhs_nl *nl, const struct po_opaque *p, uint32_t *id,
 		  struct pt_reply *r);
