@@ -17,6 +17,9 @@
  *   A wrong password or an unknown user fails on both sides, nothing
  *   published. Custom identities match serenity's identifiers.
  *
+ * One peer process (two for JS against JS) runs a test's steps: node
+ * and the WASM take seconds to start under TCG.
+ *
  * Needs node and selftests/interop/node_modules (make deps-dev); fails,
  * saying so, without them. Every case has its own user name.
  */
@@ -54,17 +57,14 @@ struct peer {
 	FILE *out;	/* its stdout */
 };
 
-/* Start `node peer.mjs ARGS...`; its stderr goes to ours. */
-static int peer_start(struct peer *p, const char *const *args)
+/* Start `node peer.mjs serve`; its stderr goes to ours. */
+static int peer_spawn(struct peer *p)
 {
 	char script[PATH_MAX + 16];
-	const char *argv[16] = { "node", script };
-	int to[2], from[2], n = 2;
+	const char *argv[] = { "node", script, "serve", NULL };
+	int to[2], from[2];
 
 	snprintf(script, sizeof(script), "%s/peer.mjs", interop_dir);
-	for (; *args && n < 15; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
 	if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC))
 		return -errno;
 	p->pid = fork();
@@ -82,6 +82,17 @@ static int peer_start(struct peer *p, const char *const *args)
 	p->in = fdopen(to[1], "w");
 	p->out = fdopen(from[0], "r");
 	return p->in && p->out ? 0 : -ENOMEM;
+}
+
+/* One run of the peer: "client login --opt val ...", as peer.mjs's arguments. */
+static int peer_start(struct peer *p, const char *const *args)
+{
+	int ret = p->pid ? 0 : peer_spawn(p);
+
+	for (; !ret && *args; args++)
+		if (fprintf(p->in, "%s%c", *args, args[1] ? ' ' : '\n') < 0)
+			ret = -EIO;
+	return ret ?: fflush(p->in) ? -EIO : 0;
 }
 
 static int peer_send_line(struct peer *p, const char *s)
@@ -122,16 +133,25 @@ static long peer_recv(struct peer *p, const char *tag, void *buf, size_t max)
 	return pmhs_b64url_decode(s, strlen(s), buf, max, err, sizeof(err));
 }
 
-/* Its exit status (0..255), or -1 if it did not exit. */
+/* The run's status, as the exit status of a single run; -1 if none came. */
 static int peer_wait(struct peer *p)
 {
-	int st;
+	char line[1024];
 
-	fclose(p->in);
+	while (fgets(line, sizeof(line), p->out))
+		if (!strncmp(line, "status ", 7))
+			return atoi(line + 7);
+	return -1;
+}
+
+static void peer_close(struct peer *p)
+{
+	if (!p->pid)
+		return;
+	fclose(p->in);	/* the end of its input ends it */
 	fclose(p->out);
-	if (waitpid(p->pid, &st, 0) != p->pid || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
+	waitpid(p->pid, NULL, 0);
+	p->pid = 0;
 }
 
 static long key_read(int32_t serial, uint8_t *buf, size_t size)
@@ -245,6 +265,7 @@ FIXTURE(ix) {
 	struct pmhs_nl *c, *s;
 	struct pmhs *hc, *hs;
 	uint8_t srv_pk[32];	/* the pmhs server's public key */
+	struct peer js[2];	/* started when first needed */
 };
 
 FIXTURE_SETUP(ix)
@@ -289,6 +310,8 @@ FIXTURE_TEARDOWN(ix)
 {
 	char cmd[PATH_MAX + 16];
 
+	peer_close(&self->js[0]);
+	peer_close(&self->js[1]);
 	pmhs_identity_delete(self->hs, "interop-srv");
 	pmhs_nl_close(self->s);
 	pmhs_nl_close(self->c);
@@ -317,7 +340,7 @@ static int js_client_register(struct __test_metadata *_metadata, FIXTURE_DATA(ix
 	char dummy[2][PATH_MAX];
 	struct pmhs_opaque_params sp;
 	struct pmhs_opaque_step b;
-	struct peer p;
+	struct peer *p = &self->js[0];
 	uint8_t m[PMHS_OPAQUE_MSG_MAX];
 	long n;
 
@@ -325,9 +348,9 @@ static int js_client_register(struct __test_metadata *_metadata, FIXTURE_DATA(ix
 	js_args(a, dummy[0], dummy[1], "client", "register", sd);
 	server_params(&sp, sd, NULL);
 	PMHS_INIT(b);
-	EXPECT_EQ(0, peer_start(&p, a));
-	EXPECT_EQ(0, peer_send_line(&p, sd->password));
-	n = peer_recv(&p, NULL, m, sizeof(m));
+	EXPECT_EQ(0, peer_start(p, a));
+	EXPECT_EQ(0, peer_send_line(p, sd->password));
+	n = peer_recv(p, NULL, m, sizeof(m));
 	EXPECT_EQ(32, n);
 	EXPECT_EQ(0, pmhs_opaque_start(self->hs, PMHS_MODE_OPAQUE_REGISTER, &sp, NULL, &b));
 	r->err = pmhs_opaque_next(self->hs, b.id, NULL, m, n > 0 ? n : 0, NULL, &b);
@@ -335,11 +358,11 @@ static int js_client_register(struct __test_metadata *_metadata, FIXTURE_DATA(ix
 		TH_LOG("server: %s", pmhs_errmsg(self->hs));
 	}
 	EXPECT_EQ(64, b.msg_len);
-	EXPECT_EQ(0, peer_send(&p, b.msg, b.msg_len));
-	EXPECT_EQ(192, peer_recv(&p, NULL, r->record, sizeof(r->record)));
-	EXPECT_EQ(64, peer_recv(&p, "export", r->export, 64));
-	EXPECT_EQ(32, peer_recv(&p, "pubkey", r->pk, 32));
-	r->js_status = peer_wait(&p);
+	EXPECT_EQ(0, peer_send(p, b.msg, b.msg_len));
+	EXPECT_EQ(192, peer_recv(p, NULL, r->record, sizeof(r->record)));
+	EXPECT_EQ(64, peer_recv(p, "export", r->export, 64));
+	EXPECT_EQ(32, peer_recv(p, "pubkey", r->pk, 32));
+	r->js_status = peer_wait(p);
 	EXPECT_EQ(0, r->js_status);
 	r->err = pmhs_opaque_next(self->hs, b.id, NULL, r->record, 192, NULL, &b);
 	EXPECT_EQ(0, r->err) {
@@ -361,7 +384,7 @@ static void js_client_login(struct __test_metadata *_metadata, FIXTURE_DATA(ix) 
 	char dummy[2][PATH_MAX];
 	struct pmhs_opaque_params sp;
 	struct pmhs_opaque_step b;
-	struct peer p;
+	struct peer *p = &self->js[0];
 	uint8_t m[PMHS_OPAQUE_MSG_MAX] = { 0 };
 	long n;
 
@@ -369,26 +392,26 @@ static void js_client_login(struct __test_metadata *_metadata, FIXTURE_DATA(ix) 
 	js_args(a, dummy[0], dummy[1], "client", "login", sd);
 	server_params(&sp, sd, record);
 	PMHS_INIT(b);
-	ASSERT_EQ(0, peer_start(&p, a));
-	ASSERT_EQ(0, peer_send_line(&p, sd->password));
-	ASSERT_EQ(96, peer_recv(&p, NULL, m, sizeof(m)));
+	ASSERT_EQ(0, peer_start(p, a));
+	ASSERT_EQ(0, peer_send_line(p, sd->password));
+	ASSERT_EQ(96, peer_recv(p, NULL, m, sizeof(m)));
 	ASSERT_EQ(0, pmhs_opaque_start(self->hs, PMHS_MODE_OPAQUE_LOGIN, &sp, &pub_user, &b));
 	r->id = b.id;
 	ASSERT_EQ(0, pmhs_opaque_next(self->hs, b.id, NULL, m, 96, &pub_user, &b)) {
 		TH_LOG("server: %s", pmhs_errmsg(self->hs));
 	}
 	ASSERT_EQ(320, b.msg_len);
-	ASSERT_EQ(0, peer_send(&p, b.msg, b.msg_len));
-	n = peer_recv(&p, NULL, m, sizeof(m));
+	ASSERT_EQ(0, peer_send(p, b.msg, b.msg_len));
+	n = peer_recv(p, NULL, m, sizeof(m));
 	if (n == -EBADMSG) {
-		r->js_status = peer_wait(&p);
+		r->js_status = peer_wait(p);
 		memset(m, 0, 64);
 	} else {
 		ASSERT_EQ(64, n);
-		EXPECT_EQ(64, peer_recv(&p, "session", r->session, 64));
-		EXPECT_EQ(64, peer_recv(&p, "export", r->export, 64));
-		EXPECT_EQ(32, peer_recv(&p, "pubkey", r->pk, 32));
-		r->js_status = peer_wait(&p);
+		EXPECT_EQ(64, peer_recv(p, "session", r->session, 64));
+		EXPECT_EQ(64, peer_recv(p, "export", r->export, 64));
+		EXPECT_EQ(32, peer_recv(p, "pubkey", r->pk, 32));
+		r->js_status = peer_wait(p);
 	}
 	r->err = pmhs_opaque_next(self->hs, b.id, NULL, m, 64, &pub_user, &b);
 	if (!r->err) {
@@ -407,7 +430,7 @@ static void pmhs_client_register(struct __test_metadata *_metadata, FIXTURE_DATA
 	char setup[PATH_MAX], rec[PATH_MAX];
 	struct pmhs_opaque_params cp;
 	struct pmhs_opaque_step c;
-	struct peer p;
+	struct peer *p = &self->js[0];
 	uint8_t m[PMHS_OPAQUE_MSG_MAX];
 
 	memset(r, 0, sizeof(*r));
@@ -416,9 +439,9 @@ static void pmhs_client_register(struct __test_metadata *_metadata, FIXTURE_DATA
 	PMHS_INIT(c);
 	ASSERT_EQ(0, pmhs_opaque_start(self->hc, PMHS_MODE_OPAQUE_REGISTER, &cp, &pub_user, &c));
 	ASSERT_EQ(32, c.msg_len);
-	ASSERT_EQ(0, peer_start(&p, a));
-	ASSERT_EQ(0, peer_send(&p, c.msg, c.msg_len));
-	ASSERT_EQ(64, peer_recv(&p, NULL, m, sizeof(m)));
+	ASSERT_EQ(0, peer_start(p, a));
+	ASSERT_EQ(0, peer_send(p, c.msg, c.msg_len));
+	ASSERT_EQ(64, peer_recv(p, NULL, m, sizeof(m)));
 	r->err = pmhs_opaque_next(self->hc, c.id, NULL, m, 64, &pub_user, &c);
 	ASSERT_EQ(0, r->err) {
 		TH_LOG("client: %s", pmhs_errmsg(self->hc));
@@ -428,12 +451,12 @@ static void pmhs_client_register(struct __test_metadata *_metadata, FIXTURE_DATA
 	EXPECT_EQ(0, c.key_serial);
 	r->export_serial = c.export_serial;
 	memcpy(r->record, c.msg, 192);
-	ASSERT_EQ(0, peer_send(&p, c.msg, c.msg_len));
+	ASSERT_EQ(0, peer_send(p, c.msg, c.msg_len));
 	/* what the JS server stores is what the pmhs client made */
-	ASSERT_EQ(192, peer_recv(&p, "record", m, sizeof(m)));
+	ASSERT_EQ(192, peer_recv(p, "record", m, sizeof(m)));
 	EXPECT_EQ(0, memcmp(m, r->record, 192));
-	EXPECT_EQ(32, peer_recv(&p, "pubkey", r->pk, 32));
-	r->js_status = peer_wait(&p);
+	EXPECT_EQ(32, peer_recv(p, "pubkey", r->pk, 32));
+	r->js_status = peer_wait(p);
 	EXPECT_EQ(0, r->js_status);
 }
 
@@ -445,7 +468,7 @@ static void pmhs_client_login(struct __test_metadata *_metadata, FIXTURE_DATA(ix
 	char setup[PATH_MAX], rec[PATH_MAX];
 	struct pmhs_opaque_params cp;
 	struct pmhs_opaque_step c;
-	struct peer p;
+	struct peer *p = &self->js[0];
 	uint8_t m[PMHS_OPAQUE_MSG_MAX];
 
 	memset(r, 0, sizeof(*r));
@@ -455,26 +478,26 @@ static void pmhs_client_login(struct __test_metadata *_metadata, FIXTURE_DATA(ix
 	ASSERT_EQ(0, pmhs_opaque_start(self->hc, PMHS_MODE_OPAQUE_LOGIN, &cp, &pub_user, &c));
 	r->id = c.id;
 	ASSERT_EQ(96, c.msg_len);
-	ASSERT_EQ(0, peer_start(&p, a));
-	ASSERT_EQ(0, peer_send(&p, c.msg, c.msg_len));
-	ASSERT_EQ(320, peer_recv(&p, NULL, m, sizeof(m)));
+	ASSERT_EQ(0, peer_start(p, a));
+	ASSERT_EQ(0, peer_send(p, c.msg, c.msg_len));
+	ASSERT_EQ(320, peer_recv(p, NULL, m, sizeof(m)));
 	r->err = pmhs_opaque_next(self->hc, c.id, NULL, m, 320, &pub_user, &c);
 	if (r->err) {
 		/* as a client that goes on regardless: a KE3 of zeros */
 		memset(m, 0, 64);
-		ASSERT_EQ(0, peer_send(&p, m, 64));
-		EXPECT_EQ(-EBADMSG, peer_recv(&p, NULL, m, sizeof(m)));
-		r->js_status = peer_wait(&p);
+		ASSERT_EQ(0, peer_send(p, m, 64));
+		EXPECT_EQ(-EBADMSG, peer_recv(p, NULL, m, sizeof(m)));
+		r->js_status = peer_wait(p);
 		return;
 	}
 	ASSERT_EQ(64, c.msg_len);
 	EXPECT_TRUE(c.flags & PMHS_STEP_DONE);
 	r->key = c.key_serial;
 	r->export_serial = c.export_serial;
-	ASSERT_EQ(0, peer_send(&p, c.msg, c.msg_len));
-	EXPECT_EQ(64, peer_recv(&p, "session", r->session, 64));
-	EXPECT_EQ(32, peer_recv(&p, "pubkey", r->pk, 32));
-	r->js_status = peer_wait(&p);
+	ASSERT_EQ(0, peer_send(p, c.msg, c.msg_len));
+	EXPECT_EQ(64, peer_recv(p, "session", r->session, 64));
+	EXPECT_EQ(32, peer_recv(p, "pubkey", r->pk, 32));
+	r->js_status = peer_wait(p);
 	EXPECT_EQ(0, r->js_status);
 }
 
@@ -507,33 +530,33 @@ static void pmhs_pmhs_login(struct __test_metadata *_metadata, FIXTURE_DATA(ix) 
 }
 
 /* JS client logs in at the JS server (its record file). */
-static void js_js_login(struct __test_metadata *_metadata, const struct side *sd,
-			struct run *r)
+static void js_js_login(struct __test_metadata *_metadata, FIXTURE_DATA(ix) *self,
+			const struct side *sd, struct run *r)
 {
 	const char *ca[16], *sa[16];
 	char setup[PATH_MAX], rec[PATH_MAX], dummy[2][PATH_MAX];
-	struct peer c, s;
+	struct peer *c = &self->js[0], *s = &self->js[1];
 	uint8_t m[PMHS_OPAQUE_MSG_MAX], session[64];
 	long n;
 
 	memset(r, 0, sizeof(*r));
 	js_args(ca, dummy[0], dummy[1], "client", "login", sd);
 	js_args(sa, setup, rec, "server", "login", sd);
-	ASSERT_EQ(0, peer_start(&c, ca));
-	ASSERT_EQ(0, peer_start(&s, sa));
-	ASSERT_EQ(0, peer_send_line(&c, sd->password));
-	ASSERT_EQ(96, n = peer_recv(&c, NULL, m, sizeof(m)));
-	ASSERT_EQ(0, peer_send(&s, m, n));
-	ASSERT_EQ(320, n = peer_recv(&s, NULL, m, sizeof(m)));
-	ASSERT_EQ(0, peer_send(&c, m, n));
-	ASSERT_EQ(64, n = peer_recv(&c, NULL, m, sizeof(m)));
-	ASSERT_EQ(0, peer_send(&s, m, n));
-	EXPECT_EQ(64, peer_recv(&c, "session", r->session, 64));
-	EXPECT_EQ(64, peer_recv(&c, "export", r->export, 64));
-	EXPECT_EQ(64, peer_recv(&s, "session", session, 64));
+	ASSERT_EQ(0, peer_start(c, ca));
+	ASSERT_EQ(0, peer_start(s, sa));
+	ASSERT_EQ(0, peer_send_line(c, sd->password));
+	ASSERT_EQ(96, n = peer_recv(c, NULL, m, sizeof(m)));
+	ASSERT_EQ(0, peer_send(s, m, n));
+	ASSERT_EQ(320, n = peer_recv(s, NULL, m, sizeof(m)));
+	ASSERT_EQ(0, peer_send(c, m, n));
+	ASSERT_EQ(64, n = peer_recv(c, NULL, m, sizeof(m)));
+	ASSERT_EQ(0, peer_send(s, m, n));
+	EXPECT_EQ(64, peer_recv(c, "session", r->session, 64));
+	EXPECT_EQ(64, peer_recv(c, "export", r->export, 64));
+	EXPECT_EQ(64, peer_recv(s, "session", session, 64));
 	EXPECT_EQ(0, memcmp(session, r->session, 64));
-	EXPECT_EQ(0, peer_wait(&c));
-	EXPECT_EQ(0, peer_wait(&s));
+	EXPECT_EQ(0, peer_wait(c));
+	EXPECT_EQ(0, peer_wait(s));
 }
 
 /* 1. JS client, pmhs server: register, log in; the session keys equal. */
@@ -602,7 +625,7 @@ TEST_F_TIMEOUT(ix, pmhs_record_js_login, PEER_TIMEOUT)
 
 	pmhs_client_register(_metadata, self, &sd, &reg);
 	ASSERT_EQ(0, reg.js_status);
-	js_js_login(_metadata, &sd, &r);
+	js_js_login(_metadata, self, &sd, &r);
 	EXPECT_TRUE(key_is(reg.export_serial, r.export));
 }
 
