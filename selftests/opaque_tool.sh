@@ -24,6 +24,8 @@ cleanup_opaque() {
 	jobs -p | xargs -r kill 2>/dev/null
 	"$CTL" identity delete oq-srv >/dev/null 2>&1
 	"$CTL" identity delete oq-s2 >/dev/null 2>&1
+	[ -n "${old_pf:-}" ] && echo "$old_pf" >/sys/module/pmhs/parameters/opaque_peer_failures
+	[ -n "${old_d:-}" ] && echo "$old_d" >/sys/module/pmhs/parameters/opaque_delay_ms
 	rm -rf "$T"
 }
 trap cleanup_opaque EXIT
@@ -254,6 +256,32 @@ ok $(rcs c 0 s 0 && cmp -s file received; echo $?) \
 run connect --mode opaque-register --user dora --password-file pw "${K[@]}" 127.0.0.1:7308 --ktls -- cat file
 ok $([ $RC = 2 ] && err_has "a registration makes none"; echo $?) \
 	"--ktls with opaque-register: a usage error (no session key)"
+
+echo "# the module's login limiter: per user and client address; opaque unlock"
+P=/sys/module/pmhs/parameters
+old_pf=$(cat $P/opaque_peer_failures) old_d=$(cat $P/opaque_delay_ms)
+echo 1 >$P/opaque_peer_failures
+echo 0 >$P/opaque_delay_ms
+tpair 7310 connect --mode opaque-register --user erin --password-file pw "${K[@]}" -- \
+	listen --mode opaque-register --identity oq-s2 --store "$ST"
+tpair 7311 connect --mode opaque-login --user erin --password-file pw.other "${K[@]}" -- \
+	listen --mode opaque-login --identity oq-s2 --store "$ST"
+tpair 7312 connect --mode opaque-login --user erin --password-file pw "${K[@]}" -- \
+	listen --mode opaque-login --identity oq-s2 --store "$ST"
+ok $([ "$(cat s.rc)" != 0 ] && [ "$(cat c.rc)" != 0 ] && grep -q "too many failed logins" s.out; echo $?) \
+	"after a failed login from 127.0.0.1 (limit 1), the right password from there is refused"
+opair c s opaque login --password-file pw "${K[@]}" -- opaque login "${SV[@]}" --user erin \
+	--peer-tag 192.0.2.7
+ok $(rcs c 0 s 0; echo $?) "another peer (--peer-tag) still logs erin in"
+run opaque unlock erin
+ok $([ $RC = 0 ] && grep -q "forgotten" "$T/out"; echo $?) "opaque unlock erin"
+tpair 7313 connect --mode opaque-login --user erin --password-file pw "${K[@]}" -- \
+	listen --mode opaque-login --identity oq-s2 --store "$ST"
+ok $(rcs c 0 s 0; echo $?) "after the unlock erin logs in from 127.0.0.1 again"
+run opaque unlock
+ok $([ $RC = 2 ] && err_has "give the user's name"; echo $?) "opaque unlock without a user: usage error"
+echo "$old_pf" >$P/opaque_peer_failures
+echo "$old_d" >$P/opaque_delay_ms
 
 echo "1..$N"
 [ $FAILED = 0 ]

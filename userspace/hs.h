@@ -57,6 +57,7 @@ struct hs_opts {
 		const char *context;
 		const char *client_id;
 		const char *server_id;
+		const char *peer_tag;	/* login server: who asks (manual) */
 		int given;		/* opaque options seen */
 	} opaque;
 };
@@ -98,6 +99,7 @@ enum {
 	HS_OPT_STORE,
 	HS_OPT_REPLACE,
 	HS_OPT_USER_KEY,
+	HS_OPT_PEER_TAG,
 	HS_OPT_BASE64URL,
 	HS_OPT_KSF_MEMORY,
 	HS_OPT_KSF_PASSES,
@@ -117,6 +119,7 @@ enum {
 	{ "store", required_argument, NULL, HS_OPT_STORE }, \
 	{ "replace", no_argument, NULL, HS_OPT_REPLACE }, \
 	{ "user-key", no_argument, NULL, HS_OPT_USER_KEY }, \
+	{ "peer-tag", required_argument, NULL, HS_OPT_PEER_TAG }, \
 	{ "ksf-memory", required_argument, NULL, HS_OPT_KSF_MEMORY }, \
 	{ "ksf-passes", required_argument, NULL, HS_OPT_KSF_PASSES }, \
 	{ "ksf-lanes", required_argument, NULL, HS_OPT_KSF_LANES }, \
@@ -134,6 +137,9 @@ enum {
 	"  --replace              server, register: replace the user's record\n" \
 	"  --user-key             server, login: publish the session key as a user\n" \
 	"                         key (default logon: only the kernel uses it)\n" \
+	"  --peer-tag STR         server, login: who asks (e.g. the client's address);\n" \
+	"                         the module counts failed logins per user and per\n" \
+	"                         this (listen passes the client's address itself)\n" \
 	"  --ksf-memory KIB, --ksf-passes N, --ksf-lanes N  client: Argon2id m, t, p\n" \
 	"                         (default 19456, 2, 1 as opaque-ke's Argon2::default());\n" \
 	"                         a registration and its logins must use the same\n" \
@@ -311,6 +317,8 @@ int hs_opaque_validate(const struct hs_opts *o, bool manual);
 int hs_opaque_prepare(const struct hs_opts *o, struct hs *hs);
 /* Server over TCP: the user the client named. */
 int hs_opaque_set_user(struct hs *hs, const void *user, size_t len);
+/* Server over TCP: who asks (the client's address), for the login limiter. */
+void hs_opaque_set_peer(struct hs *hs, const void *peer, size_t len);
 /* Server: the user's record (or none), refusing a re-registration. No kernel. */
 int hs_opaque_check_store(const struct hs_opts *o, struct hs *hs);
 /* Open the handle; the client's first message into hs->msg. */

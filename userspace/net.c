@@ -404,7 +404,7 @@ static int check_hello(const struct hs_opts *o, struct hs *hs, const struct pmhs
 	if (f->len != PMHS_FRAME_HELLO_LEN)
 		return net_err("protocol error", "the peer's hello is not 8 bytes");
 	hello_payload(o, ours);
-	if (o->mode == PMHS_MODE_NOISE && memcmp(p, ours, sizeof(ours))) {
+	if (o->mode == PMHS_MODE_NOISE && memcmp(p, ours, PMHS_FRAME_HELLO_LEN)) {
 		fprintf(stderr, "%s: the peer runs %s (pattern %u, suite %u), we run %s: both "
 			"sides must give the same --mode and --suite\n", prog,
 			get_be32(p) == HS_NOISE_KK ? "noise-kk" : get_be32(p) == HS_NOISE_XX ?
@@ -617,6 +617,16 @@ static int opaque_run(const struct hs_opts *o, const struct link *l, struct hs *
 {
 	bool peer_failed = false;
 	int ret = o->opaque.server ? hs_opaque_check_store(o, hs) : PMHS_EXIT_OK;
+	struct sockaddr_storage sa;
+	socklen_t salen = sizeof(sa);
+
+	/* The module limits failed logins per user and per client address. */
+	if (o->opaque.server && !getpeername(l->fd, (struct sockaddr *)&sa, &salen)) {
+		if (sa.ss_family == AF_INET)
+			hs_opaque_set_peer(hs, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+		else if (sa.ss_family == AF_INET6)
+			hs_opaque_set_peer(hs, &((struct sockaddr_in6 *)&sa)->sin6_addr, 16);
+	}
 
 	if (!ret)
 		ret = hs_opaque_start(o, hs);

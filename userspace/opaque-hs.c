@@ -33,6 +33,8 @@ struct hs_opaque {
 	int32_t export_serial;
 	int next;			/* index of the next message, 0..3 */
 	bool stored;
+	uint8_t peer[64];		/* login server: who asks, for the limiter */
+	size_t peer_len;
 };
 
 /* Sizes of the three messages, RFC 9807's serializations. */
@@ -107,6 +109,13 @@ int hs_opaque_opt(struct hs_opts *o, int c, const char *arg)
 		break;
 	case HS_OPT_REPLACE: q->replace = true; break;
 	case HS_OPT_USER_KEY: q->user_key = true; break;
+	case HS_OPT_PEER_TAG:
+		if (!*arg || strlen(arg) > 64) {
+			fprintf(stderr, "%s: --peer-tag must be 1..64 bytes\n", prog);
+			return -1;
+		}
+		q->peer_tag = arg;
+		break;
 	case HS_OPT_BASE64URL: q->b64url = true; break;
 	case HS_OPT_KSF_MEMORY:
 		return parse_u32("--ksf-memory", arg, 8, PMHS_OPAQUE_KSF_M_KIB_MAX, &q->m_kib) ?
@@ -180,6 +189,9 @@ int hs_opaque_validate(const struct hs_opts *o, bool manual)
 			return bad("--replace is for opaque register --server");
 		if (o->show_secret && o->mode == PMHS_MODE_OPAQUE_REGISTER)
 			return bad("a registration gives the server no secret to show");
+		if (q->peer_tag && (o->mode != PMHS_MODE_OPAQUE_LOGIN || !manual))
+			return bad("--peer-tag is for the manual login server (listen passes "
+				   "the client's address itself)");
 		if (q->user_key && o->mode != PMHS_MODE_OPAQUE_LOGIN)
 			return bad("--user-key is for the login server: a registration "
 				   "publishes nothing on the server");
@@ -191,9 +203,9 @@ int hs_opaque_validate(const struct hs_opts *o, bool manual)
 	} else {
 		if (o->identity)
 			return bad("--identity/--setup are the server's (opaque ... --server)");
-		if (q->store || q->replace || q->user_key)
-			return bad("--store, --replace and --user-key are the server's "
-				   "(opaque ... --server)");
+		if (q->store || q->replace || q->user_key || q->peer_tag)
+			return bad("--store, --replace, --user-key and --peer-tag are the "
+				   "server's (opaque ... --server)");
 		if (manual && q->user)
 			return bad("the client of a manual exchange names no user: the server "
 				   "side gives --user NAME");
@@ -250,6 +262,12 @@ int hs_opaque_set_user(struct hs *hs, const void *user, size_t len)
 	return 0;
 }
 
+void hs_opaque_set_peer(struct hs *hs, const void *peer, size_t len)
+{
+	hs->opaque->peer_len = len < sizeof(hs->opaque->peer) ? len : sizeof(hs->opaque->peer);
+	memcpy(hs->opaque->peer, peer, hs->opaque->peer_len);
+}
+
 int hs_opaque_prepare(const struct hs_opts *o, struct hs *hs)
 {
 	hs->opaque = calloc(1, sizeof(*hs->opaque));
@@ -259,6 +277,8 @@ int hs_opaque_prepare(const struct hs_opts *o, struct hs *hs)
 	}
 	if (o->opaque.user)
 		hs_opaque_set_user(hs, o->opaque.user, strlen(o->opaque.user));
+	if (o->opaque.peer_tag)
+		hs_opaque_set_peer(hs, o->opaque.peer_tag, strlen(o->opaque.peer_tag));
 	return o->opaque.server ? PMHS_EXIT_OK : read_password(o, hs);
 }
 
@@ -309,6 +329,10 @@ static void fill_params(const struct hs_opts *o, struct hs *hs, struct pmhs_opaq
 		/* No record: the module answers from a fake one, as for any unknown user. */
 		if (o->mode == PMHS_MODE_OPAQUE_LOGIN && hs->opaque->have_record)
 			p->record = hs->opaque->record;
+		if (o->mode == PMHS_MODE_OPAQUE_LOGIN && hs->opaque->peer_len) {
+			p->peer = hs->opaque->peer;
+			p->peer_len = hs->opaque->peer_len;
+		}
 	} else {
 		p->password = hs->pw;
 		p->password_len = strlen(hs->pw);

@@ -18,6 +18,7 @@
 #include "hs.h"
 #include "jsonout.h"
 #include "keyfile.h"
+#include "module.h"
 #include "pmhs-ctl.h"
 
 static int usage(int ret)
@@ -27,6 +28,7 @@ static int usage(int ret)
 		"       %s opaque register|login [PASSWORD-OPTIONS] [--ksf-memory KIB] [OPTIONS]\n"
 		"       %s opaque register|login --server --identity NAME --user NAME\n"
 		"                                [--store DIR] [--replace] [OPTIONS]\n"
+		"       %s opaque unlock USER\n"
 		"\n"
 		"setup writes a new OPAQUE server setup to FILE (mode 0600; an existing\n"
 		"file is never replaced): the OPRF seed and the seeds of the server's key\n"
@@ -34,6 +36,10 @@ static int usage(int ret)
 		"  %s identity import NAME FILE\n"
 		"Keep it secret and keep it: every registered user's record depends on it,\n"
 		"so a new setup means everyone registers again.\n"
+		"\n"
+		"unlock forgets USER's failed logins in the module (its login limiter locks\n"
+		"a user for a while after failures; see /sys/module/pmhs/parameters/opaque_*)\n"
+		"in this network namespace; it needs CAP_NET_ADMIN.\n"
 		"\n"
 		"register and login run one side of an OPAQUE registration or login as a\n"
 		"manual exchange: each of our messages is a line on stdout (hex, or\n"
@@ -56,7 +62,7 @@ static int usage(int ret)
 		"  --keyring @s|@u|@p|@t|@us|@g|SERIAL  keyring to publish in (default @s)\n"
 		"  --logon, --description DESC, --module-keyring, --show-secret\n"
 		"                         as for pmhs-ctl handshake\n",
-		prog, prog, prog, prog);
+		prog, prog, prog, prog, prog);
 	return ret;
 }
 
@@ -171,10 +177,35 @@ static int cmd_session(int argc, char *argv[], int mode)
 	return ret ? ret : run_manual(&o);
 }
 
+static int cmd_unlock(const char *user)
+{
+	struct pmhs *h;
+	int ret;
+
+	h = ctl_open(&ret);
+	if (!h)
+		return ret;
+	ret = pmhs_opaque_unlock(h, user, strlen(user));
+	if (ret) {
+		ret = ctl_report(h, "opaque-unlock", ret);
+	} else if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "user", json_object_new_string(user));
+		json_object_object_add(o, "outcome", json_object_new_string("unlocked"));
+		json_emit(o);
+	} else {
+		printf("user '%s': failed logins forgotten\n", user);
+	}
+	pmhs_close(h);
+	return ret;
+}
+
 int opaque_main(int argc, char *argv[])
 {
 	if (argc < 2) {
-		fprintf(stderr, "%s: opaque: which command? (setup, register, login)\n", prog);
+		fprintf(stderr, "%s: opaque: which command? (setup, register, login, unlock)\n",
+			prog);
 		return usage(PMHS_EXIT_USAGE);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
@@ -183,6 +214,15 @@ int opaque_main(int argc, char *argv[])
 		return cmd_session(argc - 1, argv + 1, PMHS_MODE_OPAQUE_REGISTER);
 	if (!strcmp(argv[1], "login"))
 		return cmd_session(argc - 1, argv + 1, PMHS_MODE_OPAQUE_LOGIN);
+	if (!strcmp(argv[1], "unlock")) {
+		if (argc != 3 || !*argv[2] || argv[2][0] == '-' ||
+		    strlen(argv[2]) > PMHS_OPAQUE_CRED_ID_MAX) {
+			fprintf(stderr, "%s: opaque unlock: give the user's name, and nothing else\n",
+				prog);
+			return usage(PMHS_EXIT_USAGE);
+		}
+		return cmd_unlock(argv[2]);
+	}
 	if (strcmp(argv[1], "setup")) {
 		fprintf(stderr, "%s: opaque: unknown command '%s'\n", prog, argv[1]);
 		return usage(PMHS_EXIT_USAGE);

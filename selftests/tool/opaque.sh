@@ -36,11 +36,17 @@ ok $(rc_is 2 && err_has "unrecognized option '--base64url'"; echo $?) "--base64u
 run connect --mode opaque-register --user bob --ktls 127.0.0.1:1 -- cat
 ok $(rc_is 2 && err_has "a registration makes none"; echo $?) "--ktls with opaque-register: refused"
 run opaque login --user-key
-ok $(rc_is 2 && err_has "--user-key are the server's"; echo $?) "--user-key on the client: refused"
+ok $(rc_is 2 && err_has "--user-key and --peer-tag are the server's"; echo $?) "--user-key on the client: refused"
 run opaque register --server --identity s --user bob --user-key
 ok $(rc_is 2 && err_has "--user-key is for the login server"; echo $?) "--user-key on the registration server: refused"
 run opaque login --server --identity s --user bob --show-secret
 ok $(rc_is 2 && err_has "add --user-key to --show-secret"; echo $?) "--show-secret on the server without --user-key: says why"
+run opaque login --server --identity s --user bob --peer-tag ""
+ok $(rc_is 2 && err_has "--peer-tag must be 1..64 bytes"; echo $?) "an empty --peer-tag: refused"
+run opaque register --server --identity s --user bob --peer-tag 10.0.0.1
+ok $(rc_is 2 && err_has "--peer-tag is for the manual login server"; echo $?) "--peer-tag on the registration server: refused"
+run opaque unlock a b
+ok $(rc_is 2 && err_has "give the user's name, and nothing else"; echo $?) "opaque unlock with two names: usage error"
 run listen --mode password --store x 0
 ok $(rc_is 2 && err_has "for the opaque modes only"; echo $?) "an opaque option in another mode: usage error"
 run handshake opaque-login

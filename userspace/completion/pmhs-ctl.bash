@@ -20,7 +20,7 @@ _pmhs_ctl_hs_opts="--identity --peer-key --peer --tofu --oaep-hash --iterations
 	$_pmhs_ctl_pw_opts --keyring --logon --description --module-keyring --show-secret --help
 	--pattern --suite --initiator --responder --key-file --remote-static --psk-file --node-id
 	--kdf --prologue-file --payload-file"
-_pmhs_ctl_opaque_opts="--setup --user --store --replace --user-key --ksf-memory --ksf-passes --ksf-lanes
+_pmhs_ctl_opaque_opts="--setup --user --store --replace --user-key --peer-tag --ksf-memory --ksf-passes --ksf-lanes
 	--context --client-identity --server-identity"
 
 # Complete the argument of option $1, if it takes one. 0 if handled.
@@ -90,7 +90,7 @@ _pmhs_ctl()
 		fi ;;
 	opaque)
 		if ((COMP_CWORD == i + 1)); then
-			COMPREPLY=($(compgen -W "setup register login --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "setup register login unlock --help" -- "$cur"))
 		elif [[ $sub == register || $sub == login ]]; then
 			COMPREPLY=($(compgen -W "$_pmhs_ctl_pw_opts $_pmhs_ctl_opaque_opts --server
 				--base64url --identity --keyring --logon --description --module-keyring
