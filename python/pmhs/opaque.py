@@ -405,6 +405,13 @@ def _state_arg(state, mode, role, what):
 
 # ---- server setup ----
 
+def _call(name, *args):
+    """One identity call on a handle of its own (never a socket inherited
+    over fork)."""
+    with _lib.Handle() as h:
+        return h.call(name, *args)
+
+
 class ServerSetup(_lib.Closing):
     """The server's OPAQUE setup, held by the module as an identity.
 
@@ -425,14 +432,16 @@ class ServerSetup(_lib.Closing):
             if r < 0:
                 raise _lib.PmhsError(-r, "generating an OPAQUE server setup")
         else:
+            if not isinstance(setup, ffi.CData) and len(setup) != _SETUP_LEN:
+                raise ValueError(f"an OPAQUE server setup is {_SETUP_LEN} bytes, "
+                                 f"not {len(setup)}")
             ffi.memmove(self._setup, setup, _SETUP_LEN)
         self._import(name or _new_name("opq"))
 
     def _import(self, name):
         ident = _lib.new_struct("struct pmhs_identity")
         try:
-            _lib.default_handle().call("pmhs_identity_import_opaque", name.encode(),
-                                       self._setup, ident)
+            _call("pmhs_identity_import_opaque", name.encode(), self._setup, ident)
         except Exception:
             _lib.wipe(self._setup)
             raise
@@ -470,7 +479,7 @@ class ServerSetup(_lib.Closing):
         """Use an opaque-server identity already in the module (e.g. imported
         with pmhs-ctl). It is not ours: ``close`` leaves it, ``save`` cannot."""
         ident = _lib.new_struct("struct pmhs_identity")
-        _lib.default_handle().call("pmhs_identity_get", name.encode(), ident)
+        _call("pmhs_identity_get", name.encode(), ident)
         if ident.cred_type != lib.PMHS_CRED_TYPE_OPAQUE_SERVER:
             raise ValueError(f"identity {name!r} is not an OPAQUE server setup")
         self = cls.__new__(cls)
@@ -489,7 +498,7 @@ class ServerSetup(_lib.Closing):
         self._need()
         out = ffi.new("uint8_t[64]")
         n = ffi.new("size_t *")
-        _lib.default_handle().call("pmhs_identity_pubkey", self.name.encode(), out, 64, n)
+        _call("pmhs_identity_pubkey", self.name.encode(), out, 64, n)
         return bytes(ffi.buffer(out, n[0]))
 
     def to_bytes(self):
@@ -516,7 +525,7 @@ class ServerSetup(_lib.Closing):
     def close(self):
         if getattr(self, "_owned", False) and self.name is not None:
             try:
-                _lib.default_handle().call("pmhs_identity_delete", self.name.encode())
+                _call("pmhs_identity_delete", self.name.encode())
             except OSError:
                 pass
         self._owned = False

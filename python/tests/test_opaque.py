@@ -50,6 +50,13 @@ def setup():
     s.close()
 
 
+def keyring_serials():
+    """The keys linked into this process's keyring, where the flows publish."""
+    import struct
+    raw = _lib.key_read(_lib.process_keyring())
+    return set(struct.unpack("=%di" % (len(raw) // 4), raw))
+
+
 def register(setup, username, password=PW, ksf=FAST, logon=False):
     c = opaque.client_registration_start(password, ksf=ksf, logon=logon)
     s = opaque.server_registration_start(setup, c.get_message(), username)
@@ -131,10 +138,13 @@ def test_wrong_password(setup):
     u = user()
     rec, _ = register(setup, u)
     c, s = login_to_ke2(setup, rec, u, password=b"not the password")
+    before = keyring_serials()
     with pytest.raises(ValueError) as ei:
         opaque.client_login_finish(b"not the password", c.get_state(), s.get_message())
     assert isinstance(ei.value, AuthenticationError)
     assert ei.value.errno == errno.EBADMSG
+    assert "authentication failed" in ei.value.kernel_message
+    assert keyring_serials() - before == set()     # nothing published
     # the client has no KE3 to send: the server's state is never finished
     with pytest.raises(ValueError):
         opaque.client_login_finish(PW, c.get_state(), s.get_message())
@@ -183,9 +193,11 @@ def test_tampered_ke3(setup):
     cf = opaque.client_login_finish(PW, c.get_state(), s.get_message())
     ke3 = bytearray(cf.get_message())
     ke3[5] ^= 0x80
+    before = keyring_serials()
     with pytest.raises(AuthenticationError) as ei:
         opaque.server_login_finish(s.get_state(), bytes(ke3))
     assert ei.value.errno == errno.EBADMSG
+    assert keyring_serials() - before == set()     # nothing published
     # single-use: the failed state cannot be retried with the good KE3
     with pytest.raises(ValueError):
         opaque.server_login_finish(s.get_state(), cf.get_message())
@@ -229,6 +241,7 @@ def test_keys_invalidated_on_close(setup):
     cf = opaque.client_login_finish(PW, c.get_state(), s.get_message())
     serial = cf.session_key_serial
     assert len(_lib.key_read(serial)) == 64
+    assert {serial, cf.export_key_serial} <= keyring_serials()
     cf.session_key.close()
     with pytest.raises(_lib.PmhsError):
         _lib.key_read(serial)
@@ -290,6 +303,8 @@ def test_setup_file_refused(tmp_path):
     assert ei.value.errno == errno.EACCES
     with pytest.raises(ValueError):
         ServerSetup.from_bytes(bytes(127))
+    with pytest.raises(ValueError):
+        ServerSetup(bytes(10))      # never reads past the bytes given
     with pytest.raises(ValueError):
         opaque.server_registration_start(s1, bytes(32), user())    # closed setup
 
