@@ -46,7 +46,7 @@ __all__ = [
 
 _REGISTER, _LOGIN = lib.PMHS_MODE_OPAQUE_REGISTER, lib.PMHS_MODE_OPAQUE_LOGIN
 _CLIENT, _SERVER = lib.PMHS_ROLE_INITIATOR, lib.PMHS_ROLE_RESPONDER
-_KEY_TYPE_USER, _KEY_TYPE_LOGON = lib.PMHS_KEY_TYPE_USER, lib.PMHS_KEY_TYPE_LOGON
+_KEY_TYPE_LOGON = lib.PMHS_KEY_TYPE_LOGON
 _STEP_DONE = lib.PMHS_STEP_DONE
 _WRITE_REPLACE = lib.PMHS_WRITE_REPLACE
 _SETUP_LEN = lib.PMHS_OPAQUE_SETUP_LEN
@@ -294,7 +294,12 @@ class _Session(_lib.Closing):
         pub = _lib.new_struct("struct pmhs_publish")
         # the process keyring: the keys die with the process at the latest
         pub.keyring = _KEY_SPEC_PROCESS_KEYRING
-        pub.key_type = _KEY_TYPE_LOGON if self.logon else _KEY_TYPE_USER
+        if self.logon:
+            pub.key_type = _KEY_TYPE_LOGON
+        else:
+            # the module's default for the server's session key is logon:
+            # opaque-ke-py's get_session_key() returns bytes on both sides
+            pub.flags = lib.PMHS_PUBLISH_USER_KEY
         return pub
 
     def _error(self, r, what):
@@ -608,7 +613,35 @@ class ServerRegistrationFinishData(_Result):
         return self._password_file
 
 
-class ClientLoginFinishData(_Result):
+class _Traffic:
+    """kTLS and IPsec keyed from the login's session key (as pmhs.poorman's)."""
+    _initiator = True
+
+    def ktls(self, sock, nonce=None, peer_nonce=None, initiator=None,
+             cipher=lib.PMHS_TLS_CIPHER_AES_GCM_256):
+        """Key kTLS on connected TCP socket ``sock`` from the session key.
+
+        Both ends call it; ``initiator`` defaults to the client side. No
+        nonces are needed (both sides put randomness into the login). The
+        traffic keys go from the keyring to the socket inside the kernel,
+        and the session key is consumed.
+        """
+        with _lib.Handle() as h:
+            _lib.ktls_install(h, self.session_key.serial, sock, nonce, peer_nonce,
+                              self._initiator if initiator is None else initiator, cipher)
+
+    def ipsec(self, local, remote, nonce=None, peer_nonce=None, initiator=None,
+              alg=lib.PMHS_ESP_ALG_AES_GCM_256, reqid=None):
+        """Install an ESP SA pair keyed from the session key; (spi_i2r, spi_r2i)."""
+        with _lib.Handle() as h:
+            return _lib.ipsec_up(h, self.session_key.serial, local, remote, nonce,
+                                 peer_nonce, self._initiator if initiator is None else initiator,
+                                 alg, reqid)
+
+    ipsec_up = ipsec
+
+
+class ClientLoginFinishData(_Traffic, _Result):
     session_key = None
     export_key = None
 
@@ -629,8 +662,9 @@ class ClientLoginFinishData(_Result):
         return self.export_key.serial
 
 
-class ServerLoginFinishData(_Result):
+class ServerLoginFinishData(_Traffic, _Result):
     session_key = None
+    _initiator = False
 
     def get_session_key(self):
         """The session key: bytes, or a ``Key`` handle with logon=True."""

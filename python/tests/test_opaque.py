@@ -234,6 +234,34 @@ def test_logon_keys_unreadable(setup):
     assert sf.session_key_serial != cf.session_key_serial
 
 
+@pytest.mark.parametrize("logon", [False, True])
+def test_ktls(setup, logon):
+    """Both session keys key kTLS (no nonces), once each."""
+    import socket
+    u = user()
+    rec, _ = register(setup, u)
+    c, s = login_to_ke2(setup, rec, u, logon=logon)
+    cf = opaque.client_login_finish(PW, c.get_state(), s.get_message())
+    sf = opaque.server_login_finish(s.get_state(), cf.get_message())
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    cli = socket.create_connection(srv.getsockname())
+    acc, _ = srv.accept()
+    try:
+        cf.ktls(cli)
+        sf.ktls(acc)
+        cli.sendall(b"hello through kTLS")
+        assert acc.recv(100) == b"hello through kTLS"
+        acc.sendall(b"and back")
+        assert cli.recv(100) == b"and back"
+        with pytest.raises(OSError):		# a key keys one thing only
+            cf.ktls(socket.socket())
+    finally:
+        for x in (cli, acc, srv):
+            x.close()
+
+
 def test_keys_invalidated_on_close(setup):
     u = user()
     rec, _ = register(setup, u)
