@@ -3,7 +3,8 @@
 
 Switch an application with one import line, e.g.
 ``from pmhs.poorman import HandShake`` instead of
-``from poorman_handshake import HandShake``. See docs/python.md.
+``from poorman_handshake import HandShake``; OPAQUE logins with
+opaque-ke-py's functions are in ``pmhs.opaque``. See docs/python.md.
 """
 
 from pmhs._lib import PmhsError  # noqa: F401
