@@ -457,6 +457,38 @@ def test_eagain_is_too_many_attempts():
     assert "try again later" in str(e)
 
 
+def test_limiter_raises_too_many_attempts(setup):
+    """The module's login limiter (lowered to one failure): TooManyAttempts."""
+    params = "/sys/module/pmhs/parameters/"
+    saved = {}
+    for name, value in (("opaque_peer_failures", "1"), ("opaque_delay_ms", "0")):
+        with open(params + name) as f:
+            saved[name] = f.read().strip()
+        with open(params + name, "w") as f:
+            f.write(value)
+    try:
+        u = user()
+        rec, _ = register(setup, u)
+        c, s = login_to_ke2(setup, rec, u, password=b"not the password")
+        with pytest.raises(AuthenticationError):
+            opaque.client_login_finish(b"not the password", c.get_state(), s.get_message())
+        c = opaque.client_login_start(PW, ksf=FAST)
+        with pytest.raises(opaque.TooManyAttempts) as ei:
+            opaque.server_login_start(setup, rec, c.get_message(), u)
+        assert not isinstance(ei.value, ValueError)
+        assert "too many failed logins" in ei.value.kmsg
+        # another user is not locked
+        v = user()
+        rec2, _ = register(setup, v)
+        c, s = login_to_ke2(setup, rec2, v)
+        f = opaque.client_login_finish(PW, c.get_state(), s.get_message())
+        opaque.server_login_finish(s.get_state(), f.get_message())
+    finally:
+        for name, value in saved.items():
+            with open(params + name, "w") as f:
+                f.write(value)
+
+
 def test_b64url():
     for n in range(0, 40):
         data = secrets.token_bytes(n)
