@@ -258,7 +258,7 @@ static void js_args(const char **a, char *setup, char *rec, const char *role, co
 }
 
 static const struct pmhs_publish pub_user = {
-	.size = sizeof(pub_user), .key_type = PMHS_KEY_TYPE_USER,
+	.size = sizeof(pub_user), .flags = PMHS_PUBLISH_USER_KEY,
 };
 
 FIXTURE(ix) {
