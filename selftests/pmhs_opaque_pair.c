@@ -204,7 +204,22 @@ FIXTURE(pair) {
 	struct pmhs_nl *c, *s;		/* client: this netns; server: its own */
 	struct pt_reply r;
 	long keys;			/* session keyring at the start */
+	char delay[32];			/* the limiter's backoff, restored */
 };
+
+#define DELAY_PARAM "/sys/module/pmhs/parameters/opaque_delay_ms"
+
+/* Read (@old) or write (@val) the limiter's backoff parameter. */
+static int delay_param(char *old, size_t len, const char *val)
+{
+	FILE *f = fopen(DELAY_PARAM, old ? "r" : "w");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = old ? fgets(old, (int)len, f) != NULL : fputs(val, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -EIO;
+}
 
 FIXTURE_SETUP(pair)
 {
@@ -212,6 +227,9 @@ FIXTURE_SETUP(pair)
 	uint8_t setup[128];
 
 	ASSERT_LE(0, here);
+	/* failures back to back (each test's server netns counts its own) */
+	ASSERT_EQ(0, delay_param(self->delay, sizeof(self->delay), NULL));
+	ASSERT_EQ(0, delay_param(NULL, 0, "0"));
 	self->c = pt_open();
 	ASSERT_NE(NULL, self->c);
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
@@ -235,6 +253,8 @@ FIXTURE_SETUP(pair)
 
 FIXTURE_TEARDOWN(pair)
 {
+	if (self->delay[0])
+		delay_param(NULL, 0, self->delay);
 	pmhs_nl_close(self->s);
 	pmhs_nl_close(self->c);
 }
