@@ -683,21 +683,15 @@ def _key_out(k):
 
 # ---- the flow ----
 
-def client_registration_start(password, *, ksf=None, logon=False, context=None,
-                              client_identity=None, server_identity=None):
-    """Client, registration step 1: the request for the server.
-
-    The password goes to the module now (and is wiped here); ``ksf``
-    (default Argon2id's opaque-ke defaults) runs at the finish; ``logon``
-    makes the export key unreadable from userspace.
-    """
+def _client_start(mode, out, what, password, ksf, logon, context, client_identity,
+                  server_identity):
+    """The client's first step of either flow: @out gets the message and the state."""
     pw = _b(password, "password")
     if len(pw) > _PASSWORD_MAX:
         raise ValueError(f"password: at most {_PASSWORD_MAX} bytes")
-    s = _Session(_REGISTER, _CLIENT, logon, _ksf_arg(ksf))
+    s = _Session(mode, _CLIENT, logon, _ksf_arg(ksf))
     try:
-        out = ClientRegistrationStartData()
-        out._message = s.start("starting the client's registration", password=pw,
+        out._message = s.start(what, password=pw,
                                context=_opt(context, "context", _ID_MAX),
                                client_identity=_opt(client_identity, "client_identity",
                                                     _ID_MAX),
@@ -708,6 +702,18 @@ def client_registration_start(password, *, ksf=None, logon=False, context=None,
         raise
     out._state = s
     return out
+
+def client_registration_start(password, *, ksf=None, logon=False, context=None,
+                              client_identity=None, server_identity=None):
+    """Client, registration step 1: the request for the server.
+
+    The password goes to the module now (and is wiped here); ``ksf``
+    (default Argon2id's opaque-ke defaults) runs at the finish; ``logon``
+    makes the export key unreadable from userspace.
+    """
+    return _client_start(_REGISTER, ClientRegistrationStartData(),
+                         "starting the client's registration", password, ksf, logon,
+                         context, client_identity, server_identity)
 
 
 def server_registration_start(server_setup, registration_request, username, *,
@@ -803,23 +809,8 @@ def client_login_start(password, *, ksf=None, logon=False, context=None,
     As ``client_registration_start``; ``ksf`` must be the registration's,
     ``logon`` makes the session and export keys unreadable from userspace.
     """
-    pw = _b(password, "password")
-    if len(pw) > _PASSWORD_MAX:
-        raise ValueError(f"password: at most {_PASSWORD_MAX} bytes")
-    s = _Session(_LOGIN, _CLIENT, logon, _ksf_arg(ksf))
-    try:
-        out = ClientLoginStartData()
-        out._message = s.start("starting the client's login", password=pw,
-                               context=_opt(context, "context", _ID_MAX),
-                               client_identity=_opt(client_identity, "client_identity",
-                                                    _ID_MAX),
-                               server_identity=_opt(server_identity, "server_identity",
-                                                    _ID_MAX))
-    except BaseException:
-        s.close()
-        raise
-    out._state = s
-    return out
+    return _client_start(_LOGIN, ClientLoginStartData(), "starting the client's login",
+                         password, ksf, logon, context, client_identity, server_identity)
 
 
 def server_login_start(server_setup, password_file, credential_request, username, *,

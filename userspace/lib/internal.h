@@ -88,6 +88,22 @@ int pmhs_b64_decode(const char *in, uint8_t **out, size_t *out_len);
 /* A hex digit's value, or -1. */
 int pmhs_hex_val(unsigned char c);
 
+/*
+ * A secret file of one line of 2 * @len hex digits, either case, LF, CRLF
+ * or no line end (hexfile.c): -EACCES (and how to fix it) if group or
+ * others have any access, -EBADMSG (never quoting the file) for anything
+ * but the digits; @out is wiped on failure. The words of the messages:
+ */
+#define PMHS_HEXFILE_MAX	128
+struct pmhs_hexfile {
+	const char *kind;	/* "an X25519 key file" */
+	const char *holds;	/* "64 hex digits (...)" */
+	const char *secret;	/* what others could read: "the private key" */
+	const char *remedy;	/* what to do if they did: "make a new key" */
+};
+int pmhs_hexfile_load(const char *path, uint8_t *out, size_t len,
+		      const struct pmhs_hexfile *f, char *err, size_t err_len);
+
 /* Fill a caller's message buffer (@err may be NULL or @err_len 0). */
 void pmhs_errf(char *err, size_t err_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

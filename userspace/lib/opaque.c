@@ -172,92 +172,23 @@ PMHS_API int pmhs_opaque_setup_generate(uint8_t setup[PMHS_OPAQUE_SETUP_LEN])
 	return fill_random(setup, PMHS_OPAQUE_SETUP_LEN);
 }
 
-/* 256 hex digits and a newline (or CRLF); a byte more tells "too long". */
-#define SETUP_FILE_READ	(2 * PMHS_OPAQUE_SETUP_LEN + 3)
-
-static const char setup_what[] =
-	"256 hex digits (the OPRF seed and the AKE and fake-record key seeds, as "
-	"`pmhs-ctl opaque setup` writes them)";
-
-/* @buf's seeds, or -EBADMSG and why; never quotes the file's bytes (a secret). */
-static int parse_setup(const char *path, const char *buf, size_t len, bool more,
-		       uint8_t setup[PMHS_OPAQUE_SETUP_LEN], char *err, size_t err_len)
-{
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (len && buf[len - 1] == '\r')
-		len--;
-	if (len != 2 * PMHS_OPAQUE_SETUP_LEN) {
-		errf("%s is not an OPAQUE server setup file: it must hold %s, not %s%zu "
-		     "characters", path, setup_what, more ? "at least " : "", len);
-		return -EBADMSG;
-	}
-	for (size_t i = 0; i < len; i++) {
-		if (pmhs_hex_val((unsigned char)buf[i]) < 0) {
-			errf("%s is not an OPAQUE server setup file: character %zu is not a hex "
-			     "digit; it must hold %s", path, i + 1, setup_what);
-			return -EBADMSG;
-		}
-	}
-	for (size_t i = 0; i < PMHS_OPAQUE_SETUP_LEN; i++)
-		setup[i] = (uint8_t)(pmhs_hex_val((unsigned char)buf[2 * i]) << 4 |
-				     pmhs_hex_val((unsigned char)buf[2 * i + 1]));
-	return 0;
-}
+static const struct pmhs_hexfile setup_file = {
+	.kind = "an OPAQUE server setup file",
+	.holds = "256 hex digits (the OPRF seed and the AKE and fake-record key seeds, as "
+		 "`pmhs-ctl opaque setup` writes them)",
+	/* whoever read them can impersonate the server and attack every record offline */
+	.secret = "the server's secret seeds",
+	.remedy = "make a new setup, and every user has to register again",
+};
 
 PMHS_API int pmhs_opaque_setup_load_file(const char *path, uint8_t setup[PMHS_OPAQUE_SETUP_LEN],
 					 char *err, size_t err_len)
 {
-	char buf[SETUP_FILE_READ + 1];
-	struct stat st;
-	size_t got = 0;
-	ssize_t r;
-	int fd, e, ret;
-
 	if (!path || !setup) {
 		errf("pmhs_opaque_setup_load_file: invalid argument");
 		return -EINVAL;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		e = errno;
-		errf("cannot read %s: %s", path, strerror(e));
-		if (fd >= 0)
-			close(fd);
-		return -e;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		errf("%s is not a regular file, so not an OPAQUE server setup file", path);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	}
-	/* Whoever read the seeds can impersonate the server and attack every record offline. */
-	if (st.st_mode & 077) {
-		close(fd);
-		errf("%s: mode %04o lets others at the server's secret seeds; if nobody else has "
-		     "read it, run: chmod 600 %s (else make a new setup, and every user has to "
-		     "register again)", path, (unsigned int)(st.st_mode & 07777), path);
-		return -EACCES;
-	}
-	while (got < sizeof(buf) && (r = read(fd, buf + got, sizeof(buf) - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			close(fd);
-			explicit_bzero(buf, sizeof(buf));
-			errf("cannot read %s: %s", path, strerror(e));
-			return -e;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	/* A full buffer: the file may go on. */
-	ret = parse_setup(path, buf, got, got == sizeof(buf), setup, err, err_len);
-	explicit_bzero(buf, sizeof(buf));
-	if (ret)
-		explicit_bzero(setup, PMHS_OPAQUE_SETUP_LEN);
-	return ret;
+	return pmhs_hexfile_load(path, setup, PMHS_OPAQUE_SETUP_LEN, &setup_file, err, err_len);
 }
 
 PMHS_API int pmhs_opaque_setup_write_file(const char *path,
