@@ -59,7 +59,7 @@ struct peer {
 
 /*
  * Start `node peer.mjs serve`; its stderr goes to ours. No WASM tier-up:
- * under TCG, V8 (node 18/20) has aborted in its tier-up trigger
+ * under TCG, node 20's V8 has aborted in its tier-up trigger
  * ("Check failed: maybe_code.has_value()", Runtime_WasmTriggerTierUp).
  */
 static int peer_spawn(struct peer *p)
