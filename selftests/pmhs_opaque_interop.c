@@ -58,14 +58,17 @@ struct peer {
 };
 
 /*
- * Start `node peer.mjs serve`; its stderr goes to ours. No WASM tier-up:
- * under TCG, node 20's V8 has aborted in its tier-up trigger
- * ("Check failed: maybe_code.has_value()", Runtime_WasmTriggerTierUp).
+ * Start `node peer.mjs serve`; its stderr goes to ours. V8's JIT without
+ * AVX/FMA code and without WASM tier-up: on the VM's `-cpu max` under
+ * TCG (QEMU 7.2's young AVX emulation), node 20 has aborted in its
+ * tier-up trigger ("Check failed: maybe_code.has_value()") and trapped
+ * with "memory access out of bounds" in WASM that runs clean natively.
  */
 static int peer_spawn(struct peer *p)
 {
 	char script[PATH_MAX + 16];
-	const char *argv[] = { "node", "--no-wasm-tier-up", script, "serve", NULL };
+	const char *argv[] = { "node", "--no-wasm-tier-up", "--no-enable-avx", "--no-enable-avx2",
+			       "--no-enable-fma3", script, "serve", NULL };
 	int to[2], from[2];
 
 	snprintf(script, sizeof(script), "%s/peer.mjs", interop_dir);
