@@ -5,6 +5,8 @@
 #   make check           build everything and run the selftests in QEMU on 6.1 and 6.12
 #   make demo            show pmhs at work in the VM
 #   make bench           pmhs against OpenSSL in the VM, as ratios (build/bench.json)
+#   make bench-native    the module's arithmetic (mont.c, r255.c) against OpenSSL and
+#                        libsodium natively, on this machine (build/bench-native.json)
 #   make check-fuzz      libFuzzer on pmhs-ctl's parsers, 60 s per target
 #   make check-debug     the selftests on a KASAN/kmemleak/lockdep kernel built from
 #                        linux-source-6.1 (cached), 1,000,000 fuzzed netlink messages
@@ -43,7 +45,7 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 KSRC_DIR := $(TOP)/build/linux-source-6.1
 
 .PHONY: all module userspace selftests vm-modules check check-fuzz demo deps deps-deb deps-dev bench \
-	style sparse gen gen-check kselftest-headers install clean \
+	bench-native style sparse gen gen-check kselftest-headers install clean \
 	dkms-src dkms-install dkms-remove deb
 
 all: module userspace
@@ -189,6 +191,10 @@ bench: deps-dev
 	@$(MAKE) --no-print-directory all vm-modules selftests
 	$(MAKE) -C bench
 	@tools/bench
+
+# No VM: the arithmetic files, unchanged, in userspace on this CPU.
+bench-native: deps-dev
+	@tools/bench-native
 
 # The module goes to /lib/modules/$(KVER)/updates, the tool to /usr/sbin.
 install: all
