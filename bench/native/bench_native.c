@@ -422,6 +422,19 @@ static int met(const struct result *r)
 	return r->pmhs / r->other <= r->target;
 }
 
+/* s as a JSON string (the CPU model comes from the kernel) */
+static void json_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putc('\\', f);
+		if ((unsigned char)*s >= 0x20)
+			putc(*s, f);
+	}
+	putc('"', f);
+}
+
 static int write_json(const char *path)
 {
 	char date[32];
@@ -436,14 +449,19 @@ static int write_json(const char *path)
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	fprintf(f, "{\n  \"date\": \"%s\",\n  \"smoke\": %s,\n", date,
 		smoke ? "true" : "false");
-	fprintf(f, "  \"cpu\": {\"model\": \"%s\", \"bmi2\": %s, \"adx\": %s, "
-		"\"avx2\": %s, \"avx512ifma\": %s},\n", cpu_model,
+	fprintf(f, "  \"cpu\": {\"model\": ");
+	json_str(f, cpu_model);
+	fprintf(f, ", \"bmi2\": %s, \"adx\": %s, "
+		"\"avx2\": %s, \"avx512ifma\": %s},\n",
 		cpu_bmi2 ? "true" : "false", cpu_adx ? "true" : "false",
 		cpu_avx2 ? "true" : "false", cpu_avx512ifma ? "true" : "false");
-	fprintf(f, "  \"compiler\": \"%s\",\n  \"cflags\": \"-O2\",\n",
-		compiler());
-	fprintf(f, "  \"openssl\": \"%s\",\n  \"libsodium\": \"%s\",\n",
-		OpenSSL_version(OPENSSL_VERSION), sodium_version_string());
+	fprintf(f, "  \"compiler\": ");
+	json_str(f, compiler());
+	fprintf(f, ",\n  \"cflags\": \"-O2\",\n  \"openssl\": ");
+	json_str(f, OpenSSL_version(OPENSSL_VERSION));
+	fprintf(f, ",\n  \"libsodium\": ");
+	json_str(f, sodium_version_string());
+	fprintf(f, ",\n");
 #ifdef STUB_IMPL
 	fprintf(f, "  \"mont_impl_stub\": true,\n");
 #else
