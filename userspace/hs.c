@@ -451,19 +451,32 @@ void hs_free_secret(char *hex)
 	}
 }
 
-/* json-c keeps copies of the secret, in the string and the printed form. */
-void hs_wipe_json_secret(struct json_object *j)
+int hs_report_end(struct json_object *j, char *secret)
 {
 	struct json_object *s;
 	char *p;
 
-	if (!json_object_object_get_ex(j, "secret", &s))
-		return;
-	/* Printed again into the same buffer as the first time, then wiped. */
-	p = (char *)json_object_to_json_string_ext(j, json_flags());
-	explicit_bzero(p, strlen(p));
-	p = (char *)json_object_get_string(s);
-	explicit_bzero(p, strlen(p));
+	if (!j) {
+		if (secret)
+			printf("secret %s\n", secret);
+		fflush(stdout);
+		hs_free_secret(secret);
+		return PMHS_EXIT_OK;
+	}
+	if (secret)
+		json_object_object_add(j, "secret", json_object_new_string(secret));
+	json_print(j);
+	/* json-c keeps copies of the secret: the string and the printed form. */
+	if (json_object_object_get_ex(j, "secret", &s)) {
+		/* Printed again into the same buffer as the first time, then wiped. */
+		p = (char *)json_object_to_json_string_ext(j, json_flags());
+		explicit_bzero(p, strlen(p));
+		p = (char *)json_object_get_string(s);
+		explicit_bzero(p, strlen(p));
+	}
+	json_object_put(j);
+	hs_free_secret(secret);
+	return PMHS_EXIT_OK;
 }
 
 /* Our line: the hsub text itself (password), base64url on request, else hex. malloc()ed. */
@@ -495,10 +508,7 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 		return PMHS_EXIT_FAIL;
 	if (!json_output) {
 		printf("serial %d\n", hs->serial);
-		if (secret)
-			printf("secret %s\n", secret);
-		hs_free_secret(secret);
-		return PMHS_EXIT_OK;
+		return hs_report_end(NULL, secret);
 	}
 	j = json_object_new_object();
 	json_object_object_add(j, "serial", json_object_new_int(hs->serial));
@@ -518,13 +528,7 @@ int hs_report(const struct hs_opts *o, const struct hs *hs)
 		pmhs_fp_hex(fp, fp_hex);
 		json_object_object_add(j, "peer_sha256", json_object_new_string(fp_hex));
 	}
-	if (secret)
-		json_object_object_add(j, "secret", json_object_new_string(secret));
-	json_print(j);
-	hs_wipe_json_secret(j);
-	json_object_put(j);
-	hs_free_secret(secret);
-	return PMHS_EXIT_OK;
+	return hs_report_end(j, secret);
 }
 
 void hs_free(struct hs *hs)

@@ -278,7 +278,12 @@ void hs_publish_from_opts(const struct hs_opts *o, struct pmhs_publish *pub);
 void hs_settle_keyring(const struct hs_opts *o);
 char *hs_secret_hex(int32_t serial);
 void hs_free_secret(char *hex);
-void hs_wipe_json_secret(struct json_object *j);
+/*
+ * The end of every report: the secret (hex, may be NULL) printed as a
+ * "secret" line, or added to @j and @j printed (when @j is not NULL);
+ * every copy wiped and freed. PMHS_EXIT_OK.
+ */
+int hs_report_end(struct json_object *j, char *secret);
 
 /* ---- noise mode (noise-hs.c) ---- */
 

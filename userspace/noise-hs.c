@@ -729,11 +729,7 @@ int hs_noise_report(const struct hs_opts *o, const struct hs *hs)
 		for (int i = 0; i < n->npeer; i++)
 			if (n->peer_payload_hex[i] && *n->peer_payload_hex[i])
 				printf("peer-payload %s\n", n->peer_payload_hex[i]);
-		if (secret)
-			printf("secret %s\n", secret);
-		fflush(stdout);
-		hs_free_secret(secret);
-		return PMHS_EXIT_OK;
+		return hs_report_end(NULL, secret);
 	}
 	j = json_object_new_object();
 	json_object_object_add(j, "serial", json_object_new_int(hs->serial));
@@ -760,13 +756,7 @@ int hs_noise_report(const struct hs_opts *o, const struct hs *hs)
 		json_object_array_add(a, json_object_new_string(
 			n->peer_payload_hex[i] ? n->peer_payload_hex[i] : ""));
 	json_object_object_add(j, "peer_payloads", a);
-	if (secret)
-		json_object_object_add(j, "secret", json_object_new_string(secret));
-	json_print(j);
-	hs_wipe_json_secret(j);
-	json_object_put(j);
-	hs_free_secret(secret);
-	return PMHS_EXIT_OK;
+	return hs_report_end(j, secret);
 }
 
 void hs_noise_free(struct hs *hs)

@@ -603,11 +603,7 @@ int hs_opaque_report(const struct hs_opts *o, const struct hs *hs)
 		if (server && !login)
 			printf("registered user '%s' in %s (%s)\n", q->user, store_dir(o),
 			       q->have_record ? "replaced" : "created");
-		if (secret)
-			printf("secret %s\n", secret);
-		fflush(stdout);
-		hs_free_secret(secret);
-		return PMHS_EXIT_OK;
+		return hs_report_end(NULL, secret);
 	}
 	j = json_object_new_object();
 	json_object_object_add(j, "mode", json_object_new_string(hs_mode_name(o->mode)));
@@ -635,13 +631,7 @@ int hs_opaque_report(const struct hs_opts *o, const struct hs *hs)
 			json_object_object_add(j, "message", json_object_new_string(text));
 		free(text);
 	}
-	if (secret)
-		json_object_object_add(j, "secret", json_object_new_string(secret));
-	json_print(j);
-	hs_wipe_json_secret(j);
-	json_object_put(j);
-	hs_free_secret(secret);
-	return PMHS_EXIT_OK;
+	return hs_report_end(j, secret);
 }
 
 void hs_opaque_free(struct hs *hs)
