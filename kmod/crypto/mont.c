@@ -50,7 +50,7 @@ struct pmhs_mont {
 	bool mulx;			/* BMI2 + ADX rows (x86-64) */
 	unsigned long minv;		/* -m^-1 mod 2^BITS_PER_LONG */
 	PMHS_DLIMB minv2;		/* -m^-1 mod 2^(2 * BITS_PER_LONG) */
-	unsigned long *m;		/* k limbs each, in buf[] */
+	unsigned long *m;		/* k limbs each, in buf[]; m[-1] = 0 */
 	unsigned long *rr;		/* R^2 mod m */
 	unsigned long buf[];
 };
@@ -307,7 +307,8 @@ static void mont_mul_mulx(unsigned long *r, const unsigned long *a,
 
 /*
  * mont_redc() with two limbs of q per row: t[i + j] += m[j] * q0 +
- * m[j - 1] * q1; the row takes j = 1 .. k - 1, the ends are done here.
+ * m[j - 1] * q1; the row takes j = 0 .. k - 1 (m[-1] is 0: no single
+ * limbs at the start for k % 4 == 0), j = k is done here.
  */
 static void mont_redc_mulx(unsigned long *r, unsigned long *t,
 			   const struct pmhs_mont *ctx)
@@ -322,9 +323,7 @@ static void mont_redc_mulx(unsigned long *r, unsigned long *t,
 		    ctx->minv2;
 		q0 = (unsigned long)q;
 		q1 = (unsigned long)(q >> BITS_PER_LONG);
-		x = (PMHS_DLIMB)m[0] * q0 + t[i];	/* low limb 0 */
-		mont_row2_mulx(t + i + 1, m + 1, q0, m, q1, k - 1,
-			       (unsigned long)(x >> BITS_PER_LONG), &ha, &hb);
+		mont_row2_mulx(t + i, m, q0, m - 1, q1, k, 0, &ha, &hb);
 		x = (PMHS_DLIMB)m[k - 1] * q1 + t[i + k] + ha;
 		y = (PMHS_DLIMB)(unsigned long)x + hb + top;
 		t[i + k] = (unsigned long)y;
@@ -582,7 +581,7 @@ int pmhs_mont_new(MPI m, struct pmhs_mont **out)
 		return -EOPNOTSUPP;
 	if (!k || m->sign || !(m->d[0] & 1) || (k == 1 && m->d[0] == 1))
 		return -EINVAL;
-	ctx = kzalloc(struct_size(ctx, buf, 2 * k), GFP_KERNEL_ACCOUNT);
+	ctx = kzalloc(struct_size(ctx, buf, 2 * k + 1), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->k = k;
@@ -590,8 +589,8 @@ int pmhs_mont_new(MPI m, struct pmhs_mont **out)
 	ctx->mulx = boot_cpu_has(X86_FEATURE_BMI2) &&
 		    boot_cpu_has(X86_FEATURE_ADX);
 #endif
-	ctx->m = ctx->buf;
-	ctx->rr = ctx->buf + k;
+	ctx->m = ctx->buf + 1;
+	ctx->rr = ctx->m + k;
 	memcpy(ctx->m, m->d, k * sizeof(*ctx->m));
 	/* Newton's iteration doubles the correct low bits: 3, 6, ... 96 */
 	inv = m->d[0];
