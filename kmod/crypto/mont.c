@@ -550,17 +550,24 @@ static void mont_from_mpi(unsigned long *out, MPI a, unsigned int k)
 	memset(out + n, 0, (k - n) * sizeof(*out));
 }
 
-/* A new MPI holding the k limbs @a, normalized. */
+/*
+ * A new MPI holding the k limbs @a, normalized; the limb count is found
+ * with masks, not by a loop that stops at the top non-zero limb.
+ */
 static MPI mont_to_mpi(const unsigned long *a, unsigned int k)
 {
 	MPI r = mpi_alloc(k);
+	unsigned long n = 0, nz;
+	unsigned int j;
 
 	if (!r)
 		return NULL;
 	memcpy(r->d, a, k * sizeof(*a));
-	while (k && !a[k - 1])
-		k--;
-	r->nlimbs = k;
+	for (j = 0; j < k; j++) {
+		nz = 0UL - ((a[j] | (0UL - a[j])) >> (BITS_PER_LONG - 1));
+		n = ((j + 1) & nz) | (n & ~nz);
+	}
+	r->nlimbs = n;
 	r->sign = 0;
 	return r;
 }
