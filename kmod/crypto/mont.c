@@ -192,8 +192,10 @@ static void mont_final(unsigned long *r, const unsigned long *t,
  * limbs, lo(p x) + hi(p x) of the limb below on CF and + t on OF; then
  * + lo(q y) on CF and + hi(q y) below on OF. Each chain is closed into
  * its high limb at the end of a block (the block's sum fits in five
- * limbs, so that never carries): CF and OF are then 0 and dec (OF = 0,
- * CF kept) can run the loop. n % 4 single limbs go first.
+ * limbs, so that never carries). Each half then starts from an xor that
+ * clears CF and OF: the p x half of the next block need not wait for the
+ * flags of this block's q y half, so the two halves overlap across
+ * blocks. n % 4 single limbs go first.
  */
 static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
 				  unsigned long x, const unsigned long *q,
@@ -207,6 +209,7 @@ static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
 	asm("test %[c], %[c]\n\t"
 	    "jz 2f\n"
 	    "1:\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
 	    "movq %[x], %%rdx\n\t"
 	    "mulxq (%[p]), %[x0], %[h]\n\t"
 	    "adcxq %[a], %[x0]\n\t"
@@ -214,6 +217,7 @@ static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
 	    "movq %[h], %[a]\n\t"
 	    "adcxq %[z], %[a]\n\t"
 	    "adoxq %[z], %[a]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
 	    "movq %[y], %%rdx\n\t"
 	    "mulxq (%[q]), %[lo], %[h]\n\t"
 	    "adcxq %[lo], %[x0]\n\t"
@@ -232,6 +236,7 @@ static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
 	    "test %[c], %[c]\n\t"
 	    "jz 4f\n"
 	    "3:\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
 	    "movq %[x], %%rdx\n\t"
 	    "mulxq (%[p]), %[x0], %[h]\n\t"
 	    "adcxq %[a], %[x0]\n\t"
@@ -247,6 +252,7 @@ static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
 	    "adoxq 24(%[t]), %[x3]\n\t"
 	    "adcxq %[z], %[a]\n\t"
 	    "adoxq %[z], %[a]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
 	    "movq %[y], %%rdx\n\t"
 	    "mulxq (%[q]), %[lo], %[h]\n\t"
 	    "adcxq %[lo], %[x0]\n\t"
