@@ -16,6 +16,13 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+#if defined(CONFIG_X86_64) && !defined(PMHS_MONT_GENERIC)
+#include <asm/cpufeature.h>
+#define PMHS_MONT_X86 1
+#else
+#define PMHS_MONT_X86 0
+#endif
+
 #include "compat.h"
 #include "mont.h"
 
@@ -40,9 +47,10 @@
 
 struct pmhs_mont {
 	unsigned int k;			/* limbs of m */
+	bool mulx;			/* BMI2 + ADX rows (x86-64) */
 	unsigned long minv;		/* -m^-1 mod 2^BITS_PER_LONG */
 	PMHS_DLIMB minv2;		/* -m^-1 mod 2^(2 * BITS_PER_LONG) */
-	unsigned long *m;		/* k limbs each, in buf[] */
+	unsigned long *m;		/* k limbs each, in buf[]; m[-1] = 0 */
 	unsigned long *rr;		/* R^2 mod m */
 	unsigned long buf[];
 };
@@ -53,7 +61,7 @@ struct pmhs_mont {
  * and two add-with-carry (a private RSA-2048 operation took ~1.15x as
  * long with it).
  */
-#if defined(CONFIG_X86_64) && !defined(PMHS_MONT_GENERIC)
+#if PMHS_MONT_X86
 static inline unsigned long mont_addmul(unsigned long *t,
 					const unsigned long *a,
 					unsigned int n, unsigned long b)
@@ -157,6 +165,215 @@ static inline void mont_addmul2(unsigned long *t, const unsigned long *a,
 }
 #endif
 
+/* r = t + top * R - m if that is not negative, else t; t + top * R < 2m */
+static void mont_final(unsigned long *r, const unsigned long *t,
+		       unsigned long top, const struct pmhs_mont *ctx)
+{
+	const unsigned long *m = ctx->m;
+	unsigned long borrow = 0, keep;
+	unsigned int k = ctx->k, j;
+	PMHS_DLIMB x;
+
+	for (j = 0; j < k; j++) {
+		x = (PMHS_DLIMB)t[j] - m[j] - borrow;
+		r[j] = (unsigned long)x;
+		borrow = (unsigned long)(x >> BITS_PER_LONG) & 1;
+	}
+	keep = 0UL - (borrow & (top ^ 1));
+	for (j = 0; j < k; j++)
+		r[j] = (t[j] & keep) | (r[j] & ~keep);
+}
+
+#if PMHS_MONT_X86
+/*
+ * BMI2 + ADX: t[0..n) + p[0..n) * x + q[0..n) * y + cin =
+ * t' + (*ha + *hb) * 2^(64n). mulx leaves the flags alone, so adcx (CF)
+ * and adox (OF) run two carry chains side by side: per block of four
+ * limbs, lo(p x) + hi(p x) of the limb below on CF and + t on OF; then
+ * + lo(q y) on CF and + hi(q y) below on OF. Each chain is closed into
+ * its high limb at the end of a block (the block's sum fits in five
+ * limbs, so that never carries). Each half then starts from an xor that
+ * clears CF and OF: the p x half of the next block need not wait for the
+ * flags of this block's q y half, so the two halves overlap across
+ * blocks. n % 4 single limbs go first.
+ */
+static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
+				  unsigned long x, const unsigned long *q,
+				  unsigned long y, unsigned int n,
+				  unsigned long cin, unsigned long *ha,
+				  unsigned long *hb)
+{
+	unsigned long c = n % 4, n4 = n / 4, zero = 0, a = cin, b = 0;
+	unsigned long x0, x1, x2, x3, h, lo, d;
+
+	asm("test %[c], %[c]\n\t"
+	    "jz 2f\n"
+	    "1:\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[x], %%rdx\n\t"
+	    "mulxq (%[p]), %[x0], %[h]\n\t"
+	    "adcxq %[a], %[x0]\n\t"
+	    "adoxq (%[t]), %[x0]\n\t"
+	    "movq %[h], %[a]\n\t"
+	    "adcxq %[z], %[a]\n\t"
+	    "adoxq %[z], %[a]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[y], %%rdx\n\t"
+	    "mulxq (%[q]), %[lo], %[h]\n\t"
+	    "adcxq %[lo], %[x0]\n\t"
+	    "adoxq %[b], %[x0]\n\t"
+	    "movq %[h], %[b]\n\t"
+	    "adcxq %[z], %[b]\n\t"
+	    "adoxq %[z], %[b]\n\t"
+	    "movq %[x0], (%[t])\n\t"
+	    "leaq 8(%[t]), %[t]\n\t"
+	    "leaq 8(%[p]), %[p]\n\t"
+	    "leaq 8(%[q]), %[q]\n\t"
+	    "decq %[c]\n\t"
+	    "jnz 1b\n"
+	    "2:\n\t"
+	    "movq %[n4], %[c]\n\t"
+	    "test %[c], %[c]\n\t"
+	    "jz 4f\n"
+	    "3:\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[x], %%rdx\n\t"
+	    "mulxq (%[p]), %[x0], %[h]\n\t"
+	    "adcxq %[a], %[x0]\n\t"
+	    "adoxq (%[t]), %[x0]\n\t"
+	    "mulxq 8(%[p]), %[x1], %[a]\n\t"
+	    "adcxq %[h], %[x1]\n\t"
+	    "adoxq 8(%[t]), %[x1]\n\t"
+	    "mulxq 16(%[p]), %[x2], %[h]\n\t"
+	    "adcxq %[a], %[x2]\n\t"
+	    "adoxq 16(%[t]), %[x2]\n\t"
+	    "mulxq 24(%[p]), %[x3], %[a]\n\t"
+	    "adcxq %[h], %[x3]\n\t"
+	    "adoxq 24(%[t]), %[x3]\n\t"
+	    "adcxq %[z], %[a]\n\t"
+	    "adoxq %[z], %[a]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[y], %%rdx\n\t"
+	    "mulxq (%[q]), %[lo], %[h]\n\t"
+	    "adcxq %[lo], %[x0]\n\t"
+	    "adoxq %[b], %[x0]\n\t"
+	    "mulxq 8(%[q]), %[lo], %[b]\n\t"
+	    "adcxq %[lo], %[x1]\n\t"
+	    "adoxq %[h], %[x1]\n\t"
+	    "mulxq 16(%[q]), %[lo], %[h]\n\t"
+	    "adcxq %[lo], %[x2]\n\t"
+	    "adoxq %[b], %[x2]\n\t"
+	    "mulxq 24(%[q]), %[lo], %[b]\n\t"
+	    "adcxq %[lo], %[x3]\n\t"
+	    "adoxq %[h], %[x3]\n\t"
+	    "adcxq %[z], %[b]\n\t"
+	    "adoxq %[z], %[b]\n\t"
+	    "movq %[x0], (%[t])\n\t"
+	    "movq %[x1], 8(%[t])\n\t"
+	    "movq %[x2], 16(%[t])\n\t"
+	    "movq %[x3], 24(%[t])\n\t"
+	    "leaq 32(%[t]), %[t]\n\t"
+	    "leaq 32(%[p]), %[p]\n\t"
+	    "leaq 32(%[q]), %[q]\n\t"
+	    "decq %[c]\n\t"
+	    "jnz 3b\n"
+	    "4:"
+	    : [t] "+&r" (t), [p] "+&r" (p), [q] "+&r" (q), [c] "+&c" (c),
+	      [a] "+&r" (a), [b] "+&r" (b), [x0] "=&r" (x0), [x1] "=&r" (x1),
+	      [x2] "=&r" (x2), [x3] "=&r" (x3), [h] "=&r" (h), [lo] "=&r" (lo),
+	      "=&d" (d)
+	    : [x] "m" (x), [y] "m" (y), [z] "m" (zero), [n4] "m" (n4)
+	    : "cc", "memory");
+	*ha = a;
+	*hb = b;
+}
+
+/*
+ * r = a * b * R^-1 mod m (a < R, b < m): one row per limb of b, adding
+ * a * b[i] and m * q together (q makes limb i zero), t growing upwards.
+ */
+static void mont_mul_mulx(unsigned long *r, const unsigned long *a,
+			  const unsigned long *b, const struct pmhs_mont *ctx,
+			  unsigned long *t)
+{
+	unsigned int k = ctx->k, i;
+	unsigned long q, ha, hb, top = 0;
+	PMHS_DLIMB x;
+
+	memset(t, 0, k * sizeof(*t));
+	for (i = 0; i < k; i++) {
+		q = (t[i] + a[0] * b[i]) * ctx->minv;
+		mont_row2_mulx(t + i, a, b[i], ctx->m, q, k, 0, &ha, &hb);
+		x = (PMHS_DLIMB)ha + hb + top;
+		t[i + k] = (unsigned long)x;
+		top = x >> BITS_PER_LONG;
+	}
+	mont_final(r, t + k, top, ctx);
+}
+
+/*
+ * mont_redc() with two limbs of q per row: t[i + j] += m[j] * q0 +
+ * m[j - 1] * q1; the row takes j = 0 .. k - 1 (m[-1] is 0: no single
+ * limbs at the start for k % 4 == 0), j = k is done here.
+ */
+static void mont_redc_mulx(unsigned long *r, unsigned long *t,
+			   const struct pmhs_mont *ctx)
+{
+	const unsigned long *m = ctx->m;
+	unsigned int k = ctx->k, i;
+	unsigned long c, top = 0, q0, q1, ha, hb;
+	PMHS_DLIMB x, y, q;
+
+	for (i = 0; i + 1 < k; i += 2) {
+		q = (((PMHS_DLIMB)t[i + 1] << BITS_PER_LONG) | t[i]) *
+		    ctx->minv2;
+		q0 = (unsigned long)q;
+		q1 = (unsigned long)(q >> BITS_PER_LONG);
+		mont_row2_mulx(t + i, m, q0, m - 1, q1, k, 0, &ha, &hb);
+		x = (PMHS_DLIMB)m[k - 1] * q1 + t[i + k] + ha;
+		y = (PMHS_DLIMB)(unsigned long)x + hb + top;
+		t[i + k] = (unsigned long)y;
+		y = (PMHS_DLIMB)t[i + k + 1] + (unsigned long)(x >> BITS_PER_LONG) +
+		    (unsigned long)(y >> BITS_PER_LONG);
+		t[i + k + 1] = (unsigned long)y;
+		top = y >> BITS_PER_LONG;
+	}
+	if (i < k) {
+		c = mont_addmul(t + i, m, k, t[i] * ctx->minv);
+		x = (PMHS_DLIMB)t[i + k] + c + top;
+		t[i + k] = (unsigned long)x;
+		top = x >> BITS_PER_LONG;
+	}
+	mont_final(r, t + k, top, ctx);
+}
+
+/*
+ * mont_sqr()'s cross products, rows i and i + 1 together: t[2i + 3 + j]
+ * += a[i + 3 + j] * a[i] + a[i + 2 + j] * a[i + 1]; the two products of
+ * row i below that and row i + 1's last above it are done here.
+ */
+static void mont_sqr_cross_mulx(unsigned long *t, const unsigned long *a,
+				unsigned int k)
+{
+	unsigned long c, ha, hb;
+	unsigned int i;
+	PMHS_DLIMB x;
+
+	for (i = 0; i + 2 < k; i += 2) {
+		c = mont_addmul(t + 2 * i + 1, a + i + 1, 2, a[i]);
+		mont_row2_mulx(t + 2 * i + 3, a + i + 3, a[i], a + i + 2,
+			       a[i + 1], k - i - 3, c, &ha, &hb);
+		x = (PMHS_DLIMB)a[k - 1] * a[i + 1] + ha;
+		x += hb;
+		t[i + k] = (unsigned long)x;
+		t[i + k + 1] = (unsigned long)(x >> BITS_PER_LONG);
+	}
+	if (i + 1 < k)
+		t[i + k] = mont_addmul(t + 2 * i + 1, a + i + 1, k - i - 1,
+				       a[i]);
+}
+#endif
+
 /*
  * r = t * R^-1 mod m for t < m * R (2k limbs, destroyed): Montgomery
  * reduction two limbs at a time (q = -t / m mod 2^(2 * BITS_PER_LONG)),
@@ -166,8 +383,8 @@ static void mont_redc(unsigned long *r, unsigned long *t,
 		      const struct pmhs_mont *ctx)
 {
 	const unsigned long *m = ctx->m;
-	unsigned int k = ctx->k, i, j;
-	unsigned long c, top = 0, borrow, keep, h0, h1;
+	unsigned int k = ctx->k, i;
+	unsigned long c, top = 0, h0, h1;
 	PMHS_DLIMB x, q;
 
 	for (i = 0; i + 1 < k; i += 2) {
@@ -188,17 +405,7 @@ static void mont_redc(unsigned long *r, unsigned long *t,
 		t[i + k] = (unsigned long)x;
 		top = x >> BITS_PER_LONG;
 	}
-	/* t[k..2k) + top * R < 2m: subtract m unless that borrows */
-	t += k;
-	borrow = 0;
-	for (j = 0; j < k; j++) {
-		x = (PMHS_DLIMB)t[j] - m[j] - borrow;
-		r[j] = (unsigned long)x;
-		borrow = (unsigned long)(x >> BITS_PER_LONG) & 1;
-	}
-	keep = 0UL - (borrow & (top ^ 1));
-	for (j = 0; j < k; j++)
-		r[j] = (t[j] & keep) | (r[j] & ~keep);
+	mont_final(r, t + k, top, ctx);
 }
 
 /* r = a * b * R^-1 mod m for a < R, b < m. t: 2k limbs. */
@@ -208,6 +415,12 @@ static void mont_mul(unsigned long *r, const unsigned long *a,
 {
 	unsigned int k = ctx->k, i;
 
+#if PMHS_MONT_X86
+	if (ctx->mulx) {
+		mont_mul_mulx(r, a, b, ctx, t);
+		return;
+	}
+#endif
 	memset(t, 0, k * sizeof(*t));
 	for (i = 0; i + 1 < k; i += 2)
 		mont_addmul2(t + i, a, k, b[i], b[i + 1], 0, &t[i + k],
@@ -218,10 +431,28 @@ static void mont_mul(unsigned long *r, const unsigned long *a,
 }
 
 /*
- * r = a^2 * R^-1 mod m for a < m: each cross product once, doubled.
- * Rows i and i + 1 go together from a[i + 2] on; a[i + 1] * a[i], which
- * row i + 1 lacks, is added first and its carry goes in with them.
+ * t[1..2k - 1) = the cross products a[i] * a[j], i < j, each once; t[0..k)
+ * and t[2k - 1] are 0. Rows i and i + 1 go together from a[i + 2] on;
+ * a[i + 1] * a[i], which row i + 1 lacks, is added first and its carry
+ * goes in with them.
  */
+static void mont_sqr_cross(unsigned long *t, const unsigned long *a,
+			   unsigned int k)
+{
+	unsigned long c;
+	unsigned int i;
+
+	for (i = 0; i + 2 < k; i += 2) {
+		c = mont_addmul(t + 2 * i + 1, a + i + 1, 1, a[i]);
+		mont_addmul2(t + 2 * i + 2, a + i + 2, k - i - 2, a[i],
+			     a[i + 1], c, &t[i + k], &t[i + k + 1]);
+	}
+	if (i + 1 < k)
+		t[i + k] = mont_addmul(t + 2 * i + 1, a + i + 1, k - i - 1,
+				       a[i]);
+}
+
+/* r = a^2 * R^-1 mod m for a < m: each cross product once, doubled. */
 static void mont_sqr(unsigned long *r, const unsigned long *a,
 		     const struct pmhs_mont *ctx, unsigned long *t)
 {
@@ -231,14 +462,12 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 
 	memset(t, 0, k * sizeof(*t));
 	t[2 * k - 1] = 0;
-	for (i = 0; i + 2 < k; i += 2) {
-		c = mont_addmul(t + 2 * i + 1, a + i + 1, 1, a[i]);
-		mont_addmul2(t + 2 * i + 2, a + i + 2, k - i - 2, a[i],
-			     a[i + 1], c, &t[i + k], &t[i + k + 1]);
-	}
-	if (i + 1 < k)
-		t[i + k] = mont_addmul(t + 2 * i + 1, a + i + 1, k - i - 1,
-				       a[i]);
+#if PMHS_MONT_X86
+	if (ctx->mulx)
+		mont_sqr_cross_mulx(t, a, k);
+	else
+#endif
+		mont_sqr_cross(t, a, k);
 	/* t = 2 * t (the sum of cross products is below R^2 / 2) */
 	c = 0;
 	for (i = 0; i < 2 * k; i++) {
@@ -255,7 +484,12 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 		t[2 * i + 1] = (unsigned long)x;
 		c = x >> BITS_PER_LONG;
 	}
-	mont_redc(r, t, ctx);
+#if PMHS_MONT_X86
+	if (ctx->mulx)
+		mont_redc_mulx(r, t, ctx);
+	else
+#endif
+		mont_redc(r, t, ctx);
 }
 
 /* 1 if i == idx, else 0, without a branch (i, idx < PMHS_MONT_TAB) */
@@ -322,17 +556,24 @@ static void mont_from_mpi(unsigned long *out, MPI a, unsigned int k)
 	memset(out + n, 0, (k - n) * sizeof(*out));
 }
 
-/* A new MPI holding the k limbs @a, normalized. */
+/*
+ * A new MPI holding the k limbs @a, normalized; the limb count is found
+ * with masks, not by a loop that stops at the top non-zero limb.
+ */
 static MPI mont_to_mpi(const unsigned long *a, unsigned int k)
 {
 	MPI r = mpi_alloc(k);
+	unsigned long n = 0, nz;
+	unsigned int j;
 
 	if (!r)
 		return NULL;
 	memcpy(r->d, a, k * sizeof(*a));
-	while (k && !a[k - 1])
-		k--;
-	r->nlimbs = k;
+	for (j = 0; j < k; j++) {
+		nz = 0UL - ((a[j] | (0UL - a[j])) >> (BITS_PER_LONG - 1));
+		n = ((j + 1) & nz) | (n & ~nz);
+	}
+	r->nlimbs = n;
 	r->sign = 0;
 	return r;
 }
@@ -353,12 +594,16 @@ int pmhs_mont_new(MPI m, struct pmhs_mont **out)
 		return -EOPNOTSUPP;
 	if (!k || m->sign || !(m->d[0] & 1) || (k == 1 && m->d[0] == 1))
 		return -EINVAL;
-	ctx = kzalloc(struct_size(ctx, buf, 2 * k), GFP_KERNEL_ACCOUNT);
+	ctx = kzalloc(struct_size(ctx, buf, 2 * k + 1), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->k = k;
-	ctx->m = ctx->buf;
-	ctx->rr = ctx->buf + k;
+#if PMHS_MONT_X86
+	ctx->mulx = boot_cpu_has(X86_FEATURE_BMI2) &&
+		    boot_cpu_has(X86_FEATURE_ADX);
+#endif
+	ctx->m = ctx->buf + 1;
+	ctx->rr = ctx->m + k;
 	memcpy(ctx->m, m->d, k * sizeof(*ctx->m));
 	/* Newton's iteration doubles the correct low bits: 3, 6, ... 96 */
 	inv = m->d[0];
@@ -399,6 +644,13 @@ err:
 	mpi_free(big);
 	pmhs_mont_free(ctx);
 	return ret;
+}
+
+const char *pmhs_mont_impl(const struct pmhs_mont *ctx)
+{
+	if (ctx->mulx)
+		return "mulx";
+	return PMHS_MONT_X86 ? "mulq" : "generic";
 }
 
 void pmhs_mont_free(struct pmhs_mont *ctx)

@@ -30,5 +30,7 @@ void pmhs_mont_free(struct pmhs_mont *ctx);
  * @r may be @b. Scratch space is wiped before it is freed.
  */
 int pmhs_mont_powm(const struct pmhs_mont *ctx, MPI r, MPI b, MPI e);
+/* "mulx", "mulq" or "generic": the rows @ctx runs (for tests) */
+const char *pmhs_mont_impl(const struct pmhs_mont *ctx);
 
 #endif /* _PMHS_MONT_H */

@@ -8,6 +8,7 @@
 #define _PMHS_KSHIM_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +26,33 @@ typedef uint64_t u64;
 #define CONFIG_ARCH_SUPPORTS_INT128 1
 #endif
 #define BIT(n) (1UL << (n))
+
+/*
+ * boot_cpu_has() for the two features mont.c asks about, from the real
+ * CPU; shim_cpu_no_adx (kshim.c) non-zero denies both, so a context made
+ * then runs the mulq rows.
+ */
+extern int shim_cpu_no_adx;
+#define X86_FEATURE_BMI2 1
+#define X86_FEATURE_ADX 2
+static inline int boot_cpu_has(int bit)
+{
+	if (shim_cpu_no_adx)
+		return 0;
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	if (bit == X86_FEATURE_BMI2)
+		return __builtin_cpu_supports("bmi2");
+	if (bit == X86_FEATURE_ADX) {
+		unsigned int a = 7, b, c = 0, d;
+
+		/* CPUID.(EAX=7,ECX=0):EBX bit 19 (gcc 12 has no "adx" name) */
+		__asm__("cpuid" : "+a" (a), "=b" (b), "+c" (c), "=d" (d));
+		return (b >> 19) & 1;
+	}
+#endif
+	return 0;
+}
 #define GFP_KERNEL 0
 #define kzalloc(n, f) calloc(1, n)
 #define kmalloc_array(n, s, f) calloc(n, s)
