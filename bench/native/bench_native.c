@@ -8,7 +8,8 @@
  * of its blocks' per-call CPU time of the thread (the machine may be
  * shared), and ratio = pmhs / reference (below 1 is faster).
  *
- * mont.c runs in every variant it has: the runtime default, the mulq rows
+ * mont.c runs in every variant it has: the default (the rows
+ * pmhs_mont_select() picks by timing, as the module does at load), the mulq rows
  * (shim_cpu_no_adx set: the CPU looks as if it had no BMI2/ADX) and the
  * portable C (a second copy built with PMHS_MONT_GENERIC, its symbols
  * prefixed generic_). Every timed result is checked against BN_mod_exp()
@@ -31,10 +32,6 @@
 
 #include "mont.h"
 #include "r255.h"
-
-/* The interface of issue #23 (mont.h and the shim declare them too, later). */
-extern int shim_cpu_no_adx;
-const char *pmhs_mont_impl(const struct pmhs_mont *ctx);
 
 int generic_pmhs_mont_new(MPI m, struct pmhs_mont **out);
 void generic_pmhs_mont_free(struct pmhs_mont *ctx);
@@ -76,6 +73,8 @@ static struct result results[32];
 static int nresults;
 static int smoke, tests, failures;
 static int cpu_bmi2, cpu_adx, cpu_avx2, cpu_avx512ifma;
+static u64 sel_mulx, sel_mulq;
+static int sel_ret;
 static char cpu_model[128] = "unknown";
 
 /* A check: a TAP line in smoke mode, and every failure in either mode. */
@@ -172,10 +171,8 @@ static const char *want_impl(const struct variant *v)
 	if (!strcmp(v->name, "generic"))
 		return "generic";
 #if defined(__x86_64__)
-#ifndef STUB_IMPL
-	if (!v->no_adx && cpu_bmi2 && cpu_adx)
-		return "mulx";
-#endif
+	if (!v->no_adx)
+		return pmhs_mont_rows();
 	return "mulq";
 #else
 	return "generic";
@@ -462,11 +459,9 @@ static int write_json(const char *path)
 	fprintf(f, ",\n  \"libsodium\": ");
 	json_str(f, sodium_version_string());
 	fprintf(f, ",\n");
-#ifdef STUB_IMPL
-	fprintf(f, "  \"mont_impl_stub\": true,\n");
-#else
-	fprintf(f, "  \"mont_impl_stub\": false,\n");
-#endif
+	fprintf(f, "  \"mont_select\": {\"rows\": \"%s\", \"mulx_ns\": %llu, "
+		"\"mulq_ns\": %llu},\n", pmhs_mont_rows(),
+		(unsigned long long)sel_mulx, (unsigned long long)sel_mulq);
 	fprintf(f, "  \"blocks\": %d,\n  \"unit\": \"us per call\",\n  \"cases\": [\n",
 		smoke ? 1 : BLOCKS);
 	for (i = 0; i < nresults; i++) {
@@ -498,6 +493,9 @@ static void print_table(void)
 	       cpu_model, cpu_bmi2, cpu_adx, cpu_avx2, cpu_avx512ifma,
 	       compiler(), OpenSSL_version(OPENSSL_VERSION),
 	       sodium_version_string());
+	printf("# default rows: %s (pmhs_mont_select: 32 squarings mulx %llu ns, mulq %llu ns)\n",
+	       pmhs_mont_rows(), (unsigned long long)sel_mulx,
+	       (unsigned long long)sel_mulq);
 	printf("# median of %d blocks per side, us per call (thread CPU time)\n",
 	       smoke ? 1 : BLOCKS);
 	printf("%-22s %-8s %-8s %10s %10s %-10s %7s %8s %s\n", "case", "variant",
@@ -540,9 +538,13 @@ int main(int argc, char **argv)
 		return 1;
 	read_cpuinfo();
 	c = BN_CTX_new();
+	/* the module's load-time choice, which "default" then runs */
+	sel_ret = pmhs_mont_select(&sel_mulx, &sel_mulq);
 	if (smoke)
 		printf("TAP version 13\n1..%zu\n", sizeof(sizes) / sizeof(sizes[0]) *
-		       (1 + NVARIANTS * 4) + 2);
+		       (1 + NVARIANTS * 4) + 3);
+	check(!sel_ret, "pmhs_mont_select: %d, default rows %s", sel_ret,
+	      pmhs_mont_rows());
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		mexp_init(&x, sizes[i].bits, smoke ? 1 : sizes[i].calls, c);
 		check(BN_num_bits(x.m) == sizes[i].bits && BN_is_odd(x.m),

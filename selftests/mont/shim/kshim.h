@@ -17,6 +17,16 @@
 
 typedef uint8_t u8;
 typedef uint64_t u64;
+#define U64_MAX UINT64_MAX
+
+#include <time.h>
+static inline u64 ktime_get_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 #define BITS_PER_LONG (__SIZEOF_LONG__ * 8)
 #if defined(__x86_64__)
