@@ -277,9 +277,11 @@ static long ossl_decrypt(struct json_object *root, const char *name,
 	return (long)outlen;
 }
 
-TEST_F(vec, mutual_valid_vectors)
+/* The mutual vectors: private operations on both sides, checked. */
+static void mutual_vectors(struct __test_metadata *_metadata, struct pmhs_nl *nl,
+			   struct json_object *root, struct pt_reply *r)
 {
-	struct json_object *v = vec_get(self->root, "mutual.valid");
+	struct json_object *v = vec_get(root, "mutual.valid");
 	size_t n = json_object_array_length(v);
 
 	ASSERT_EQ(2, n);
@@ -296,12 +298,12 @@ TEST_F(vec, mutual_valid_vectors)
 		struct nlattr *msg;
 
 		/* Each side's contribution, exactly, from the other's message. */
-		ASSERT_EQ(0, half_receive(_metadata, self->nl, self->root, a, b, sa, la,
-					  &self->r, &id));
-		EXPECT_TRUE(secret_is(po_serial(&self->r), vec_str(c, "contribution_a")));
-		ASSERT_EQ(0, half_receive(_metadata, self->nl, self->root, b, a, sb, lb,
-					  &self->r, &id));
-		EXPECT_TRUE(secret_is(po_serial(&self->r), vec_str(c, "contribution_b")));
+		ASSERT_EQ(0, half_receive(_metadata, nl, root, a, b, sa, la,
+					  r, &id));
+		EXPECT_TRUE(secret_is(po_serial(r), vec_str(c, "contribution_a")));
+		ASSERT_EQ(0, half_receive(_metadata, nl, root, b, a, sb, lb,
+					  r, &id));
+		EXPECT_TRUE(secret_is(po_serial(r), vec_str(c, "contribution_b")));
 		ASSERT_EQ(32, vec_unhex(vec_str(c, "contribution_a"), &ca));
 		ASSERT_EQ(32, vec_unhex(vec_str(c, "contribution_b"), &cb));
 		for (int j = 0; j < 32; j++)
@@ -310,21 +312,21 @@ TEST_F(vec, mutual_valid_vectors)
 		EXPECT_STREQ(vec_str(c, "secret"), hex);
 
 		/* A mutual session as a, finished by b's vector message. */
-		plen = vec_key_pub_der(self->root, b, &pub);
+		plen = vec_key_pub_der(root, b, &pub);
 		p.identity = a;
 		p.peer = pub;
 		p.peerlen = plen;
-		ASSERT_EQ(0, po_session_new(self->nl, &p, &id, &self->r));
-		msg = self->r.tb[PMHS_A_SESSION_MESSAGE];
+		ASSERT_EQ(0, po_session_new(nl, &p, &id, r));
+		msg = r->tb[PMHS_A_SESSION_MESSAGE];
 		ASSERT_NE(NULL, msg);
 		ASSERT_EQ(512, nla_len(msg));
 		/* Our contribution, as b would see it. */
-		ASSERT_EQ(32, ossl_decrypt(self->root, b, (uint8_t *)nla_data(msg) + 256,
+		ASSERT_EQ(32, ossl_decrypt(root, b, (uint8_t *)nla_data(msg) + 256,
 					   256, own));
-		ASSERT_EQ(0, po_session_recv(self->nl, id, sb, lb, &self->r)) {
-			TH_LOG("%s", self->r.extack);
+		ASSERT_EQ(0, po_session_recv(nl, id, sb, lb, r)) {
+			TH_LOG("%s", r->extack);
 		}
-		ASSERT_EQ(32, vec_key_read(po_serial(&self->r), got, sizeof(got)));
+		ASSERT_EQ(32, vec_key_read(po_serial(r), got, sizeof(got)));
 		for (int j = 0; j < 32; j++)
 			own[j] ^= cb[j];
 		EXPECT_EQ(0, memcmp(own, got, 32));
@@ -334,6 +336,102 @@ TEST_F(vec, mutual_valid_vectors)
 		free(ca);
 		free(cb);
 	}
+}
+
+TEST_F(vec, mutual_valid_vectors)
+{
+	mutual_vectors(_metadata, self->nl, self->root, &self->r);
+}
+
+/*
+ * Each of the module's Montgomery rows, forced by its mont_rows
+ * parameter, passes the load-time known answers and the mutual vectors.
+ * At load the module keeps the faster of mulx and mulq (mulq under QEMU
+ * TCG), so without this only one of them would run in the kernel here.
+ */
+FIXTURE(rows) {
+	struct pmhs_nl *nl;
+	struct json_object *root;
+	struct pt_reply r;
+	bool cpu;	/* this CPU can run the rows */
+};
+
+FIXTURE_VARIANT(rows) {
+	const char *rows;
+};
+
+FIXTURE_VARIANT_ADD(rows, mulx) {
+	.rows = "mulx",
+};
+
+FIXTURE_VARIANT_ADD(rows, mulq) {
+	.rows = "mulq",
+};
+
+FIXTURE_SETUP(rows)
+{
+	const char *ko = getenv("PMHS_KO");
+
+	ASSERT_NE(NULL, ko);
+	self->cpu = strcmp(variant->rows, "mulx") ||
+		    !pt_sh("grep -qw bmi2 /proc/cpuinfo && grep -qw adx /proc/cpuinfo");
+	ASSERT_EQ(0, pt_sh("rmmod pmhs"));
+	if (!self->cpu) {
+		/* refused at load, with the reason in the kernel log */
+		EXPECT_NE(0, pt_sh("insmod %s mont_rows=mulx 2>/dev/null", ko));
+		EXPECT_EQ(0, pt_sh("dmesg | tail -n 5 | grep -q 'mont_rows=mulx: this CPU cannot'"));
+		ASSERT_EQ(0, pt_sh("insmod %s", ko));
+		return;
+	}
+	ASSERT_EQ(0, pt_sh("insmod %s mont_rows=%s", ko, variant->rows));
+	ASSERT_EQ(0, pt_sh("grep -qx %s /sys/module/pmhs/parameters/mont_rows",
+			   variant->rows));
+	/* the known answers ran on these rows */
+	ASSERT_EQ(0, pt_sh("dmesg | grep 'RSA self-tests passed' | tail -n 1 | grep -q 'Montgomery rows: %s;'",
+			   variant->rows));
+	self->nl = pt_open();
+	ASSERT_NE(NULL, self->nl);
+	self->root = vec_load("poorman-v1.json");
+	ASSERT_NE(NULL, self->root);
+	ASSERT_EQ(0, po_config(self->nl, 60, 1));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ASSERT_EQ(0, po_identity_vec(self->nl, self->root, keys[i], &self->r));
+}
+
+FIXTURE_TEARDOWN(rows)
+{
+	const char *ko = getenv("PMHS_KO");
+
+	if (self->nl) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			po_identity_del(self->nl, keys[i]);
+		pmhs_nl_close(self->nl);
+	}
+	json_object_put(self->root);
+	/* back to the default choice for the tests after this one */
+	if (ko && self->cpu && !pt_sh("rmmod pmhs"))
+		EXPECT_EQ(0, pt_sh("insmod %s", ko));
+}
+
+TEST_F(rows, known_answers_and_mutual_vectors)
+{
+	if (!self->cpu)
+		return;	/* the refusal was the test */
+	mutual_vectors(_metadata, self->nl, self->root, &self->r);
+}
+
+TEST(mont_rows_unknown_refused)
+{
+	const char *ko = getenv("PMHS_KO");
+	int st, said;
+
+	ASSERT_NE(NULL, ko);
+	ASSERT_EQ(0, pt_sh("rmmod pmhs"));
+	st = pt_sh("insmod %s mont_rows=fast 2>/dev/null", ko);
+	said = pt_sh("dmesg | tail -n 5 | grep -q 'mont_rows=fast: want auto, mulx or mulq'");
+	ASSERT_EQ(0, pt_sh("lsmod | grep -q '^pmhs ' || insmod %s", ko));
+	EXPECT_NE(0, st);
+	EXPECT_EQ(0, said);
 }
 
 TEST_F(vec, replay_on_finished_session_refused)

@@ -539,7 +539,7 @@ int main(int argc, char **argv)
 	read_cpuinfo();
 	c = BN_CTX_new();
 	/* the module's load-time choice, which "default" then runs */
-	sel_ret = pmhs_mont_select(&sel_mulx, &sel_mulq);
+	sel_ret = pmhs_mont_select("auto", &sel_mulx, &sel_mulq);
 	if (smoke)
 		printf("TAP version 13\n1..%zu\n", sizeof(sizes) / sizeof(sizes[0]) *
 		       (1 + NVARIANTS * 4) + 3);

@@ -678,7 +678,7 @@ static u64 mont_time_sqr(const struct pmhs_mont *ctx, unsigned long *a,
 }
 #endif
 
-int pmhs_mont_select(u64 *mulx_ns, u64 *mulq_ns)
+int pmhs_mont_select(const char *want, u64 *mulx_ns, u64 *mulq_ns)
 {
 #if PMHS_MONT_X86
 	u64 best[2] = { U64_MAX, U64_MAX }, dt;
@@ -688,9 +688,24 @@ int pmhs_mont_select(u64 *mulx_ns, u64 *mulq_ns)
 	u8 raw[128];
 	MPI m;
 	int r, i, ret;
+#endif
 
 	*mulx_ns = 0;
 	*mulq_ns = 0;
+#if PMHS_MONT_X86
+	if (!strcmp(want, "mulx") || !strcmp(want, "mulq")) {
+		if (want[3] == 'x' && !mont_cpu_mulx())
+			return -EOPNOTSUPP;
+		mont_mulx_faster = want[3] == 'x';
+		return 0;
+	}
+#else
+	if (!strcmp(want, "mulx") || !strcmp(want, "mulq"))
+		return -EOPNOTSUPP;	/* the portable C only */
+#endif
+	if (strcmp(want, "auto"))
+		return -EINVAL;
+#if PMHS_MONT_X86
 	if (!mont_cpu_mulx())
 		return 0;
 	/* a fixed public 1024-bit odd modulus: the size of an RSA-2048 half */
@@ -734,9 +749,6 @@ int pmhs_mont_select(u64 *mulx_ns, u64 *mulq_ns)
 	mont_mulx_faster = best[1] <= best[0];
 	*mulx_ns = best[1];
 	*mulq_ns = best[0];
-#else
-	*mulx_ns = 0;
-	*mulq_ns = 0;
 #endif
 	return 0;
 }

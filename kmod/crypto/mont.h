@@ -31,12 +31,14 @@ void pmhs_mont_free(struct pmhs_mont *ctx);
  */
 int pmhs_mont_powm(const struct pmhs_mont *ctx, MPI r, MPI b, MPI e);
 /*
- * Once, before any context: on x86-64 with BMI2 + ADX, times the mulx
- * and mulq rows (32 squarings, 1024 bits, best of five, into @mulx_ns and
- * @mulq_ns; 0 where there is no choice) and makes new contexts run the
- * faster. -EIO if the two disagree, -ENOMEM.
+ * Once, before any context. @want "auto": on x86-64 with BMI2 + ADX,
+ * times the mulx and mulq rows (32 squarings, 1024 bits, best of five,
+ * into @mulx_ns and @mulq_ns; 0 where there is no choice) and makes new
+ * contexts run the faster (-EIO if the two disagree). "mulx" or "mulq"
+ * forces those rows: -EOPNOTSUPP where they cannot run. -EINVAL for
+ * anything else.
  */
-int pmhs_mont_select(u64 *mulx_ns, u64 *mulq_ns);
+int pmhs_mont_select(const char *want, u64 *mulx_ns, u64 *mulq_ns);
 /* The rows a new context runs: "mulx", "mulq" or "generic". */
 const char *pmhs_mont_rows(void);
 /* "mulx", "mulq" or "generic": the rows @ctx runs (for tests) */

@@ -9,6 +9,7 @@
 #include <linux/fips.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -196,6 +197,11 @@ out_priv:
 	return ret;
 }
 
+/* auto: the faster on this CPU, timed at load (see pmhs_mont_select()) */
+static char *mont_rows = "auto";
+module_param(mont_rows, charp, 0444);
+MODULE_PARM_DESC(mont_rows, "Montgomery rows of the RSA private operation: auto, mulx (BMI2 + ADX) or mulq");
+
 int pmhs_rsa_selftest(void)
 {
 	struct pmhs_rsa_pub *pubs[ARRAY_SIZE(pmhs_kat_spkis)] = {};
@@ -204,11 +210,16 @@ int pmhs_rsa_selftest(void)
 	int ret;
 
 	/* first, so that the known answers check the rows chosen */
-	ret = pmhs_mont_select(&mulx_ns, &mulq_ns);
-	if (ret) {
-		pr_err("RSA self-test: Montgomery row selection failed (%d)\n", ret);
+	ret = pmhs_mont_select(mont_rows, &mulx_ns, &mulq_ns);
+	if (ret == -EINVAL)
+		pr_err("mont_rows=%s: want auto, mulx or mulq\n", mont_rows);
+	else if (ret == -EOPNOTSUPP)
+		pr_err("mont_rows=%s: this CPU cannot run those rows (mulx needs BMI2 and ADX)\n",
+		       mont_rows);
+	else if (ret)
+		pr_err("RSA self-test: choosing the Montgomery rows failed (%d)\n", ret);
+	if (ret)
 		return ret;
-	}
 	ret = pmhs_kat_spki(pubs) ?:
 	      pmhs_kat_pss(pubs) ?:
 	      pmhs_kat_oaep() ?:

@@ -224,7 +224,7 @@ static void select_cases(void)
 	shim_cpu_no_adx = 0;
 	choice = boot_cpu_has(X86_FEATURE_BMI2) && boot_cpu_has(X86_FEATURE_ADX);
 #endif
-	ret = pmhs_mont_select(&x, &q);
+	ret = pmhs_mont_select("auto", &x, &q);
 	rows = pmhs_mont_rows();
 	snprintf(what, sizeof(what),
 		 "select: returns 0 (%d), times both rows only where there is a choice (mulx %llu ns, mulq %llu ns)",
@@ -235,6 +235,32 @@ static void select_cases(void)
 	ok(!pmhs_mont_new(m, &ctx) && !strcmp(pmhs_mont_impl(ctx), rows),
 	   "select: a new context runs the rows chosen");
 	pmhs_mont_free(ctx);
+
+	/* the module parameter's other values */
+	ok(pmhs_mont_select("fast", &x, &q) == -EINVAL && !strcmp(pmhs_mont_rows(), rows),
+	   "select: an unknown choice is refused (-EINVAL), nothing changed");
+#ifdef PMHS_MONT_GENERIC
+	ok(pmhs_mont_select("mulq", &x, &q) == -EOPNOTSUPP &&
+	   pmhs_mont_select("mulx", &x, &q) == -EOPNOTSUPP,
+	   "select: mulq or mulx forced where only the portable C exists: -EOPNOTSUPP");
+#else
+	ok(!pmhs_mont_select("mulq", &x, &q) && !strcmp(pmhs_mont_rows(), "mulq") &&
+	   !pmhs_mont_new(m, &ctx) && !strcmp(pmhs_mont_impl(ctx), "mulq"),
+	   "select: mulq forced: new contexts run mulq");
+	pmhs_mont_free(ctx);
+	if (choice)
+		ok(!pmhs_mont_select("mulx", &x, &q) && !strcmp(pmhs_mont_rows(), "mulx") &&
+		   !pmhs_mont_new(m, &ctx) && !strcmp(pmhs_mont_impl(ctx), "mulx"),
+		   "select: mulx forced: new contexts run mulx");
+	else
+		ok(1, "select: mulx forced # SKIP this CPU lacks BMI2 or ADX");
+	if (choice)
+		pmhs_mont_free(ctx);
+	shim_cpu_no_adx = 1;
+	ok(pmhs_mont_select("mulx", &x, &q) == -EOPNOTSUPP,
+	   "select: mulx forced on a CPU without BMI2/ADX: -EOPNOTSUPP");
+	shim_cpu_no_adx = 0;
+#endif
 	mpi_free(m);
 }
 
