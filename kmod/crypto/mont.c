@@ -307,6 +307,199 @@ static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
 }
 
 /*
+ * One block of four limbs j .. j + 3 of a whole-multiply row (k % 4 == 0):
+ * x = t[j..j+3] + a[j..j+3] * bi + ca (bi in rdx; lo(a bi) + hi below on
+ * CF, + t on OF), ca = the fifth limb. Both chains are closed into ca (the
+ * sum fits in five limbs), so nothing waits across blocks on the flags.
+ */
+#define MONT_MULX_A							\
+	"mulxq (%[a],%[j],8), %[x0], %[h]\n\t"				\
+	"adcxq %[ca], %[x0]\n\t"					\
+	"adoxq (%[t],%[j],8), %[x0]\n\t"				\
+	"mulxq 8(%[a],%[j],8), %[x1], %[ca]\n\t"			\
+	"adcxq %[h], %[x1]\n\t"						\
+	"adoxq 8(%[t],%[j],8), %[x1]\n\t"				\
+	"mulxq 16(%[a],%[j],8), %[x2], %[h]\n\t"			\
+	"adcxq %[ca], %[x2]\n\t"					\
+	"adoxq 16(%[t],%[j],8), %[x2]\n\t"				\
+	"mulxq 24(%[a],%[j],8), %[x3], %[ca]\n\t"			\
+	"adcxq %[h], %[x3]\n\t"						\
+	"adoxq 24(%[t],%[j],8), %[x3]\n\t"				\
+	"adcxq %[z], %[ca]\n\t"						\
+	"adoxq %[z], %[ca]\n\t"
+
+/* x += m[j..j+3] * q + cm (q in rdx), cm = the fifth limb, as above */
+#define MONT_MULX_B							\
+	"mulxq (%[m],%[j],8), %[lo], %[h]\n\t"				\
+	"adcxq %[lo], %[x0]\n\t"					\
+	"adoxq %[cm], %[x0]\n\t"					\
+	"mulxq 8(%[m],%[j],8), %[lo], %[cm]\n\t"			\
+	"adcxq %[lo], %[x1]\n\t"					\
+	"adoxq %[h], %[x1]\n\t"						\
+	"mulxq 16(%[m],%[j],8), %[lo], %[h]\n\t"			\
+	"adcxq %[lo], %[x2]\n\t"					\
+	"adoxq %[cm], %[x2]\n\t"					\
+	"mulxq 24(%[m],%[j],8), %[lo], %[cm]\n\t"			\
+	"adcxq %[lo], %[x3]\n\t"					\
+	"adoxq %[h], %[x3]\n\t"						\
+	"adcxq %[z], %[cm]\n\t"						\
+	"adoxq %[z], %[cm]\n\t"
+
+/*
+ * t[0..k] = a * b * R^-1 + a multiple of m, below 2m (a < R, b < m),
+ * k % 4 == 0: the whole multiply in one asm, row after row (t = (t +
+ * a * b[i] + m * q) / 2^64), each row in blocks of four limbs, written
+ * one limb down. Rows overlap in the out-of-order core: row i + 1's q
+ * needs only the first block of row i. The loop control depends on k only.
+ */
+static void mont_mul_mulx4(unsigned long *t, const unsigned long *a,
+			   const unsigned long *b, const unsigned long *m,
+			   unsigned long k, unsigned long minv)
+{
+	unsigned long rows = k, bi = 0, q = 0, zero = 0, j, x0, x1, x2, x3;
+	unsigned long ca, cm, lo, h, d;
+
+	memset(t, 0, (k + 1) * sizeof(*t));
+	asm volatile("1:\n\t"
+	    "movq (%[b]), %%rdx\n\t"
+	    "movq %%rdx, %[bi]\n\t"
+	    "xorl %k[j], %k[j]\n\t"
+	    "xorl %k[cm], %k[cm]\n\t"
+	    "xorl %k[ca], %k[ca]\n\t"
+	    MONT_MULX_A
+	    "movq %[x0], %%rdx\n\t"
+	    "imulq %[minv], %%rdx\n\t"
+	    "movq %%rdx, %[q]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    MONT_MULX_B
+	    "movq %[x1], (%[t])\n\t"
+	    "movq %[x2], 8(%[t])\n\t"
+	    "movq %[x3], 16(%[t])\n\t"
+	    "addq $4, %[j]\n\t"
+	    "cmpq %[k], %[j]\n\t"
+	    "jae 3f\n"
+	    "2:\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[bi], %%rdx\n\t"
+	    MONT_MULX_A
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[q], %%rdx\n\t"
+	    MONT_MULX_B
+	    "movq %[x0], -8(%[t],%[j],8)\n\t"
+	    "movq %[x1], (%[t],%[j],8)\n\t"
+	    "movq %[x2], 8(%[t],%[j],8)\n\t"
+	    "movq %[x3], 16(%[t],%[j],8)\n\t"
+	    "addq $4, %[j]\n\t"
+	    "cmpq %[k], %[j]\n\t"
+	    "jb 2b\n"
+	    "3:\n\t"
+	    /* t[k - 1], t[k] = ca + cm + t[k] (below 2R, see above) */
+	    "xorl %k[h], %k[h]\n\t"
+	    "addq %[cm], %[ca]\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "addq (%[t],%[j],8), %[ca]\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "movq %[ca], -8(%[t],%[j],8)\n\t"
+	    "movq %[h], (%[t],%[j],8)\n\t"
+	    "leaq 8(%[b]), %[b]\n\t"
+	    "decq %[rows]\n\t"
+	    "jnz 1b"
+	    : [b] "+&r" (b), [rows] "+m" (rows), [bi] "+m" (bi), [q] "+m" (q),
+	      [j] "=&r" (j), [x0] "=&r" (x0), [x1] "=&r" (x1),
+	      [x2] "=&r" (x2), [x3] "=&r" (x3), [ca] "=&r" (ca),
+	      [cm] "=&r" (cm), [lo] "=&r" (lo), [h] "=&r" (h), "=&d" (d)
+	    : [a] "r" (a), [m] "r" (m), [t] "r" (t), [k] "m" (k),
+	      [minv] "m" (minv), [z] "m" (zero)
+	    : "cc", "memory");
+}
+
+/*
+ * Montgomery reduction of t[0..2k) in one asm, k % 4 == 0: row i adds
+ * m * q (q = t[i] * minv) to t[i..i+k) in blocks of four limbs
+ * (MONT_MULX_B), its fifth limb and the carry of the row below into
+ * t[i + k]; returns the carry out of t[2k - 1]. Loop control by k only.
+ */
+static unsigned long mont_redc_mulx4(unsigned long *t, const unsigned long *m,
+				     unsigned long k, unsigned long minv)
+{
+	unsigned long rows = k, top = 0, zero = 0, j, x0, x1, x2, x3;
+	unsigned long cm, lo, h, d;
+
+	asm volatile("1:\n\t"
+	    "movq (%[t]), %%rdx\n\t"
+	    "imulq %[minv], %%rdx\n\t"
+	    "xorl %k[j], %k[j]\n\t"
+	    "xorl %k[cm], %k[cm]\n"
+	    "2:\n\t"
+	    "movq (%[t],%[j],8), %[x0]\n\t"
+	    "movq 8(%[t],%[j],8), %[x1]\n\t"
+	    "movq 16(%[t],%[j],8), %[x2]\n\t"
+	    "movq 24(%[t],%[j],8), %[x3]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    MONT_MULX_B
+	    "movq %[x0], (%[t],%[j],8)\n\t"
+	    "movq %[x1], 8(%[t],%[j],8)\n\t"
+	    "movq %[x2], 16(%[t],%[j],8)\n\t"
+	    "movq %[x3], 24(%[t],%[j],8)\n\t"
+	    "addq $4, %[j]\n\t"
+	    "cmpq %[k], %[j]\n\t"
+	    "jb 2b\n\t"
+	    /* t[i + k] += cm + top; top = the carry (at most 1) */
+	    "xorl %k[h], %k[h]\n\t"
+	    "addq %[top], %[cm]\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "addq %[cm], (%[t],%[j],8)\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "movq %[h], %[top]\n\t"
+	    "leaq 8(%[t]), %[t]\n\t"
+	    "decq %[rows]\n\t"
+	    "jnz 1b"
+	    : [t] "+&r" (t), [rows] "+m" (rows), [top] "+m" (top),
+	      [j] "=&r" (j), [x0] "=&r" (x0), [x1] "=&r" (x1),
+	      [x2] "=&r" (x2), [x3] "=&r" (x3), [cm] "=&r" (cm),
+	      [lo] "=&r" (lo), [h] "=&r" (h), "=&d" (d)
+	    : [m] "r" (m), [k] "m" (k), [minv] "m" (minv), [z] "m" (zero)
+	    : "cc", "memory");
+	return top;
+}
+
+/*
+ * t[0..2k) = 2 * t + a[i]^2 at limbs 2i, 2i + 1 (t: mont_sqr()'s cross
+ * products): adox x, x doubles a limb and passes its top bit on OF, the
+ * squares go in on CF; both chains run through all 2k limbs (the loop
+ * control, lea and jrcxz, leaves the flags alone) and end at 0, as the
+ * result is a^2 < R^2.
+ */
+static void mont_sqr_diag_mulx(unsigned long *t, const unsigned long *a,
+			       unsigned long k)
+{
+	unsigned long x0, x1, lo, h, d, c = k;
+
+	asm volatile("xorl %k[lo], %k[lo]\n"
+	    "1:\n\t"
+	    "movq (%[a]), %%rdx\n\t"
+	    "mulxq %%rdx, %[lo], %[h]\n\t"
+	    "movq (%[t]), %[x0]\n\t"
+	    "movq 8(%[t]), %[x1]\n\t"
+	    "adoxq %[x0], %[x0]\n\t"
+	    "adcxq %[lo], %[x0]\n\t"
+	    "adoxq %[x1], %[x1]\n\t"
+	    "adcxq %[h], %[x1]\n\t"
+	    "movq %[x0], (%[t])\n\t"
+	    "movq %[x1], 8(%[t])\n\t"
+	    "leaq 8(%[a]), %[a]\n\t"
+	    "leaq 16(%[t]), %[t]\n\t"
+	    "leaq -1(%[c]), %[c]\n\t"
+	    "jrcxz 2f\n\t"
+	    "jmp 1b\n"
+	    "2:"
+	    : [t] "+&r" (t), [a] "+&r" (a), [c] "+&c" (c), [x0] "=&r" (x0),
+	      [x1] "=&r" (x1), [lo] "=&r" (lo), [h] "=&r" (h), "=&d" (d)
+	    :
+	    : "cc", "memory");
+}
+
+/*
  * r = a * b * R^-1 mod m (a < R, b < m): one row per limb of b, adding
  * a * b[i] and m * q together (q makes limb i zero), t growing upwards.
  */
@@ -318,6 +511,11 @@ static void mont_mul_mulx(unsigned long *r, const unsigned long *a,
 	unsigned long q, ha, hb, top = 0;
 	PMHS_DLIMB x;
 
+	if (k % 4 == 0) {
+		mont_mul_mulx4(t, a, b, ctx->m, k, ctx->minv);
+		mont_final(r, t, t[k], ctx);
+		return;
+	}
 	memset(t, 0, k * sizeof(*t));
 	for (i = 0; i < k; i++) {
 		q = (t[i] + a[0] * b[i]) * ctx->minv;
@@ -470,22 +668,14 @@ static void mont_sqr_cross(unsigned long *t, const unsigned long *a,
 				       a[i]);
 }
 
-/* r = a^2 * R^-1 mod m for a < m: each cross product once, doubled. */
-static void mont_sqr(unsigned long *r, const unsigned long *a,
-		     const struct pmhs_mont *ctx, unsigned long *t)
+/* t[0..2k) = 2 * t + a[i]^2 at limbs 2i, 2i + 1 (t: the cross products) */
+static void mont_sqr_diag(unsigned long *t, const unsigned long *a,
+			  unsigned int k)
 {
-	unsigned int k = ctx->k, i;
 	unsigned long c, v;
+	unsigned int i;
 	PMHS_DLIMB x;
 
-	memset(t, 0, k * sizeof(*t));
-	t[2 * k - 1] = 0;
-#if PMHS_MONT_X86
-	if (ctx->mulx)
-		mont_sqr_cross_mulx(t, a, k);
-	else
-#endif
-		mont_sqr_cross(t, a, k);
 	/* t = 2 * t (the sum of cross products is below R^2 / 2) */
 	c = 0;
 	for (i = 0; i < 2 * k; i++) {
@@ -502,12 +692,32 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 		t[2 * i + 1] = (unsigned long)x;
 		c = x >> BITS_PER_LONG;
 	}
+}
+
+/* r = a^2 * R^-1 mod m for a < m: each cross product once, doubled. */
+static void mont_sqr(unsigned long *r, const unsigned long *a,
+		     const struct pmhs_mont *ctx, unsigned long *t)
+{
+	unsigned int k = ctx->k;
+
+	memset(t, 0, k * sizeof(*t));
+	t[2 * k - 1] = 0;
 #if PMHS_MONT_X86
-	if (ctx->mulx)
-		mont_redc_mulx(r, t, ctx);
-	else
+	if (ctx->mulx) {
+		mont_sqr_cross_mulx(t, a, k);
+		mont_sqr_diag_mulx(t, a, k);
+		if (k % 4 == 0)
+			mont_final(r, t + k,
+				   mont_redc_mulx4(t, ctx->m, k, ctx->minv),
+				   ctx);
+		else
+			mont_redc_mulx(r, t, ctx);
+		return;
+	}
 #endif
-		mont_redc(r, t, ctx);
+	mont_sqr_cross(t, a, k);
+	mont_sqr_diag(t, a, k);
+	mont_redc(r, t, ctx);
 }
 
 /* 1 if i == idx, else 0, without a branch (i, idx < PMHS_MONT_TAB) */
