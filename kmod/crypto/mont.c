@@ -183,13 +183,35 @@ static bool mont_cpu_mulx(void)
 }
 #endif
 
-/* r = t + top * R - m if that is not negative, else t; t + top * R < 2m */
-static void mont_final(unsigned long *r, const unsigned long *t,
-		       unsigned long top, const struct pmhs_mont *ctx)
+/* r = t - m (k limbs each); returns the borrow, 0 or 1 */
+#if PMHS_MONT_X86
+/* one sbb chain (lea and jrcxz leave CF alone); c counts from -k up to 0 */
+static unsigned long mont_sub(unsigned long *r, const unsigned long *t,
+			      const unsigned long *m, unsigned int k)
 {
-	const unsigned long *m = ctx->m;
-	unsigned long borrow = 0, keep;
-	unsigned int k = ctx->k, j;
+	unsigned long c = 0UL - k, v, borrow;
+
+	asm volatile("clc\n"
+	    "1:\n\t"
+	    "movq (%[t],%[c],8), %[v]\n\t"
+	    "sbbq (%[m],%[c],8), %[v]\n\t"
+	    "movq %[v], (%[r],%[c],8)\n\t"
+	    "leaq 1(%[c]), %[c]\n\t"
+	    "jrcxz 2f\n\t"
+	    "jmp 1b\n"
+	    "2:\n\t"
+	    "sbbq %[b], %[b]"
+	    : [c] "+&c" (c), [v] "=&r" (v), [b] "=&r" (borrow)
+	    : [t] "r" (t + k), [m] "r" (m + k), [r] "r" (r + k)
+	    : "cc", "memory");
+	return borrow & 1;
+}
+#else
+static unsigned long mont_sub(unsigned long *r, const unsigned long *t,
+			      const unsigned long *m, unsigned int k)
+{
+	unsigned long borrow = 0;
+	unsigned int j;
 	PMHS_DLIMB x;
 
 	for (j = 0; j < k; j++) {
@@ -197,6 +219,18 @@ static void mont_final(unsigned long *r, const unsigned long *t,
 		r[j] = (unsigned long)x;
 		borrow = (unsigned long)(x >> BITS_PER_LONG) & 1;
 	}
+	return borrow;
+}
+#endif
+
+/* r = t + top * R - m if that is not negative, else t; t + top * R < 2m */
+static void mont_final(unsigned long *r, const unsigned long *t,
+		       unsigned long top, const struct pmhs_mont *ctx)
+{
+	unsigned long borrow, keep;
+	unsigned int k = ctx->k, j;
+
+	borrow = mont_sub(r, t, ctx->m, k);
 	keep = 0UL - (borrow & (top ^ 1));
 	for (j = 0; j < k; j++)
 		r[j] = (t[j] & keep) | (r[j] & ~keep);
@@ -500,6 +534,106 @@ static void mont_sqr_diag_mulx(unsigned long *t, const unsigned long *a,
 }
 
 /*
+ * Rows unrolled for a fixed limb count K (even): t[0..K) += p[0..K) * rdx,
+ * lo(p[j] rdx) + t[j] on CF, hi(p[j - 1] rdx) on OF, both chains open
+ * along the whole row (no loop control inside it), then closed into the
+ * row's top limb h1 (the row's sum fits in K + 1 limbs). .Lpmhs_o is the
+ * byte offset of the limb at hand. MONT_ROW_HEAD does limbs 0 (not
+ * written back: it becomes 0) and 1, MONT_ROW_TAIL limbs 2 .. K - 1. (A
+ * product made of such rows took as long as mont_mul_mulx4(); they pay
+ * in the reduction, whose rows wait on each other.)
+ */
+#define MONT_ROW_HEAD							\
+	"xorl %k[lo], %k[lo]\n\t"					\
+	"mulxq (%[p]), %[lo], %[h0]\n\t"				\
+	"adcxq (%[t]), %[lo]\n\t"					\
+	"mulxq 8(%[p]), %[lo], %[h1]\n\t"				\
+	"adcxq 8(%[t]), %[lo]\n\t"					\
+	"adoxq %[h0], %[lo]\n\t"					\
+	"movq %[lo], 8(%[t])\n\t"
+
+#define MONT_ROW_TAIL							\
+	".set .Lpmhs_o, 16\n\t"						\
+	".rept (%c[K] - 2) / 2\n\t"					\
+	"mulxq .Lpmhs_o(%[p]), %[lo], %[h0]\n\t"			\
+	"adcxq .Lpmhs_o(%[t]), %[lo]\n\t"				\
+	"adoxq %[h1], %[lo]\n\t"					\
+	"movq %[lo], .Lpmhs_o(%[t])\n\t"				\
+	"mulxq .Lpmhs_o + 8(%[p]), %[lo], %[h1]\n\t"			\
+	"adcxq .Lpmhs_o + 8(%[t]), %[lo]\n\t"				\
+	"adoxq %[h0], %[lo]\n\t"					\
+	"movq %[lo], .Lpmhs_o + 8(%[t])\n\t"				\
+	".set .Lpmhs_o, .Lpmhs_o + 16\n\t"				\
+	".endr\n\t"							\
+	"adcxq %[z], %[h1]\n\t"						\
+	"adoxq %[z], %[h1]\n\t"
+
+/*
+ * mont_redc_mulx4() with unrolled rows for K limbs; the next row's q is
+ * made from the register holding the new t[1], not reloaded from memory,
+ * so row after row waits on mulx, two adds and imul only.
+ */
+static __always_inline unsigned long mont_redc_k(unsigned long *t,
+						 const unsigned long *m,
+						 unsigned long minv,
+						 const unsigned int K)
+{
+	unsigned long rows = K, zero = 0, top = 0, lo, h0, h1, nq, d;
+
+	asm volatile("movq (%[t]), %%rdx\n\t"
+	    "imulq %[minv], %%rdx\n"
+	    "1:\n\t"
+	    MONT_ROW_HEAD
+	    "movq %[lo], %[nq]\n\t"
+	    MONT_ROW_TAIL
+	    /* imul sets CF and OF: after the row; it runs early anyway */
+	    "imulq %[minv], %[nq]\n\t"
+	    /* t[i + K] += h1 + top; top = the carry (at most 1) */
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "addq %[top], %[h1]\n\t"
+	    "adcq $0, %[lo]\n\t"
+	    "addq %[h1], .Lpmhs_o(%[t])\n\t"
+	    "adcq $0, %[lo]\n\t"
+	    "movq %[lo], %[top]\n\t"
+	    "movq %[nq], %%rdx\n\t"
+	    "leaq 8(%[t]), %[t]\n\t"
+	    "decq %[rows]\n\t"
+	    "jnz 1b"
+	    : [t] "+&r" (t), [rows] "+m" (rows), [top] "+&r" (top),
+	      [lo] "=&r" (lo), [h0] "=&r" (h0), [h1] "=&r" (h1),
+	      [nq] "=&r" (nq), "=&d" (d)
+	    : [p] "r" (m), [K] "i" (K), [z] "m" (zero), [minv] "m" (minv)
+	    : "cc", "memory");
+	return top;
+}
+
+/*
+ * r = t * R^-1 mod m (t: 2k limbs) by mont_redc_k() for the limb counts
+ * of RSA-2048, -3072 and -4096 CRT halves; false for other k.
+ */
+static bool mont_redc_fixed(unsigned long *r, unsigned long *t,
+			    const struct pmhs_mont *ctx)
+{
+	unsigned long top;
+
+	switch (ctx->k) {
+	case 16:
+		top = mont_redc_k(t, ctx->m, ctx->minv, 16);
+		break;
+	case 24:
+		top = mont_redc_k(t, ctx->m, ctx->minv, 24);
+		break;
+	case 32:
+		top = mont_redc_k(t, ctx->m, ctx->minv, 32);
+		break;
+	default:
+		return false;
+	}
+	mont_final(r, t + ctx->k, top, ctx);
+	return true;
+}
+
+/*
  * r = a * b * R^-1 mod m (a < R, b < m): one row per limb of b, adding
  * a * b[i] and m * q together (q makes limb i zero), t growing upwards.
  */
@@ -706,6 +840,8 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 	if (ctx->mulx) {
 		mont_sqr_cross_mulx(t, a, k);
 		mont_sqr_diag_mulx(t, a, k);
+		if (mont_redc_fixed(r, t, ctx))
+			return;
 		if (k % 4 == 0)
 			mont_final(r, t + k,
 				   mont_redc_mulx4(t, ctx->m, k, ctx->minv),
