@@ -569,6 +569,88 @@ static void mont_sqr_diag_mulx(unsigned long *t, const unsigned long *a,
 	"adoxq %[z], %[h1]\n\t"
 
 /*
+ * mont_sqr()'s cross products for a fixed K, every row unrolled (row i:
+ * t[2i + 1 .. i + K) += a[i + 1 .. K) * a[i], its top limb into t[i + K],
+ * 0 before): a single multiplier per row, lo + t on CF, hi of the limb
+ * below on OF, both chains open along the row. .Lpa and .Lpt are the byte
+ * offsets in a and t of the limb at hand; pmhs_step does one limb, the
+ * hi registers alternating, so pmhs_row splits on the parity of n.
+ */
+static __always_inline void mont_sqr_cross_k(unsigned long *t,
+					     const unsigned long *a,
+					     const unsigned int K)
+{
+	unsigned long lo, h0, h1, d;
+
+	asm volatile(".macro pmhs_step hp, hn\n\t"
+	    "mulxq .Lpa(%[a]), %[lo], \\hn\n\t"
+	    "adcxq .Lpt(%[t]), %[lo]\n\t"
+	    "adoxq \\hp, %[lo]\n\t"
+	    "movq %[lo], .Lpt(%[t])\n\t"
+	    ".set .Lpa, .Lpa + 8\n\t"
+	    ".set .Lpt, .Lpt + 8\n\t"
+	    ".endm\n\t"
+	    ".macro pmhs_row\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "mulxq .Lpa(%[a]), %[lo], %[h0]\n\t"
+	    "adcxq .Lpt(%[t]), %[lo]\n\t"
+	    "movq %[lo], .Lpt(%[t])\n\t"
+	    ".set .Lpa, .Lpa + 8\n\t"
+	    ".set .Lpt, .Lpt + 8\n\t"
+	    ".if (.Lpn - 1) %% 2\n\t"
+	    "pmhs_step %[h0], %[h1]\n\t"
+	    ".rept (.Lpn - 2) / 2\n\t"
+	    "pmhs_step %[h1], %[h0]\n\t"
+	    "pmhs_step %[h0], %[h1]\n\t"
+	    ".endr\n\t"
+	    "adcxq %[z], %[h1]\n\t"
+	    "adoxq %[z], %[h1]\n\t"
+	    "movq %[h1], .Lpt(%[t])\n\t"
+	    ".else\n\t"
+	    ".rept (.Lpn - 1) / 2\n\t"
+	    "pmhs_step %[h0], %[h1]\n\t"
+	    "pmhs_step %[h1], %[h0]\n\t"
+	    ".endr\n\t"
+	    "adcxq %[z], %[h0]\n\t"
+	    "adoxq %[z], %[h0]\n\t"
+	    "movq %[h0], .Lpt(%[t])\n\t"
+	    ".endif\n\t"
+	    ".endm\n\t"
+	    ".set .Lpi, 0\n\t"
+	    ".rept %c[K] - 1\n\t"
+	    "movq .Lpi * 8(%[a]), %%rdx\n\t"
+	    ".set .Lpa, .Lpi * 8 + 8\n\t"
+	    ".set .Lpt, .Lpi * 16 + 8\n\t"
+	    ".set .Lpn, %c[K] - 1 - .Lpi\n\t"
+	    "pmhs_row\n\t"
+	    ".set .Lpi, .Lpi + 1\n\t"
+	    ".endr\n\t"
+	    ".purgem pmhs_row\n\t"
+	    ".purgem pmhs_step"
+	    : [lo] "=&r" (lo), [h0] "=&r" (h0), [h1] "=&r" (h1), "=&d" (d)
+	    : [t] "r" (t), [a] "r" (a), [K] "i" (K), [z] "r" (0UL)
+	    : "cc", "memory");
+}
+
+/* mont_sqr_cross_k() for k = 16, 24, 32; false for other k */
+static bool mont_sqr_cross_fixed(unsigned long *t, const unsigned long *a,
+				 unsigned int k)
+{
+	switch (k) {
+	case 16:
+		mont_sqr_cross_k(t, a, 16);
+		return true;
+	case 24:
+		mont_sqr_cross_k(t, a, 24);
+		return true;
+	case 32:
+		mont_sqr_cross_k(t, a, 32);
+		return true;
+	}
+	return false;
+}
+
+/*
  * mont_redc_mulx4() with unrolled rows for K limbs; the next row's q is
  * made from the register holding the new t[1], not reloaded from memory,
  * so row after row waits on mulx, two adds and imul only.
@@ -838,7 +920,8 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 	t[2 * k - 1] = 0;
 #if PMHS_MONT_X86
 	if (ctx->mulx) {
-		mont_sqr_cross_mulx(t, a, k);
+		if (!mont_sqr_cross_fixed(t, a, k))
+			mont_sqr_cross_mulx(t, a, k);
 		mont_sqr_diag_mulx(t, a, k);
 		if (mont_redc_fixed(r, t, ctx))
 			return;
