@@ -574,7 +574,8 @@ static void mont_sqr_diag_mulx(unsigned long *t, const unsigned long *a,
  * 0 before): a single multiplier per row, lo + t on CF, hi of the limb
  * below on OF, both chains open along the row. .Lpa and .Lpt are the byte
  * offsets in a and t of the limb at hand; pmhs_step does one limb, the
- * hi registers alternating, so pmhs_row splits on the parity of n.
+ * hi registers alternating, so pmhs_row splits on the parity of n. Row 0
+ * (.Lpi == 0) writes t[1..K] without reading it: t needs no clearing.
  */
 static __always_inline void mont_sqr_cross_k(unsigned long *t,
 					     const unsigned long *a,
@@ -584,7 +585,9 @@ static __always_inline void mont_sqr_cross_k(unsigned long *t,
 
 	asm volatile(".macro pmhs_step hp, hn\n\t"
 	    "mulxq .Lpa(%[a]), %[lo], \\hn\n\t"
+	    ".if .Lpi\n\t"
 	    "adcxq .Lpt(%[t]), %[lo]\n\t"
+	    ".endif\n\t"
 	    "adoxq \\hp, %[lo]\n\t"
 	    "movq %[lo], .Lpt(%[t])\n\t"
 	    ".set .Lpa, .Lpa + 8\n\t"
@@ -593,7 +596,9 @@ static __always_inline void mont_sqr_cross_k(unsigned long *t,
 	    ".macro pmhs_row\n\t"
 	    "xorl %k[lo], %k[lo]\n\t"
 	    "mulxq .Lpa(%[a]), %[lo], %[h0]\n\t"
+	    ".if .Lpi\n\t"
 	    "adcxq .Lpt(%[t]), %[lo]\n\t"
+	    ".endif\n\t"
 	    "movq %[lo], .Lpt(%[t])\n\t"
 	    ".set .Lpa, .Lpa + 8\n\t"
 	    ".set .Lpt, .Lpt + 8\n\t"
@@ -916,12 +921,14 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 {
 	unsigned int k = ctx->k;
 
-	memset(t, 0, k * sizeof(*t));
+	t[0] = 0;
 	t[2 * k - 1] = 0;
 #if PMHS_MONT_X86
 	if (ctx->mulx) {
-		if (!mont_sqr_cross_fixed(t, a, k))
+		if (!mont_sqr_cross_fixed(t, a, k)) {
+			memset(t, 0, k * sizeof(*t));
 			mont_sqr_cross_mulx(t, a, k);
+		}
 		mont_sqr_diag_mulx(t, a, k);
 		if (mont_redc_fixed(r, t, ctx))
 			return;
@@ -934,6 +941,7 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 		return;
 	}
 #endif
+	memset(t, 0, k * sizeof(*t));
 	mont_sqr_cross(t, a, k);
 	mont_sqr_diag(t, a, k);
 	mont_redc(r, t, ctx);
