@@ -183,13 +183,35 @@ static bool mont_cpu_mulx(void)
 }
 #endif
 
-/* r = t + top * R - m if that is not negative, else t; t + top * R < 2m */
-static void mont_final(unsigned long *r, const unsigned long *t,
-		       unsigned long top, const struct pmhs_mont *ctx)
+/* r = t - m (k limbs each); returns the borrow, 0 or 1 */
+#if PMHS_MONT_X86
+/* one sbb chain (lea and jrcxz leave CF alone); c counts from -k up to 0 */
+static unsigned long mont_sub(unsigned long *r, const unsigned long *t,
+			      const unsigned long *m, unsigned int k)
 {
-	const unsigned long *m = ctx->m;
-	unsigned long borrow = 0, keep;
-	unsigned int k = ctx->k, j;
+	unsigned long c = 0UL - k, v, borrow;
+
+	asm volatile("clc\n"
+	    "1:\n\t"
+	    "movq (%[t],%[c],8), %[v]\n\t"
+	    "sbbq (%[m],%[c],8), %[v]\n\t"
+	    "movq %[v], (%[r],%[c],8)\n\t"
+	    "leaq 1(%[c]), %[c]\n\t"
+	    "jrcxz 2f\n\t"
+	    "jmp 1b\n"
+	    "2:\n\t"
+	    "sbbq %[b], %[b]"
+	    : [c] "+&c" (c), [v] "=&r" (v), [b] "=&r" (borrow)
+	    : [t] "r" (t + k), [m] "r" (m + k), [r] "r" (r + k)
+	    : "cc", "memory");
+	return borrow & 1;
+}
+#else
+static unsigned long mont_sub(unsigned long *r, const unsigned long *t,
+			      const unsigned long *m, unsigned int k)
+{
+	unsigned long borrow = 0;
+	unsigned int j;
 	PMHS_DLIMB x;
 
 	for (j = 0; j < k; j++) {
@@ -197,6 +219,18 @@ static void mont_final(unsigned long *r, const unsigned long *t,
 		r[j] = (unsigned long)x;
 		borrow = (unsigned long)(x >> BITS_PER_LONG) & 1;
 	}
+	return borrow;
+}
+#endif
+
+/* r = t + top * R - m if that is not negative, else t; t + top * R < 2m */
+static void mont_final(unsigned long *r, const unsigned long *t,
+		       unsigned long top, const struct pmhs_mont *ctx)
+{
+	unsigned long borrow, keep;
+	unsigned int k = ctx->k, j;
+
+	borrow = mont_sub(r, t, ctx->m, k);
 	keep = 0UL - (borrow & (top ^ 1));
 	for (j = 0; j < k; j++)
 		r[j] = (t[j] & keep) | (r[j] & ~keep);
@@ -307,6 +341,386 @@ static inline void mont_row2_mulx(unsigned long *t, const unsigned long *p,
 }
 
 /*
+ * One block of four limbs j .. j + 3 of a whole-multiply row (k % 4 == 0):
+ * x = t[j..j+3] + a[j..j+3] * bi + ca (bi in rdx; lo(a bi) + hi below on
+ * CF, + t on OF), ca = the fifth limb. Both chains are closed into ca (the
+ * sum fits in five limbs), so nothing waits across blocks on the flags.
+ */
+#define MONT_MULX_A							\
+	"mulxq (%[a],%[j],8), %[x0], %[h]\n\t"				\
+	"adcxq %[ca], %[x0]\n\t"					\
+	"adoxq (%[t],%[j],8), %[x0]\n\t"				\
+	"mulxq 8(%[a],%[j],8), %[x1], %[ca]\n\t"			\
+	"adcxq %[h], %[x1]\n\t"						\
+	"adoxq 8(%[t],%[j],8), %[x1]\n\t"				\
+	"mulxq 16(%[a],%[j],8), %[x2], %[h]\n\t"			\
+	"adcxq %[ca], %[x2]\n\t"					\
+	"adoxq 16(%[t],%[j],8), %[x2]\n\t"				\
+	"mulxq 24(%[a],%[j],8), %[x3], %[ca]\n\t"			\
+	"adcxq %[h], %[x3]\n\t"						\
+	"adoxq 24(%[t],%[j],8), %[x3]\n\t"				\
+	"adcxq %[z], %[ca]\n\t"						\
+	"adoxq %[z], %[ca]\n\t"
+
+/* x += m[j..j+3] * q + cm (q in rdx), cm = the fifth limb, as above */
+#define MONT_MULX_B							\
+	"mulxq (%[m],%[j],8), %[lo], %[h]\n\t"				\
+	"adcxq %[lo], %[x0]\n\t"					\
+	"adoxq %[cm], %[x0]\n\t"					\
+	"mulxq 8(%[m],%[j],8), %[lo], %[cm]\n\t"			\
+	"adcxq %[lo], %[x1]\n\t"					\
+	"adoxq %[h], %[x1]\n\t"						\
+	"mulxq 16(%[m],%[j],8), %[lo], %[h]\n\t"			\
+	"adcxq %[lo], %[x2]\n\t"					\
+	"adoxq %[cm], %[x2]\n\t"					\
+	"mulxq 24(%[m],%[j],8), %[lo], %[cm]\n\t"			\
+	"adcxq %[lo], %[x3]\n\t"					\
+	"adoxq %[h], %[x3]\n\t"						\
+	"adcxq %[z], %[cm]\n\t"						\
+	"adoxq %[z], %[cm]\n\t"
+
+/*
+ * t[0..k] = a * b * R^-1 + a multiple of m, below 2m (a < R, b < m),
+ * k % 4 == 0: the whole multiply in one asm, row after row (t = (t +
+ * a * b[i] + m * q) / 2^64), each row in blocks of four limbs, written
+ * one limb down. Rows overlap in the out-of-order core: row i + 1's q
+ * needs only the first block of row i. The loop control depends on k only.
+ */
+static void mont_mul_mulx4(unsigned long *t, const unsigned long *a,
+			   const unsigned long *b, const unsigned long *m,
+			   unsigned long k, unsigned long minv)
+{
+	unsigned long rows = k, bi = 0, q = 0, zero = 0, j, x0, x1, x2, x3;
+	unsigned long ca, cm, lo, h, d;
+
+	memset(t, 0, (k + 1) * sizeof(*t));
+	asm volatile("1:\n\t"
+	    "movq (%[b]), %%rdx\n\t"
+	    "movq %%rdx, %[bi]\n\t"
+	    "xorl %k[j], %k[j]\n\t"
+	    "xorl %k[cm], %k[cm]\n\t"
+	    "xorl %k[ca], %k[ca]\n\t"
+	    MONT_MULX_A
+	    "movq %[x0], %%rdx\n\t"
+	    "imulq %[minv], %%rdx\n\t"
+	    "movq %%rdx, %[q]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    MONT_MULX_B
+	    "movq %[x1], (%[t])\n\t"
+	    "movq %[x2], 8(%[t])\n\t"
+	    "movq %[x3], 16(%[t])\n\t"
+	    "addq $4, %[j]\n\t"
+	    "cmpq %[k], %[j]\n\t"
+	    "jae 3f\n"
+	    "2:\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[bi], %%rdx\n\t"
+	    MONT_MULX_A
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "movq %[q], %%rdx\n\t"
+	    MONT_MULX_B
+	    "movq %[x0], -8(%[t],%[j],8)\n\t"
+	    "movq %[x1], (%[t],%[j],8)\n\t"
+	    "movq %[x2], 8(%[t],%[j],8)\n\t"
+	    "movq %[x3], 16(%[t],%[j],8)\n\t"
+	    "addq $4, %[j]\n\t"
+	    "cmpq %[k], %[j]\n\t"
+	    "jb 2b\n"
+	    "3:\n\t"
+	    /* t[k - 1], t[k] = ca + cm + t[k] (below 2R, see above) */
+	    "xorl %k[h], %k[h]\n\t"
+	    "addq %[cm], %[ca]\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "addq (%[t],%[j],8), %[ca]\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "movq %[ca], -8(%[t],%[j],8)\n\t"
+	    "movq %[h], (%[t],%[j],8)\n\t"
+	    "leaq 8(%[b]), %[b]\n\t"
+	    "decq %[rows]\n\t"
+	    "jnz 1b"
+	    : [b] "+&r" (b), [rows] "+m" (rows), [bi] "+m" (bi), [q] "+m" (q),
+	      [j] "=&r" (j), [x0] "=&r" (x0), [x1] "=&r" (x1),
+	      [x2] "=&r" (x2), [x3] "=&r" (x3), [ca] "=&r" (ca),
+	      [cm] "=&r" (cm), [lo] "=&r" (lo), [h] "=&r" (h), "=&d" (d)
+	    : [a] "r" (a), [m] "r" (m), [t] "r" (t), [k] "m" (k),
+	      [minv] "m" (minv), [z] "m" (zero)
+	    : "cc", "memory");
+}
+
+/*
+ * Montgomery reduction of t[0..2k) in one asm, k % 4 == 0: row i adds
+ * m * q (q = t[i] * minv) to t[i..i+k) in blocks of four limbs
+ * (MONT_MULX_B), its fifth limb and the carry of the row below into
+ * t[i + k]; returns the carry out of t[2k - 1]. Loop control by k only.
+ */
+static unsigned long mont_redc_mulx4(unsigned long *t, const unsigned long *m,
+				     unsigned long k, unsigned long minv)
+{
+	unsigned long rows = k, top = 0, zero = 0, j, x0, x1, x2, x3;
+	unsigned long cm, lo, h, d;
+
+	asm volatile("1:\n\t"
+	    "movq (%[t]), %%rdx\n\t"
+	    "imulq %[minv], %%rdx\n\t"
+	    "xorl %k[j], %k[j]\n\t"
+	    "xorl %k[cm], %k[cm]\n"
+	    "2:\n\t"
+	    "movq (%[t],%[j],8), %[x0]\n\t"
+	    "movq 8(%[t],%[j],8), %[x1]\n\t"
+	    "movq 16(%[t],%[j],8), %[x2]\n\t"
+	    "movq 24(%[t],%[j],8), %[x3]\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    MONT_MULX_B
+	    "movq %[x0], (%[t],%[j],8)\n\t"
+	    "movq %[x1], 8(%[t],%[j],8)\n\t"
+	    "movq %[x2], 16(%[t],%[j],8)\n\t"
+	    "movq %[x3], 24(%[t],%[j],8)\n\t"
+	    "addq $4, %[j]\n\t"
+	    "cmpq %[k], %[j]\n\t"
+	    "jb 2b\n\t"
+	    /* t[i + k] += cm + top; top = the carry (at most 1) */
+	    "xorl %k[h], %k[h]\n\t"
+	    "addq %[top], %[cm]\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "addq %[cm], (%[t],%[j],8)\n\t"
+	    "adcq $0, %[h]\n\t"
+	    "movq %[h], %[top]\n\t"
+	    "leaq 8(%[t]), %[t]\n\t"
+	    "decq %[rows]\n\t"
+	    "jnz 1b"
+	    : [t] "+&r" (t), [rows] "+m" (rows), [top] "+m" (top),
+	      [j] "=&r" (j), [x0] "=&r" (x0), [x1] "=&r" (x1),
+	      [x2] "=&r" (x2), [x3] "=&r" (x3), [cm] "=&r" (cm),
+	      [lo] "=&r" (lo), [h] "=&r" (h), "=&d" (d)
+	    : [m] "r" (m), [k] "m" (k), [minv] "m" (minv), [z] "m" (zero)
+	    : "cc", "memory");
+	return top;
+}
+
+/*
+ * t[0..2k) = 2 * t + a[i]^2 at limbs 2i, 2i + 1 (t: mont_sqr()'s cross
+ * products): adox x, x doubles a limb and passes its top bit on OF, the
+ * squares go in on CF; both chains run through all 2k limbs (the loop
+ * control, lea and jrcxz, leaves the flags alone) and end at 0, as the
+ * result is a^2 < R^2.
+ */
+static void mont_sqr_diag_mulx(unsigned long *t, const unsigned long *a,
+			       unsigned long k)
+{
+	unsigned long x0, x1, lo, h, d, c = k;
+
+	asm volatile("xorl %k[lo], %k[lo]\n"
+	    "1:\n\t"
+	    "movq (%[a]), %%rdx\n\t"
+	    "mulxq %%rdx, %[lo], %[h]\n\t"
+	    "movq (%[t]), %[x0]\n\t"
+	    "movq 8(%[t]), %[x1]\n\t"
+	    "adoxq %[x0], %[x0]\n\t"
+	    "adcxq %[lo], %[x0]\n\t"
+	    "adoxq %[x1], %[x1]\n\t"
+	    "adcxq %[h], %[x1]\n\t"
+	    "movq %[x0], (%[t])\n\t"
+	    "movq %[x1], 8(%[t])\n\t"
+	    "leaq 8(%[a]), %[a]\n\t"
+	    "leaq 16(%[t]), %[t]\n\t"
+	    "leaq -1(%[c]), %[c]\n\t"
+	    "jrcxz 2f\n\t"
+	    "jmp 1b\n"
+	    "2:"
+	    : [t] "+&r" (t), [a] "+&r" (a), [c] "+&c" (c), [x0] "=&r" (x0),
+	      [x1] "=&r" (x1), [lo] "=&r" (lo), [h] "=&r" (h), "=&d" (d)
+	    :
+	    : "cc", "memory");
+}
+
+/*
+ * Rows unrolled for a fixed limb count K (even): t[0..K) += p[0..K) * rdx,
+ * lo(p[j] rdx) + t[j] on CF, hi(p[j - 1] rdx) on OF, both chains open
+ * along the whole row (no loop control inside it), then closed into the
+ * row's top limb h1 (the row's sum fits in K + 1 limbs). .Lpmhs_o is the
+ * byte offset of the limb at hand. MONT_ROW_HEAD does limbs 0 (not
+ * written back: it becomes 0) and 1, MONT_ROW_TAIL limbs 2 .. K - 1. (A
+ * product made of such rows took as long as mont_mul_mulx4(); they pay
+ * in the reduction, whose rows wait on each other.)
+ */
+#define MONT_ROW_HEAD							\
+	"xorl %k[lo], %k[lo]\n\t"					\
+	"mulxq (%[p]), %[lo], %[h0]\n\t"				\
+	"adcxq (%[t]), %[lo]\n\t"					\
+	"mulxq 8(%[p]), %[lo], %[h1]\n\t"				\
+	"adcxq 8(%[t]), %[lo]\n\t"					\
+	"adoxq %[h0], %[lo]\n\t"					\
+	"movq %[lo], 8(%[t])\n\t"
+
+#define MONT_ROW_TAIL							\
+	".set .Lpmhs_o, 16\n\t"						\
+	".rept (%c[K] - 2) / 2\n\t"					\
+	"mulxq .Lpmhs_o(%[p]), %[lo], %[h0]\n\t"			\
+	"adcxq .Lpmhs_o(%[t]), %[lo]\n\t"				\
+	"adoxq %[h1], %[lo]\n\t"					\
+	"movq %[lo], .Lpmhs_o(%[t])\n\t"				\
+	"mulxq .Lpmhs_o + 8(%[p]), %[lo], %[h1]\n\t"			\
+	"adcxq .Lpmhs_o + 8(%[t]), %[lo]\n\t"				\
+	"adoxq %[h0], %[lo]\n\t"					\
+	"movq %[lo], .Lpmhs_o + 8(%[t])\n\t"				\
+	".set .Lpmhs_o, .Lpmhs_o + 16\n\t"				\
+	".endr\n\t"							\
+	"adcxq %[z], %[h1]\n\t"						\
+	"adoxq %[z], %[h1]\n\t"
+
+/*
+ * mont_sqr()'s cross products for a fixed K, every row unrolled (row i:
+ * t[2i + 1 .. i + K) += a[i + 1 .. K) * a[i], its top limb into t[i + K],
+ * 0 before): a single multiplier per row, lo + t on CF, hi of the limb
+ * below on OF, both chains open along the row. .Lpa and .Lpt are the byte
+ * offsets in a and t of the limb at hand; pmhs_step does one limb, the
+ * hi registers alternating, so pmhs_row splits on the parity of n. Row 0
+ * (.Lpi == 0) writes t[1..K] without reading it: t needs no clearing.
+ */
+static __always_inline void mont_sqr_cross_k(unsigned long *t,
+					     const unsigned long *a,
+					     const unsigned int K)
+{
+	unsigned long lo, h0, h1, d;
+
+	asm volatile(".macro pmhs_step hp, hn\n\t"
+	    "mulxq .Lpa(%[a]), %[lo], \\hn\n\t"
+	    ".if .Lpi\n\t"
+	    "adcxq .Lpt(%[t]), %[lo]\n\t"
+	    ".endif\n\t"
+	    "adoxq \\hp, %[lo]\n\t"
+	    "movq %[lo], .Lpt(%[t])\n\t"
+	    ".set .Lpa, .Lpa + 8\n\t"
+	    ".set .Lpt, .Lpt + 8\n\t"
+	    ".endm\n\t"
+	    ".macro pmhs_row\n\t"
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "mulxq .Lpa(%[a]), %[lo], %[h0]\n\t"
+	    ".if .Lpi\n\t"
+	    "adcxq .Lpt(%[t]), %[lo]\n\t"
+	    ".endif\n\t"
+	    "movq %[lo], .Lpt(%[t])\n\t"
+	    ".set .Lpa, .Lpa + 8\n\t"
+	    ".set .Lpt, .Lpt + 8\n\t"
+	    ".if (.Lpn - 1) %% 2\n\t"
+	    "pmhs_step %[h0], %[h1]\n\t"
+	    ".rept (.Lpn - 2) / 2\n\t"
+	    "pmhs_step %[h1], %[h0]\n\t"
+	    "pmhs_step %[h0], %[h1]\n\t"
+	    ".endr\n\t"
+	    "adcxq %[z], %[h1]\n\t"
+	    "adoxq %[z], %[h1]\n\t"
+	    "movq %[h1], .Lpt(%[t])\n\t"
+	    ".else\n\t"
+	    ".rept (.Lpn - 1) / 2\n\t"
+	    "pmhs_step %[h0], %[h1]\n\t"
+	    "pmhs_step %[h1], %[h0]\n\t"
+	    ".endr\n\t"
+	    "adcxq %[z], %[h0]\n\t"
+	    "adoxq %[z], %[h0]\n\t"
+	    "movq %[h0], .Lpt(%[t])\n\t"
+	    ".endif\n\t"
+	    ".endm\n\t"
+	    ".set .Lpi, 0\n\t"
+	    ".rept %c[K] - 1\n\t"
+	    "movq .Lpi * 8(%[a]), %%rdx\n\t"
+	    ".set .Lpa, .Lpi * 8 + 8\n\t"
+	    ".set .Lpt, .Lpi * 16 + 8\n\t"
+	    ".set .Lpn, %c[K] - 1 - .Lpi\n\t"
+	    "pmhs_row\n\t"
+	    ".set .Lpi, .Lpi + 1\n\t"
+	    ".endr\n\t"
+	    ".purgem pmhs_row\n\t"
+	    ".purgem pmhs_step"
+	    : [lo] "=&r" (lo), [h0] "=&r" (h0), [h1] "=&r" (h1), "=&d" (d)
+	    : [t] "r" (t), [a] "r" (a), [K] "i" (K), [z] "r" (0UL)
+	    : "cc", "memory");
+}
+
+/* mont_sqr_cross_k() for k = 16, 24, 32; false for other k */
+static bool mont_sqr_cross_fixed(unsigned long *t, const unsigned long *a,
+				 unsigned int k)
+{
+	switch (k) {
+	case 16:
+		mont_sqr_cross_k(t, a, 16);
+		return true;
+	case 24:
+		mont_sqr_cross_k(t, a, 24);
+		return true;
+	case 32:
+		mont_sqr_cross_k(t, a, 32);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * mont_redc_mulx4() with unrolled rows for K limbs; the next row's q is
+ * made from the register holding the new t[1], not reloaded from memory,
+ * so row after row waits on mulx, two adds and imul only.
+ */
+static __always_inline unsigned long mont_redc_k(unsigned long *t,
+						 const unsigned long *m,
+						 unsigned long minv,
+						 const unsigned int K)
+{
+	unsigned long rows = K, zero = 0, top = 0, lo, h0, h1, nq, d;
+
+	asm volatile("movq (%[t]), %%rdx\n\t"
+	    "imulq %[minv], %%rdx\n"
+	    "1:\n\t"
+	    MONT_ROW_HEAD
+	    "movq %[lo], %[nq]\n\t"
+	    MONT_ROW_TAIL
+	    /* imul sets CF and OF: after the row; it runs early anyway */
+	    "imulq %[minv], %[nq]\n\t"
+	    /* t[i + K] += h1 + top; top = the carry (at most 1) */
+	    "xorl %k[lo], %k[lo]\n\t"
+	    "addq %[top], %[h1]\n\t"
+	    "adcq $0, %[lo]\n\t"
+	    "addq %[h1], .Lpmhs_o(%[t])\n\t"
+	    "adcq $0, %[lo]\n\t"
+	    "movq %[lo], %[top]\n\t"
+	    "movq %[nq], %%rdx\n\t"
+	    "leaq 8(%[t]), %[t]\n\t"
+	    "decq %[rows]\n\t"
+	    "jnz 1b"
+	    : [t] "+&r" (t), [rows] "+m" (rows), [top] "+&r" (top),
+	      [lo] "=&r" (lo), [h0] "=&r" (h0), [h1] "=&r" (h1),
+	      [nq] "=&r" (nq), "=&d" (d)
+	    : [p] "r" (m), [K] "i" (K), [z] "m" (zero), [minv] "m" (minv)
+	    : "cc", "memory");
+	return top;
+}
+
+/*
+ * r = t * R^-1 mod m (t: 2k limbs) by mont_redc_k() for the limb counts
+ * of RSA-2048, -3072 and -4096 CRT halves; false for other k.
+ */
+static bool mont_redc_fixed(unsigned long *r, unsigned long *t,
+			    const struct pmhs_mont *ctx)
+{
+	unsigned long top;
+
+	switch (ctx->k) {
+	case 16:
+		top = mont_redc_k(t, ctx->m, ctx->minv, 16);
+		break;
+	case 24:
+		top = mont_redc_k(t, ctx->m, ctx->minv, 24);
+		break;
+	case 32:
+		top = mont_redc_k(t, ctx->m, ctx->minv, 32);
+		break;
+	default:
+		return false;
+	}
+	mont_final(r, t + ctx->k, top, ctx);
+	return true;
+}
+
+/*
  * r = a * b * R^-1 mod m (a < R, b < m): one row per limb of b, adding
  * a * b[i] and m * q together (q makes limb i zero), t growing upwards.
  */
@@ -318,6 +732,11 @@ static void mont_mul_mulx(unsigned long *r, const unsigned long *a,
 	unsigned long q, ha, hb, top = 0;
 	PMHS_DLIMB x;
 
+	if (k % 4 == 0) {
+		mont_mul_mulx4(t, a, b, ctx->m, k, ctx->minv);
+		mont_final(r, t, t[k], ctx);
+		return;
+	}
 	memset(t, 0, k * sizeof(*t));
 	for (i = 0; i < k; i++) {
 		q = (t[i] + a[0] * b[i]) * ctx->minv;
@@ -470,22 +889,14 @@ static void mont_sqr_cross(unsigned long *t, const unsigned long *a,
 				       a[i]);
 }
 
-/* r = a^2 * R^-1 mod m for a < m: each cross product once, doubled. */
-static void mont_sqr(unsigned long *r, const unsigned long *a,
-		     const struct pmhs_mont *ctx, unsigned long *t)
+/* t[0..2k) = 2 * t + a[i]^2 at limbs 2i, 2i + 1 (t: the cross products) */
+static void mont_sqr_diag(unsigned long *t, const unsigned long *a,
+			  unsigned int k)
 {
-	unsigned int k = ctx->k, i;
 	unsigned long c, v;
+	unsigned int i;
 	PMHS_DLIMB x;
 
-	memset(t, 0, k * sizeof(*t));
-	t[2 * k - 1] = 0;
-#if PMHS_MONT_X86
-	if (ctx->mulx)
-		mont_sqr_cross_mulx(t, a, k);
-	else
-#endif
-		mont_sqr_cross(t, a, k);
 	/* t = 2 * t (the sum of cross products is below R^2 / 2) */
 	c = 0;
 	for (i = 0; i < 2 * k; i++) {
@@ -502,12 +913,38 @@ static void mont_sqr(unsigned long *r, const unsigned long *a,
 		t[2 * i + 1] = (unsigned long)x;
 		c = x >> BITS_PER_LONG;
 	}
+}
+
+/* r = a^2 * R^-1 mod m for a < m: each cross product once, doubled. */
+static void mont_sqr(unsigned long *r, const unsigned long *a,
+		     const struct pmhs_mont *ctx, unsigned long *t)
+{
+	unsigned int k = ctx->k;
+
+	t[0] = 0;
+	t[2 * k - 1] = 0;
 #if PMHS_MONT_X86
-	if (ctx->mulx)
-		mont_redc_mulx(r, t, ctx);
-	else
+	if (ctx->mulx) {
+		if (!mont_sqr_cross_fixed(t, a, k)) {
+			memset(t, 0, k * sizeof(*t));
+			mont_sqr_cross_mulx(t, a, k);
+		}
+		mont_sqr_diag_mulx(t, a, k);
+		if (mont_redc_fixed(r, t, ctx))
+			return;
+		if (k % 4 == 0)
+			mont_final(r, t + k,
+				   mont_redc_mulx4(t, ctx->m, k, ctx->minv),
+				   ctx);
+		else
+			mont_redc_mulx(r, t, ctx);
+		return;
+	}
 #endif
-		mont_redc(r, t, ctx);
+	memset(t, 0, k * sizeof(*t));
+	mont_sqr_cross(t, a, k);
+	mont_sqr_diag(t, a, k);
+	mont_redc(r, t, ctx);
 }
 
 /* 1 if i == idx, else 0, without a branch (i, idx < PMHS_MONT_TAB) */
