@@ -954,18 +954,48 @@ static inline unsigned long mont_mask(unsigned long i, unsigned long idx)
 }
 
 /*
- * out = tab[idx], reading every entry. Four limbs of out at a time stay
- * in registers while all entries go by: one memory access per limb read,
- * where or-ing into out[] took three.
+ * out = tab[idx], reading every entry. Eight limbs of out at a time stay
+ * in registers while all entries go by: one memory access per limb read
+ * (or-ing into out[] took three), and one mask per entry for eight limbs.
  */
 static void mont_select(unsigned long *out, const unsigned long *tab,
 			unsigned int k, unsigned long idx)
 {
-	unsigned long i, mask, o0, o1, o2, o3;
+	unsigned long i, mask, o0, o1, o2, o3, o4, o5, o6, o7;
 	const unsigned long *e;
-	unsigned int j;
+	unsigned int j = 0;
 
-	for (j = 0; j + 4 <= k; j += 4) {
+	for (; j + 8 <= k; j += 8) {
+		o0 = 0;
+		o1 = 0;
+		o2 = 0;
+		o3 = 0;
+		o4 = 0;
+		o5 = 0;
+		o6 = 0;
+		o7 = 0;
+		for (i = 0; i < PMHS_MONT_TAB; i++) {
+			mask = mont_mask(i, idx);
+			e = tab + i * k + j;
+			o0 |= e[0] & mask;
+			o1 |= e[1] & mask;
+			o2 |= e[2] & mask;
+			o3 |= e[3] & mask;
+			o4 |= e[4] & mask;
+			o5 |= e[5] & mask;
+			o6 |= e[6] & mask;
+			o7 |= e[7] & mask;
+		}
+		out[j] = o0;
+		out[j + 1] = o1;
+		out[j + 2] = o2;
+		out[j + 3] = o3;
+		out[j + 4] = o4;
+		out[j + 5] = o5;
+		out[j + 6] = o6;
+		out[j + 7] = o7;
+	}
+	for (; j + 4 <= k; j += 4) {
 		o0 = 0;
 		o1 = 0;
 		o2 = 0;
