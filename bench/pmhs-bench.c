@@ -926,6 +926,54 @@ static double session_memory(const struct po_session *p, int n, const char *what
 	return each;
 }
 
+#define MAX_USER_SESSIONS "/sys/module/pmhs/parameters/max_user_sessions"
+#define PMHS_MAX_SESSIONS_BENCH 65536
+
+static long param_get(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f && fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static int param_set(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int bad = !f || fprintf(f, "%ld\n", v) < 0;
+
+	return (f && fclose(f)) || bad ? -1 : 0;
+}
+
+/* max_user_sessions as found, put back at exit */
+static long saved_quota = -1;
+static pid_t quota_pid;
+
+static void restore_quota(void)
+{
+	/* not from the forked scaling processes as they exit */
+	if (saved_quota >= 0 && getpid() == quota_pid)
+		param_set(MAX_USER_SESSIONS, saved_quota);
+}
+
+/*
+ * The benchmarks hold more sessions than one user may by default: 10,000
+ * idle ones, and finished ones that stay until they expire while the
+ * scaling processes run. Root raises the limit for the run.
+ */
+static void raise_quota(void)
+{
+	quota_pid = getpid();
+	saved_quota = param_get(MAX_USER_SESSIONS);
+	if (saved_quota < 0 || param_set(MAX_USER_SESSIONS, PMHS_MAX_SESSIONS_BENCH))
+		die("raise max_user_sessions (run as root)", NULL);
+	atexit(restore_quota);
+}
+
 static void bench_memory(struct pmhs_nl *nl)
 {
 	int n = smoke ? 500 : 10000;
@@ -981,6 +1029,7 @@ int main(int argc, char *argv[])
 	nl = pt_open();
 	if (!root || !nl)
 		return 1;
+	raise_quota();
 	bench_keyring = add_key("keyring", "pmhs-bench", NULL, 0, KEY_SPEC_SESSION_KEYRING);
 	if (po_identity_vec(nl, root, "alice", &r) || po_identity_vec(nl, root, "bob", &r))
 		die("identity-new", &r);

@@ -19,6 +19,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -30,7 +31,59 @@
 #include "quota.h"
 #include "session.h"
 
-static DEFINE_XARRAY(pmhs_sessions);
+/*
+ * The table is indexed densely, in order of creation (xa_alloc_cyclic):
+ * random indexes spread over 2^31 took ~1.5 KiB of xarray nodes per
+ * session. The id userspace sees is a keyed permutation of the index
+ * (pmhs_session_id()), so ids stay unpredictable (threat model, item 8).
+ */
+static DEFINE_XARRAY_ALLOC1(pmhs_sessions);
+static u32 pmhs_sessions_next;
+static siphash_key_t pmhs_id_key __read_mostly;
+
+#define PMHS_ID_MAX 0x7fffffffU
+
+/* A 4-round Feistel network on 32 bits, keyed at load: a permutation. */
+static u32 pmhs_id_feistel(u32 x, bool inverse)
+{
+	u32 l = x >> 16, r = x & 0xffff, f;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (!inverse) {
+			f = (u32)siphash_2u32(r, i, &pmhs_id_key) & 0xffff;
+			f ^= l;
+			l = r;
+			r = f;
+		} else {
+			f = (u32)siphash_2u32(l, 3 - i, &pmhs_id_key) & 0xffff;
+			f ^= r;
+			r = l;
+			l = f;
+		}
+	}
+	return l << 16 | r;
+}
+
+/* Index to id and back, both in [1, 2^31): cycle-walking into the range. */
+static u32 pmhs_session_id(u32 idx)
+{
+	do
+		idx = pmhs_id_feistel(idx, false);
+	while (!idx || idx > PMHS_ID_MAX);
+	return idx;
+}
+
+static u32 pmhs_session_idx(u32 id)
+{
+	if (!id || id > PMHS_ID_MAX)
+		return 0;
+	do
+		id = pmhs_id_feistel(id, true);
+	while (!id || id > PMHS_ID_MAX);
+	return id;
+}
+
 static atomic64_t pmhs_owner_ids = ATOMIC64_INIT(0);
 static DEFINE_SPINLOCK(pmhs_owner_lock);	/* all owners' @sessions */
 static void pmhs_session_gc(struct work_struct *work);
@@ -96,7 +149,7 @@ void pmhs_session_put(struct pmhs_session *s)
 /* Drop the table's reference, once, whoever calls first. */
 static void pmhs_session_unlink(struct pmhs_session *s)
 {
-	if (xa_cmpxchg(&pmhs_sessions, s->id, s, NULL, GFP_KERNEL) != s)
+	if (xa_cmpxchg(&pmhs_sessions, s->idx, s, NULL, GFP_KERNEL) != s)
 		return;
 	spin_lock(&pmhs_owner_lock);
 	list_del_init(&s->owner_node);
@@ -152,7 +205,7 @@ static struct pmhs_session *pmhs_session_lookup(struct net *net,
 
 	*expired = false;
 	rcu_read_lock();
-	s = xa_load(&pmhs_sessions, id);
+	s = xa_load(&pmhs_sessions, pmhs_session_idx(id));
 	if (s && !refcount_inc_not_zero(&s->ref))
 		s = NULL;
 	rcu_read_unlock();
@@ -254,26 +307,25 @@ static int pmhs_session_publish(struct pmhs_session *s,
 }
 
 /*
- * A random free id in [1, 2^31): sessions are bounded per user and
- * namespace far below 2^31, so a few tries find one.
+ * The next free index (a NULL entry reserves it) and its id. Cyclic: an
+ * index, and so an id, comes back only after 2^31 - 1 others.
  */
 static int pmhs_session_reserve_id(struct pmhs_session *s,
 				   struct netlink_ext_ack *extack)
 {
-	int ret = -EBUSY;
+	int ret;
 
-	for (int i = 0; i < 16 && ret == -EBUSY; i++) {
-		s->id = get_random_u32() & 0x7fffffff;
-		if (!s->id)
-			continue;
-		/* A NULL entry reserves the index. */
-		ret = xa_insert(&pmhs_sessions, s->id, NULL, GFP_KERNEL_ACCOUNT);
-	}
+	ret = xa_alloc_cyclic(&pmhs_sessions, &s->idx, NULL,
+			      XA_LIMIT(1, PMHS_ID_MAX), &pmhs_sessions_next,
+			      GFP_KERNEL_ACCOUNT);
 	if (ret == -EBUSY)
 		NL_SET_ERR_MSG(extack, "out of session ids");
-	else if (ret)
+	else if (ret < 0)
 		NL_SET_ERR_MSG(extack, "out of memory for the session table");
-	return ret;
+	if (ret < 0)
+		return ret;
+	s->id = pmhs_session_id(s->idx);
+	return 0;
 }
 
 /* Where the secret goes; a mode may make logon the default key type. */
@@ -363,7 +415,7 @@ int pmhs_session_new(struct net *net, struct pmhs_owner *o,
 	spin_lock(&pmhs_owner_lock);
 	list_add_tail(&s->owner_node, &o->sessions);
 	spin_unlock(&pmhs_owner_lock);
-	xa_store(&pmhs_sessions, s->id, s, GFP_KERNEL);
+	xa_store(&pmhs_sessions, s->idx, s, GFP_KERNEL);
 	*id = s->id;
 	queue_delayed_work(system_wq, &pmhs_gc_work, HZ);
 	return 0;
@@ -372,7 +424,7 @@ err_msg:
 	kfree(*msg);
 	*msg = NULL;
 err_id:
-	xa_erase(&pmhs_sessions, s->id);
+	xa_erase(&pmhs_sessions, s->idx);
 err_put:
 	pmhs_session_put(s);
 	atomic_dec(&pn->n_sessions);
@@ -562,6 +614,7 @@ static void pmhs_session_gc(struct work_struct *work)
 
 int __init pmhs_session_init(void)
 {
+	get_random_bytes(&pmhs_id_key, sizeof(pmhs_id_key));
 	return 0;
 }
 

@@ -40,7 +40,8 @@ struct pmhs_session {
 	refcount_t ref;
 	struct rcu_head rcu;
 	struct mutex lock;		/* see above */
-	u32 id;
+	u32 id;				/* userspace's: pmhs_session_id(idx) */
+	u32 idx;			/* in the table */
 	u64 owner;			/* pmhs_owner.id */
 	struct list_head owner_node;	/* while in the table */
 	kuid_t quota_uid;		/* charged for it (quota.h) */
