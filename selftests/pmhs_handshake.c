@@ -36,25 +36,39 @@ FIXTURE(vec) {
 	struct pt_reply r;
 };
 
+/* A socket, the vectors and their keys as identities (vec and rows). */
+static void vec_open(struct __test_metadata *_metadata, struct pmhs_nl **nl,
+		     struct json_object **root, struct pt_reply *r)
+{
+	*nl = pt_open();
+	ASSERT_NE(NULL, *nl);
+	*root = vec_load("poorman-v1.json");
+	ASSERT_NE(NULL, *root);
+	/* erin is 1024 bits: legacy, so allow it for the vectors. */
+	ASSERT_EQ(0, po_config(*nl, 60, 1));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		ASSERT_EQ(0, po_identity_vec(*nl, *root, keys[i], r));
+}
+
+static void vec_close(struct pmhs_nl *nl, struct json_object *root)
+{
+	if (nl) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			po_identity_del(nl, keys[i]);
+		po_config(nl, 60, 0);
+		pmhs_nl_close(nl);
+	}
+	json_object_put(root);
+}
+
 FIXTURE_SETUP(vec)
 {
-	self->nl = pt_open();
-	ASSERT_NE(NULL, self->nl);
-	self->root = vec_load("poorman-v1.json");
-	ASSERT_NE(NULL, self->root);
-	/* erin is 1024 bits: legacy, so allow it for the vectors. */
-	ASSERT_EQ(0, po_config(self->nl, 60, 1));
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		ASSERT_EQ(0, po_identity_vec(self->nl, self->root, keys[i], &self->r));
+	vec_open(_metadata, &self->nl, &self->root, &self->r);
 }
 
 FIXTURE_TEARDOWN(vec)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		po_identity_del(self->nl, keys[i]);
-	po_config(self->nl, 60, 0);
-	json_object_put(self->root);
-	pmhs_nl_close(self->nl);
+	vec_close(self->nl, self->root);
 }
 
 /* A key with this description must not exist in the session keyring. */
@@ -389,25 +403,14 @@ FIXTURE_SETUP(rows)
 	/* the known answers ran on these rows */
 	ASSERT_EQ(0, pt_sh("dmesg | grep 'RSA self-tests passed' | tail -n 1 | grep -q 'Montgomery rows: %s;'",
 			   variant->rows));
-	self->nl = pt_open();
-	ASSERT_NE(NULL, self->nl);
-	self->root = vec_load("poorman-v1.json");
-	ASSERT_NE(NULL, self->root);
-	ASSERT_EQ(0, po_config(self->nl, 60, 1));
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		ASSERT_EQ(0, po_identity_vec(self->nl, self->root, keys[i], &self->r));
+	vec_open(_metadata, &self->nl, &self->root, &self->r);
 }
 
 FIXTURE_TEARDOWN(rows)
 {
 	const char *ko = getenv("PMHS_KO");
 
-	if (self->nl) {
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			po_identity_del(self->nl, keys[i]);
-		pmhs_nl_close(self->nl);
-	}
-	json_object_put(self->root);
+	vec_close(self->nl, self->root);
 	/* back to the default choice for the tests after this one */
 	if (ko && self->cpu && !pt_sh("rmmod pmhs"))
 		EXPECT_EQ(0, pt_sh("insmod %s", ko));
